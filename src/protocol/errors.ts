@@ -1,0 +1,30 @@
+/**
+ * Every error code the server can answer with, over HTTP (`{"error":{code,message}}`)
+ * or in an error frame. Clients switch on the code; the message is for people.
+ */
+export const ErrorCode = {
+  // Input that cannot be accepted.
+  InvalidInput: "invalid_input",
+  InvalidJson: "invalid_json",
+  UnsupportedMediaType: "unsupported_media_type",
+  PayloadTooLarge: "payload_too_large",
+  InvalidCursor: "invalid_cursor",
+  IdempotencyKeyReused: "idempotency_key_reused",
+  // Routing and transport.
+  NotFound: "not_found",
+  MethodNotAllowed: "method_not_allowed",
+  UpgradeRequired: "upgrade_required",
+  ForbiddenOrigin: "forbidden_origin",
+  // WebSocket frames.
+  InvalidFrame: "invalid_frame",
+  UnknownFrameType: "unknown_frame_type",
+  BinaryFrame: "binary_frame",
+  AckOutOfRange: "ack_out_of_range",
+  // Ours.
+  Internal: "internal_error",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}

@@ -1,0 +1,40 @@
+/**
+ * Numbers both sides of the wire agree on. The server enforces them; the page
+ * shows them to people before they hit them. Change one here and both follow.
+ */
+
+/** Bumped when a frame changes shape in a way an old client cannot read. */
+export const PROTOCOL_VERSION = 1;
+
+export const TITLE_MAX_CHARS = 200;
+export const BODY_MAX_CHARS = 5000;
+
+/** Items per `GET /api/items` page and per snapshot frame. */
+export const PAGE_DEFAULT_LIMIT = 200;
+export const PAGE_MAX_LIMIT = 200;
+
+/** A client frame larger than this closes the connection with {@link CloseCode.MessageTooBig}. */
+export const CLIENT_FRAME_MAX_BYTES = 16 * 1024;
+
+/** Request bodies for `POST /api/items` and `POST /save`. */
+export const REQUEST_BODY_MAX_BYTES = 64 * 1024;
+
+export const IDEMPOTENCY_KEY_MAX_CHARS = 200;
+
+/** The first sequenced frame on a fresh connection (its snapshot) carries this seq. */
+export const FIRST_SEQ = 1;
+
+export const CloseCode = {
+  /** RFC 6455: the frame was larger than {@link CLIENT_FRAME_MAX_BYTES}. */
+  MessageTooBig: 1009,
+  /** A sequenced frame went unacknowledged after every attempt; the client is forgotten. */
+  AckTimeout: 4008,
+  /** The same client resumed on a newer connection; this one is obsolete. */
+  Superseded: 4009,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Path of the WebSocket endpoint and its query parameters. */
+export const SOCKET_PATH = "/ws";
+export const RESUME_TOKEN_PARAM = "resume";
+export const LAST_SEQ_PARAM = "last";

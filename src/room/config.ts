@@ -1,0 +1,42 @@
+/**
+ * The delivery settings, read from Worker vars (strings in `wrangler.toml`,
+ * overridable with `wrangler dev --var NAME:VALUE`). A value that is not a
+ * sensible whole number stops the object with a message naming it, instead of
+ * running with a timer of NaN.
+ */
+import type { DeliveryTiming } from "./resendSchedule";
+
+export interface RoomVars {
+  RESEND_INTERVAL_MS?: string;
+  MAX_SEND_ATTEMPTS?: string;
+  RESUME_WINDOW_MS?: string;
+}
+
+export interface RoomConfig extends DeliveryTiming {
+  resumeWindowMs: number;
+}
+
+export const DEFAULT_CONFIG: RoomConfig = {
+  resendIntervalMs: 30_000,
+  maxSendAttempts: 5,
+  resumeWindowMs: 120_000,
+};
+
+function wholeNumber(name: keyof RoomVars, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+const DAY_MS = 86_400_000;
+
+export function readConfig(vars: RoomVars): RoomConfig {
+  return {
+    resendIntervalMs: wholeNumber("RESEND_INTERVAL_MS", vars.RESEND_INTERVAL_MS, DEFAULT_CONFIG.resendIntervalMs, 10, DAY_MS),
+    maxSendAttempts: wholeNumber("MAX_SEND_ATTEMPTS", vars.MAX_SEND_ATTEMPTS, DEFAULT_CONFIG.maxSendAttempts, 1, 100),
+    resumeWindowMs: wholeNumber("RESUME_WINDOW_MS", vars.RESUME_WINDOW_MS, DEFAULT_CONFIG.resumeWindowMs, 0, 30 * DAY_MS),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The schema, as an append-only list of numbered migrations. Each runs once,
+ * in order, and is recorded in `_migrations`; a recorded history that is not a
+ * prefix of this list means storage was written by other code, and the object
+ * refuses to start rather than guess.
+ */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    // `pos` is the log position: 1, 2, 3… with no gaps, assigned on insert.
+    // A connection's seq numbers are derived from it, so it must never skip.
+    id: "001_items",
+    sql: `CREATE TABLE items (
+      pos INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      title TEXT NOT NULL,
+      body TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      idempotency_key TEXT UNIQUE
+    )`,
+  },
+  {
+    // One row per client session (across its reconnections), not per frame:
+    // what a client still has to receive follows from `base_pos` and the log.
+    id: "002_clients",
+    sql: `CREATE TABLE clients (
+      client_id TEXT PRIMARY KEY,
+      token_hash TEXT NOT NULL UNIQUE,
+      base_pos INTEGER NOT NULL,
+      connection_id TEXT NOT NULL,
+      disconnected_at INTEGER,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX clients_by_disconnected_at ON clients (disconnected_at)`,
+  },
+];
+
+export function runMigrations(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  sql.exec(`CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+  const applied = sql
+    .exec<{ id: string }>(`SELECT id FROM _migrations ORDER BY id`)
+    .toArray()
+    .map((row) => row.id);
+  applied.forEach((id, index) => {
+    if (MIGRATIONS[index]?.id !== id) {
+      throw new Error(`storage has migration ${id} where this code expects ${MIGRATIONS[index]?.id ?? "none"}`);
+    }
+  });
+  for (const migration of MIGRATIONS.slice(applied.length)) {
+    storage.transactionSync(() => {
+      sql.exec(migration.sql);
+      sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, Date.now());
+    });
+  }
+}

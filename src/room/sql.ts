@@ -1,0 +1,19 @@
+/**
+ * A tagged template over `ctx.storage.sql` so that every value is a bound
+ * parameter and nothing is ever spliced into SQL text.
+ *
+ * @example
+ * const rows = sql<{ id: string }>`SELECT id FROM items WHERE pos > ${pos}`;
+ */
+export type SqlValue = string | number | null | ArrayBuffer;
+export type Row = Record<string, SqlStorageValue>;
+
+export type Sql = <T extends Row = Row>(
+  strings: TemplateStringsArray,
+  ...values: SqlValue[]
+) => T[];
+
+export function taggedSql(storage: SqlStorage): Sql {
+  return <T extends Row>(strings: TemplateStringsArray, ...values: SqlValue[]) =>
+    storage.exec<T>(strings.join("?"), ...values).toArray();
+}

@@ -1,0 +1,152 @@
+/**
+ * The Worker's routes. It validates input and forwards commands to the one
+ * `ListRoom` object over RPC; the object decides. The page itself is served
+ * by Workers static assets before this code runs.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import { ErrorCode } from "../protocol/errors";
+import type { NewItem } from "../protocol/item";
+import { REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
+import type { Env } from "./env";
+import { ROOM_NAME } from "./env";
+import { errorBody, errorResponse } from "./httpErrors";
+import {
+  IdempotencyHeaderSchema,
+  ListQuerySchema,
+  NewItemSchema,
+  SeedFormSchema,
+  SocketQuerySchema,
+} from "./schemas";
+
+type AppEnv = { Bindings: Env };
+
+function room(c: Context<AppEnv>) {
+  return c.env.LIST_ROOM.getByName(ROOM_NAME);
+}
+
+function describeIssues(error: z.core.$ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+/** `zValidator` that answers failures in our error shape. */
+function validated<Target extends "query" | "header", Schema extends z.ZodType>(target: Target, schema: Schema) {
+  return zValidator(target, schema, (result, c) => {
+    if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
+  });
+}
+
+const limitBody = bodyLimit({
+  maxSize: REQUEST_BODY_MAX_BYTES,
+  onError: (c) =>
+    errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`),
+});
+
+type InputProblem = { status: 400 | 415; code: ErrorCode; message: string };
+type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & InputProblem);
+
+/**
+ * Reads a new item from JSON (`{"title","body"}`) or from a form with the
+ * seed's field names (`itemtitle`, `itemtext`).
+ */
+async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  let result;
+  if (type === "application/json") {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return { ok: false, status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
+    }
+    result = NewItemSchema.safeParse(raw);
+  } else if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
+    result = SeedFormSchema.safeParse(await c.req.parseBody());
+  } else {
+    return {
+      ok: false,
+      status: 415,
+      code: ErrorCode.UnsupportedMediaType,
+      message: "send application/json, application/x-www-form-urlencoded or multipart/form-data",
+    };
+  }
+  if (!result.success) {
+    return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: describeIssues(result.error) };
+  }
+  return { ok: true, input: result.data };
+}
+
+function isCrossSite(requestUrl: string, origin: string | undefined): boolean {
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== new URL(requestUrl).host;
+  } catch {
+    return true;
+  }
+}
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  await next();
+  if (c.req.path !== SOCKET_PATH) c.header("Cache-Control", "no-store");
+});
+
+app.get("/api/items", validated("query", ListQuerySchema), async (c) => {
+  const { before, limit } = c.req.valid("query");
+  const result = await room(c).listItems({ before: before ?? null, limit });
+  if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
+  const { items, hasOlder } = result;
+  return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
+});
+
+app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
+  const read = await readItemInput(c);
+  if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
+  const key = c.req.valid("header")["idempotency-key"] ?? null;
+  const result = await room(c).addItem(read.input, key);
+  if (!result.ok) return errorResponse(c, 422, result.error.code, result.error.message);
+  if (result.replayed) c.header("Idempotent-Replayed", "true");
+  return c.json({ item: result.item }, 201);
+});
+
+// The seed's routes, kept so its clients keep working.
+app.post("/save", limitBody, async (c) => {
+  const read = await readItemInput(c);
+  if (!read.ok) return c.json({ result: "failure", error: { code: read.code, message: read.message } }, read.status);
+  await room(c).addItem(read.input, null);
+  return c.json({ result: "success" });
+});
+
+app.get("/list", async (c) => {
+  const result = await room(c).listItems({ before: null, limit: ListQuerySchema.parse({}).limit });
+  const rows = result.ok
+    ? result.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }))
+    : [];
+  return c.json({ rows });
+});
+
+app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    return errorResponse(c, 426, ErrorCode.UpgradeRequired, "this endpoint speaks WebSocket only");
+  }
+  if (isCrossSite(c.req.url, c.req.header("origin"))) {
+    return errorResponse(c, 403, ErrorCode.ForbiddenOrigin, "WebSocket connections from other sites are refused");
+  }
+  return room(c).fetch(c.req.raw);
+});
+
+app.on(["PUT", "PATCH", "DELETE"], ["/api/items", "/save", "/list", SOCKET_PATH], (c) =>
+  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
+);
+
+app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`));
+
+app.onError((error, c) => {
+  console.error("unhandled error", error);
+  return errorResponse(c, 500, ErrorCode.Internal, "something went wrong on our side");
+});

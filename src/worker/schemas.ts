@@ -1,0 +1,60 @@
+/**
+ * One zod schema per HTTP input. Item text rules come from the protocol
+ * module, so the page and the server cannot disagree about them.
+ */
+import { z } from "zod";
+import { problemWithField, type ItemField } from "../protocol/item";
+import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
+
+function itemText(field: ItemField) {
+  return z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = problemWithField(field, value);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+export const NewItemSchema = z.object({
+  title: itemText("title"),
+  body: itemText("body"),
+});
+
+/** The seed's form fields, as `POST /save` and HTML forms send them. */
+export const SeedFormSchema = z
+  .object({ itemtitle: itemText("title"), itemtext: itemText("body") })
+  .transform(({ itemtitle, itemtext }) => ({ title: itemtitle, body: itemtext }));
+
+export const IdempotencyHeaderSchema = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(
+      new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_CHARS}}$`),
+      `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_CHARS} visible ASCII characters`,
+    )
+    .optional(),
+});
+
+export const ListQuerySchema = z.object({
+  before: z.string().min(1).max(100).optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(PAGE_MAX_LIMIT, `limit must be at most ${PAGE_MAX_LIMIT}`)
+    .default(PAGE_DEFAULT_LIMIT),
+});
+
+export const SocketQuerySchema = z
+  .object({
+    resume: z.string().max(200).optional(),
+    last: z
+      .string()
+      .regex(/^\d{1,15}$/, "last must be a non-negative whole number")
+      .transform(Number)
+      .optional(),
+  })
+  .refine((query) => query.resume === undefined || query.last !== undefined, {
+    message: "resume needs last, the last seq the client applied",
+  });
