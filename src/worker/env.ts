@@ -1,10 +1,17 @@
 import type { RoomVars } from "../room/config";
 import type { ListRoom } from "../room/ListRoom";
 
-export interface Env extends RoomVars {
-  LIST_ROOM: DurableObjectNamespace<ListRoom>;
-  ASSETS: Fetcher;
+declare global {
+  // The bindings from wrangler.toml; also what `env` from "cloudflare:workers" holds.
+  namespace Cloudflare {
+    interface Env extends RoomVars {
+      LIST_ROOM: DurableObjectNamespace<ListRoom>;
+      ASSETS: Fetcher;
+    }
+  }
 }
+
+export type Env = Cloudflare.Env;
 
 /** There is one list; every request reaches the object of this name. */
 export const ROOM_NAME = "main";

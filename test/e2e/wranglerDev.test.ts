@@ -1,0 +1,252 @@
+/**
+ * The real app under `wrangler dev`, driven over HTTP and WebSocket the way a
+ * browser would. One server for the file (with a fresh persistence dir), tuned
+ * by DEV_VARS so resends take a fraction of a second.
+ */
+import { request as httpRequest } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ItemFrame, SnapshotFrame, WelcomeFrame } from "../../src/protocol/frames";
+import type { Item } from "../../src/protocol/item";
+import { DEV_VARS, FrameQueue, startDevServer, type DevServer } from "./devServer";
+
+/** Close code for a client dropped after MAX_SEND_ATTEMPTS unacknowledged sends (docs/PROTOCOL.md). */
+const ACK_TIMEOUT_CLOSE = 4008;
+
+let server: DevServer;
+/** Sockets a test opened; whatever is still open afterwards is closed in afterEach. */
+const sockets: FrameQueue[] = [];
+
+beforeAll(async () => {
+  server = await startDevServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+afterEach(async () => {
+  const open = sockets.splice(0).filter((socket) => socket.closed === null);
+  await Promise.all(open.map((socket) => socket.close().catch(() => undefined)));
+});
+
+async function connect(query = ""): Promise<FrameQueue> {
+  const socket = await FrameQueue.open(`${server.wsUrl}${query}`);
+  sockets.push(socket);
+  return socket;
+}
+
+/** A fresh client: welcome, then its snapshot, acknowledged unless told otherwise. */
+async function connectFresh({ ack = true } = {}) {
+  const socket = await connect();
+  const welcome = await socket.nextOfType<WelcomeFrame>("welcome");
+  expect(welcome).toMatchObject({ type: "welcome", resumed: false });
+  const snapshot = await socket.nextOfType<SnapshotFrame>("snapshot");
+  expect(snapshot.seq).toBe(welcome.seq);
+  if (ack) socket.ack(snapshot.seq);
+  return { socket, welcome, snapshot };
+}
+
+let itemCounter = 0;
+function newItem(label: string) {
+  itemCounter += 1;
+  return { title: `${label} ${itemCounter}`, body: `body of ${label} ${itemCounter}\nsecond line` };
+}
+
+async function postItem(input: { title: string; body: string }): Promise<Item> {
+  const response = await fetch(`${server.baseUrl}/api/items`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { item: Item };
+  expect(response.status, JSON.stringify(body)).toBe(201);
+  expect(body.item).toMatchObject(input);
+  return body.item;
+}
+
+async function listItems(): Promise<{ items: Item[]; nextBefore: string | null }> {
+  const response = await fetch(`${server.baseUrl}/api/items`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { items: Item[]; nextBefore: string | null };
+}
+
+/** Reads `count` item frames, acknowledging each as it arrives. */
+async function readItems(socket: FrameQueue, count: number): Promise<ItemFrame[]> {
+  const frames: ItemFrame[] = [];
+  for (let n = 0; n < count; n++) {
+    const frame = await socket.nextOfType<ItemFrame>("item");
+    socket.ack(frame.seq);
+    frames.push(frame);
+  }
+  return frames;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * A WebSocket opening handshake by hand, so the Origin header is ours to set
+ * and a refusal's status and body can be read (a WebSocket client hides both).
+ */
+function rawUpgrade(path: string, origin: string): Promise<RawResponse> {
+  const url = new URL(path, server.baseUrl);
+  return new Promise((resolveResponse, reject) => {
+    const req = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      method: "GET",
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
+        Origin: origin,
+      },
+      timeout: 5_000,
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer to the upgrade of ${url} within 5 s`)));
+    req.on("error", reject);
+    req.on("upgrade", (response, socket) => {
+      socket.destroy();
+      resolveResponse({ status: response.statusCode ?? 0, headers: response.headers, body: "" });
+    });
+    req.on("response", (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolveResponse({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on("error", reject);
+    });
+    req.end();
+  });
+}
+
+describe("wrangler dev end to end", () => {
+  it("GET / serves the page with #mainlist and #statusmessage", async () => {
+    const response = await fetch(`${server.baseUrl}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toMatch(/<[a-z]+[^>]*\bid="mainlist"/);
+    expect(html).toMatch(/<[a-z]+[^>]*\bid="statusmessage"/);
+  });
+
+  it("a save over HTTP reaches two sockets with contiguous seq", async () => {
+    const a = await connectFresh();
+    const b = await connectFresh();
+    expect(a.welcome.clientId).not.toBe(b.welcome.clientId);
+
+    const saved: Item[] = [];
+    for (const label of ["first", "second", "third"]) saved.push(await postItem(newItem(label)));
+
+    for (const { socket, snapshot, welcome } of [a, b]) {
+      const frames = await readItems(socket, 3);
+      expect(frames.map((frame) => frame.seq)).toEqual([snapshot.seq + 1, snapshot.seq + 2, snapshot.seq + 3]);
+      expect(frames.map((frame) => frame.item)).toEqual(saved);
+      expect(frames.map((frame) => frame.messageId)).toEqual(
+        frames.map((frame) => `${welcome.clientId}:${frame.seq}`),
+      );
+      expect(socket.unread).toEqual([]);
+    }
+  });
+
+  it("an unacknowledged frame is resent with the same seq and messageId, then the socket is closed with 4008", async () => {
+    const { socket, snapshot } = await connectFresh({ ack: false });
+    const drop = DEV_VARS.RESEND_INTERVAL_MS * DEV_VARS.MAX_SEND_ATTEMPTS;
+    const closed = await socket.waitForClose(drop + 5_000);
+    expect(closed.code).toBe(ACK_TIMEOUT_CLOSE);
+
+    // The first send was read by connectFresh; the rest queued up before the close.
+    const resent = socket.unread as SnapshotFrame[];
+    const sends = [snapshot, ...resent];
+    expect(sends).toHaveLength(DEV_VARS.MAX_SEND_ATTEMPTS);
+    for (const frame of sends) {
+      expect(frame.type).toBe("snapshot");
+      expect(frame.seq).toBe(snapshot.seq);
+      expect(frame.messageId).toBe(snapshot.messageId);
+    }
+  });
+
+  it("resume after a dropped connection replays exactly the missed items", async () => {
+    const { socket, welcome, snapshot } = await connectFresh();
+    const closed = await socket.close(1000, "going away for a moment");
+    expect(closed.code).toBe(1000);
+
+    const missed = [await postItem(newItem("missed")), await postItem(newItem("missed"))];
+
+    const resumed = await connect(`?resume=${encodeURIComponent(welcome.resumeToken)}&last=${snapshot.seq}`);
+    const again = await resumed.nextOfType<WelcomeFrame>("welcome");
+    expect(again).toMatchObject({
+      type: "welcome",
+      resumed: true,
+      clientId: welcome.clientId,
+      resumeToken: welcome.resumeToken,
+      seq: snapshot.seq + 1,
+    });
+    const frames = await readItems(resumed, 2);
+    expect(frames.map((frame) => frame.seq)).toEqual([snapshot.seq + 1, snapshot.seq + 2]);
+    expect(frames.map((frame) => frame.messageId)).toEqual([
+      `${welcome.clientId}:${snapshot.seq + 1}`,
+      `${welcome.clientId}:${snapshot.seq + 2}`,
+    ]);
+    expect(frames.map((frame) => frame.item)).toEqual(missed);
+
+    // Nothing else was replayed (no snapshot, no extra item): the next thing on
+    // the socket is the item saved now, with the next seq.
+    const later = await postItem(newItem("later"));
+    const [next] = await readItems(resumed, 1);
+    expect(next).toMatchObject({ type: "item", seq: snapshot.seq + 3, item: later });
+    expect(resumed.received.map((frame) => (frame as { type: string }).type)).toEqual([
+      "welcome",
+      "item",
+      "item",
+      "item",
+    ]);
+  });
+
+  it("a cross-site upgrade is refused with 403", async () => {
+    const refused = await rawUpgrade("/ws", "https://evil.example");
+    expect(refused.status).toBe(403);
+    expect(String(refused.headers["content-type"])).toMatch(/^application\/json/);
+    const body = JSON.parse(refused.body) as { error: { code: string; message: string } };
+    expect(body).toEqual({ error: { code: "forbidden_origin", message: expect.any(String) } });
+
+    // The same handshake from the page's own origin is accepted, so the 403 is about the origin.
+    const accepted = await rawUpgrade("/ws", server.baseUrl);
+    expect(accepted.status).toBe(101);
+  });
+
+  it("invalid input gets 400 with a JSON error and stores nothing", async () => {
+    const { socket, snapshot } = await connectFresh();
+    const before = await listItems();
+
+    const attempts: { body: string; code: string }[] = [
+      { body: JSON.stringify({ title: "   ", body: "a body" }), code: "invalid_input" },
+      { body: JSON.stringify({ title: "a title" }), code: "invalid_input" },
+      { body: JSON.stringify({ title: "x".repeat(201), body: "a body" }), code: "invalid_input" },
+      { body: JSON.stringify({ title: "bell\u0007", body: "a body" }), code: "invalid_input" },
+      { body: '{"title": "a title", "body": ', code: "invalid_json" },
+    ];
+    for (const attempt of attempts) {
+      const response = await fetch(`${server.baseUrl}/api/items`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: attempt.body,
+      });
+      expect(response.status, attempt.body).toBe(400);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({ error: { code: attempt.code, message: expect.any(String) } });
+    }
+
+    expect(await listItems()).toEqual(before);
+    // No frame went out for the refused saves: the next item frame is the next valid save, one past the snapshot.
+    const valid = await postItem(newItem("valid"));
+    const [frame] = await readItems(socket, 1);
+    expect(frame).toMatchObject({ type: "item", seq: snapshot.seq + 1, item: valid });
+    expect((await listItems()).items[0]).toEqual(valid);
+  });
+});

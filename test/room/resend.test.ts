@@ -1,0 +1,124 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CloseCode } from "../../src/protocol/limits";
+import { connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
+
+// wrangler.toml defaults: resend every 30 s, at most 5 attempts.
+const INTERVAL = 30_000;
+const ATTEMPTS = 5;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("resend", () => {
+  it("an unacknowledged frame is sent exactly MAX_SEND_ATTEMPTS times, then the socket closes with 4008", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket, welcome, snapshot } = await connectFresh(room);
+    const item = await save(room, numbered(1));
+    const original = await socket.nextOf("item");
+
+    for (let attempt = 2; attempt <= ATTEMPTS; attempt++) {
+      clock.advance(INTERVAL);
+      expect(await runDurableObjectAlarm(room)).toBe(true);
+      expect(await socket.nextOf("snapshot")).toEqual(snapshot);
+      expect(await socket.nextOf("item")).toEqual(original);
+    }
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+
+    clock.advance(INTERVAL);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect((await socket.waitForClose()).code).toBe(CloseCode.AckTimeout);
+    expect(original).toMatchObject({ seq: snapshot.seq + 1, messageId: `${welcome.clientId}:${snapshot.seq + 1}`, item });
+
+    // The client is forgotten: its token no longer resumes.
+    const again = await connect(room, { token: welcome.resumeToken, last: original.seq });
+    expect(again.welcome.resumed).toBe(false);
+  });
+
+  it("an acknowledged frame is never resent", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket } = await connectFresh(room);
+    await save(room, numbered(1));
+    const [frame] = await socket.items(1);
+    socket.ack(frame!.seq);
+    await socket.settle();
+
+    for (let round = 0; round < ATTEMPTS + 1; round++) {
+      clock.advance(INTERVAL);
+      await runDurableObjectAlarm(room);
+    }
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+    expect(socket.closed).toBeNull();
+  });
+
+  it("a partial ack stops resends up to its seq and keeps resending the rest", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket } = await connectFresh(room);
+    await save(room, numbered(1));
+    await save(room, numbered(2));
+    const [first, second] = await socket.items(2);
+    socket.ack(first!.seq);
+    await socket.settle();
+
+    clock.advance(INTERVAL);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect(await socket.next()).toEqual(second);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+  });
+
+  it("a frame saved later has its own schedule, one interval after it was first sent", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket, snapshot } = await connectFresh(room);
+    clock.advance(INTERVAL / 2);
+    await save(room, numbered(1));
+    const [late] = await socket.items(1);
+
+    clock.advance(INTERVAL / 2);
+    await runDurableObjectAlarm(room);
+    expect(await socket.next()).toEqual(snapshot);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+
+    clock.advance(INTERVAL / 2);
+    await runDurableObjectAlarm(room);
+    expect(await socket.next()).toEqual(late);
+  });
+
+  it("a client that keeps acknowledging is never dropped", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket } = await connectFresh(room);
+    for (let n = 0; n < ATTEMPTS * 2; n++) {
+      await save(room, numbered(n));
+      const [frame] = await socket.items(1);
+      socket.ack(frame!.seq);
+      await socket.settle();
+      clock.advance(INTERVAL);
+      await runDurableObjectAlarm(room);
+    }
+    await socket.settle();
+    expect(socket.closed).toBeNull();
+    expect(await room.connectionCount()).toBe(1);
+  });
+
+  it("an alarm that fires again at the same moment sends nothing twice", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket, snapshot } = await connectFresh(room);
+    clock.advance(INTERVAL);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect(await socket.next()).toEqual(snapshot);
+    // The next alarm is set for a later round; firing it early must do nothing.
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * Test helpers for talking to a ListRoom directly: a fresh object per test,
+ * sockets whose frames can be awaited one by one, and a clock that moves
+ * only when a test says so (the object shares the test's isolate, so a faked
+ * `Date` is its clock too).
+ */
+import { env } from "cloudflare:workers";
+import { vi } from "vitest";
+import {
+  parseServerFrame,
+  type ItemFrame,
+  type ServerFrame,
+  type SnapshotFrame,
+  type WelcomeFrame,
+} from "../../src/protocol/frames";
+import type { NewItem } from "../../src/protocol/item";
+
+const WAIT_MS = 2_000;
+
+export function freshRoom() {
+  return env.LIST_ROOM.getByName(`test-${crypto.randomUUID()}`);
+}
+export type RoomStub = ReturnType<typeof freshRoom>;
+
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+export class TestSocket {
+  private readonly frames: ServerFrame[] = [];
+  private waiter: (() => void) | null = null;
+  closed: Closed | null = null;
+
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (event) => {
+      const text = String(event.data);
+      const parsed = parseServerFrame(text);
+      if (!parsed.ok) throw new Error(`server sent a bad frame: ${text}`);
+      this.frames.push(parsed.frame);
+      this.waiter?.();
+    });
+    ws.addEventListener("close", (event) => {
+      this.closed = { code: event.code, reason: event.reason };
+      this.waiter?.();
+    });
+    ws.accept();
+  }
+
+  // Timed with setTimeout, not Date: tests freeze Date to drive the resend clock.
+  private async until(ready: () => boolean, what: string): Promise<void> {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.waiter?.();
+    }, WAIT_MS);
+    try {
+      while (!ready()) {
+        if (timedOut) throw new Error(`timed out waiting for ${what}`);
+        await new Promise<void>((resolve) => (this.waiter = resolve));
+      }
+    } finally {
+      clearTimeout(timer);
+      this.waiter = null;
+    }
+  }
+
+  async next(): Promise<ServerFrame> {
+    await this.until(() => this.frames.length > 0 || this.closed !== null, "a frame");
+    const frame = this.frames.shift();
+    if (!frame) throw new Error(`socket closed (${this.closed?.code}) instead of sending a frame`);
+    return frame;
+  }
+
+  async nextOf<T extends ServerFrame["type"]>(type: T): Promise<Extract<ServerFrame, { type: T }>> {
+    const frame = await this.next();
+    if (frame.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(frame)}`);
+    return frame as Extract<ServerFrame, { type: T }>;
+  }
+
+  /** The next `count` frames, which must all be item frames. */
+  async items(count: number): Promise<ItemFrame[]> {
+    const frames: ItemFrame[] = [];
+    for (let i = 0; i < count; i++) frames.push(await this.nextOf("item"));
+    return frames;
+  }
+
+  async waitForClose(): Promise<Closed> {
+    await this.until(() => this.closed !== null, "the socket to close");
+    return this.closed!;
+  }
+
+  /** Frames received but not yet taken with `next`. */
+  unread(): ServerFrame[] {
+    return [...this.frames];
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
+  }
+
+  ack(seq: number): void {
+    this.send({ type: "ack", seq });
+  }
+
+  /** Sends a ping and waits for its pong: everything the server sent before it is then in. */
+  async settle(): Promise<void> {
+    this.send({ type: "ping" });
+    const isPong = (frame: ServerFrame) => frame.type === "pong";
+    await this.until(() => this.frames.some(isPong) || this.closed !== null, "a pong");
+    const index = this.frames.findIndex(isPong);
+    if (index < 0) throw new Error("socket closed while settling");
+    this.frames.splice(index, 1);
+  }
+
+  close(): void {
+    this.ws.close(1000, "test done");
+  }
+}
+
+export interface Opened {
+  socket: TestSocket;
+  welcome: WelcomeFrame;
+}
+
+export async function connect(stub: RoomStub, resume?: { token: string; last: number }): Promise<Opened> {
+  const query = resume ? `?resume=${encodeURIComponent(resume.token)}&last=${resume.last}` : "";
+  const response = await stub.fetch(`http://room/ws${query}`, { headers: { Upgrade: "websocket" } });
+  if (!response.webSocket) throw new Error(`upgrade failed with ${response.status}`);
+  const socket = new TestSocket(response.webSocket);
+  const welcome = await socket.nextOf("welcome");
+  return { socket, welcome };
+}
+
+/** Connects fresh and takes the snapshot. */
+export async function connectFresh(stub: RoomStub): Promise<Opened & { snapshot: SnapshotFrame }> {
+  const opened = await connect(stub);
+  const snapshot = await opened.socket.nextOf("snapshot");
+  return { ...opened, snapshot };
+}
+
+export async function save(stub: RoomStub, input: NewItem, key: string | null = null) {
+  const result = await stub.addItem(input, key);
+  if (!result.ok) throw new Error(`save failed: ${result.error.message}`);
+  return result.item;
+}
+
+export function numbered(n: number): NewItem {
+  return { title: `item ${n}`, body: `body ${n}` };
+}
+
+/** Freezes `Date` for the test (the object included) and returns a way to move it. */
+export function controlClock(): { advance(ms: number): void; now(): number } {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now());
+  return {
+    advance(ms) {
+      vi.setSystemTime(Date.now() + ms);
+    },
+    now: () => Date.now(),
+  };
+}
