@@ -8,6 +8,10 @@ declare global {
       LIST_ROOM: DurableObjectNamespace<ListRoom>;
       ASSETS: Fetcher;
     }
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "ListRoom";
+    }
   }
 }
 

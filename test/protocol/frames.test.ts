@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { PING_TEXT, parseClientFrame, parseServerFrame } from "../../src/protocol/frames";
+import { charCount, problemWithField } from "../../src/protocol/item";
+
+describe("parseClientFrame", () => {
+  it("reads acks and pings", () => {
+    expect(parseClientFrame('{"type":"ack","seq":7}')).toEqual({ ok: true, frame: { type: "ack", seq: 7 } });
+    expect(parseClientFrame(PING_TEXT)).toEqual({ ok: true, frame: { type: "ping" } });
+    expect(parseClientFrame('{"type":"ping","extra":1}')).toEqual({ ok: true, frame: { type: "ping" } });
+  });
+
+  it.each(["", "null", "42", '"ack"', "{}", '{"type":1}', '{"type":"ack"}', '{"type":"ack","seq":9007199254740993}'])(
+    "refuses %j as an invalid frame",
+    (text) => {
+      expect(parseClientFrame(text)).toMatchObject({ ok: false, code: "invalid_frame" });
+    },
+  );
+
+  it("names an unknown type without echoing a long one back", () => {
+    const result = parseClientFrame(JSON.stringify({ type: "x".repeat(1000) }));
+    expect(result).toMatchObject({ ok: false, code: "unknown_frame_type" });
+    expect(!result.ok && result.message.length).toBeLessThan(100);
+  });
+});
+
+describe("parseServerFrame", () => {
+  it("reads an item frame and refuses one whose item is malformed", () => {
+    const item = { id: "i", title: "t", body: "b", createdAt: "2026-01-01T00:00:00.000Z" };
+    expect(parseServerFrame(JSON.stringify({ type: "item", seq: 2, messageId: "c:2", item }))).toMatchObject({ ok: true });
+    expect(parseServerFrame(JSON.stringify({ type: "item", seq: 2, messageId: "c:2", item: { id: 1 } }))).toMatchObject({
+      ok: false,
+    });
+  });
+});
+
+describe("item text", () => {
+  it("counts code points, not UTF-16 units", () => {
+    expect(charCount("😀😀")).toBe(2);
+  });
+
+  it("allows tabs and line breaks in a body but not in a title", () => {
+    expect(problemWithField("body", "a\n\tb\r\nc")).toBeNull();
+    expect(problemWithField("title", "a\tb")).toMatch(/control character/);
+  });
+
+  it("refuses DEL, NUL and lone surrogates", () => {
+    expect(problemWithField("body", "a\u007f")).toMatch(/control/);
+    expect(problemWithField("body", "a\u0000")).toMatch(/control/);
+    expect(problemWithField("title", "\udc00x")).toMatch(/surrogate/);
+  });
+
+  it("accepts right-to-left marks and emoji", () => {
+    expect(problemWithField("title", "\u200fשלום 🎉")).toBeNull();
+  });
+});

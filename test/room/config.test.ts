@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, readConfig } from "../../src/room/config";
+
+describe("room config", () => {
+  it("uses the documented defaults when vars are absent", () => {
+    expect(readConfig({})).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG).toEqual({ resendIntervalMs: 30_000, maxSendAttempts: 5, resumeWindowMs: 120_000 });
+  });
+
+  it("reads overrides given as strings, as `wrangler dev --var` passes them", () => {
+    expect(readConfig({ RESEND_INTERVAL_MS: "300", MAX_SEND_ATTEMPTS: "3", RESUME_WINDOW_MS: "0" })).toEqual({
+      resendIntervalMs: 300,
+      maxSendAttempts: 3,
+      resumeWindowMs: 0,
+    });
+  });
+
+  it.each([
+    [{ RESEND_INTERVAL_MS: "soon" }, /RESEND_INTERVAL_MS/],
+    [{ RESEND_INTERVAL_MS: "5" }, /RESEND_INTERVAL_MS/],
+    [{ MAX_SEND_ATTEMPTS: "0" }, /MAX_SEND_ATTEMPTS/],
+    [{ RESUME_WINDOW_MS: "-1" }, /RESUME_WINDOW_MS/],
+  ])("refuses %j naming the var", (vars, name) => {
+    expect(() => readConfig(vars)).toThrow(name);
+  });
+});

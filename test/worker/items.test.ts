@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import type { Item } from "../../src/protocol/item";
+import { expectRejected, listedIds, postJson, request } from "./request";
+import { BODY_MAX_CHARS, REQUEST_BODY_MAX_BYTES, TITLE_MAX_CHARS } from "../../src/protocol/limits";
+
+describe("POST /api/items", () => {
+  it("stores a JSON item, trimmed, and answers 201 with it", async () => {
+    const response = await postJson({ title: "  Milk  ", body: "two litres\nsemi-skimmed " });
+    expect(response.status).toBe(201);
+    const { item } = await response.json<{ item: Item }>();
+    expect(item).toMatchObject({ title: "Milk", body: "two litres\nsemi-skimmed" });
+    expect(new Date(item.createdAt).toISOString()).toBe(item.createdAt);
+    expect((await listedIds())[0]).toBe(item.id);
+  });
+
+  it("stores text verbatim: markup, emoji and right-to-left marks are not escaped", async () => {
+    const title = "<b>bold</b> & 🎉 \u200fשלום";
+    const response = await postJson({ title, body: "<script>alert(1)</script>" });
+    const { item } = await response.json<{ item: Item }>();
+    expect(item.title).toBe(title);
+    expect(item.body).toBe("<script>alert(1)</script>");
+  });
+
+  it("accepts the seed's form fields", async () => {
+    const response = await request("/api/items", { method: "POST", body: new URLSearchParams({ itemtitle: "Form", itemtext: "posted" }) });
+    expect(response.status).toBe(201);
+    expect((await response.json<{ item: Item }>()).item).toMatchObject({ title: "Form", body: "posted" });
+  });
+
+  it("counts characters as code points: 200 emoji make a valid title", async () => {
+    const response = await postJson({ title: "😀".repeat(TITLE_MAX_CHARS), body: "b" });
+    expect(response.status).toBe(201);
+  });
+
+  it.each([
+    ["an empty title", { title: "   ", body: "b" }],
+    ["a missing body", { title: "t" }],
+    ["a title that is a number", { title: 5, body: "b" }],
+    ["a title over the limit", { title: "x".repeat(TITLE_MAX_CHARS + 1), body: "b" }],
+    ["a body over the limit", { title: "t", body: "x".repeat(BODY_MAX_CHARS + 1) }],
+    ["a null byte", { title: "t\u0000", body: "b" }],
+    ["a line break in the title", { title: "a\nb", body: "b" }],
+    ["a lone surrogate", { title: "t\ud800", body: "b" }],
+    ["a JSON array", [1, 2]],
+  ])("rejects %s with 400 and stores nothing", async (_name, body) => {
+    const before = await listedIds();
+    await expectRejected(await postJson(body), 400, "invalid_input");
+    expect(await listedIds()).toEqual(before);
+  });
+
+  it("rejects broken JSON with 400 invalid_json", async () => {
+    await expectRejected(await postJson('{"title": "x", '), 400, "invalid_json");
+  });
+
+  it("rejects other content types with 415", async () => {
+    const response = await request("/api/items", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    await expectRejected(response, 415, "unsupported_media_type");
+  });
+
+  it("rejects bodies over the size limit with 413", async () => {
+    const response = await postJson({ title: "t", body: "x".repeat(REQUEST_BODY_MAX_BYTES) });
+    await expectRejected(response, 413, "payload_too_large");
+  });
+});
+
+describe("GET /api/items", () => {
+  it("pages newest first with a cursor until nothing older is left", async () => {
+    for (let n = 0; n < 5; n++) await postJson({ title: `page ${n}`, body: "b" });
+    const all = await listedIds();
+    const seen: string[] = [];
+    let before: string | null = null;
+    do {
+      const query: string = before === null ? "?limit=2" : `?limit=2&before=${before}`;
+      const response = await request(`/api/items${query}`);
+      expect(response.status).toBe(200);
+      const page = await response.json<{ items: Item[]; nextBefore: string | null }>();
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((item) => item.id));
+      before = page.nextBefore;
+    } while (before !== null);
+    expect(seen).toEqual(all);
+  });
+
+  it.each(["limit=0", "limit=201", "limit=abc", "limit=1.5"])("rejects %s with 400", async (query) => {
+    await expectRejected(await request(`/api/items?${query}`), 400, "invalid_input");
+  });
+
+  it("rejects an unknown cursor with 400 invalid_cursor", async () => {
+    await expectRejected(await request("/api/items?before=no-such-item"), 400, "invalid_cursor");
+  });
+});
+
+describe("routing", () => {
+  it("answers unknown paths with a JSON 404", async () => {
+    await expectRejected(await request("/api/nothing"), 404, "not_found");
+  });
+
+  it("answers unsupported methods with a JSON 405", async () => {
+    await expectRejected(await request("/api/items", { method: "DELETE" }), 405, "method_not_allowed");
+  });
+});

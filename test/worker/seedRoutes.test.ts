@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { request } from "./request";
+
+function saveForm(fields: Record<string, string>): Promise<Response> {
+  return request("/save", { method: "POST", body: new URLSearchParams(fields) });
+}
+
+describe("the seed's routes", () => {
+  it("POST /save stores an item and answers success; GET /list shows it", async () => {
+    const title = `seed ${crypto.randomUUID()}`;
+    const response = await saveForm({ itemtitle: title, itemtext: "from the 2011 client" });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ result: "success" });
+
+    const list = await (await request("/list")).json<{ rows: { title: string; bodytext: string }[] }>();
+    expect(list.rows[0]).toMatchObject({ title, bodytext: "from the 2011 client" });
+  });
+
+  it("POST /save with a missing field answers failure with the reason", async () => {
+    const response = await saveForm({ itemtitle: "no text" });
+    expect(response.status).toBe(400);
+    const body = await response.json<{ result: string; error: { code: string } }>();
+    expect(body).toMatchObject({ result: "failure", error: { code: "invalid_input" } });
+  });
+});
