@@ -1,14 +1,26 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// Four projects, by where the code under test runs:
+// - unit:    DOM-free logic (client delivery, protocol parsing) in plain Node;
+// - workers: the Worker and the ListRoom object inside workerd;
+// - e2e:     the real app under `wrangler dev`, over real sockets;
+// - browser: the page in Debian's Chromium (npm run test:e2e).
 export default defineConfig({
   test: {
     projects: [
       {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts"],
+        },
+      },
+      {
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
         test: {
           name: "workers",
-          include: ["test/protocol/**/*.test.ts", "test/room/**/*.test.ts", "test/worker/**/*.test.ts"],
+          include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts"],
         },
       },
       {
@@ -17,7 +29,17 @@ export default defineConfig({
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          hookTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,0 +1,73 @@
+/**
+ * Applies sequenced frames strictly in seq order, exactly once: the expected
+ * frame is applied, later ones wait until the gap fills, earlier ones and
+ * duplicates are dropped — by seq, and by item id, so that neither a resend
+ * nor a fresh snapshot after a lost session can show an item twice.
+ */
+import type { SequencedFrame, WelcomeFrame } from "../protocol/frames";
+import type { Item } from "../protocol/item";
+import { FIRST_SEQ } from "../protocol/limits";
+
+export type Applied =
+  | { kind: "snapshot"; items: Item[]; hasOlder: boolean }
+  | { kind: "item"; item: Item };
+
+export class Inbox {
+  private expected = FIRST_SEQ;
+  private readonly held = new Map<number, SequencedFrame>();
+  private readonly shownIds = new Set<string>();
+
+  /** A welcome starts a session, or resumes one at the seq it names. */
+  begin(welcome: Pick<WelcomeFrame, "resumed" | "seq">): void {
+    if (!welcome.resumed) this.held.clear();
+    for (const seq of this.held.keys()) if (seq < welcome.seq) this.held.delete(seq);
+    this.expected = welcome.seq;
+  }
+
+  /** Takes one frame; returns what became applicable, in order (often nothing). */
+  receive(frame: SequencedFrame): Applied[] {
+    if (frame.seq < this.expected || this.held.has(frame.seq)) return [];
+    if (frame.seq > this.expected) {
+      this.held.set(frame.seq, frame);
+      return [];
+    }
+    const applied: Applied[] = [];
+    for (let next: SequencedFrame | undefined = frame; next; next = this.takeHeld(this.expected)) {
+      const result = this.apply(next);
+      if (result) applied.push(result);
+      this.expected = next.seq + 1;
+    }
+    return applied;
+  }
+
+  /** The highest seq applied without a gap: what to acknowledge. */
+  get lastApplied(): number {
+    return this.expected - 1;
+  }
+
+  /** Frames waiting for a gap to fill. */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /** Records items shown by other means (an older page, say), so frames never repeat them. */
+  markShown(items: readonly Item[]): void {
+    for (const item of items) this.shownIds.add(item.id);
+  }
+
+  private takeHeld(seq: number): SequencedFrame | undefined {
+    const frame = this.held.get(seq);
+    this.held.delete(seq);
+    return frame;
+  }
+
+  private apply(frame: SequencedFrame): Applied | null {
+    if (frame.type === "snapshot") {
+      this.markShown(frame.items);
+      return { kind: "snapshot", items: frame.items, hasOlder: frame.hasOlder };
+    }
+    if (this.shownIds.has(frame.item.id)) return null;
+    this.shownIds.add(frame.item.id);
+    return { kind: "item", item: frame.item };
+  }
+}

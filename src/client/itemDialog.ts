@@ -1,0 +1,103 @@
+/**
+ * The "Add New Item" dialog: a native modal `<dialog>` with the seed's form.
+ * It checks the same rules the server does (from the protocol module) before
+ * anything is sent, and can reopen with the server's message and the text
+ * still in place when a save is refused.
+ */
+import { charCount, problemWithField, type ItemField, type NewItem } from "../protocol/item";
+import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../protocol/limits";
+
+export interface DialogElements {
+  dialog: HTMLDialogElement;
+  form: HTMLFormElement;
+  title: HTMLInputElement;
+  text: HTMLTextAreaElement;
+  titleCounter: HTMLElement;
+  textCounter: HTMLElement;
+  error: HTMLElement;
+  cancel: HTMLButtonElement;
+}
+
+const MAX: Record<ItemField, number> = { title: TITLE_MAX_CHARS, body: BODY_MAX_CHARS };
+
+export class ItemDialog {
+  constructor(
+    private readonly elements: DialogElements,
+    private readonly onSave: (input: NewItem) => void,
+  ) {
+    const { form, title, text, cancel, dialog } = elements;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    cancel.addEventListener("click", () => dialog.close());
+    title.addEventListener("input", () => this.updateCounters());
+    text.addEventListener("input", () => this.updateCounters());
+    title.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        text.focus();
+      }
+    });
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.updateCounters();
+  }
+
+  /** Opens the dialog, empty or filled with a refused save and the reason. */
+  open(prefill?: NewItem, problem?: string): void {
+    const { dialog, title, text } = this.elements;
+    if (prefill) {
+      title.value = prefill.title;
+      text.value = prefill.body;
+    }
+    this.showProblem(problem ?? null);
+    this.updateCounters();
+    if (!dialog.open) dialog.showModal();
+    title.focus();
+  }
+
+  private submit(): void {
+    const input = { title: this.elements.title.value.trim(), body: this.elements.text.value.trim() };
+    const problems = (["title", "body"] as const).map((field) => problemWithField(field, input[field]));
+    this.markInvalid(problems);
+    const problem = problems.find((found) => found !== null);
+    if (problem) {
+      this.showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
+      return;
+    }
+    this.showProblem(null);
+    this.elements.form.reset();
+    this.updateCounters();
+    this.elements.dialog.close();
+    this.onSave(input);
+  }
+
+  private markInvalid(problems: (string | null)[]): void {
+    const [titleProblem, bodyProblem] = problems;
+    this.elements.title.setAttribute("aria-invalid", String(titleProblem !== null));
+    this.elements.text.setAttribute("aria-invalid", String(bodyProblem !== null));
+    (titleProblem ? this.elements.title : bodyProblem ? this.elements.text : null)?.focus();
+  }
+
+  private showProblem(problem: string | null): void {
+    this.elements.error.textContent = problem ?? "";
+    this.elements.error.hidden = problem === null;
+  }
+
+  private updateCounters(): void {
+    const pairs: [HTMLElement, string, ItemField][] = [
+      [this.elements.titleCounter, this.elements.title.value, "title"],
+      [this.elements.textCounter, this.elements.text.value, "body"],
+    ];
+    for (const [counter, value, field] of pairs) {
+      const count = charCount(value.trim());
+      counter.textContent = `${count} / ${MAX[field]}`;
+      counter.classList.toggle("over", count > MAX[field]);
+    }
+  }
+}

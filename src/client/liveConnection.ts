@@ -1,0 +1,241 @@
+/**
+ * One client's link to the room: connects, resumes after drops, applies
+ * frames through the {@link Inbox}, acknowledges in batches and notices a dead
+ * connection by heartbeat. It knows nothing of the DOM: the page and the
+ * chaos harness drive the same code, each with its own socket factory and
+ * clock.
+ */
+import { parseServerFrame, PING_TEXT, type ErrorFrame, type ServerFrame } from "../protocol/frames";
+import { CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, RESUME_TOKEN_PARAM } from "../protocol/limits";
+import { backoffDelay } from "./backoff";
+import { Inbox, type Applied } from "./inbox";
+
+/** The part of the WebSocket API used here; browsers' and Node's sockets both fit. */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: "open" | "error", listener: () => void): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: "close", listener: (event: { code: number }) => void): void;
+}
+
+export interface Scheduler {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+  /** A number in [0, 1). */
+  random(): number;
+}
+
+export const browserScheduler: Scheduler = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
+  random: () => Math.random(),
+};
+
+export type ConnectionStatus =
+  | { state: "connecting" }
+  | { state: "catching-up" }
+  | { state: "live" }
+  | { state: "down"; retryAt: number };
+
+export interface ClientTiming {
+  /** How long acks wait to be batched; far below the server's resend interval. */
+  ackDelayMs: number;
+  pingIntervalMs: number;
+  /** A connection silent this long after a ping is taken for dead. */
+  pongTimeoutMs: number;
+}
+
+export const DEFAULT_CLIENT_TIMING: ClientTiming = { ackDelayMs: 100, pingIntervalMs: 20_000, pongTimeoutMs: 8_000 };
+
+export interface LiveConnectionOptions {
+  /** `ws://host/ws` or `wss://host/ws`. */
+  socketUrl: string;
+  createSocket(url: string): SocketLike;
+  scheduler: Scheduler;
+  onApplied(applied: Applied[]): void;
+  onStatus(status: ConnectionStatus): void;
+  onServerError?(frame: ErrorFrame): void;
+  timing?: Partial<ClientTiming>;
+}
+
+type Timer = "retry" | "ack" | "ping" | "dead";
+
+export class LiveConnection {
+  readonly inbox = new Inbox();
+  private readonly timing: ClientTiming;
+  private socket: SocketLike | null = null;
+  private resumeToken: string | null = null;
+  private attempt = 0;
+  private stopped = true;
+  private catchingUp = false;
+  private status: ConnectionStatus = { state: "connecting" };
+  private readonly timers = new Map<Timer, unknown>();
+
+  constructor(private readonly options: LiveConnectionOptions) {
+    this.timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing };
+  }
+
+  get currentStatus(): ConnectionStatus {
+    return this.status;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const name of [...this.timers.keys()]) this.clearTimer(name);
+    this.socket?.close(1000, "client stopped");
+    this.socket = null;
+  }
+
+  /** The network looks back (or the tab is visible again): try now, or check the link is alive. */
+  checkNow(): void {
+    if (this.stopped) return;
+    if (this.socket === null) {
+      this.clearTimer("retry");
+      this.connect();
+    } else {
+      this.ping();
+    }
+  }
+
+  /** Drops the socket as if the network had failed (used by the fault harness and the heartbeat). */
+  abandonSocket(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    socket.close(4000, "abandoned");
+    this.afterClose(0);
+  }
+
+  private connect(): void {
+    this.setStatus({ state: "connecting" });
+    const url = this.resumeToken === null ? this.options.socketUrl : this.resumeUrl(this.resumeToken);
+    const socket = this.options.createSocket(url);
+    this.socket = socket;
+    const isCurrent = () => this.socket === socket;
+    socket.addEventListener("message", (event) => {
+      if (isCurrent() && typeof event.data === "string") this.onText(event.data);
+    });
+    socket.addEventListener("close", (event) => {
+      if (!isCurrent()) return;
+      this.socket = null;
+      this.afterClose(event.code);
+    });
+    socket.addEventListener("open", () => {
+      if (isCurrent()) this.schedulePing();
+    });
+  }
+
+  private resumeUrl(token: string): string {
+    const query = `${RESUME_TOKEN_PARAM}=${encodeURIComponent(token)}&${LAST_SEQ_PARAM}=${this.inbox.lastApplied}`;
+    return `${this.options.socketUrl}?${query}`;
+  }
+
+  private onText(text: string): void {
+    this.clearTimer("dead");
+    const parsed = parseServerFrame(text);
+    if (parsed.ok) this.onFrame(parsed.frame);
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "welcome":
+        this.resumeToken = frame.resumeToken;
+        this.inbox.begin(frame);
+        this.attempt = 0;
+        this.catchingUp = true;
+        this.setStatus({ state: "catching-up" });
+        // The server sends everything owed before it reads our ping, so its
+        // pong marks the end of the catch-up.
+        this.ping();
+        return;
+      case "snapshot":
+      case "item": {
+        const applied = this.inbox.receive(frame);
+        if (applied.length > 0) this.options.onApplied(applied);
+        this.scheduleAck();
+        this.updateLiveness();
+        return;
+      }
+      case "pong":
+        this.catchingUp = false;
+        this.updateLiveness();
+        return;
+      case "error":
+        this.options.onServerError?.(frame);
+        return;
+    }
+  }
+
+  private updateLiveness(): void {
+    if (!this.catchingUp && this.inbox.heldCount === 0 && this.status.state === "catching-up") {
+      this.setStatus({ state: "live" });
+    }
+  }
+
+  private afterClose(code: number): void {
+    for (const name of ["ack", "ping", "dead"] as const) this.clearTimer(name);
+    // A dropped client's session is gone; ask for a fresh one.
+    if (code === CloseCode.AckTimeout) this.resumeToken = null;
+    if (this.stopped) return;
+    const delay = backoffDelay(this.attempt++, () => this.options.scheduler.random());
+    this.setStatus({ state: "down", retryAt: this.options.scheduler.now() + delay });
+    this.setTimer("retry", delay, () => this.connect());
+  }
+
+  private scheduleAck(): void {
+    if (this.timers.has("ack")) return;
+    this.setTimer("ack", this.timing.ackDelayMs, () => {
+      const seq = this.inbox.lastApplied;
+      if (seq >= FIRST_SEQ) this.sendText(JSON.stringify({ type: "ack", seq }));
+    });
+  }
+
+  private ping(): void {
+    this.sendText(PING_TEXT);
+    if (!this.timers.has("dead")) this.setTimer("dead", this.timing.pongTimeoutMs, () => this.abandonSocket());
+    this.schedulePing();
+  }
+
+  private schedulePing(): void {
+    this.clearTimer("ping");
+    this.setTimer("ping", this.timing.pingIntervalMs, () => this.ping());
+  }
+
+  private sendText(text: string): void {
+    try {
+      this.socket?.send(text);
+    } catch {
+      // Not open yet or already closing; the close handler takes over.
+    }
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    this.status = status;
+    this.options.onStatus(status);
+  }
+
+  private setTimer(name: Timer, ms: number, callback: () => void): void {
+    this.clearTimer(name);
+    this.timers.set(
+      name,
+      this.options.scheduler.setTimeout(() => {
+        this.timers.delete(name);
+        callback();
+      }, ms),
+    );
+  }
+
+  private clearTimer(name: Timer): void {
+    const handle = this.timers.get(name);
+    if (handle !== undefined) this.options.scheduler.clearTimeout(handle);
+    this.timers.delete(name);
+  }
+}

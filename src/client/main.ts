@@ -1,0 +1,125 @@
+/**
+ * The page: wires the DOM to the delivery logic. Everything that decides
+ * (ordering, acks, reconnects, the outbox) lives in DOM-free modules; this
+ * file only finds elements and connects events.
+ */
+import { isErrorBody } from "../protocol/errors";
+import { isItem } from "../protocol/frames";
+import { SOCKET_PATH } from "../protocol/limits";
+import { ItemDialog } from "./itemDialog";
+import { ListView } from "./listView";
+import { browserScheduler, LiveConnection } from "./liveConnection";
+import { Outbox, postSave, type KeyValueStore } from "./outbox";
+import { StatusLine } from "./statusLine";
+
+const ITEMS_ENDPOINT = "/api/items";
+const TIME_REFRESH_MS = 30_000;
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`the page has no #${id}`);
+  return element as T;
+}
+
+/** `localStorage` when the browser lets us have it; otherwise saves live as long as the tab. */
+function durableStore(): KeyValueStore {
+  try {
+    const probe = "listroom.probe";
+    localStorage.setItem(probe, probe);
+    localStorage.removeItem(probe);
+    return localStorage;
+  } catch {
+    const memory = new Map<string, string>();
+    return { getItem: (key) => memory.get(key) ?? null, setItem: (key, value) => void memory.set(key, value) };
+  }
+}
+
+function socketUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}${SOCKET_PATH}`;
+}
+
+function start(): void {
+  const view = new ListView({
+    list: byId("mainlist"),
+    emptyState: byId("emptystate"),
+    showOlder: byId<HTMLButtonElement>("showolder"),
+  });
+  const status = new StatusLine({
+    message: byId("statusmessage"),
+    retryNow: byId<HTMLButtonElement>("retrynow"),
+    liveMark: byId("livemark"),
+  });
+
+  const outbox: Outbox = new Outbox({
+    store: durableStore(),
+    post: (save) => postSave(fetch.bind(globalThis), ITEMS_ENDPOINT, save),
+    scheduler: browserScheduler,
+    onChange: (pending) => view.showPending(pending),
+    onSaved: (save, item) => view.confirmPending(save.key, item),
+    onRejected: (save, error) => dialog.open(save, error.message),
+  });
+
+  const connection = new LiveConnection({
+    socketUrl: socketUrl(),
+    createSocket: (url) => new WebSocket(url),
+    scheduler: browserScheduler,
+    onApplied: (applied) => view.apply(applied),
+    onStatus: (next) => {
+      status.show(next);
+      if (next.state === "live") void outbox.flush();
+    },
+  });
+
+  const dialog = new ItemDialog(
+    {
+      dialog: byId<HTMLDialogElement>("itemform"),
+      form: byId<HTMLFormElement>("itemformmain"),
+      title: byId<HTMLInputElement>("itemtitle"),
+      text: byId<HTMLTextAreaElement>("itemtext"),
+      titleCounter: byId("itemtitlecounter"),
+      textCounter: byId("itemtextcounter"),
+      error: byId("formerror"),
+      cancel: byId<HTMLButtonElement>("cancelitem"),
+    },
+    (input) => outbox.add(input, crypto.randomUUID()),
+  );
+
+  byId("additem").addEventListener("click", () => dialog.open());
+  byId("retrynow").addEventListener("click", () => connection.checkNow());
+  byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
+    const button = event.currentTarget as HTMLButtonElement;
+    const before = view.oldestId();
+    if (before === null) return;
+    button.disabled = true;
+    try {
+      const response = await fetch(`${ITEMS_ENDPOINT}?before=${encodeURIComponent(before)}`);
+      const body: unknown = await response.json();
+      if (!response.ok) throw new Error(isErrorBody(body) ? body.error.message : `HTTP ${response.status}`);
+      const page = body as { items?: unknown; nextBefore?: unknown };
+      const items = Array.isArray(page.items) ? page.items.filter(isItem) : [];
+      connection.inbox.markShown(items);
+      view.appendOlder(items, typeof page.nextBefore === "string");
+    } catch (error) {
+      console.warn("could not load older items", error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  const comeBack = () => {
+    connection.checkNow();
+    void outbox.flush();
+  };
+  window.addEventListener("online", comeBack);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") comeBack();
+  });
+  setInterval(() => view.refreshTimes(), TIME_REFRESH_MS);
+
+  view.showPending(outbox.pending());
+  connection.start();
+  void outbox.flush();
+}
+
+start();

@@ -1,0 +1,152 @@
+/**
+ * Saves that have not reached the server yet. Each gets its own
+ * Idempotency-Key when it is made and keeps it through every retry, so a save
+ * is stored once however often it is sent. The queue lives in a key-value
+ * store (`localStorage` in the page), so a save survives a reload or a closed
+ * tab and goes out when the network is back. Saves go out one at a time, in
+ * the order they were made.
+ */
+import { isErrorBody, type ErrorBody } from "../protocol/errors";
+import { isItem } from "../protocol/frames";
+import type { Item, NewItem } from "../protocol/item";
+import { backoffDelay, type BackoffPolicy } from "./backoff";
+import type { Scheduler } from "./liveConnection";
+
+export interface PendingSave extends NewItem {
+  key: string;
+  /** When the person pressed Save (ms since epoch). */
+  madeAt: number;
+}
+
+export type PostOutcome =
+  | { kind: "saved"; item: Item }
+  | { kind: "rejected"; error: ErrorBody["error"] }
+  | { kind: "retry" };
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface OutboxOptions {
+  store: KeyValueStore;
+  post(save: PendingSave): Promise<PostOutcome>;
+  scheduler: Scheduler;
+  onChange(pending: readonly PendingSave[]): void;
+  onSaved(save: PendingSave, item: Item): void;
+  onRejected(save: PendingSave, error: ErrorBody["error"]): void;
+}
+
+export const OUTBOX_STORAGE_KEY = "listroom.outbox.v1";
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 };
+
+function isPendingSave(value: unknown): value is PendingSave {
+  if (typeof value !== "object" || value === null) return false;
+  const save = value as Record<string, unknown>;
+  return (
+    typeof save.key === "string" &&
+    typeof save.title === "string" &&
+    typeof save.body === "string" &&
+    typeof save.madeAt === "number"
+  );
+}
+
+export class Outbox {
+  private sending = false;
+  private attempt = 0;
+  private retryTimer: unknown = null;
+
+  constructor(private readonly options: OutboxOptions) {}
+
+  pending(): PendingSave[] {
+    try {
+      const parsed: unknown = JSON.parse(this.options.store.getItem(OUTBOX_STORAGE_KEY) ?? "[]");
+      return Array.isArray(parsed) ? parsed.filter(isPendingSave) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Queues a save (it is durable once this returns) and starts sending. */
+  add(input: NewItem, key: string): PendingSave {
+    const save: PendingSave = { ...input, key, madeAt: this.options.scheduler.now() };
+    this.write([...this.pending(), save]);
+    void this.flush();
+    return save;
+  }
+
+  /** Sends what is queued now, without waiting for a retry timer. */
+  async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    this.clearRetry();
+    try {
+      for (let save = this.pending()[0]; save; save = this.pending()[0]) {
+        const outcome = await this.postSafely(save);
+        if (outcome.kind === "retry") {
+          this.scheduleRetry();
+          return;
+        }
+        this.attempt = 0;
+        this.remove(save.key);
+        if (outcome.kind === "saved") this.options.onSaved(save, outcome.item);
+        else this.options.onRejected(save, outcome.error);
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async postSafely(save: PendingSave): Promise<PostOutcome> {
+    try {
+      return await this.options.post(save);
+    } catch {
+      return { kind: "retry" };
+    }
+  }
+
+  private scheduleRetry(): void {
+    const delay = backoffDelay(this.attempt++, () => this.options.scheduler.random(), RETRY_BACKOFF);
+    this.retryTimer = this.options.scheduler.setTimeout(() => {
+      this.retryTimer = null;
+      void this.flush();
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) this.options.scheduler.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private remove(key: string): void {
+    this.write(this.pending().filter((save) => save.key !== key));
+  }
+
+  private write(pending: PendingSave[]): void {
+    this.options.store.setItem(OUTBOX_STORAGE_KEY, JSON.stringify(pending));
+    this.options.onChange(pending);
+  }
+}
+
+/** Posts a save to the API and sorts the answer into saved, rejected or worth retrying. */
+export async function postSave(
+  fetchImpl: typeof fetch,
+  endpoint: string,
+  save: PendingSave,
+): Promise<PostOutcome> {
+  const response = await fetchImpl(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": save.key },
+    body: JSON.stringify({ title: save.title, body: save.body }),
+  });
+  if (response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    const item: unknown = typeof body === "object" && body !== null ? (body as { item?: unknown }).item : null;
+    // A success we cannot read is retried: the key makes the retry harmless.
+    return isItem(item) ? { kind: "saved", item } : { kind: "retry" };
+  }
+  // Timeouts, rate limits and server trouble pass; anything else is about this save.
+  if (response.status === 408 || response.status === 429 || response.status >= 500) return { kind: "retry" };
+  const body: unknown = await response.json().catch(() => null);
+  return { kind: "rejected", error: isErrorBody(body) ? body.error : { code: "invalid_input", message: `the server refused the save (${response.status})` } };
+}

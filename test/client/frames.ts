@@ -1,0 +1,19 @@
+/** Frame builders for client tests. */
+import type { ItemFrame, SnapshotFrame, WelcomeFrame } from "../../src/protocol/frames";
+import type { Item } from "../../src/protocol/item";
+
+export function item(n: number): Item {
+  return { id: `item-${n}`, title: `title ${n}`, body: `body ${n}`, createdAt: new Date(1_700_000_000_000 + n).toISOString() };
+}
+
+export function itemFrame(seq: number, n = seq): ItemFrame {
+  return { type: "item", seq, messageId: `c:${seq}`, item: item(n) };
+}
+
+export function snapshotFrame(seq: number, items: Item[], hasOlder = false): SnapshotFrame {
+  return { type: "snapshot", seq, messageId: `c:${seq}`, items, hasOlder };
+}
+
+export function welcome(seq: number, resumed: boolean, token = "t".repeat(43)): WelcomeFrame {
+  return { type: "welcome", protocol: 1, clientId: "c", resumeToken: token, resumed, seq };
+}

@@ -1,0 +1,153 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Applied } from "../../src/client/inbox";
+import { LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
+import { CloseCode } from "../../src/protocol/limits";
+import { item, itemFrame, snapshotFrame, welcome } from "./frames";
+import { ManualScheduler } from "./manualScheduler";
+import { ScriptedSocket } from "./scriptedSocket";
+
+const URL = "ws://listroom.test/ws";
+
+let scheduler: ManualScheduler;
+let sockets: ScriptedSocket[];
+let applied: Applied[];
+let statuses: ConnectionStatus[];
+let connection: LiveConnection;
+
+function current(): ScriptedSocket {
+  return sockets.at(-1)!;
+}
+
+/** Opens the current socket and plays a fresh welcome, snapshot and the pong that ends catch-up. */
+function goLive(token = "a".repeat(43)): void {
+  current().open();
+  current().deliver(welcome(1, false, token), snapshotFrame(1, [item(0)]), { type: "pong" });
+}
+
+beforeEach(() => {
+  scheduler = new ManualScheduler();
+  sockets = [];
+  applied = [];
+  statuses = [];
+  connection = new LiveConnection({
+    socketUrl: URL,
+    createSocket: (url) => {
+      const socket = new ScriptedSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    scheduler,
+    onApplied: (changes) => applied.push(...changes),
+    onStatus: (status) => statuses.push(status),
+  });
+  connection.start();
+});
+
+describe("LiveConnection", () => {
+  it("says opening connection, then catching up, then live once the catch-up pong is in", () => {
+    expect(statuses).toEqual([{ state: "connecting" }]);
+    current().open();
+    current().deliver(welcome(1, false), snapshotFrame(1, []));
+    expect(connection.currentStatus).toEqual({ state: "catching-up" });
+    current().deliver({ type: "pong" });
+    expect(connection.currentStatus).toEqual({ state: "live" });
+  });
+
+  it("acknowledges a burst with one cumulative ack, well within the resend interval", () => {
+    goLive();
+    scheduler.advance(150);
+    expect(current().acks()).toEqual([1]);
+    current().deliver(itemFrame(2), itemFrame(3), itemFrame(4));
+    scheduler.advance(99);
+    expect(current().acks()).toEqual([1]);
+    scheduler.advance(1);
+    expect(current().acks()).toEqual([1, 4]);
+  });
+
+  it("acknowledges only up to the gap, and acks again when a resend shows the ack was lost", () => {
+    goLive();
+    current().deliver(itemFrame(2), itemFrame(4));
+    scheduler.advance(100);
+    expect(current().acks()).toEqual([2]);
+    current().deliver(itemFrame(2));
+    scheduler.advance(100);
+    expect(current().acks()).toEqual([2, 2]);
+  });
+
+  it("after a drop, waits a jittered backoff, says when it will retry, and resumes from the last applied seq", () => {
+    goLive("b".repeat(43));
+    current().deliver(itemFrame(2));
+    current().serverClose(1006);
+    const down = connection.currentStatus;
+    expect(down).toEqual({ state: "down", retryAt: scheduler.now() + 250 });
+    expect(sockets).toHaveLength(1);
+    scheduler.advance(250);
+    expect(sockets).toHaveLength(2);
+    expect(current().url).toBe(`${URL}?resume=${"b".repeat(43)}&last=2`);
+  });
+
+  it("backs off further on each failed try and starts over once connected", () => {
+    scheduler.randomValue = 0.999;
+    const delays: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      current().serverClose(1006);
+      const status = connection.currentStatus;
+      if (status.state !== "down") throw new Error("expected down");
+      delays.push(status.retryAt - scheduler.now());
+      scheduler.advance(status.retryAt - scheduler.now());
+    }
+    expect(delays).toEqual([499, 999, 1998, 3996, 7992, 14985, 14985]);
+    goLive();
+    current().serverClose(1006);
+    const status = connection.currentStatus;
+    expect(status.state === "down" && status.retryAt - scheduler.now()).toBe(499);
+  });
+
+  it("a replay after resume is applied once, and a fresh snapshot is merged without repeats", () => {
+    goLive();
+    current().deliver(itemFrame(2));
+    current().serverClose(1006);
+    scheduler.advance(1000);
+    current().open();
+    current().deliver(welcome(1, false), snapshotFrame(1, [item(3), item(2), item(0)]), itemFrame(2, 3));
+    const ids = applied.flatMap((change) => (change.kind === "item" ? [change.item.id] : []));
+    expect(ids).toEqual(["item-2"]);
+    expect(applied.at(-1)).toMatchObject({ kind: "snapshot" });
+  });
+
+  it("after a 4008 drop it reconnects without the forgotten token", () => {
+    goLive();
+    current().serverClose(CloseCode.AckTimeout);
+    scheduler.advance(1000);
+    expect(current().url).toBe(URL);
+  });
+
+  it("pings on a heartbeat and gives up on a connection that stays silent", () => {
+    goLive();
+    const first = current();
+    scheduler.advance(20_000);
+    expect(first.pings()).toBe(2);
+    scheduler.advance(7_999);
+    expect(sockets).toHaveLength(1);
+    scheduler.advance(1);
+    expect(first.closedByClient).not.toBeNull();
+    expect(connection.currentStatus.state).toBe("down");
+  });
+
+  it("a pong keeps a quiet connection alive", () => {
+    goLive();
+    for (let i = 0; i < 5; i++) {
+      scheduler.advance(20_000);
+      current().deliver({ type: "pong" });
+    }
+    expect(sockets).toHaveLength(1);
+    expect(connection.currentStatus).toEqual({ state: "live" });
+  });
+
+  it("checkNow reconnects at once when down", () => {
+    goLive();
+    current().serverClose(1006);
+    connection.checkNow();
+    expect(sockets).toHaveLength(2);
+  });
+});
