@@ -38,7 +38,7 @@ export interface DevServer {
   wsUrl: string;
   /** wrangler's output so far (its tail), for diagnosing a failure. */
   logs(): string;
-  /** Kills wrangler and workerd (the whole process group) and removes the persistence dir. */
+  /** Kills wrangler and workerd (the whole process group) and removes the persistence dir if it made it. */
   stop(): Promise<void>;
 }
 
@@ -81,9 +81,22 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startDevServer(): Promise<DevServer> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const persistDir = await mkdtemp(join(tmpdir(), "listroom-e2e-"));
+export interface DevServerOptions {
+  /** A fixed port, so that a restarted server is found where pages expect it. */
+  port?: number;
+  /**
+   * Storage to run on. A directory given here is kept when the server stops,
+   * so a restart on it finds the same items; by default a fresh temporary one
+   * is made and removed.
+   */
+  persistDir?: string;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const [port, inspectorPort] = [options.port ?? (await freePort()), await freePort()];
+  const ownsPersistDir = options.persistDir === undefined;
+  const persistDir = options.persistDir ?? (await mkdtemp(join(tmpdir(), "listroom-e2e-")));
+  const removeOwnPersistDir = () => (ownsPersistDir ? rm(persistDir, { recursive: true, force: true }) : undefined);
   const args = [
     "dev",
     "--port",
@@ -107,14 +120,14 @@ export async function startDevServer(): Promise<DevServer> {
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: "false",
-      WRANGLER_LOG_PATH: join(persistDir, "logs"),
+      WRANGLER_LOG_PATH: join(persistDir, "wrangler-logs"),
       // The .bin script runs `node` from PATH; make that the Node running these tests.
       PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
     },
   });
   const pid = child.pid;
   if (pid === undefined) {
-    await rm(persistDir, { recursive: true, force: true });
+    await removeOwnPersistDir();
     throw new Error(`could not spawn ${WRANGLER_BIN}`);
   }
 
@@ -144,10 +157,12 @@ export async function startDevServer(): Promise<DevServer> {
     const deadline = Date.now() + STOP_GRACE_MS;
     while (groupIsAlive(pid) && Date.now() < deadline) await delay(50);
     if (groupIsAlive(pid)) killGroup(pid, "SIGKILL");
-    await Promise.race([exitedPromise, delay(STOP_GRACE_MS)]);
+    let graceTimer: NodeJS.Timeout | undefined;
+    await Promise.race([exitedPromise, new Promise<void>((done) => (graceTimer = setTimeout(done, STOP_GRACE_MS)))]);
+    clearTimeout(graceTimer);
     child.stdout?.destroy();
     child.stderr?.destroy();
-    await rm(persistDir, { recursive: true, force: true });
+    await removeOwnPersistDir();
   };
 
   const baseUrl = `http://${HOST}:${port}`;
@@ -183,6 +198,9 @@ async function waitUntilAnswering(url: string, exited: () => string | null): Pro
 // ---- WebSocket clients ------------------------------------------------------
 
 export const FRAME_TIMEOUT_MS = 3_000;
+/** A closing handshake we start; generous, since it is not what the tests measure. */
+const CLOSE_TIMEOUT_MS = 10_000;
+const CLOSING_POLL_MS = 5;
 
 export interface Closed {
   code: number;
@@ -203,6 +221,8 @@ export class FrameQueue {
   private failure: string | null = null;
   /** Every frame received, read or not, in order. */
   readonly received: unknown[] = [];
+  /** When each of `received` arrived (ms since epoch). */
+  readonly receivedAt: number[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (event) => {
@@ -216,6 +236,7 @@ export class FrameQueue {
       if (frame !== undefined) {
         this.frames.push(frame);
         this.received.push(frame);
+        this.receivedAt.push(Date.now());
       }
       this.wakeAll();
     });
@@ -302,6 +323,20 @@ export class FrameQueue {
     return this.closedWith!;
   }
 
+  /**
+   * Resolves once the server's Close frame has arrived, i.e. the socket is
+   * CLOSING or CLOSED. The WebSocket API fires no event for that moment (its
+   * `close` event waits for the TCP connection to end), so this checks
+   * `readyState` every few milliseconds until it changes or `timeoutMs` passes.
+   */
+  async waitForClosing(timeoutMs = FRAME_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.ws.readyState === WebSocket.OPEN) {
+      if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for a Close frame`);
+      await delay(CLOSING_POLL_MS);
+    }
+  }
+
   send(frame: unknown): void {
     this.ws.send(JSON.stringify(frame));
   }
@@ -311,7 +346,7 @@ export class FrameQueue {
   }
 
   /** Closes from our side and waits for the closing handshake to finish. */
-  async close(code = 1000, reason = "", timeoutMs = FRAME_TIMEOUT_MS): Promise<Closed> {
+  async close(code = 1000, reason = "", timeoutMs = CLOSE_TIMEOUT_MS): Promise<Closed> {
     if (this.closedWith === null && this.ws.readyState !== WebSocket.CLOSING) this.ws.close(code, reason);
     return this.waitForClose(timeoutMs);
   }
