@@ -62,6 +62,15 @@ export type ClientFrame = AckFrame | PingFrame;
 export const PING_TEXT = JSON.stringify({ type: "ping" } satisfies PingFrame);
 export const PONG_TEXT = JSON.stringify({ type: "pong" } satisfies PongFrame);
 
+/**
+ * The text of an item frame, from an item already encoded as JSON: a save is
+ * sent to every socket with a different seq but the same item, so the item is
+ * encoded once. Equal to `JSON.stringify` of the {@link ItemFrame}.
+ */
+export function encodeItemFrame(seq: number, messageId: string, itemJson: string): string {
+  return `{"type":"item","seq":${seq},"messageId":${JSON.stringify(messageId)},"item":${itemJson}}`;
+}
+
 export type Parsed<T> =
   | { ok: true; frame: T }
   | { ok: false; code: "invalid_frame" | "unknown_frame_type"; message: string };

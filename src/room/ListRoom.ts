@@ -8,10 +8,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { ErrorCode } from "../protocol/errors";
 import {
+  encodeItemFrame,
   PING_TEXT,
   PONG_TEXT,
   parseClientFrame,
   type ErrorFrame,
+  type ItemFrame,
   type ServerFrame,
   type SnapshotFrame,
   type WelcomeFrame,
@@ -33,6 +35,7 @@ import { ItemStore, type LoggedItem, type Page } from "./itemStore";
 import { runMigrations } from "./migrations";
 import { frameVerdict, nextDueAt } from "./resendSchedule";
 import { taggedSql } from "./sql";
+import { emptyUsage, type RoomUsage } from "./usage";
 import { hashToken, isWellFormedToken, newResumeToken } from "./tokens";
 
 export type RoomError = { code: ErrorCode; message: string };
@@ -62,6 +65,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly items: ItemStore;
   private readonly clients: ClientStore;
   private readonly connections = new ConnectionStates();
+  private readonly usageCounters: RoomUsage = emptyUsage();
   /** Position of the newest item; mirrors MAX(pos) so the hot path need not ask SQL. */
   private lastPos = 0;
   /** The alarm as last set, so a save sets it only when it must move earlier. */
@@ -70,7 +74,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   constructor(ctx: DurableObjectState, env: RoomVars) {
     super(ctx, env);
     this.config = readConfig(env);
-    const sql = taggedSql(ctx.storage.sql);
+    const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     this.items = new ItemStore(sql);
     this.clients = new ClientStore(sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
@@ -122,9 +126,14 @@ export class ListRoom extends DurableObject<RoomVars> {
     return { ok: true, ...this.items.pageBelow(belowPos, query.limit) };
   }
 
-  /** How many sockets are open; for tests and the page's audience count. */
+  /** How many sockets are open. */
   connectionCount(): number {
     return this.openSockets().length;
+  }
+
+  /** The billable work done since this instance started. */
+  usage(): RoomUsage {
+    return { ...this.usageCounters };
   }
 
   // ---- WebSocket lifecycle ------------------------------------------------
@@ -154,7 +163,7 @@ export class ListRoom extends DurableObject<RoomVars> {
       previousRoundAt: now,
     };
     this.connections.set(server, state);
-    send(server, {
+    this.send(server, {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
       clientId: record.clientId,
@@ -169,23 +178,24 @@ export class ListRoom extends DurableObject<RoomVars> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.usageCounters.framesIn++;
     if (isOverFrameLimit(message)) {
       ws.close(CloseCode.MessageTooBig, `frames are limited to ${CLIENT_FRAME_MAX_BYTES} bytes`);
       return;
     }
     if (typeof message !== "string") {
-      sendError(ws, ErrorCode.BinaryFrame, "frames must be JSON text, not binary");
+      this.sendError(ws, ErrorCode.BinaryFrame, "frames must be JSON text, not binary");
       return;
     }
     const parsed = parseClientFrame(message);
     if (!parsed.ok) {
-      sendError(ws, parsed.code, parsed.message);
+      this.sendError(ws, parsed.code, parsed.message);
       return;
     }
     if (parsed.frame.type === "ping") {
       // The auto-response answers the exact ping text without waking us;
       // other spellings of the same frame land here.
-      ws.send(PONG_TEXT);
+      this.sendText(ws, PONG_TEXT);
       return;
     }
     this.acknowledge(ws, parsed.frame.seq);
@@ -209,6 +219,7 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
+    this.usageCounters.alarmRuns++;
     this.alarmAt = null;
     let next = Number.POSITIVE_INFINITY;
     for (const ws of this.openSockets()) {
@@ -258,6 +269,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   private scheduleAlarmBy(at: number): void {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
+    this.usageCounters.setAlarmCalls++;
     void this.ctx.storage.setAlarm(at);
   }
 
@@ -265,11 +277,13 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   private broadcast(added: LoggedItem, now: number): void {
     let sentAny = false;
+    // The item is the bulk of every frame; encode it once, not once per socket.
+    const itemJson = JSON.stringify(added.item);
     for (const ws of this.openSockets()) {
       const state = this.connections.get(ws);
       if (!state) continue;
       const seq = seqOfPos(state, added.pos);
-      send(ws, { type: "item", seq, messageId: messageIdOf(state.clientId, seq), item: added.item });
+      this.sendText(ws, encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson));
       sentAny = true;
     }
     if (sentAny) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
@@ -278,11 +292,11 @@ export class ListRoom extends DurableObject<RoomVars> {
   /** Sends the sequenced frames `fromSeq..toSeq` (inclusive) as derived from the log. */
   private sendFrames(ws: WebSocket, state: ConnectionState, fromSeq: number, toSeq: number): void {
     if (fromSeq > toSeq) return;
-    if (fromSeq <= FIRST_SEQ) send(ws, this.snapshotFrame(state));
+    if (fromSeq <= FIRST_SEQ) this.send(ws, this.snapshotFrame(state));
     const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
     for (const { pos, item } of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
       const seq = seqOfPos(state, pos);
-      send(ws, { type: "item", seq, messageId: messageIdOf(state.clientId, seq), item });
+      this.send(ws, { type: "item", seq, messageId: messageIdOf(state.clientId, seq), item } satisfies ItemFrame);
     }
   }
 
@@ -302,7 +316,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     if (!state) return;
     const lastSeq = seqOfPos(state, this.lastPos);
     if (seq > lastSeq) {
-      sendError(ws, ErrorCode.AckOutOfRange, `seq ${seq} was never sent on this connection (last is ${lastSeq})`);
+      this.sendError(ws, ErrorCode.AckOutOfRange, `seq ${seq} was never sent on this connection (last is ${lastSeq})`);
       return;
     }
     if (seq > state.acked) this.connections.set(ws, { ...state, acked: seq });
@@ -358,22 +372,28 @@ export class ListRoom extends DurableObject<RoomVars> {
     }
   }
 
+  private send(ws: WebSocket, frame: ServerFrame): void {
+    this.sendText(ws, JSON.stringify(frame));
+  }
+
+  private sendError(ws: WebSocket, code: ErrorCode, message: string): void {
+    this.send(ws, { type: "error", code, message } satisfies ErrorFrame);
+  }
+
+  private sendText(ws: WebSocket, text: string): void {
+    try {
+      ws.send(text);
+      this.usageCounters.framesOut++;
+    } catch {
+      // The socket closed under us; its close handler does the bookkeeping.
+    }
+  }
+
   private openSockets(): WebSocket[] {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
   }
 }
 
-function send(ws: WebSocket, frame: ServerFrame): void {
-  try {
-    ws.send(JSON.stringify(frame));
-  } catch {
-    // The socket closed under us; its close handler does the bookkeeping.
-  }
-}
-
-function sendError(ws: WebSocket, code: ErrorCode, message: string): void {
-  send(ws, { type: "error", code, message } satisfies ErrorFrame);
-}
 
 function isOverFrameLimit(message: string | ArrayBuffer): boolean {
   if (typeof message !== "string") return message.byteLength > CLIENT_FRAME_MAX_BYTES;

@@ -4,6 +4,7 @@
  * instead of stored per client.
  */
 import type { Item, NewItem } from "../protocol/item";
+import { claimedPos, newItemId } from "./itemId";
 import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {
@@ -47,8 +48,11 @@ export class ItemStore {
     return this.sql<{ pos: number }>`SELECT COALESCE(MAX(pos), 0) AS pos FROM items`[0]?.pos ?? 0;
   }
 
+  /** Where the item with this id sits, or null if there is none. */
   posOf(id: string): number | null {
-    return this.sql<{ pos: number }>`SELECT pos FROM items WHERE id = ${id}`[0]?.pos ?? null;
+    const pos = claimedPos(id);
+    if (pos === null) return null;
+    return this.sql<{ pos: number }>`SELECT pos FROM items WHERE pos = ${pos} AND id = ${id}`[0]?.pos ?? null;
   }
 
   findByIdempotencyKey(key: string): LoggedItem | null {
@@ -59,7 +63,7 @@ export class ItemStore {
   /** Appends one item; call inside a transaction so `pos` stays gapless. */
   append(input: NewItem, idempotencyKey: string | null, now: number): LoggedItem {
     const pos = this.lastPos() + 1;
-    const row: ItemRow = { pos, id: crypto.randomUUID(), title: input.title, body: input.body, created_at: now };
+    const row: ItemRow = { pos, id: newItemId(pos), title: input.title, body: input.body, created_at: now };
     this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key)
       VALUES (${row.pos}, ${row.id}, ${row.title}, ${row.body}, ${row.created_at}, ${idempotencyKey})`;
     return toLogged(row);

@@ -13,15 +13,19 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // `pos` is the log position: 1, 2, 3… with no gaps, assigned on insert.
     // A connection's seq numbers are derived from it, so it must never skip.
+    // The public id embeds `pos` (see itemId.ts), so no index on it is needed,
+    // and keys are indexed only where present: a save writes one row, two
+    // with an Idempotency-Key.
     id: "001_items",
     sql: `CREATE TABLE items (
       pos INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
+      id TEXT NOT NULL,
       title TEXT NOT NULL,
       body TEXT NOT NULL,
       created_at INTEGER NOT NULL,
-      idempotency_key TEXT UNIQUE
-    )`,
+      idempotency_key TEXT
+    );
+    CREATE UNIQUE INDEX items_by_idempotency_key ON items (idempotency_key) WHERE idempotency_key IS NOT NULL`,
   },
   {
     // One row per client session (across its reconnections), not per frame:

@@ -5,6 +5,8 @@
  * @example
  * const rows = sql<{ id: string }>`SELECT id FROM items WHERE pos > ${pos}`;
  */
+import type { RoomUsage } from "./usage";
+
 export type SqlValue = string | number | null | ArrayBuffer;
 export type Row = Record<string, SqlStorageValue>;
 
@@ -13,7 +15,12 @@ export type Sql = <T extends Row = Row>(
   ...values: SqlValue[]
 ) => T[];
 
-export function taggedSql(storage: SqlStorage): Sql {
-  return <T extends Row>(strings: TemplateStringsArray, ...values: SqlValue[]) =>
-    storage.exec<T>(strings.join("?"), ...values).toArray();
+export function taggedSql(storage: SqlStorage, usage: Pick<RoomUsage, "rowsRead" | "rowsWritten">): Sql {
+  return <T extends Row>(strings: TemplateStringsArray, ...values: SqlValue[]) => {
+    const cursor = storage.exec<T>(strings.join("?"), ...values);
+    const rows = cursor.toArray();
+    usage.rowsRead += cursor.rowsRead;
+    usage.rowsWritten += cursor.rowsWritten;
+    return rows;
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PING_TEXT, parseClientFrame, parseServerFrame } from "../../src/protocol/frames";
+import { encodeItemFrame, PING_TEXT, parseClientFrame, parseServerFrame } from "../../src/protocol/frames";
 import { charCount, problemWithField } from "../../src/protocol/item";
 
 describe("parseClientFrame", () => {
@@ -51,5 +51,14 @@ describe("item text", () => {
 
   it("accepts right-to-left marks and emoji", () => {
     expect(problemWithField("title", "\u200fשלום 🎉")).toBeNull();
+  });
+});
+
+describe("encodeItemFrame", () => {
+  it("is the same text as JSON.stringify of the frame, for awkward text too", () => {
+    const item = { id: "i\"d", title: "t\u2028\n😀", body: "<b>\\</b>", createdAt: "2026-01-01T00:00:00.000Z" };
+    const frame = { type: "item", seq: 42, messageId: 'c"1:42', item };
+    expect(encodeItemFrame(42, 'c"1:42', JSON.stringify(item))).toBe(JSON.stringify(frame));
+    expect(parseServerFrame(encodeItemFrame(42, "m", JSON.stringify(item)))).toMatchObject({ ok: true });
   });
 });
