@@ -17,7 +17,13 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // A small connection cap, so the limit test needs few sockets.
+            miniflare: { bindings: { CONNECTIONS_PER_ADDRESS: "5" } },
+          }),
+        ],
         test: {
           name: "workers",
           include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts"],

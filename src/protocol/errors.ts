@@ -10,6 +10,8 @@ export const ErrorCode = {
   PayloadTooLarge: "payload_too_large",
   InvalidCursor: "invalid_cursor",
   IdempotencyKeyReused: "idempotency_key_reused",
+  RateLimited: "rate_limited",
+  TooManyConnections: "too_many_connections",
   // Routing and transport.
   NotFound: "not_found",
   MethodNotAllowed: "method_not_allowed",
@@ -27,6 +29,10 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {

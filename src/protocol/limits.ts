@@ -25,6 +25,8 @@ export const IDEMPOTENCY_KEY_MAX_CHARS = 200;
 export const FIRST_SEQ = 1;
 
 export const CloseCode = {
+  /** RFC 6455 policy violation: the client kept flooding after being told to slow down. */
+  PolicyViolation: 1008,
   /** RFC 6455: the frame was larger than {@link CLIENT_FRAME_MAX_BYTES}. */
   MessageTooBig: 1009,
   /** A sequenced frame went unacknowledged after every attempt; the client is forgotten. */
@@ -38,3 +40,6 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 export const SOCKET_PATH = "/ws";
 export const RESUME_TOKEN_PARAM = "resume";
 export const LAST_SEQ_PARAM = "last";
+
+/** The header that carries the client's address (set by Cloudflare at the edge). */
+export const CLIENT_ADDRESS_HEADER = "cf-connecting-ip";

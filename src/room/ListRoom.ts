@@ -6,7 +6,7 @@
  * in SQL, and one alarm drives every resend.
  */
 import { DurableObject } from "cloudflare:workers";
-import { ErrorCode } from "../protocol/errors";
+import { errorBody, ErrorCode } from "../protocol/errors";
 import {
   encodeItemFrame,
   PING_TEXT,
@@ -20,6 +20,7 @@ import {
 } from "../protocol/frames";
 import type { Item, NewItem } from "../protocol/item";
 import {
+  CLIENT_ADDRESS_HEADER,
   CLIENT_FRAME_MAX_BYTES,
   CloseCode,
   FIRST_SEQ,
@@ -28,6 +29,7 @@ import {
   PROTOCOL_VERSION,
   RESUME_TOKEN_PARAM,
 } from "../protocol/limits";
+import { AbuseLimits, addressTag } from "./abuseLimits";
 import { ClientStore, type ClientRecord } from "./clientStore";
 import { readConfig, type RoomConfig, type RoomVars } from "./config";
 import { ConnectionStates, messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "./connection";
@@ -38,7 +40,7 @@ import { taggedSql } from "./sql";
 import { emptyUsage, type RoomUsage } from "./usage";
 import { hashToken, isWellFormedToken, newResumeToken } from "./tokens";
 
-export type RoomError = { code: ErrorCode; message: string };
+export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
 
 export type AddItemResult =
   | { ok: true; item: Item; replayed: boolean }
@@ -66,6 +68,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly clients: ClientStore;
   private readonly connections = new ConnectionStates();
   private readonly usageCounters: RoomUsage = emptyUsage();
+  private readonly limits: AbuseLimits;
   /** Position of the newest item; mirrors MAX(pos) so the hot path need not ask SQL. */
   private lastPos = 0;
   /** The alarm as last set, so a save sets it only when it must move earlier. */
@@ -74,6 +77,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   constructor(ctx: DurableObjectState, env: RoomVars) {
     super(ctx, env);
     this.config = readConfig(env);
+    this.limits = new AbuseLimits(this.config);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     this.items = new ItemStore(sql);
     this.clients = new ClientStore(sql);
@@ -88,8 +92,14 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   // ---- RPC ----------------------------------------------------------------
 
-  addItem(input: NewItem, idempotencyKey: string | null): AddItemResult {
+  /** `address` is the client's (CF-Connecting-IP), for the per-address save limit; null if unknown. */
+  addItem(input: NewItem, idempotencyKey: string | null, address: string | null = null): AddItemResult {
     const now = Date.now();
+    const waitMs = this.limits.saveDelay(address, now);
+    if (waitMs > 0) {
+      const message = `too many saves from your address; the limit is ${this.config.savesPerMinute} a minute`;
+      return { ok: false, error: { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs } };
+    }
     const outcome = this.ctx.storage.transactionSync(() => {
       const earlier = idempotencyKey === null ? null : this.items.findByIdempotencyKey(idempotencyKey);
       if (earlier) return { earlier };
@@ -149,10 +159,15 @@ export class ListRoom extends DurableObject<RoomVars> {
     // No awaits from here on: the log position read below is the one this
     // connection's seq numbers are derived from, so no save may slip in.
     const now = Date.now();
+    const address = request.headers.get(CLIENT_ADDRESS_HEADER);
+    if (!this.limits.mayConnect(address, address === null ? 0 : this.ctx.getWebSockets(addressTag(address)).length)) {
+      const message = `too many connections from your address; the limit is ${this.config.connectionsPerAddress}`;
+      return Response.json(errorBody(ErrorCode.TooManyConnections, message), { status: 429 });
+    }
     const resumed = resumeHash === null ? null : this.takeOverClient(resumeHash, last, now);
     const record = resumed ?? this.registerClient(freshHash, now);
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [record.clientId]);
+    this.ctx.acceptWebSocket(server, address === null ? [record.clientId] : [record.clientId, addressTag(address)]);
     const state: ConnectionState = {
       v: 1,
       clientId: record.clientId,
@@ -179,6 +194,18 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
     this.usageCounters.framesIn++;
+    switch (this.limits.admitFrame(ws, Date.now())) {
+      case "accept":
+        break;
+      case "refuse":
+        return;
+      case "refuse-and-notify":
+        this.sendError(ws, ErrorCode.RateLimited, `slow down: at most ${this.config.framesPerSecond} frames a second`);
+        return;
+      case "disconnect":
+        ws.close(CloseCode.PolicyViolation, "too many frames");
+        return;
+    }
     if (isOverFrameLimit(message)) {
       ws.close(CloseCode.MessageTooBig, `frames are limited to ${CLIENT_FRAME_MAX_BYTES} bytes`);
       return;

@@ -10,16 +10,27 @@ export interface RoomVars {
   RESEND_INTERVAL_MS?: string;
   MAX_SEND_ATTEMPTS?: string;
   RESUME_WINDOW_MS?: string;
+  FRAMES_PER_SECOND?: string;
+  SAVES_PER_MINUTE?: string;
+  CONNECTIONS_PER_ADDRESS?: string;
 }
 
 export interface RoomConfig extends DeliveryTiming {
   resumeWindowMs: number;
+  /** Sustained client frames per second per connection (bursts of three seconds' worth pass). */
+  framesPerSecond: number;
+  /** Sustained saves per minute per client address. */
+  savesPerMinute: number;
+  connectionsPerAddress: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
   resendIntervalMs: 30_000,
   maxSendAttempts: 5,
   resumeWindowMs: 120_000,
+  framesPerSecond: 20,
+  savesPerMinute: 30,
+  connectionsPerAddress: 100,
 };
 
 function wholeNumber(name: keyof RoomVars, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -38,5 +49,14 @@ export function readConfig(vars: RoomVars): RoomConfig {
     resendIntervalMs: wholeNumber("RESEND_INTERVAL_MS", vars.RESEND_INTERVAL_MS, DEFAULT_CONFIG.resendIntervalMs, 10, DAY_MS),
     maxSendAttempts: wholeNumber("MAX_SEND_ATTEMPTS", vars.MAX_SEND_ATTEMPTS, DEFAULT_CONFIG.maxSendAttempts, 1, 100),
     resumeWindowMs: wholeNumber("RESUME_WINDOW_MS", vars.RESUME_WINDOW_MS, DEFAULT_CONFIG.resumeWindowMs, 0, 30 * DAY_MS),
+    framesPerSecond: wholeNumber("FRAMES_PER_SECOND", vars.FRAMES_PER_SECOND, DEFAULT_CONFIG.framesPerSecond, 1, 10_000),
+    savesPerMinute: wholeNumber("SAVES_PER_MINUTE", vars.SAVES_PER_MINUTE, DEFAULT_CONFIG.savesPerMinute, 1, 1_000_000),
+    connectionsPerAddress: wholeNumber(
+      "CONNECTIONS_PER_ADDRESS",
+      vars.CONNECTIONS_PER_ADDRESS,
+      DEFAULT_CONFIG.connectionsPerAddress,
+      1,
+      1_000_000,
+    ),
   };
 }

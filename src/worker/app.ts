@@ -7,12 +7,13 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import { ErrorCode } from "../protocol/errors";
+import { errorBody, ErrorCode } from "../protocol/errors";
 import type { NewItem } from "../protocol/item";
-import { REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
+import { CLIENT_ADDRESS_HEADER, REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
+import type { AddItemResult, RoomError } from "../room/ListRoom";
 import type { Env } from "./env";
 import { ROOM_NAME } from "./env";
-import { errorBody, errorResponse } from "./httpErrors";
+import { errorResponse } from "./httpErrors";
 import {
   IdempotencyHeaderSchema,
   ListQuerySchema,
@@ -80,6 +81,23 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
   return { ok: true, input: result.data };
 }
 
+function clientAddress(c: Context<AppEnv>): string | null {
+  return c.req.header(CLIENT_ADDRESS_HEADER) ?? null;
+}
+
+/** Asks the room to store an item; a refusal comes back with the status it deserves. */
+async function addItem(c: Context<AppEnv>, input: NewItem, key: string | null): Promise<AddItemResult> {
+  const result = await room(c).addItem(input, key, clientAddress(c));
+  if (!result.ok && result.error.retryAfterMs !== undefined) {
+    c.header("Retry-After", String(Math.ceil(result.error.retryAfterMs / 1000)));
+  }
+  return result;
+}
+
+function refusalStatus(error: RoomError): 422 | 429 {
+  return error.code === ErrorCode.RateLimited ? 429 : 422;
+}
+
 function isCrossSite(requestUrl: string, origin: string | undefined): boolean {
   if (origin === undefined) return false;
   try {
@@ -108,8 +126,8 @@ app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), 
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
   const key = c.req.valid("header")["idempotency-key"] ?? null;
-  const result = await room(c).addItem(read.input, key);
-  if (!result.ok) return errorResponse(c, 422, result.error.code, result.error.message);
+  const result = await addItem(c, read.input, key);
+  if (!result.ok) return errorResponse(c, refusalStatus(result.error), result.error.code, result.error.message);
   if (result.replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ item: result.item }, 201);
 });
@@ -118,7 +136,11 @@ app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), 
 app.post("/save", limitBody, async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return c.json({ result: "failure", error: { code: read.code, message: read.message } }, read.status);
-  await room(c).addItem(read.input, null);
+  const result = await addItem(c, read.input, null);
+  if (!result.ok) {
+    const { code, message } = result.error;
+    return c.json({ result: "failure", error: { code, message } }, refusalStatus(result.error));
+  }
   return c.json({ result: "success" });
 });
 
@@ -128,6 +150,12 @@ app.get("/list", async (c) => {
     ? result.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }))
     : [];
   return c.json({ rows });
+});
+
+// Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
+app.get("/api/usage", async (c) => {
+  if (c.env.EXPOSE_USAGE !== "true") return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
+  return c.json({ usage: await room(c).usage() });
 });
 
 app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c) => {

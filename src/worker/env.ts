@@ -7,6 +7,8 @@ declare global {
     interface Env extends RoomVars {
       LIST_ROOM: DurableObjectNamespace<ListRoom>;
       ASSETS: Fetcher;
+      /** "true" to serve GET /api/usage (benchmarks); anything else hides it. */
+      EXPOSE_USAGE?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");

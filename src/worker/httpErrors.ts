@@ -4,11 +4,7 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ErrorBody, ErrorCode } from "../protocol/errors";
-
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
-}
+import { errorBody, type ErrorCode } from "../protocol/errors";
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {
   return c.json(errorBody(code, message), status);

@@ -4,14 +4,33 @@ import { DEFAULT_CONFIG, readConfig } from "../../src/room/config";
 describe("room config", () => {
   it("uses the documented defaults when vars are absent", () => {
     expect(readConfig({})).toEqual(DEFAULT_CONFIG);
-    expect(DEFAULT_CONFIG).toEqual({ resendIntervalMs: 30_000, maxSendAttempts: 5, resumeWindowMs: 120_000 });
+    expect(DEFAULT_CONFIG).toEqual({
+      resendIntervalMs: 30_000,
+      maxSendAttempts: 5,
+      resumeWindowMs: 120_000,
+      framesPerSecond: 20,
+      savesPerMinute: 30,
+      connectionsPerAddress: 100,
+    });
   });
 
   it("reads overrides given as strings, as `wrangler dev --var` passes them", () => {
-    expect(readConfig({ RESEND_INTERVAL_MS: "300", MAX_SEND_ATTEMPTS: "3", RESUME_WINDOW_MS: "0" })).toEqual({
+    expect(
+      readConfig({
+        RESEND_INTERVAL_MS: "300",
+        MAX_SEND_ATTEMPTS: "3",
+        RESUME_WINDOW_MS: "0",
+        FRAMES_PER_SECOND: "5",
+        SAVES_PER_MINUTE: "600",
+        CONNECTIONS_PER_ADDRESS: "2",
+      }),
+    ).toEqual({
       resendIntervalMs: 300,
       maxSendAttempts: 3,
       resumeWindowMs: 0,
+      framesPerSecond: 5,
+      savesPerMinute: 600,
+      connectionsPerAddress: 2,
     });
   });
 
@@ -20,6 +39,9 @@ describe("room config", () => {
     [{ RESEND_INTERVAL_MS: "5" }, /RESEND_INTERVAL_MS/],
     [{ MAX_SEND_ATTEMPTS: "0" }, /MAX_SEND_ATTEMPTS/],
     [{ RESUME_WINDOW_MS: "-1" }, /RESUME_WINDOW_MS/],
+    [{ FRAMES_PER_SECOND: "0" }, /FRAMES_PER_SECOND/],
+    [{ SAVES_PER_MINUTE: "1.5" }, /SAVES_PER_MINUTE/],
+    [{ CONNECTIONS_PER_ADDRESS: "" + "x" }, /CONNECTIONS_PER_ADDRESS/],
   ])("refuses %j naming the var", (vars, name) => {
     expect(() => readConfig(vars)).toThrow(name);
   });

@@ -1,0 +1,74 @@
+/**
+ * Token buckets for the abuse limits: a bucket holds up to `burst` tokens and
+ * refills at `perSecond`; each request takes one. A bucket may go into debt
+ * (down to −burst) while its owner keeps pushing after being refused, which is
+ * how a flood is told apart from a burst.
+ */
+export interface BucketPolicy {
+  burst: number;
+  perSecond: number;
+}
+
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly policy: BucketPolicy,
+    now: number,
+  ) {
+    this.tokens = policy.burst;
+    this.updatedAt = now;
+  }
+
+  /** Takes a token if there is one; a refusal still deepens the debt. */
+  take(now: number): boolean {
+    this.refill(now);
+    this.tokens = Math.max(-this.policy.burst, this.tokens - 1);
+    return this.tokens >= 0;
+  }
+
+  /** Whether the owner has kept going for a whole burst after being refused. */
+  exhausted(): boolean {
+    return this.tokens <= -this.policy.burst;
+  }
+
+  /** Milliseconds until one token is back. */
+  msUntilToken(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.policy.perSecond) * 1000);
+  }
+
+  private refill(now: number): void {
+    const elapsedSeconds = Math.max(0, now - this.updatedAt) / 1000;
+    this.tokens = Math.min(this.policy.burst, this.tokens + elapsedSeconds * this.policy.perSecond);
+    this.updatedAt = now;
+  }
+}
+
+/** One bucket per key, at most `capacity` keys; the least recently used go first. */
+export class KeyedBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly policy: BucketPolicy,
+    private readonly capacity: number,
+  ) {}
+
+  get(key: string, now: number): TokenBucket {
+    let bucket = this.buckets.get(key);
+    if (bucket) {
+      this.buckets.delete(key);
+    } else {
+      bucket = new TokenBucket(this.policy, now);
+      if (this.buckets.size >= this.capacity) this.buckets.delete(this.buckets.keys().next().value!);
+    }
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+}
+
+/** Loopback is local development (wrangler dev, tests, benchmarks); at the edge it never occurs. */
+export function isLoopback(address: string): boolean {
+  return address === "::1" || address.startsWith("127.") || address === "localhost";
+}

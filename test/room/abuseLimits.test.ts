@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { ErrorCode } from "../../src/protocol/errors";
+import { CloseCode } from "../../src/protocol/limits";
+import { connectFresh, freshRoom, numbered, TestSocket } from "./roomHarness";
+
+// wrangler.toml: 20 frames a second (bursts of 60), 30 saves a minute (bursts
+// of 10); the test pool sets CONNECTIONS_PER_ADDRESS to 5.
+const FRAME_BURST = 60;
+const SAVE_BURST = 10;
+const CONNECTIONS = 5;
+
+describe("abuse limits", () => {
+  it("a flood of frames gets one rate_limited notice, then the connection is closed with 1008", async () => {
+    const room = freshRoom();
+    const { socket } = await connectFresh(room);
+    const bystander = await connectFresh(room);
+    for (let n = 0; n < FRAME_BURST * 2 + 10; n++) socket.send({ type: "ack", seq: 1 });
+    const notice = await socket.nextOf("error");
+    expect(notice.code).toBe(ErrorCode.RateLimited);
+    expect((await socket.waitForClose()).code).toBe(CloseCode.PolicyViolation);
+
+    const item = await room.addItem(numbered(1), null);
+    expect(item.ok).toBe(true);
+    expect((await bystander.socket.nextOf("item")).seq).toBe(bystander.snapshot.seq + 1);
+  });
+
+  it("a burst within the limit is served in full", async () => {
+    const { socket } = await connectFresh(freshRoom());
+    for (let n = 0; n < FRAME_BURST - 5; n++) socket.send({ type: "ack", seq: 1 });
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+    expect(socket.closed).toBeNull();
+  });
+
+  it("saves past the per-address limit are refused with a retry delay, and other addresses are not affected", async () => {
+    const room = freshRoom();
+    for (let n = 0; n < SAVE_BURST; n++) expect((await room.addItem(numbered(n), null, "203.0.113.7")).ok).toBe(true);
+    const refused = await room.addItem(numbered(99), null, "203.0.113.7");
+    expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.RateLimited } });
+    expect(!refused.ok && refused.error.retryAfterMs).toBeGreaterThan(0);
+    expect((await room.addItem(numbered(100), null, "198.51.100.1")).ok).toBe(true);
+    const listed = await room.listItems({ before: null, limit: 200 });
+    expect(listed.ok && listed.items.map((item) => item.title)).not.toContain("item 99");
+  });
+
+  it("loopback addresses (local development) are not limited", async () => {
+    const room = freshRoom();
+    for (let n = 0; n < SAVE_BURST * 2; n++) expect((await room.addItem(numbered(n), null, "127.0.0.1")).ok).toBe(true);
+  });
+
+  it("connections past the per-address cap are refused with 429 while others still connect", async () => {
+    const room = freshRoom();
+    const headers = { Upgrade: "websocket", "cf-connecting-ip": "203.0.113.9" };
+    const open: TestSocket[] = [];
+    for (let n = 0; n < CONNECTIONS; n++) {
+      const response = await room.fetch("http://room/ws", { headers });
+      expect(response.status).toBe(101);
+      open.push(new TestSocket(response.webSocket!));
+    }
+    const refused = await room.fetch("http://room/ws", { headers });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: ErrorCode.TooManyConnections } });
+    const other = await room.fetch("http://room/ws", { headers: { ...headers, "cf-connecting-ip": "198.51.100.2" } });
+    expect(other.status).toBe(101);
+
+    open[0]!.close();
+    await open[0]!.waitForClose();
+    expect((await room.fetch("http://room/ws", { headers })).status).toBe(101);
+  });
+});
