@@ -68,6 +68,23 @@ async function storedTitles(): Promise<string[]> {
   return items.map((item) => item.title);
 }
 
+/** How many items the server holds, paging through all of them. */
+async function countStored(): Promise<number> {
+  let count = 0;
+  let before: string | null = null;
+  for (let page = 0; page < 100; page++) {
+    const query: string = before === null ? "" : `?before=${before}`;
+    const body = (await (await fetch(`${server.baseUrl}/api/items${query}`)).json()) as {
+      items: unknown[];
+      nextBefore: string | null;
+    };
+    count += body.items.length;
+    before = body.nextBefore;
+    if (before === null) return count;
+  }
+  throw new Error("more pages than expected");
+}
+
 /** Waits until `title` is shown exactly once, and checks it stays once after the page settles. */
 async function expectShownOnce(page: Page, title: string): Promise<void> {
   await expect.poll(async () => (await titles(page)).filter((t) => t === title).length, { timeout: WAIT_MS }).toBe(1);
@@ -199,6 +216,51 @@ describe("the page", () => {
     await expect.poll(() => page.locator(".itementry.pending").count(), { timeout: WAIT_MS }).toBe(0);
     expect((await storedTitles()).filter((t) => t === "Typed during the outage")).toHaveLength(1);
     await page.close();
+  });
+
+  it("a save the server refuses reopens the dialog with the server's message and the text", async () => {
+    const page = await openPage();
+    const tooLong = "x".repeat(201);
+    // An outbox entry the page's own checks would have stopped: as if left by an older version.
+    await page.evaluate(
+      (title) =>
+        localStorage.setItem(
+          "listroom.outbox.v1",
+          JSON.stringify([{ key: crypto.randomUUID(), title, body: "kept", madeAt: Date.now() }]),
+        ),
+      tooLong,
+    );
+    await page.reload();
+    const dialog = page.locator("#itemform");
+    await expect.poll(() => dialog.evaluate((element) => (element as HTMLDialogElement).open), { timeout: WAIT_MS }).toBe(true);
+    expect(await page.locator("#formerror").textContent()).toMatch(/201 characters; the limit is 200/);
+    expect(await page.locator("input[name=itemtitle]").inputValue()).toBe(tooLong);
+    expect(await page.locator("textarea[name=itemtext]").inputValue()).toBe("kept");
+    expect(await page.locator(".itementry.pending").count()).toBe(0);
+    await page.close();
+  });
+
+  it("shows the newest 200 items and loads older ones on demand", async () => {
+    for (let n = 0; n < 205; n++) await postItem(`bulk ${n}`, "b");
+    const page = await openPage();
+    await expect.poll(() => page.locator("#mainlist .itementry").count(), { timeout: WAIT_MS }).toBe(200);
+    const showOlder = page.getByRole("button", { name: "Show older" });
+    await showOlder.click();
+    const total = await countStored();
+    await expect.poll(() => page.locator("#mainlist .itementry").count(), { timeout: WAIT_MS }).toBe(total);
+    const ids = await page
+      .locator("#mainlist .itementry")
+      .evaluateAll((entries) => entries.map((entry) => (entry as HTMLElement).dataset.id));
+    expect(new Set(ids).size).toBe(total);
+    expect(await showOlder.isVisible()).toBe(total > 400);
+    await page.close();
+  });
+
+  it("is served with a Content-Security-Policy that forbids inline script", async () => {
+    const response = await fetch(server.baseUrl);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain("unsafe-inline");
   });
 
   it("takes the README screenshot", async () => {
