@@ -10,7 +10,9 @@ import { isLoopback, KeyedBuckets, TokenBucket } from "./rateLimit";
 
 /** Addresses remembered for save limits; the least recently seen are forgotten first. */
 const TRACKED_ADDRESSES = 10_000;
-const SAVE_BURST = 10;
+export const SAVE_BURST = 10;
+/** A connection may send this many seconds' worth of frames at once. */
+export const FRAME_BURST_SECONDS = 3;
 /** A flooding connection hears about it at most this often. */
 const NOTICE_INTERVAL_MS = 1_000;
 
@@ -43,7 +45,7 @@ export class AbuseLimits {
   admitFrame(ws: WebSocket, now: number): FrameAdmission {
     let flow = this.flows.get(ws);
     if (!flow) {
-      const policy = { burst: this.config.framesPerSecond * 3, perSecond: this.config.framesPerSecond };
+      const policy = { burst: this.config.framesPerSecond * FRAME_BURST_SECONDS, perSecond: this.config.framesPerSecond };
       flow = { bucket: new TokenBucket(policy, now), notifiedAt: Number.NEGATIVE_INFINITY };
       this.flows.set(ws, flow);
     }

@@ -68,6 +68,13 @@ async function storedTitles(): Promise<string[]> {
   return items.map((item) => item.title);
 }
 
+async function stopServerAndWaitForNoConnection(page: Page): Promise<void> {
+  await server.stop();
+  await expect
+    .poll(() => page.locator("#statusmessage").textContent(), { timeout: WAIT_MS })
+    .toMatch(/^no connection\.\.\. retrying/);
+}
+
 /** How many items the server holds, paging through all of them. */
 async function countStored(): Promise<number> {
   let count = 0;
@@ -186,10 +193,7 @@ describe("the page", () => {
 
   it("says no connection while the server is down, then shows what was saved meanwhile exactly once", async () => {
     const page = await openPage();
-    await server.stop();
-    await expect
-      .poll(() => page.locator("#statusmessage").textContent(), { timeout: WAIT_MS })
-      .toMatch(/^no connection\.\.\./);
+    await stopServerAndWaitForNoConnection(page);
     expect(await page.getByRole("button", { name: "Retry now" }).isVisible()).toBe(true);
 
     await startServer();
@@ -203,10 +207,7 @@ describe("the page", () => {
 
   it("a save made while the server is down is delivered once when it is back", async () => {
     const page = await openPage();
-    await server.stop();
-    await expect
-      .poll(() => page.locator("#statusmessage").textContent(), { timeout: WAIT_MS })
-      .toMatch(/^no connection\.\.\./);
+    await stopServerAndWaitForNoConnection(page);
     await addThroughDialog(page, "Typed during the outage", "kept in the outbox");
     await expect.poll(() => page.locator(".itementry.pending .meta").first().textContent()).toBe("sending…");
 

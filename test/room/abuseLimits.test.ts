@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import { CloseCode } from "../../src/protocol/limits";
-import { connectFresh, freshRoom, numbered, TestSocket } from "./roomHarness";
+import { FRAME_BURST_SECONDS, SAVE_BURST } from "../../src/room/abuseLimits";
+import { CONFIG, connectFresh, freshRoom, numbered, TestSocket } from "./roomHarness";
 
-// wrangler.toml: 20 frames a second (bursts of 60), 30 saves a minute (bursts
-// of 10); the test pool sets CONNECTIONS_PER_ADDRESS to 5.
-const FRAME_BURST = 60;
-const SAVE_BURST = 10;
-const CONNECTIONS = 5;
+const FRAME_BURST = CONFIG.framesPerSecond * FRAME_BURST_SECONDS;
+// The test pool sets CONNECTIONS_PER_ADDRESS low, so this needs few sockets.
+const CONNECTIONS = CONFIG.connectionsPerAddress;
 
 describe("abuse limits", () => {
   it("a flood of frames gets one rate_limited notice, then the connection is closed with 1008", async () => {

@@ -1,15 +1,11 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../src/protocol/limits";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
+import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
 
-const INTERVAL = 30_000;
-const ATTEMPTS = 5;
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+const INTERVAL = CONFIG.resendIntervalMs;
+const ATTEMPTS = CONFIG.maxSendAttempts;
 
 describe("hibernation and restart", () => {
   it("a hibernated socket keeps its seq, acks and fan-out", async () => {

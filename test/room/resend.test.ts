@@ -1,15 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../src/protocol/limits";
-import { connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
+import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
 
-// wrangler.toml defaults: resend every 30 s, at most 5 attempts.
-const INTERVAL = 30_000;
-const ATTEMPTS = 5;
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+const INTERVAL = CONFIG.resendIntervalMs;
+const ATTEMPTS = CONFIG.maxSendAttempts;
 
 describe("resend", () => {
   it("an unacknowledged frame is sent exactly MAX_SEND_ATTEMPTS times, then the socket closes with 4008", async () => {

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../src/protocol/limits";
-import { connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
+import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
 
-const RESUME_WINDOW = 120_000;
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+const RESUME_WINDOW = CONFIG.resumeWindowMs;
 
 describe("resume", () => {
   it("replays exactly the frames after last, with their original seq and messageId, and no snapshot", async () => {

@@ -5,7 +5,7 @@
  * `Date` is its clock too).
  */
 import { env } from "cloudflare:workers";
-import { vi } from "vitest";
+import { onTestFinished, vi } from "vitest";
 import {
   parseServerFrame,
   type ItemFrame,
@@ -14,6 +14,10 @@ import {
   type WelcomeFrame,
 } from "../../src/protocol/frames";
 import type { NewItem } from "../../src/protocol/item";
+import { readConfig } from "../../src/room/config";
+
+/** The room's settings as wrangler.toml (and the test pool) give them. */
+export const CONFIG = readConfig(env);
 
 const WAIT_MS = 2_000;
 
@@ -149,10 +153,13 @@ export function numbered(n: number): NewItem {
   return { title: `item ${n}`, body: `body ${n}` };
 }
 
-/** Freezes `Date` for the test (the object included) and returns a way to move it. */
+/** Freezes `Date` for the rest of the test (the object included) and returns a way to move it. */
 export function controlClock(): { advance(ms: number): void; now(): number } {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(Date.now());
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
   return {
     advance(ms) {
       vi.setSystemTime(Date.now() + ms);
