@@ -66,7 +66,14 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
     }
     result = NewItemSchema.safeParse(raw);
   } else if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
-    result = SeedFormSchema.safeParse(await c.req.parseBody());
+    let form: unknown;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      // A multipart body without a boundary, or one cut short.
+      return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: "the form body could not be read" };
+    }
+    result = SeedFormSchema.safeParse(form);
   } else {
     return {
       ok: false,

@@ -107,9 +107,14 @@ export class TestSocket {
     this.send({ type: "ack", seq });
   }
 
-  /** Sends a ping and waits for its pong: everything the server sent before it is then in. */
+  /**
+   * Sends a ping and waits for its pong: everything the server sent in answer
+   * to earlier frames is then in. The ping is spelled so that it reaches the
+   * object and queues behind those frames; the exact `{"type":"ping"}` would
+   * be answered by the runtime at once, possibly ahead of them.
+   */
   async settle(): Promise<void> {
-    this.send({ type: "ping" });
+    this.send({ type: "ping", barrier: true });
     const isPong = (frame: ServerFrame) => frame.type === "pong";
     await this.until(() => this.frames.some(isPong) || this.closed !== null, "a pong");
     const index = this.frames.findIndex(isPong);

@@ -99,3 +99,14 @@ describe("routing", () => {
     await expectRejected(await request("/api/items", { method: "DELETE" }), 405, "method_not_allowed");
   });
 });
+
+describe("malformed forms", () => {
+  it("a multipart body without a boundary gets 400, not 500 (found by the HTTP fuzz test)", async () => {
+    const response = await request("/api/items", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data" },
+      body: "{}",
+    });
+    await expectRejected(response, 400, "invalid_input");
+  });
+});
