@@ -4,6 +4,7 @@
  * by DEV_VARS so resends take a fraction of a second.
  */
 import { request as httpRequest } from "node:http";
+import { WebSocket } from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ItemFrame, SnapshotFrame, WelcomeFrame } from "../../src/protocol/frames";
 import type { Item } from "../../src/protocol/item";
@@ -261,5 +262,43 @@ describe("wrangler dev end to end", () => {
     const [frame] = await readItems(socket, 1);
     expect(frame).toMatchObject({ type: "item", seq: snapshot.seq + 1, item: valid });
     expect((await listItems()).items[0]).toEqual(valid);
+  });
+
+  it("a text frame that is not valid UTF-8 gets an error frame or a 1007 close, and changes nothing", async () => {
+    const bystander = await connectFresh();
+    const before = await listItems();
+    const raw = new WebSocket(server.wsUrl, { perMessageDeflate: false });
+    const frames: { type: string; code?: string; seq?: number }[] = [];
+    let closedWith: number | null = null;
+    raw.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as { type: string; code?: string; seq?: number };
+      frames.push(frame);
+      if (frame.type === "snapshot") raw.send(JSON.stringify({ type: "ack", seq: frame.seq }));
+    });
+    const closed = new Promise<void>((resolveClose) =>
+      raw.once("close", (code) => {
+        closedWith = code;
+        resolveClose();
+      }),
+    );
+    await new Promise<void>((resolveOpen, reject) => {
+      raw.once("open", () => resolveOpen());
+      raw.once("error", reject);
+    });
+    // 0xC3 0x28 is an invalid two-byte sequence; `binary: false` sends it as a text frame.
+    raw.send(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), { binary: false });
+    await expect.poll(() => closedWith !== null || frames.some((frame) => frame.type === "error")).toBe(true);
+    if (closedWith === null) {
+      expect(frames.find((frame) => frame.type === "error")).toMatchObject({ code: "invalid_frame" });
+      raw.close(1000);
+    } else {
+      expect(closedWith).toBe(1007);
+    }
+    await closed;
+
+    expect(await listItems()).toEqual(before);
+    const valid = await postItem(newItem("after invalid UTF-8"));
+    const [frame] = await readItems(bystander.socket, 1);
+    expect(frame).toMatchObject({ seq: bystander.snapshot.seq + 1, item: valid });
   });
 });
