@@ -88,9 +88,11 @@ export class Outbox {
           return;
         }
         this.attempt = 0;
-        this.remove(save.key);
+        // Tell the page first, so it can keep the entry's place until the
+        // item's frame arrives, then drop the save from the queue.
         if (outcome.kind === "saved") this.options.onSaved(save, outcome.item);
         else this.options.onRejected(save, outcome.error);
+        this.remove(save.key);
       }
     } finally {
       this.sending = false;
