@@ -5,14 +5,23 @@
  * 127.0.0.1.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HOST = "127.0.0.1";
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** The nearest folder above this module with a wrangler.toml: found by walking up, so bundled copies (.build/) work too. */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "wrangler.toml"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no wrangler.toml above ${from}`);
+  }
+}
+
+const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 const WRANGLER_BIN = join(PROJECT_ROOT, "node_modules", ".bin", "wrangler");
 
 /** Delivery tuning the e2e tests rely on: resends every 300 ms, 3 attempts, so a drop after ~0.9 s. */
@@ -32,6 +41,8 @@ const STOP_GRACE_MS = 5_000;
 const LOG_TAIL_CHARS = 8_000;
 
 export interface DevServer {
+  /** The process group of wrangler and its workerd, for reading their memory and CPU. */
+  processGroup: number;
   /** e.g. `http://127.0.0.1:41234` */
   baseUrl: string;
   /** e.g. `ws://127.0.0.1:41234/ws` */
@@ -90,6 +101,8 @@ export interface DevServerOptions {
    * is made and removed.
    */
   persistDir?: string;
+  /** Worker vars on top of {@link DEV_VARS}. */
+  vars?: Record<string, string | number>;
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
@@ -110,7 +123,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     "--persist-to",
     persistDir,
     "--show-interactive-dev-session=false",
-    ...Object.entries(DEV_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+    ...Object.entries({ ...DEV_VARS, ...options.vars }).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ];
   const child: ChildProcess = spawn(WRANGLER_BIN, args, {
     cwd: PROJECT_ROOT,
@@ -173,7 +186,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await stop();
     throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${logs}`);
   }
-  return { baseUrl, wsUrl: `ws://${HOST}:${port}/ws`, logs: () => output, stop };
+  return { processGroup: pid, baseUrl, wsUrl: `ws://${HOST}:${port}/ws`, logs: () => output, stop };
 }
 
 /** Polls `url` until it answers 200, a bounded number of times; fails early if wrangler exits. */
