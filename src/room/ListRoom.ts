@@ -7,17 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import {
-  encodeItemFrame,
-  PING_TEXT,
-  PONG_TEXT,
-  parseClientFrame,
-  type ErrorFrame,
-  type ItemFrame,
-  type ServerFrame,
-  type SnapshotFrame,
-  type WelcomeFrame,
-} from "../protocol/frames";
+import { PING_TEXT, PONG_TEXT, parseClientFrame, type WelcomeFrame } from "../protocol/frames";
 import type { Item, NewItem } from "../protocol/item";
 import {
   CLIENT_ADDRESS_HEADER,
@@ -25,20 +15,22 @@ import {
   CloseCode,
   FIRST_SEQ,
   LAST_SEQ_PARAM,
-  PAGE_DEFAULT_LIMIT,
   PROTOCOL_VERSION,
   RESUME_TOKEN_PARAM,
 } from "../protocol/limits";
 import { AbuseLimits, addressTag } from "./abuseLimits";
-import { ClientStore, type ClientRecord } from "./clientStore";
+import { ClientStore } from "./clientStore";
 import { readConfig, type RoomConfig, type RoomVars } from "./config";
-import { ConnectionStates, messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "./connection";
-import { ItemStore, type LoggedItem, type Page } from "./itemStore";
+import { ConnectionStates, seqOfPos, type ConnectionState } from "./connection";
+import { DerivedFrames } from "./derivedFrames";
+import { ItemStore, type Page } from "./itemStore";
 import { runMigrations } from "./migrations";
-import { frameVerdict, nextDueAt } from "./resendSchedule";
+import { Outbound } from "./outbound";
+import { planRound } from "./resendSchedule";
+import { Sessions } from "./sessions";
 import { taggedSql } from "./sql";
-import { emptyUsage, type RoomUsage } from "./usage";
 import { hashToken, isWellFormedToken, newResumeToken } from "./tokens";
+import { emptyUsage, type RoomUsage } from "./usage";
 
 export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
 
@@ -57,17 +49,14 @@ export interface ListQuery {
 /** Close codes a peer may send but an endpoint must never send back (RFC 6455 §7.4.1). */
 const RESERVED_CLOSE_CODES = new Set([1005, 1006, 1015]);
 
-interface PendingFrame {
-  seq: number;
-  firstSentAt: number;
-}
-
 export class ListRoom extends DurableObject<RoomVars> {
   private readonly config: RoomConfig;
-  private readonly items: ItemStore;
-  private readonly clients: ClientStore;
-  private readonly connections = new ConnectionStates();
   private readonly usageCounters: RoomUsage = emptyUsage();
+  private readonly items: ItemStore;
+  private readonly connections = new ConnectionStates();
+  private readonly sessions: Sessions;
+  private readonly out: Outbound;
+  private readonly frames: DerivedFrames;
   private readonly limits: AbuseLimits;
   /** Position of the newest item; mirrors MAX(pos) so the hot path need not ask SQL. */
   private lastPos = 0;
@@ -77,15 +66,17 @@ export class ListRoom extends DurableObject<RoomVars> {
   constructor(ctx: DurableObjectState, env: RoomVars) {
     super(ctx, env);
     this.config = readConfig(env);
-    this.limits = new AbuseLimits(this.config);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     this.items = new ItemStore(sql);
-    this.clients = new ClientStore(sql);
+    this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.config.resumeWindowMs);
+    this.out = new Outbound(this.usageCounters);
+    this.frames = new DerivedFrames(this.items, this.out);
+    this.limits = new AbuseLimits(this.config);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
       runMigrations(ctx.storage);
       this.lastPos = this.items.lastPos();
-      this.detachClientsWithoutSocket(Date.now());
+      this.sessions.detachThoseWithoutSocket(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
@@ -108,19 +99,16 @@ export class ListRoom extends DurableObject<RoomVars> {
     if (outcome.earlier) {
       const { title, body } = outcome.earlier.item;
       if (title !== input.title || body !== input.body) {
-        return {
-          ok: false,
-          error: {
-            code: ErrorCode.IdempotencyKeyReused,
-            message: "this Idempotency-Key was already used for a different item",
-          },
-        };
+        const message = "this Idempotency-Key was already used for a different item";
+        return { ok: false, error: { code: ErrorCode.IdempotencyKeyReused, message } };
       }
       return { ok: true, item: outcome.earlier.item, replayed: true };
     }
     const added = outcome.added!;
     this.lastPos = added.pos;
-    this.broadcast(added, now);
+    if (this.frames.broadcast(this.openConnections(), added) > 0) {
+      this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    }
     return { ok: true, item: added.item, replayed: false };
   }
 
@@ -138,7 +126,7 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   /** How many sockets are open. */
   connectionCount(): number {
-    return this.openSockets().length;
+    return [...this.openConnections()].length;
   }
 
   /** The billable work done since this instance started. */
@@ -164,8 +152,8 @@ export class ListRoom extends DurableObject<RoomVars> {
       const message = `too many connections from your address; the limit is ${this.config.connectionsPerAddress}`;
       return Response.json(errorBody(ErrorCode.TooManyConnections, message), { status: 429 });
     }
-    const resumed = resumeHash === null ? null : this.takeOverClient(resumeHash, last, now);
-    const record = resumed ?? this.registerClient(freshHash, now);
+    const resumed = resumeHash === null ? null : this.sessions.resume(resumeHash, last, now, this.lastPos);
+    const record = resumed ?? this.sessions.register(freshHash, now, this.lastPos);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, address === null ? [record.clientId] : [record.clientId, addressTag(address)]);
     const state: ConnectionState = {
@@ -178,7 +166,7 @@ export class ListRoom extends DurableObject<RoomVars> {
       previousRoundAt: now,
     };
     this.connections.set(server, state);
-    this.send(server, {
+    this.out.frame(server, {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
       clientId: record.clientId,
@@ -187,7 +175,7 @@ export class ListRoom extends DurableObject<RoomVars> {
       seq: state.acked + 1,
     } satisfies WelcomeFrame);
     const lastSeq = seqOfPos(state, this.lastPos);
-    this.sendFrames(server, state, state.acked + 1, lastSeq);
+    this.frames.sendRange(server, state, state.acked + 1, lastSeq);
     if (lastSeq > state.acked) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -200,7 +188,7 @@ export class ListRoom extends DurableObject<RoomVars> {
       case "refuse":
         return;
       case "refuse-and-notify":
-        this.sendError(ws, ErrorCode.RateLimited, `slow down: at most ${this.config.framesPerSecond} frames a second`);
+        this.out.error(ws, ErrorCode.RateLimited, `slow down: at most ${this.config.framesPerSecond} frames a second`);
         return;
       case "disconnect":
         ws.close(CloseCode.PolicyViolation, "too many frames");
@@ -211,25 +199,25 @@ export class ListRoom extends DurableObject<RoomVars> {
       return;
     }
     if (typeof message !== "string") {
-      this.sendError(ws, ErrorCode.BinaryFrame, "frames must be JSON text, not binary");
+      this.out.error(ws, ErrorCode.BinaryFrame, "frames must be JSON text, not binary");
       return;
     }
     const parsed = parseClientFrame(message);
     if (!parsed.ok) {
-      this.sendError(ws, parsed.code, parsed.message);
+      this.out.error(ws, parsed.code, parsed.message);
       return;
     }
     if (parsed.frame.type === "ping") {
       // The auto-response answers the exact ping text without waking us;
       // other spellings of the same frame land here.
-      this.sendText(ws, PONG_TEXT);
+      this.out.text(ws, PONG_TEXT);
       return;
     }
     this.acknowledge(ws, parsed.frame.seq);
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    this.detachSocket(ws);
+    this.sessions.detach(ws, Date.now());
     // Complete the closing handshake the peer started.
     try {
       if (!RESERVED_CLOSE_CODES.has(code)) ws.close(code, reason);
@@ -239,7 +227,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.detachSocket(ws);
+    this.sessions.detach(ws, Date.now());
   }
 
   // ---- Resend -------------------------------------------------------------
@@ -249,48 +237,20 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.usageCounters.alarmRuns++;
     this.alarmAt = null;
     let next = Number.POSITIVE_INFINITY;
-    for (const ws of this.openSockets()) {
-      const state = this.connections.get(ws);
-      if (!state) continue;
-      next = Math.min(next, this.resendRound(ws, state, now));
+    for (const [ws, state] of this.openConnections()) {
+      const pending = this.frames.pending(state, this.lastPos);
+      if (pending.length === 0) continue;
+      const plan = planRound(pending, state.previousRoundAt, now, this.config);
+      if (plan.drop) {
+        this.sessions.forget(state.clientId);
+        ws.close(CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
+        continue;
+      }
+      for (const seq of plan.resend) this.frames.sendRange(ws, state, seq, seq);
+      this.connections.set(ws, { ...state, previousRoundAt: now });
+      next = Math.min(next, plan.nextRoundAt);
     }
     if (Number.isFinite(next)) this.scheduleAlarmBy(next);
-  }
-
-  /** Resends what is due on one socket, or drops it; returns when it next needs a round. */
-  private resendRound(ws: WebSocket, state: ConnectionState, now: number): number {
-    const pending = this.pendingFrames(state);
-    if (pending.length === 0) return Number.POSITIVE_INFINITY;
-    const timing = this.config;
-    if (pending.some((frame) => frameVerdict(frame.firstSentAt, state.previousRoundAt, now, timing) === "expired")) {
-      this.dropClient(ws, state);
-      return Number.POSITIVE_INFINITY;
-    }
-    for (const frame of pending) {
-      if (frameVerdict(frame.firstSentAt, state.previousRoundAt, now, timing) === "resend") {
-        this.sendFrames(ws, state, frame.seq, frame.seq);
-      }
-    }
-    this.connections.set(ws, { ...state, previousRoundAt: now });
-    return Math.min(...pending.map((frame) => nextDueAt(frame.firstSentAt, now, timing)));
-  }
-
-  /** The unacknowledged frames on a socket with when each first went out on it. */
-  private pendingFrames(state: ConnectionState): PendingFrame[] {
-    const lastSeq = seqOfPos(state, this.lastPos);
-    if (state.acked >= lastSeq) return [];
-    const pending: PendingFrame[] = [];
-    if (state.acked < FIRST_SEQ) pending.push({ seq: FIRST_SEQ, firstSentAt: state.connectedAt });
-    const fromPos = posOfSeq(state, Math.max(state.acked + 1, FIRST_SEQ + 1));
-    for (const { pos, savedAt } of this.items.saveTimes(fromPos, this.lastPos)) {
-      pending.push({ seq: seqOfPos(state, pos), firstSentAt: Math.max(state.connectedAt, savedAt) });
-    }
-    return pending;
-  }
-
-  private dropClient(ws: WebSocket, state: ConnectionState): void {
-    this.clients.forget(state.clientId);
-    ws.close(CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
   }
 
   private scheduleAlarmBy(at: number): void {
@@ -302,125 +262,26 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   // ---- Helpers ------------------------------------------------------------
 
-  private broadcast(added: LoggedItem, now: number): void {
-    let sentAny = false;
-    // The item is the bulk of every frame; encode it once, not once per socket.
-    const itemJson = JSON.stringify(added.item);
-    for (const ws of this.openSockets()) {
-      const state = this.connections.get(ws);
-      if (!state) continue;
-      const seq = seqOfPos(state, added.pos);
-      this.sendText(ws, encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson));
-      sentAny = true;
-    }
-    if (sentAny) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
-  }
-
-  /** Sends the sequenced frames `fromSeq..toSeq` (inclusive) as derived from the log. */
-  private sendFrames(ws: WebSocket, state: ConnectionState, fromSeq: number, toSeq: number): void {
-    if (fromSeq > toSeq) return;
-    if (fromSeq <= FIRST_SEQ) this.send(ws, this.snapshotFrame(state));
-    const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
-    for (const { pos, item } of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
-      const seq = seqOfPos(state, pos);
-      this.send(ws, { type: "item", seq, messageId: messageIdOf(state.clientId, seq), item } satisfies ItemFrame);
-    }
-  }
-
-  private snapshotFrame(state: ConnectionState): SnapshotFrame {
-    const page = this.items.pageBelow(state.basePos + 1, PAGE_DEFAULT_LIMIT);
-    return {
-      type: "snapshot",
-      seq: FIRST_SEQ,
-      messageId: messageIdOf(state.clientId, FIRST_SEQ),
-      items: page.items,
-      hasOlder: page.hasOlder,
-    };
-  }
-
   private acknowledge(ws: WebSocket, seq: number): void {
     const state = this.connections.get(ws);
     if (!state) return;
     const lastSeq = seqOfPos(state, this.lastPos);
     if (seq > lastSeq) {
-      this.sendError(ws, ErrorCode.AckOutOfRange, `seq ${seq} was never sent on this connection (last is ${lastSeq})`);
+      this.out.error(ws, ErrorCode.AckOutOfRange, `seq ${seq} was never sent on this connection (last is ${lastSeq})`);
       return;
     }
     if (seq > state.acked) this.connections.set(ws, { ...state, acked: seq });
   }
 
-  /**
-   * Resumes the client holding this token, if it may: the token is known, its
-   * window has not run out and `last` names a frame that exists. A socket the
-   * client still has open is closed, since a client has one connection.
-   */
-  private takeOverClient(tokenHash: string, last: number, now: number): ClientRecord | null {
-    const record = this.clients.findByTokenHash(tokenHash);
-    if (!record) return null;
-    if (record.disconnectedAt !== null && now - record.disconnectedAt > this.config.resumeWindowMs) {
-      this.clients.forget(record.clientId);
-      return null;
+  /** Open sockets with their state; closing ones (after a drop or takeover) are left out. */
+  private *openConnections(): Generator<[WebSocket, ConnectionState]> {
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      const state = this.connections.get(ws);
+      if (state) yield [ws, state];
     }
-    if (last > seqOfPos(record, this.lastPos)) return null;
-    for (const old of this.ctx.getWebSockets(record.clientId)) {
-      old.close(CloseCode.Superseded, "this client resumed on a newer connection");
-    }
-    const connectionId = crypto.randomUUID();
-    this.clients.attach(record.clientId, connectionId);
-    return { ...record, connectionId, disconnectedAt: null };
-  }
-
-  private registerClient(tokenHash: string, now: number): ClientRecord {
-    this.clients.forgetDisconnectedBefore(now - this.config.resumeWindowMs);
-    const record = { clientId: crypto.randomUUID(), basePos: this.lastPos, connectionId: crypto.randomUUID() };
-    this.clients.create(record, tokenHash, now);
-    return { ...record, disconnectedAt: null };
-  }
-
-  private detachSocket(ws: WebSocket): void {
-    const state = this.connections.get(ws);
-    if (state) this.clients.detach(state.clientId, state.connectionId, Date.now());
-  }
-
-  /**
-   * After a restart, sockets are gone without `webSocketClose` having run;
-   * their clients count as disconnected from now, so their resume window
-   * starts when we learn of it.
-   */
-  private detachClientsWithoutSocket(now: number): void {
-    const live = new Set(
-      this.ctx.getWebSockets().flatMap((ws) => {
-        const state = this.connections.get(ws);
-        return state ? [state.connectionId] : [];
-      }),
-    );
-    for (const record of this.clients.attached()) {
-      if (!live.has(record.connectionId)) this.clients.detach(record.clientId, record.connectionId, now);
-    }
-  }
-
-  private send(ws: WebSocket, frame: ServerFrame): void {
-    this.sendText(ws, JSON.stringify(frame));
-  }
-
-  private sendError(ws: WebSocket, code: ErrorCode, message: string): void {
-    this.send(ws, { type: "error", code, message } satisfies ErrorFrame);
-  }
-
-  private sendText(ws: WebSocket, text: string): void {
-    try {
-      ws.send(text);
-      this.usageCounters.framesOut++;
-    } catch {
-      // The socket closed under us; its close handler does the bookkeeping.
-    }
-  }
-
-  private openSockets(): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
   }
 }
-
 
 function isOverFrameLimit(message: string | ArrayBuffer): boolean {
   if (typeof message !== "string") return message.byteLength > CLIENT_FRAME_MAX_BYTES;

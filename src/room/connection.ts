@@ -1,9 +1,7 @@
 /**
  * What one WebSocket needs to survive hibernation, kept in its attachment
  * (small, typed, well under the 16 KiB limit), and the arithmetic that maps a
- * connection's seq numbers onto log positions: the snapshot is seq
- * FIRST_SEQ and covers the log up to `basePos`; item pos p is seq
- * FIRST_SEQ + (p − basePos).
+ * connection's seq numbers onto log positions (see derivedFrames.ts).
  */
 import { FIRST_SEQ } from "../protocol/limits";
 

@@ -40,3 +40,29 @@ export function nextDueAt(firstSentAt: number, now: number, timing: DeliveryTimi
   const nextAttempt = Math.max(1, attemptsScheduledBy(firstSentAt, now, timing));
   return firstSentAt + Math.min(nextAttempt, timing.maxSendAttempts) * timing.resendIntervalMs;
 }
+
+export interface PendingFrame {
+  seq: number;
+  /** When the frame first went out on this connection. */
+  firstSentAt: number;
+}
+
+export type RoundPlan =
+  | { drop: true }
+  | { drop: false; resend: number[]; nextRoundAt: number };
+
+/** What one connection's round at `now` does: drop it, or resend these seqs and come back then. */
+export function planRound(
+  pending: readonly PendingFrame[],
+  previousRoundAt: number,
+  now: number,
+  timing: DeliveryTiming,
+): RoundPlan {
+  const verdicts = pending.map((frame) => frameVerdict(frame.firstSentAt, previousRoundAt, now, timing));
+  if (verdicts.includes("expired")) return { drop: true };
+  return {
+    drop: false,
+    resend: pending.filter((_, index) => verdicts[index] === "resend").map((frame) => frame.seq),
+    nextRoundAt: Math.min(...pending.map((frame) => nextDueAt(frame.firstSentAt, now, timing))),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropAt, frameVerdict, nextDueAt, type DeliveryTiming } from "../../src/room/resendSchedule";
+import { dropAt, frameVerdict, nextDueAt, planRound, type DeliveryTiming } from "../../src/room/resendSchedule";
 
 const timing: DeliveryTiming = { resendIntervalMs: 1000, maxSendAttempts: 5 };
 const SENT = 10_000;
@@ -50,5 +50,21 @@ describe("resend schedule", () => {
     expect(nextDueAt(SENT, SENT, once)).toBe(11_000);
     expect(frameVerdict(SENT, SENT, 10_999, once)).toBe("wait");
     expect(frameVerdict(SENT, SENT, 11_000, once)).toBe("expired");
+  });
+});
+
+describe("planRound", () => {
+  const frames = [
+    { seq: 1, firstSentAt: SENT },
+    { seq: 2, firstSentAt: SENT + 400 },
+  ];
+
+  it("resends only the frames whose own interval has passed and comes back at the earliest next due", () => {
+    expect(planRound(frames, SENT, SENT + 1000, timing)).toEqual({ drop: false, resend: [1], nextRoundAt: SENT + 1400 });
+    expect(planRound(frames, SENT + 1000, SENT + 1400, timing)).toEqual({ drop: false, resend: [2], nextRoundAt: SENT + 2000 });
+  });
+
+  it("drops the connection once any frame has used every attempt", () => {
+    expect(planRound(frames, SENT + 4000, SENT + 5000, timing)).toEqual({ drop: true });
   });
 });
