@@ -163,7 +163,7 @@ export class ListRoom extends DurableObject<RoomVars> {
       basePos: record.basePos,
       connectedAt: now,
       acked: resumed ? last : FIRST_SEQ - 1,
-      previousRoundAt: now,
+      resendRounds: [],
     };
     this.connections.set(server, state);
     this.out.frame(server, {
@@ -238,17 +238,24 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.alarmAt = null;
     let next = Number.POSITIVE_INFINITY;
     for (const [ws, state] of this.openConnections()) {
-      const pending = this.frames.pending(state, this.lastPos);
-      if (pending.length === 0) continue;
-      const plan = planRound(pending, state.previousRoundAt, now, this.config);
-      if (plan.drop) {
-        this.sessions.forget(state.clientId);
-        ws.close(CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
-        continue;
+      const oldest = this.frames.oldestPending(state, this.lastPos);
+      if (oldest === null) continue;
+      const lastSeq = seqOfPos(state, this.lastPos);
+      const plan = planRound(oldest, state.resendRounds, now, lastSeq, this.config);
+      switch (plan.kind) {
+        case "wait":
+          next = Math.min(next, plan.dueAt);
+          break;
+        case "drop":
+          this.sessions.forget(state.clientId);
+          ws.close(CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
+          break;
+        case "resend":
+          this.frames.sendRange(ws, state, oldest.seq, lastSeq);
+          this.connections.set(ws, { ...state, resendRounds: plan.rounds });
+          next = Math.min(next, plan.nextRoundAt);
+          break;
       }
-      for (const seq of plan.resend) this.frames.sendRange(ws, state, seq, seq);
-      this.connections.set(ws, { ...state, previousRoundAt: now });
-      next = Math.min(next, plan.nextRoundAt);
     }
     if (Number.isFinite(next)) this.scheduleAlarmBy(next);
   }

@@ -4,6 +4,7 @@
  * connection's seq numbers onto log positions (see derivedFrames.ts).
  */
 import { FIRST_SEQ } from "../protocol/limits";
+import type { ResendRound } from "./resendSchedule";
 
 export interface ConnectionState {
   v: 1;
@@ -15,8 +16,8 @@ export interface ConnectionState {
   connectedAt: number;
   /** Highest seq the client acknowledged (cumulative). FIRST_SEQ − 1 before any. */
   acked: number;
-  /** When the last resend round looked at this socket. */
-  previousRoundAt: number;
+  /** Recent resend rounds on this socket (at most MAX_SEND_ATTEMPTS of them). */
+  resendRounds: ResendRound[];
 }
 
 export function seqOfPos(state: Pick<ConnectionState, "basePos">, pos: number): number {

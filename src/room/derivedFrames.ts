@@ -9,7 +9,7 @@ import { FIRST_SEQ, PAGE_DEFAULT_LIMIT } from "../protocol/limits";
 import { messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "./connection";
 import type { ItemStore, LoggedItem } from "./itemStore";
 import type { Outbound } from "./outbound";
-import type { PendingFrame } from "./resendSchedule";
+import type { OldestPending } from "./resendSchedule";
 
 export class DerivedFrames {
   constructor(
@@ -41,16 +41,13 @@ export class DerivedFrames {
     return sent;
   }
 
-  /** The unacknowledged frames of a connection, with when each first went out on it. */
-  pending(state: ConnectionState, lastPos: number): PendingFrame[] {
-    if (state.acked >= seqOfPos(state, lastPos)) return [];
-    const pending: PendingFrame[] = [];
-    if (state.acked < FIRST_SEQ) pending.push({ seq: FIRST_SEQ, firstSentAt: state.connectedAt });
-    const fromPos = posOfSeq(state, Math.max(state.acked + 1, FIRST_SEQ + 1));
-    for (const { pos, savedAt } of this.items.saveTimes(fromPos, lastPos)) {
-      pending.push({ seq: seqOfPos(state, pos), firstSentAt: Math.max(state.connectedAt, savedAt) });
-    }
-    return pending;
+  /** The oldest frame the connection has not acknowledged, or null when it is up to date. */
+  oldestPending(state: ConnectionState, lastPos: number): OldestPending | null {
+    const seq = state.acked + 1;
+    if (seq > seqOfPos(state, lastPos)) return null;
+    if (seq <= FIRST_SEQ) return { seq: FIRST_SEQ, firstSentAt: state.connectedAt };
+    const savedAt = this.items.savedAt(posOfSeq(state, seq));
+    return { seq, firstSentAt: Math.max(state.connectedAt, savedAt ?? state.connectedAt) };
   }
 
   private snapshot(state: ConnectionState): SnapshotFrame {

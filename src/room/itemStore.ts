@@ -82,12 +82,8 @@ export class ItemStore {
       ORDER BY pos`.map(toLogged);
   }
 
-  /** Oldest first: (pos, savedAt) only, for resend bookkeeping without reading bodies. */
-  saveTimes(fromPos: number, toPos: number): { pos: number; savedAt: number }[] {
-    return this.sql<{ pos: number; created_at: number }>`SELECT pos, created_at FROM items
-      WHERE pos >= ${fromPos} AND pos <= ${toPos} ORDER BY pos`.map((row) => ({
-      pos: row.pos,
-      savedAt: row.created_at,
-    }));
+  /** When the item at `pos` was saved (ms since epoch), without reading its text. */
+  savedAt(pos: number): number | null {
+    return this.sql<{ created_at: number }>`SELECT created_at FROM items WHERE pos = ${pos}`[0]?.created_at ?? null;
   }
 }

@@ -1,68 +1,54 @@
 /**
- * When each unacknowledged frame is due again, derived from when it was first
- * sent; nothing per frame is stored. A frame first sent at `f` goes out at
- * f, f+I, … f+(N−1)·I (N attempts in all) and, if still unacknowledged at
- * f+N·I, its connection is dropped. A resend round remembers only the time it
- * ran, so running a round twice sends nothing twice.
+ * When a connection's unacknowledged frames go out again, and when it is
+ * dropped. A resend round sends every unacknowledged frame of the connection
+ * again; rounds come one interval after the oldest unacknowledged frame was
+ * last sent. The connection remembers only its recent rounds (when, and up to
+ * which seq), at most MAX_SEND_ATTEMPTS of them, so how often a frame has
+ * really been sent is counted, not assumed: an alarm that fires late delays a
+ * resend but never costs a frame one of its attempts.
  */
 export interface DeliveryTiming {
   resendIntervalMs: number;
   maxSendAttempts: number;
 }
 
-export type FrameVerdict = "wait" | "resend" | "expired";
+/** A resend round: when it ran, and the highest seq it sent. */
+export type ResendRound = readonly [at: number, throughSeq: number];
 
-/** How many of a frame's attempts are scheduled at or before `at`. */
-function attemptsScheduledBy(firstSentAt: number, at: number, timing: DeliveryTiming): number {
-  if (at < firstSentAt) return 0;
-  const elapsedIntervals = Math.floor((at - firstSentAt) / timing.resendIntervalMs);
-  return Math.min(timing.maxSendAttempts, 1 + elapsedIntervals);
-}
-
-export function dropAt(firstSentAt: number, timing: DeliveryTiming): number {
-  return firstSentAt + timing.maxSendAttempts * timing.resendIntervalMs;
-}
-
-/** What a round at `now` does with one unacknowledged frame, given the previous round's time. */
-export function frameVerdict(
-  firstSentAt: number,
-  previousRoundAt: number,
-  now: number,
-  timing: DeliveryTiming,
-): FrameVerdict {
-  if (now >= dropAt(firstSentAt, timing)) return "expired";
-  const alreadyDone = attemptsScheduledBy(firstSentAt, Math.max(previousRoundAt, firstSentAt), timing);
-  return attemptsScheduledBy(firstSentAt, now, timing) > alreadyDone ? "resend" : "wait";
-}
-
-/** The first moment after `now` at which this frame needs a resend or its drop. */
-export function nextDueAt(firstSentAt: number, now: number, timing: DeliveryTiming): number {
-  const nextAttempt = Math.max(1, attemptsScheduledBy(firstSentAt, now, timing));
-  return firstSentAt + Math.min(nextAttempt, timing.maxSendAttempts) * timing.resendIntervalMs;
-}
-
-export interface PendingFrame {
+export interface OldestPending {
   seq: number;
-  /** When the frame first went out on this connection. */
+  /** When it first went out on this connection. */
   firstSentAt: number;
 }
 
 export type RoundPlan =
-  | { drop: true }
-  | { drop: false; resend: number[]; nextRoundAt: number };
+  | { kind: "wait"; dueAt: number }
+  | { kind: "drop" }
+  | { kind: "resend"; rounds: ResendRound[]; nextRoundAt: number };
 
-/** What one connection's round at `now` does: drop it, or resend these seqs and come back then. */
+/** The rounds that sent this frame again, oldest first. */
+export function roundsThatResent(rounds: readonly ResendRound[], seq: number): ResendRound[] {
+  return rounds.filter(([, throughSeq]) => throughSeq >= seq);
+}
+
+/**
+ * What a connection's round at `now` does. `lastSeq` is the newest frame it
+ * has been sent; a resend sends everything from `oldest.seq` to it.
+ *
+ * @example
+ * planRound({ seq: 2, firstSentAt: 0 }, [], 0 + interval, 4, timing) // resend, rounds [[interval, 4]]
+ */
 export function planRound(
-  pending: readonly PendingFrame[],
-  previousRoundAt: number,
+  oldest: OldestPending,
+  rounds: readonly ResendRound[],
   now: number,
+  lastSeq: number,
   timing: DeliveryTiming,
 ): RoundPlan {
-  const verdicts = pending.map((frame) => frameVerdict(frame.firstSentAt, previousRoundAt, now, timing));
-  if (verdicts.includes("expired")) return { drop: true };
-  return {
-    drop: false,
-    resend: pending.filter((_, index) => verdicts[index] === "resend").map((frame) => frame.seq),
-    nextRoundAt: Math.min(...pending.map((frame) => nextDueAt(frame.firstSentAt, now, timing))),
-  };
+  const resends = roundsThatResent(rounds, oldest.seq);
+  const lastSentAt = resends.at(-1)?.[0] ?? oldest.firstSentAt;
+  const dueAt = lastSentAt + timing.resendIntervalMs;
+  if (now < dueAt) return { kind: "wait", dueAt };
+  if (1 + resends.length >= timing.maxSendAttempts) return { kind: "drop" };
+  return { kind: "resend", rounds: [...resends, [now, lastSeq]], nextRoundAt: now + timing.resendIntervalMs };
 }

@@ -68,7 +68,7 @@ describe("resend", () => {
     expect(socket.unread()).toEqual([]);
   });
 
-  it("a frame saved later has its own schedule, one interval after it was first sent", async () => {
+  it("a round resends every unacknowledged frame, the newest included, then waits an interval", async () => {
     const clock = controlClock();
     const room = freshRoom();
     const { socket, snapshot } = await connectFresh(room);
@@ -78,13 +78,26 @@ describe("resend", () => {
 
     clock.advance(INTERVAL / 2);
     await runDurableObjectAlarm(room);
-    expect(await socket.next()).toEqual(snapshot);
-    await socket.settle();
-    expect(socket.unread()).toEqual([]);
+    expect([await socket.next(), await socket.next()]).toEqual([snapshot, late]);
 
     clock.advance(INTERVAL / 2);
     await runDurableObjectAlarm(room);
-    expect(await socket.next()).toEqual(late);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+  });
+
+  it("an alarm that fires late costs no attempt: the frame is still sent MAX_SEND_ATTEMPTS times", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket, snapshot } = await connectFresh(room);
+    clock.advance(INTERVAL * (ATTEMPTS + 2));
+    for (let attempt = 2; attempt <= ATTEMPTS; attempt++) {
+      await runDurableObjectAlarm(room);
+      expect(await socket.next()).toEqual(snapshot);
+      clock.advance(INTERVAL);
+    }
+    await runDurableObjectAlarm(room);
+    expect((await socket.waitForClose()).code).toBe(CloseCode.AckTimeout);
   });
 
   it("a client that keeps acknowledging is never dropped", async () => {
