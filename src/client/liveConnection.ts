@@ -41,14 +41,23 @@ export type ConnectionStatus =
   | { state: "down"; retryAt: number };
 
 export interface ClientTiming {
-  /** How long acks wait to be batched; far below the server's resend interval. */
+  /**
+   * The longest acks wait to be batched. Each ack is a message the room is
+   * billed for, so a burst costs one; the wait shrinks to a fifth of the
+   * server's resend interval when that is shorter.
+   */
   ackDelayMs: number;
   pingIntervalMs: number;
   /** A connection silent this long after a ping is taken for dead. */
   pongTimeoutMs: number;
 }
 
-export const DEFAULT_CLIENT_TIMING: ClientTiming = { ackDelayMs: 100, pingIntervalMs: 20_000, pongTimeoutMs: 8_000 };
+export const DEFAULT_CLIENT_TIMING: ClientTiming = { ackDelayMs: 1_000, pingIntervalMs: 20_000, pongTimeoutMs: 8_000 };
+
+/** How long to batch acks, given the server's resend interval: well inside it, never longer than the cap. */
+export function ackDelayFor(resendIntervalMs: number, capMs: number): number {
+  return Math.max(1, Math.min(capMs, Math.floor(resendIntervalMs / 5)));
+}
 
 export interface LiveConnectionOptions {
   /** `ws://host/ws` or `wss://host/ws`. */
@@ -66,6 +75,7 @@ type Timer = "retry" | "ack" | "ping" | "dead";
 export class LiveConnection {
   readonly inbox = new Inbox();
   private readonly timing: ClientTiming;
+  private ackDelayMs: number;
   private socket: SocketLike | null = null;
   private resumeToken: string | null = null;
   private attempt = 0;
@@ -76,6 +86,7 @@ export class LiveConnection {
 
   constructor(private readonly options: LiveConnectionOptions) {
     this.timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing };
+    this.ackDelayMs = this.timing.ackDelayMs;
   }
 
   get currentStatus(): ConnectionStatus {
@@ -148,6 +159,7 @@ export class LiveConnection {
     switch (frame.type) {
       case "welcome":
         this.resumeToken = frame.resumeToken;
+        this.ackDelayMs = ackDelayFor(frame.resendIntervalMs, this.timing.ackDelayMs);
         this.inbox.begin(frame);
         this.attempt = 0;
         this.catchingUp = true;
@@ -192,7 +204,7 @@ export class LiveConnection {
 
   private scheduleAck(): void {
     if (this.timers.has("ack")) return;
-    this.setTimer("ack", this.timing.ackDelayMs, () => {
+    this.setTimer("ack", this.ackDelayMs, () => {
       const seq = this.inbox.lastApplied;
       if (seq >= FIRST_SEQ) this.sendText(JSON.stringify({ type: "ack", seq }));
     });

@@ -15,6 +15,8 @@ export interface WelcomeFrame {
   resumed: boolean;
   /** The seq of the next sequenced frame on this connection. */
   seq: number;
+  /** How long the server waits for an ack before resending; acks well within it avoid resends. */
+  resendIntervalMs: number;
 }
 
 export interface SnapshotFrame {
@@ -140,7 +142,8 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
         typeof value.clientId !== "string" ||
         typeof value.resumeToken !== "string" ||
         typeof value.resumed !== "boolean" ||
-        !isSeq(value.seq)
+        !isSeq(value.seq) ||
+        !isSeq(value.resendIntervalMs)
       ) {
         return invalid("malformed welcome");
       }

@@ -173,6 +173,7 @@ export class ListRoom extends DurableObject<RoomVars> {
       resumeToken: resumed ? token! : freshToken,
       resumed: resumed !== null,
       seq: state.acked + 1,
+      resendIntervalMs: this.config.resendIntervalMs,
     } satisfies WelcomeFrame);
     const lastSeq = seqOfPos(state, this.lastPos);
     this.frames.sendRange(server, state, state.acked + 1, lastSeq);

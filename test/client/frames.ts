@@ -14,6 +14,7 @@ export function snapshotFrame(seq: number, items: Item[], hasOlder = false): Sna
   return { type: "snapshot", seq, messageId: `c:${seq}`, items, hasOlder };
 }
 
+/** A welcome from a server that resends every 500 ms, so acks are batched for 100 ms. */
 export function welcome(seq: number, resumed: boolean, token = "t".repeat(43)): WelcomeFrame {
-  return { type: "welcome", protocol: 1, clientId: "c", resumeToken: token, resumed, seq };
+  return { type: "welcome", protocol: 1, clientId: "c", resumeToken: token, resumed, seq, resendIntervalMs: 500 };
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Applied } from "../../src/client/inbox";
-import { LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
+import { ackDelayFor, LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
 import { CloseCode } from "../../src/protocol/limits";
 import { item, itemFrame, snapshotFrame, welcome } from "./frames";
 import { ManualScheduler } from "./manualScheduler";
@@ -149,5 +149,13 @@ describe("LiveConnection", () => {
     current().serverClose(1006);
     connection.checkNow();
     expect(sockets).toHaveLength(2);
+  });
+});
+
+describe("ack batching against the server's resend interval", () => {
+  it("waits at most a second, and a fifth of a short interval", () => {
+    expect(ackDelayFor(30_000, 1_000)).toBe(1_000);
+    expect(ackDelayFor(250, 1_000)).toBe(50);
+    expect(ackDelayFor(1, 1_000)).toBe(1);
   });
 });
