@@ -135,3 +135,8 @@ export function listeningPorts(pid: number): number[] {
   }
   return ports;
 }
+
+/** Cores of the machine (not of our affinity mask, which pins us to one). */
+export function machineCores(): number {
+  return readFileSync("/proc/stat", "utf8").split("\n").filter((line) => /^cpu\d+ /.test(line)).length || 1;
+}

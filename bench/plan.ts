@@ -1,0 +1,126 @@
+/**
+ * What one invocation measures: `--quick` (under 5 minutes on the 2-core
+ * machine) or the full run. Rates are deliveries per second (saves per second
+ * × clients), so the same ladder means the same fan-out work at every client
+ * count; it is climbed until the median p99 to the last client passes
+ * {@link P99_LIMIT_MS}, reach drops, or the load generator saturates.
+ */
+import type { SystemName } from "./systems/types";
+
+export type Mode = "quick" | "full";
+
+export const P99_LIMIT_MS = 100;
+/** Below this reach a step counts as dropping deliveries. */
+export const MIN_REACH = 0.999;
+/** Connection ramp ceiling. */
+export const CONNECTS_PER_SECOND = 500;
+/** Growing the pool to a client count gives up after this long. */
+export const CONNECT_TIMEOUT_MS = 60_000;
+
+export interface Plan {
+  mode: Mode;
+  systems: SystemName[];
+  /** Client counts with a rate ladder, in the order run; the first is also the idle room. */
+  clientCounts: number[];
+  /** Target deliveries per second, climbed in order. */
+  deliveryLadder: number[];
+  repeats: number;
+  /** Sending time of one measured repeat. */
+  pointSeconds: number;
+  warmupSeconds: number;
+  /** A point waits at most this long after its last save is due. */
+  drainTimeoutMs: number;
+  /** Fewest saves in a point, so a slow rate still gives a percentile worth reading… */
+  minSavesPerPoint: number;
+  /** …unless that would make the point longer than this (many clients, few saves a second). */
+  maxPointSeconds: number;
+  /** Idle room: clients, and how long it idles (Durable Objects may hibernate; the Node peers cannot). */
+  idleClients: number;
+  idleSecondsDurableObject: number;
+  idleSecondsNode: number;
+  /** Idle-then-save cycles on the Durable Object systems (once on the Node peers, which cannot sleep). */
+  idleRepeatsDurableObject: number;
+  /** Saves with nobody connected: the cost of a save on its own. */
+  saveOnly: { perSecond: number; seconds: number };
+  /** Also measure through wrangler dev's proxy, at the ladder's first rate and `idleClients` clients. */
+  proxyComparison: SystemName[];
+  /** Sample workerd with perf while these systems run at `idleClients`. */
+  profile: SystemName[];
+  profileSeconds: number;
+  /** Total time to wait for a busy machine to calm down, over the whole run. */
+  quietWaitBudgetMs: number;
+  /** Time for all the systems together; ladders stop climbing when their share is spent. */
+  deadlineMs: number;
+  /** Pause between points, so acks and stragglers settle. */
+  settleMs: number;
+  /** Failing steps in a row that end a climb (more than one rides out a noisy step). */
+  failuresToStop: number;
+  /** Extra attempts per step for repeats disturbed by other processes. */
+  noisyRetries: number;
+  /** Run these again with wrangler dev's local observability on (its default), to price it. */
+  observabilityComparison: SystemName[];
+  /** A what-if for Listroom: clients that batch acks this long instead of the page's 100 ms. */
+  slowerAcks: { ackDelayMs: number; deliveriesPerSecond: number } | null;
+}
+
+export const ALL_SYSTEMS: SystemName[] = ["listroom", "bare", "socketio", "ws"];
+
+export function planFor(mode: Mode, systems: SystemName[] = ALL_SYSTEMS): Plan {
+  if (mode === "quick") {
+    return {
+      mode,
+      systems,
+      clientCounts: [1_000, 100],
+      deliveryLadder: [5_000, 10_000, 20_000, 40_000],
+      repeats: 3,
+      pointSeconds: 1.2,
+      warmupSeconds: 1,
+      drainTimeoutMs: 1_000,
+      minSavesPerPoint: 10,
+      maxPointSeconds: 3,
+      idleClients: 1_000,
+      idleSecondsDurableObject: 15,
+      idleSecondsNode: 3,
+      idleRepeatsDurableObject: 1,
+      saveOnly: { perSecond: 200, seconds: 1.5 },
+      proxyComparison: [],
+      profile: ["listroom"],
+      profileSeconds: 3,
+      quietWaitBudgetMs: 20_000,
+      // Leaves room under 5 minutes for bundling, perf report and writing the results.
+      deadlineMs: 255_000,
+      settleMs: 200,
+      failuresToStop: 1,
+      noisyRetries: 1,
+      observabilityComparison: [],
+      slowerAcks: null,
+    };
+  }
+  return {
+    mode,
+    systems,
+    clientCounts: [1_000, 100, 5_000],
+    deliveryLadder: [2_500, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000],
+    repeats: 3,
+    pointSeconds: 4,
+    warmupSeconds: 2,
+    drainTimeoutMs: 2_000,
+    minSavesPerPoint: 20,
+    maxPointSeconds: 6,
+    idleClients: 1_000,
+    idleSecondsDurableObject: 15,
+    idleSecondsNode: 15,
+    idleRepeatsDurableObject: 3,
+    saveOnly: { perSecond: 200, seconds: 5 },
+    proxyComparison: ["listroom", "bare"],
+    profile: ["listroom", "bare"],
+    profileSeconds: 5,
+    quietWaitBudgetMs: 2 * 60_000,
+    deadlineMs: 21 * 60_000,
+    settleMs: 500,
+    failuresToStop: 2,
+    noisyRetries: 2,
+    observabilityComparison: ["listroom", "bare"],
+    slowerAcks: { ackDelayMs: 1_000, deliveriesPerSecond: 5_000 },
+  };
+}

@@ -1,0 +1,317 @@
+/**
+ * The generated half of docs/PERFORMANCE.md: tables for one run, written
+ * between `<!-- bench:<mode>:start -->` and `<!-- bench:<mode>:end -->`, so
+ * the prose around them (and the other mode's tables) stay as written.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Spread } from "../lib/stats";
+import type { Ladder, StepSummary } from "../run/ladder";
+import type { SystemName } from "../systems/types";
+import { SYSTEM_LABELS } from "../systems/types";
+import type { BenchResults } from "./results";
+
+const SHORT: Record<SystemName, string> = { listroom: "Listroom", bare: "bare DO", socketio: "Socket.IO", ws: "ws" };
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function number(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  return value >= 1000 ? Math.round(value).toLocaleString("en-US") : value.toFixed(digits).replace(/\.0+$/, "");
+}
+
+function withSpread(value: Spread, digits = 1): string {
+  if (value.min === value.max) return number(value.median, digits);
+  return `${number(value.median, digits)} (${number(value.min, digits)}–${number(value.max, digits)})`;
+}
+
+function ratio(value: number | null): string {
+  return value === null ? "–" : `${value.toFixed(2)}×`;
+}
+
+function sustainedTable(results: BenchResults): string {
+  const names = results.systems.map((system) => system.name);
+  const peers = names.filter((name) => name !== "listroom");
+  const rows = results.comparisons.map((comparison) => [
+    comparison.clients,
+    ...names.map((name) => {
+      const row = comparison.rows.find((candidate) => candidate.system === name);
+      return row ? `${number(row.sustainedDeliveriesPerSecond)} (${row.stoppedBy})` : "–";
+    }),
+    ...peers.map((peer) => ratio(comparison.listroomOverPeer.find((entry) => entry.peer === peer)?.sustained ?? null)),
+  ]);
+  return table(["clients", ...names.map((name) => SHORT[name]), ...peers.map((peer) => `Listroom ÷ ${SHORT[peer]}`)], rows);
+}
+
+function commonRateTable(results: BenchResults): string {
+  const rows: (string | number)[][] = [];
+  for (const comparison of results.comparisons) {
+    if (comparison.commonRate === null) {
+      rows.push([comparison.clients, "none passed by all", "", "", "", ""]);
+      continue;
+    }
+    const listroom = comparison.rows.find((row) => row.system === "listroom");
+    for (const row of comparison.rows) {
+      const over = comparison.listroomOverPeer.find((entry) => entry.peer === row.system);
+      rows.push([
+        comparison.clients,
+        number(comparison.commonRate),
+        SHORT[row.system],
+        number(row.toLastP99AtCommonMs),
+        number(row.cpuUsPerDeliveryAtCommon, 2),
+        row.system === "listroom" || !listroom ? "–" : `${ratio(over?.toLastP99AtCommon ?? null)} / ${ratio(over?.cpuPerDeliveryAtCommon ?? null)}`,
+      ]);
+    }
+  }
+  return table(["clients", "deliveries/s", "system", "p99 to last (ms)", "server CPU µs/delivery", "Listroom ÷ it (p99 / CPU)"], rows);
+}
+
+function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
+  const rows = ladders.flatMap(({ name, ladder }) =>
+    ladder.steps.map((step: StepSummary) => [
+      SHORT[name],
+      number(step.targetDeliveriesPerSecond),
+      number(step.savesPerSecond),
+      withSpread(step.deliveriesPerSecond, 0),
+      number(step.toLast.p50.median),
+      number(step.toLast.p95.median),
+      withSpread(step.toLast.p99),
+      number(step.toLast.max.median),
+      number(step.toFirst.p99.median),
+      step.reach.median.toFixed(4),
+      `${step.duplicates} / ${step.gaps}`,
+      withSpread(step.serverCpuUsPerDelivery, 2),
+      number(step.clientFramesPerSavePerClient.median, 3),
+      number(step.loadgenCpu.median, 2),
+      step.verdict,
+    ]),
+  );
+  return table(
+    [
+      "system",
+      "target/s",
+      "saves/s",
+      "delivered/s",
+      "last p50",
+      "last p95",
+      "last p99 (spread)",
+      "last max",
+      "first p99",
+      "reach",
+      "dup / gaps",
+      "server µs/delivery",
+      "client frames/save/client",
+      "loadgen CPU",
+      "verdict",
+    ],
+    rows,
+  );
+}
+
+function renderRun(results: BenchResults, chartPath: string): string {
+  const out: string[] = [];
+  const date = results.startedAt.slice(0, 10);
+  const listroom = results.systems.find((system) => system.name === "listroom");
+  out.push(
+    `### ${results.mode === "quick" ? "Quick" : "Full"} run, ${date}`,
+    "",
+    `\`${results.command}\` took ${Math.round(results.durationSeconds)} s. ` +
+      `Machine: ${results.machine.cores} × ${results.machine.cpuModel}, Node ${results.machine.node}, ` +
+      (results.machine.pinning
+        ? `load generator on core ${results.machine.pinning.loadGenerator}, servers on core ${results.machine.pinning.servers}. `
+        : "no taskset, nothing pinned. ") +
+      `Quiet: ${results.quiet.allQuiet ? "yes" : "NO"} (${results.quiet.noisyRepeats} of ${results.quiet.totalRepeats} repeats saw others use ≥ 0.25 core).` +
+      (listroom?.provenance ? ` Listroom at ${listroom.provenance.commit.slice(0, 7)}${listroom.provenance.uncommitted.length ? " with uncommitted changes" : ""}.` : ""),
+    "",
+    `![p99 to the last client against deliveries per second](${chartPath})`,
+    "",
+    "**Sustained deliveries per second**: the highest step whose median p99 to the last client stayed within 100 ms with nothing dropped (why the climb stopped in brackets).",
+    "",
+    sustainedTable(results),
+    "",
+    "**At the highest rate all four passed**",
+    "",
+    commonRateTable(results),
+    "",
+  );
+  const clientCounts = [...new Set(results.systems.flatMap((system) => system.ladders.map((ladder) => ladder.clients)))];
+  for (const clients of clientCounts) {
+    const ladders = results.systems.flatMap((system) =>
+      system.ladders.filter((ladder) => ladder.clients === clients).map((ladder) => ({ name: system.name, ladder })),
+    );
+    out.push(`**Ladder, ${clients} clients** (ms from a save's due time; medians of ${results.plan.repeats} repeats, spread in brackets)`, "", ladderTable(ladders), "");
+  }
+  out.push(
+    "**A save with nobody connected**",
+    "",
+    table(
+      ["system", "server CPU µs/save", "answer p50 (ms)", "answer p99 (ms)"],
+      results.systems.map((system) => [
+        SHORT[system.name],
+        number(system.saveOnly.serverCpuUsPerSave),
+        number(system.saveOnly.saveAnswer.p50),
+        number(system.saveOnly.saveAnswer.p99),
+      ]),
+    ),
+    "",
+    `**Idle room of ${results.plan.idleClients} connections**, then one save`,
+    "",
+    table(
+      ["system", "idle s", "server RSS before clients (MB)", "idle (MB)", "MB per 1,000 idle connections", "server CPU while idle (cores)", "one save → first (ms)", "→ last (ms)", "reach", "hibernated"],
+      results.systems.flatMap((system) =>
+        system.idle.map((idle) => [
+          SHORT[system.name],
+          idle.idleSeconds,
+          number(system.memory.serverRssBeforeClientsMb),
+          number(idle.serverRssMb),
+          number(system.memory.perThousandIdleConnectionsMb),
+          number(idle.serverCpuCoresWhileIdle, 3),
+          number(idle.save.toFirst.max),
+          number(idle.save.toLast.max),
+          idle.save.reach.toFixed(4),
+          idle.hibernated === null ? "not observable" : idle.hibernated ? "yes" : "no",
+        ]),
+      ),
+    ),
+    "",
+  );
+  const proxied = results.systems.filter((system) => system.viaProxy !== null);
+  if (proxied.length > 0) {
+    out.push(
+      `**Through wrangler dev's proxy** (${results.plan.idleClients} clients, ${number(results.plan.deliveryLadder[0]!)} deliveries/s)`,
+      "",
+      table(
+        ["system", "path", "last p99 (ms)", "runtime µs/delivery", "proxy + wrangler µs/delivery"],
+        proxied.flatMap((system) => {
+          const direct = system.ladders.find((ladder) => ladder.clients === results.plan.idleClients)?.steps[0];
+          const proxy = system.viaProxy!;
+          return [
+            [SHORT[system.name], "direct to the runtime", direct ? withSpread(direct.toLast.p99) : "–", direct ? withSpread(direct.serverCpuUsPerDelivery, 2) : "–", direct ? withSpread(direct.toolingCpuUsPerDelivery, 2) : "–"],
+            [SHORT[system.name], "through the proxy", withSpread(proxy.toLast.p99), withSpread(proxy.serverCpuUsPerDelivery, 2), withSpread(proxy.toolingCpuUsPerDelivery, 2)],
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+  const observed = results.systems.filter((system) => system.withLocalObservability !== null);
+  if (observed.length > 0) {
+    out.push(
+      `**wrangler dev's local observability** (on by default, off everywhere else in this benchmark): a save alone, and ${results.plan.idleClients} clients at ${number(results.plan.deliveryLadder[0]!)} deliveries/s`,
+      "",
+      table(
+        ["system", "observability", "server µs/save alone", "server µs/delivery", "last p99 (ms)"],
+        observed.flatMap((system) => {
+          const on = system.withLocalObservability!;
+          const offStep = system.ladders.find((ladder) => ladder.clients === results.plan.idleClients)?.steps[0];
+          return [
+            [SHORT[system.name], "off", number(system.saveOnly.serverCpuUsPerSave), offStep ? withSpread(offStep.serverCpuUsPerDelivery, 2) : "–", offStep ? withSpread(offStep.toLast.p99) : "–"],
+            [SHORT[system.name], "on", number(on.saveOnly.serverCpuUsPerSave), withSpread(on.step.serverCpuUsPerDelivery, 2), withSpread(on.step.toLast.p99)],
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+  const slower = results.systems.find((system) => system.slowerAcks !== null)?.slowerAcks;
+  if (slower) {
+    const row = (label: string, step: StepSummary) => [
+      label,
+      withSpread(step.toLast.p99),
+      withSpread(step.serverCpuUsPerDelivery, 2),
+      number(step.billable?.framesInPerClient.median ?? step.clientFramesPerSavePerClient.median, 3),
+      step.verdict,
+    ];
+    out.push(
+      `**What if clients acked later?** Listroom, ${results.plan.idleClients} clients, ${number(results.plan.slowerAcks?.deliveriesPerSecond ?? 0)} deliveries/s`,
+      "",
+      table(
+        ["clients ack", "last p99 (ms)", "server µs/delivery", "acks per save per client", "verdict"],
+        [
+          ...(slower.pageAckStep ? [row("100 ms after a frame (the page)", slower.pageAckStep)] : []),
+          row(`${slower.ackDelayMs} ms after a frame`, slower.step),
+        ],
+      ),
+      "",
+    );
+  }
+  if (results.billableWork) {
+    const work = results.billableWork;
+    out.push(
+      `**Listroom's billable work per save** (source: ${work.source}). ${work.note}`,
+      "",
+      table(
+        ["clients", "saves/s", "rowsWritten", "rowsRead", "setAlarm calls", "alarm runs", "framesIn per client", "framesOut per client", "acks the clients counted"],
+        work.steps.map((step) => [
+          step.clients,
+          number(step.savesPerSecond),
+          number(step.rowsWritten, 2),
+          number(step.rowsRead, 2),
+          number(step.setAlarmCalls, 3),
+          number(step.alarmRuns, 3),
+          number(step.framesInPerClient, 3),
+          number(step.framesOutPerClient, 3),
+          number(step.clientCountedAcksPerClient, 3),
+        ]),
+      ),
+      "",
+    );
+  }
+  const profiled = results.systems.filter((system) => system.profile !== null);
+  for (const system of profiled) {
+    const profile = system.profile!;
+    if (typeof profile === "string") {
+      out.push(`**Profile of ${SHORT[system.name]}**: ${profile}`, "");
+      continue;
+    }
+    out.push(
+      `**Where the runtime's time goes: ${SYSTEM_LABELS[system.name]}** (perf, ${profile.samples} samples of the runtime workerd at ${results.plan.idleClients} clients)`,
+      "",
+      table(
+        ["bucket", "% of samples"],
+        Object.entries(profile.buckets)
+          .sort((a, b) => b[1] - a[1])
+          .map(([bucket, percent]) => [bucket, percent.toFixed(1)]),
+      ),
+      "",
+      "<details><summary>Hottest symbols</summary>",
+      "",
+      table(["%", "dso", "symbol"], profile.top.map((row) => [row.percent.toFixed(2), row.dso, `\`${row.symbol.slice(0, 90)}\``])),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  if (results.bundles) {
+    const bundles = results.bundles;
+    out.push(
+      "**What the page downloads for live updates** (gzip -9)",
+      "",
+      table(
+        ["file", "bytes", "gzipped"],
+        [
+          ["public/app.js (the whole Listroom page script)", number(bundles.appJsBytes), number(bundles.appJsGzipBytes)],
+          ["socket.io.min.js (socket.io-client alone)", number(bundles.socketIoClientBytes), number(bundles.socketIoClientGzipBytes)],
+        ],
+      ),
+      "",
+    );
+  }
+  const problems = [...results.errors, ...results.systems.flatMap((system) => system.problems.map((problem) => `${SHORT[system.name]}: ${problem}`))];
+  if (problems.length > 0) out.push("**Problems during the run**", "", ...problems.map((problem) => `- ${problem}`), "");
+  return out.join("\n");
+}
+
+/** Replaces this mode's block in the document (creating the document or the block if missing). */
+export function updatePerformanceDoc(path: string, results: BenchResults, chartPath: string): void {
+  const start = `<!-- bench:${results.mode}:start -->`;
+  const end = `<!-- bench:${results.mode}:end -->`;
+  const block = `${start}\n${renderRun(results, chartPath)}\n${end}`;
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Performance\n";
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+}

@@ -1,0 +1,131 @@
+/**
+ * What one run does, from the command line: the default run (the target of
+ * issue 4), `--quick` for CI, and flags that override either. The server's
+ * delivery tuning is fixed here too, since the checks depend on it.
+ */
+import { freshSeed } from "./random";
+
+export interface ServerTiming {
+  resendIntervalMs: number;
+  maxSendAttempts: number;
+  resumeWindowMs: number;
+}
+
+export interface RunConfig {
+  /** "default" and "quick" name the two standard runs; any size override makes it "custom". */
+  mode: "default" | "quick" | "custom";
+  seed: number;
+  /** How long faults are injected; settling and checking come after. */
+  faultPhaseMs: number;
+  clients: number;
+  /** Clients that also save through an Outbox. */
+  writers: number;
+  /** Clients whose socket goes through the fault proxy. */
+  proxied: number;
+  saves: number;
+  disconnects: number;
+  restarts: number;
+  /** Silences that end once the server drops the client. */
+  silences: number;
+  /** Clients that go silent and never come back. */
+  vanishing: number;
+  timing: ServerTiming;
+  /**
+   * One client is dropped, stays away while more than a snapshot's worth of
+   * items is saved, then comes back: off by default, since it shows a known
+   * gap in the page's snapshot merge (docs/RELIABILITY.md).
+   */
+  longAbsence: boolean;
+  /** The words after `npm run chaos --`, for the report. */
+  argv: string[];
+}
+
+const TIMING: ServerTiming = { resendIntervalMs: 250, maxSendAttempts: 3, resumeWindowMs: 3_600_000 };
+
+interface Size {
+  faultPhaseMs: number;
+  clients: number;
+  saves: number;
+  disconnects: number;
+  restarts: number;
+}
+
+const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, disconnects: 200, restarts: 3 };
+const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, disconnects: 40, restarts: 1 };
+
+export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
+                        [--disconnects N] [--restarts N] [--long-absence]
+  --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
+  --seed N       replay the fault plan of an earlier run (its seed is printed)
+  --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
+  --long-absence one client is dropped and away while more than 200 items are saved`;
+
+const SIZE_FLAGS = {
+  "--duration": (size: Size, value: number) => ({ ...size, faultPhaseMs: value * 1000 }),
+  "--clients": (size: Size, value: number) => ({ ...size, clients: value }),
+  "--saves": (size: Size, value: number) => ({ ...size, saves: value }),
+  "--disconnects": (size: Size, value: number) => ({ ...size, disconnects: value }),
+  "--restarts": (size: Size, value: number) => ({ ...size, restarts: value }),
+} as const;
+
+function isSizeFlag(flag: string): flag is keyof typeof SIZE_FLAGS {
+  return Object.hasOwn(SIZE_FLAGS, flag);
+}
+
+function wholeNumber(flag: string, raw: string | undefined, min: number): number {
+  const value = Number(raw);
+  if (raw === undefined || !Number.isSafeInteger(value) || value < min) {
+    throw new Error(`${flag} needs a whole number of at least ${min}\n${USAGE}`);
+  }
+  return value;
+}
+
+export function parseArgs(argv: string[]): RunConfig {
+  const quick = argv.includes("--quick");
+  let size = quick ? QUICK_SIZE : DEFAULT_SIZE;
+  let seed: number | null = null;
+  let custom = false;
+  let longAbsence = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--quick") continue;
+    if (flag === "--long-absence") {
+      longAbsence = true;
+      custom = true;
+      continue;
+    }
+    if (flag === "--help" || flag === "-h") throw new Error(USAGE);
+    if (flag === "--seed") {
+      seed = wholeNumber(flag, argv[++i], 0);
+    } else if (isSizeFlag(flag)) {
+      size = SIZE_FLAGS[flag](size, wholeNumber(flag, argv[++i], flag === "--restarts" ? 0 : 1));
+      custom = true;
+    } else {
+      throw new Error(`unknown argument ${JSON.stringify(flag)}\n${USAGE}`);
+    }
+  }
+  if (size.clients < 4) throw new Error(`--clients needs at least 4 (writers, proxied and silent ones)\n${USAGE}`);
+  return {
+    mode: custom ? "custom" : quick ? "quick" : "default",
+    seed: seed ?? freshSeed(),
+    ...size,
+    writers: Math.max(2, Math.round(size.clients / 5)),
+    proxied: Math.max(1, Math.round(size.clients / 4)),
+    silences: Math.max(1, Math.round(size.clients / 4)),
+    vanishing: Math.max(1, Math.round(size.clients / 25)),
+    timing: TIMING,
+    longAbsence,
+    argv,
+  };
+}
+
+/** The command that reproduces this run, seed included. */
+export function replayCommand(config: RunConfig): string {
+  const args = config.argv.filter((_, i, all) => all[i] !== "--seed" && all[i - 1] !== "--seed");
+  return ["npm run chaos --", ...args, "--seed", String(config.seed)].join(" ");
+}
+
+/** The command exactly as it was typed. */
+export function givenCommand(config: RunConfig): string {
+  return config.argv.length === 0 ? "npm run chaos" : ["npm run chaos --", ...config.argv].join(" ");
+}

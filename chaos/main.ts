@@ -1,0 +1,130 @@
+/**
+ * `npm run chaos`: the convergence harness of issue 4. Starts the app under
+ * `wrangler dev`, drives many page-like clients through disconnects,
+ * silences, a lossy proxy and hard server restarts while writers save, lets
+ * everything settle, checks the invariants over what happened, prints a
+ * summary and writes it to docs/RELIABILITY.md. Exits 1 on any violation,
+ * 2 when the harness itself could not do its job.
+ */
+import { join } from "node:path";
+import { createCast } from "./cast";
+import { parseArgs, replayCommand } from "./config";
+import { checkDurability } from "./durability";
+import { writeEvidence } from "./evidence";
+import { runFaultPhase } from "./faults";
+import { History, watchStalls } from "./history";
+import { checkInvariants } from "./invariants";
+import { LatencyProbe } from "./latencyProbe";
+import { cleanUp, installExitHandlers, onCleanup } from "./lifecycle";
+import { FaultProxy } from "./proxy";
+import { Prng } from "./random";
+import { formatForTerminal, violationCount, writeToDoc } from "./report";
+import { AppServer, projectRootOf } from "./server";
+import { fetchFullList } from "./serverList";
+import { settle } from "./settle";
+import { waitUntil } from "./waiting";
+
+const FIRST_LIVE_TIMEOUT_MS = 60_000;
+
+function log(line: string): void {
+  console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+async function run(): Promise<number> {
+  const config = parseArgs(process.argv.slice(2));
+  const projectRoot = projectRootOf(import.meta.url);
+  const prng = new Prng(config.seed);
+  log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
+  log(
+    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.disconnects} disconnects, ` +
+      `${config.restarts} restarts over ${config.faultPhaseMs / 1000} s`,
+  );
+  const startedAt = Date.now();
+  const history = new History();
+  onCleanup(watchStalls(history));
+
+  const server = await AppServer.prepare(projectRoot, config.timing);
+  onCleanup(() => server.dispose());
+  log(`starting wrangler dev on ${server.baseUrl}`);
+  await server.start();
+
+  const probe = new LatencyProbe(server.wsUrl, history, config.timing.resendIntervalMs);
+  probe.start();
+  onCleanup(() => probe.stop());
+  const proxy = await FaultProxy.start(`ws://127.0.0.1:${server.port}`, prng.fork("proxy"), {
+    dropFirstSend: 0.02,
+    dropAck: 0.02,
+    duplicate: 0.03,
+    delay: 0.05,
+    maxDelayMs: 80,
+    lossSpacingMs: 2 * config.timing.maxSendAttempts * config.timing.resendIntervalMs,
+  });
+  onCleanup(() => void proxy.close());
+  const cast = createCast(
+    config,
+    { apiBase: server.baseUrl, directSocketUrl: server.wsUrl, proxiedSocketUrl: proxy.wsUrl },
+    history,
+    prng,
+  );
+  onCleanup(() => cast.clients.forEach((client) => client.stop()));
+  for (const client of cast.clients) client.start();
+  if (!(await waitUntil(() => cast.clients.every((client) => client.isLive), { timeoutMs: FIRST_LIVE_TIMEOUT_MS }))) {
+    throw new Error(`not every client went live within ${FIRST_LIVE_TIMEOUT_MS} ms of the start`);
+  }
+  log(`all ${cast.clients.length} clients live; injecting faults for ${config.faultPhaseMs / 1000} s`);
+
+  const counts = await runFaultPhase({ config, cast, proxy, server, history, prng, log });
+  log("faults stopped; settling");
+  const settled = await settle(config, cast, proxy, history, server.baseUrl);
+  log(`settled in ${(settled.ms / 1000).toFixed(1)} s; checking`);
+
+  await checkDurability(history, server.baseUrl, "at the end", Date.now());
+  const finalList = await fetchFullList(server.baseUrl);
+  const finalClientLists = new Map(
+    cast.clients.filter((client) => !client.isStopped).map((client) => [client.index, client.list.ids()] as const),
+  );
+  for (const client of cast.clients) client.stop();
+  probe.stop();
+  const { tallies, notes } = checkInvariants({
+    history,
+    finalList,
+    timing: config.timing,
+    proxyLog: (tag) => proxy.logFor(tag),
+    finalClientLists,
+  });
+  const summary = {
+    config,
+    startedAt,
+    endedAt: Date.now(),
+    counts,
+    proxy: proxy.stats,
+    settle: settled,
+    history,
+    finalListSize: finalList.length,
+    tallies,
+    notes,
+  };
+  console.log(formatForTerminal(summary));
+  writeToDoc(join(projectRoot, "docs", "RELIABILITY.md"), summary);
+  log("summary written to docs/RELIABILITY.md");
+  const findings = [...tallies.flatMap((tally) => tally.violations), ...notes];
+  if (findings.length > 0) {
+    const path = join(projectRoot, ".build", "chaos-evidence.json");
+    const named = writeEvidence(path, findings, history, (tag) => proxy.logFor(tag), startedAt);
+    server.saveLog(join(projectRoot, ".build", "chaos-wrangler.log"));
+    log(`the ${named} connections named in violations and notes are recorded in ${path}, wrangler's output in .build/chaos-wrangler.log`);
+  }
+  return violationCount(summary) === 0 ? 0 : 1;
+}
+
+installExitHandlers();
+run()
+  .then((code) => {
+    cleanUp();
+    process.exit(code);
+  })
+  .catch((error: unknown) => {
+    console.error("chaos harness failed:", error instanceof Error ? error.message : error);
+    cleanUp();
+    process.exit(2);
+  });

@@ -1,0 +1,167 @@
+/**
+ * The end of a run: a summary on the terminal and the same figures in
+ * docs/RELIABILITY.md, in the section for this kind of run (default, quick
+ * or custom) between its markers, with the command that produced them.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { givenCommand, replayCommand, type RunConfig } from "./config";
+import { disconnectsOf, type FaultCounts } from "./faults";
+import type { History } from "./history";
+import type { ProxyStats } from "./proxy";
+import type { SettleResult } from "./settle";
+import type { CheckTally, Finding } from "./verdicts";
+
+export interface RunSummary {
+  config: RunConfig;
+  startedAt: number;
+  endedAt: number;
+  counts: FaultCounts;
+  proxy: ProxyStats;
+  settle: SettleResult;
+  history: History;
+  finalListSize: number;
+  tallies: CheckTally[];
+  notes: Finding[];
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function saveFigures(history: History): string {
+  const saves = [...history.saves.values()];
+  const attempts = saves.flatMap((save) => save.attempts);
+  const ok = attempts.filter((attempt) => attempt.status !== null && attempt.status < 300).length;
+  const replayed = attempts.filter((attempt) => attempt.replayed).length;
+  const failed = attempts.filter((attempt) => attempt.error !== null).length;
+  const lost = attempts.filter((attempt) => attempt.answerLost).length;
+  const repeated = saves.filter((save) => save.confirmedIds.length > 1).length;
+  const raced = attempts.filter((attempt) => attempt.purpose === "race").length;
+  return (
+    `${attempts.length} requests: ${ok} answered 2xx (${replayed} of them replays), ${failed} failed on the network; ` +
+    `${lost} answers lost on purpose, ${repeated} saves sent again with the same key after their 2xx, ${raced} racing duplicates`
+  );
+}
+
+/** Close codes of connections that got as far as a welcome, and how many attempts never did. */
+function closeCodes(history: History): string {
+  const counts = new Map<number, number>();
+  let unanswered = 0;
+  for (const client of history.clients) {
+    for (const connection of client.connections) {
+      if (connection.welcome === null) unanswered++;
+      else if (connection.closeCode !== null) counts.set(connection.closeCode, (counts.get(connection.closeCode) ?? 0) + 1);
+    }
+  }
+  const codes = [...counts].sort(([a], [b]) => a - b).map(([code, count]) => `${code} ×${count}`).join(", ");
+  return `${codes || "none"}; ${unanswered} connection attempts got no welcome (server down)`;
+}
+
+function distribution(samples: readonly { ms: number }[]): string {
+  const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b);
+  if (sorted.length === 0) return "not measured";
+  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+  return `median ${at(0.5)} ms, 99th percentile ${at(0.99)} ms, longest ${sorted.at(-1)} ms (${sorted.length} samples)`;
+}
+
+function rows(summary: RunSummary): [string, string][] {
+  const { config, counts, proxy, history, settle } = summary;
+  const roles = history.clients.map((client) => client.role);
+  const downtimes = history.restarts.map((restart) => (restart.answeringAt ?? summary.endedAt) - restart.killedAt);
+  const stallMax = Math.max(0, ...history.stalls.map((stall) => stall.ms));
+  const connections = history.clients.reduce((sum, client) => sum + client.connections.length, 0);
+  return [
+    ["seed", `${config.seed} (replay: \`${replayCommand(config)}\`)`],
+    ["duration", `${seconds(summary.endedAt - summary.startedAt)} in all: ${seconds(config.faultPhaseMs)} of faults, ${seconds(settle.ms)} settling`],
+    ["server timing", `RESEND_INTERVAL_MS ${config.timing.resendIntervalMs}, MAX_SEND_ATTEMPTS ${config.timing.maxSendAttempts}, RESUME_WINDOW_MS ${config.timing.resumeWindowMs}`],
+    [
+      "clients",
+      `${roles.length} (${roles.filter((role) => role.writer).length} writers, ${roles.filter((role) => role.proxied).length} behind the fault proxy), ${connections} connections`,
+    ],
+    ["saves", `${counts.savesPlanned} planned + ${settle.probeSaves} probes at the end; ${summary.finalListSize} items stored`],
+    ["save requests", saveFigures(history)],
+    [
+      "forced disconnects",
+      `${disconnectsOf(counts)}: ${counts.terminated} TCP terminated without a Close frame, ${counts.abandoned} abandoned by the client, ${counts.proxyCuts} cut at the proxy`,
+    ],
+    ["hard restarts", `${counts.restarts} (SIGKILL to the process group; back after ${downtimes.map(seconds).join(", ") || "-"})`],
+    ["silences", `${counts.temporarySilences} clients stopped acking for a while, ${counts.vanished} stopped and never came back`],
+    ...(config.longAbsence
+      ? [["long absence", `one client dropped, then away while ${counts.savedDuringLongAbsence} items were saved`] as [string, string]]
+      : []),
+    [
+      "proxy",
+      `${proxy.connections} connections: ${proxy.droppedFrames} frames and ${proxy.droppedAcks} acks dropped, ${proxy.duplicatedFrames} frames duplicated, ${proxy.delayedFrames} delayed`,
+    ],
+    ["close codes seen", closeCodes(history)],
+    ["harness stalls", `${history.stalls.length} event-loop stalls over 100 ms (longest ${stallMax} ms)`],
+    ["room lag", `a frame answered after: ${distribution(history.roomLag)}`],
+    ["resend lateness", `a resend after its due time: ${distribution(history.resendLateness)}`],
+    ["settled", `saves drained ${settle.savesDrained}, silences resolved ${settle.silencesResolved}, lists converged ${settle.converged}`],
+  ];
+}
+
+function violationsOf(summary: RunSummary): Finding[] {
+  return summary.tallies.flatMap((tally) => tally.violations);
+}
+
+export function formatForTerminal(summary: RunSummary): string {
+  const width = Math.max(...rows(summary).map(([label]) => label.length));
+  const lines = [`\n=== Listroom chaos run (${summary.config.mode}) ===`, `command: ${givenCommand(summary.config)}`];
+  for (const [label, value] of rows(summary)) lines.push(`${label.padEnd(width)}  ${value.replaceAll("`", "")}`);
+  lines.push("", "invariants:");
+  for (const tally of summary.tallies) {
+    lines.push(`  ${tally.violations.length === 0 ? "ok  " : "FAIL"} ${tally.invariant}: ${tally.scope}; ${tally.violations.length} violations`);
+  }
+  const violations = violationsOf(summary);
+  lines.push("", `violations: ${violations.length}`);
+  for (const finding of violations.slice(0, 50)) lines.push(`  - [${finding.invariant}] ${finding.message}`);
+  if (violations.length > 50) lines.push(`  … and ${violations.length - 50} more`);
+  if (summary.notes.length > 0) {
+    lines.push(`timing notes (not violations): ${summary.notes.length}`);
+    for (const note of summary.notes.slice(0, 20)) lines.push(`  - [${note.invariant}] ${note.message}`);
+  }
+  return lines.join("\n");
+}
+
+function formatForDoc(summary: RunSummary): string {
+  const violations = violationsOf(summary);
+  const lines = [
+    `Command: \`${givenCommand(summary.config)}\` — finished ${new Date(summary.endedAt).toISOString()}, **${violations.length} violations**.`,
+    "",
+    "| | |",
+    "| --- | --- |",
+    ...rows(summary).map(([label, value]) => `| ${label} | ${value} |`),
+    "",
+    "| invariant | checked | violations |",
+    "| --- | --- | --- |",
+    ...summary.tallies.map((tally) => `| ${tally.invariant} | ${tally.scope} | ${tally.violations.length} |`),
+  ];
+  if (violations.length > 0) {
+    lines.push("", "Violations:", "", ...violations.slice(0, 50).map((finding) => `- [${finding.invariant}] ${finding.message}`));
+  }
+  if (summary.notes.length > 0) {
+    lines.push("", "Timing notes (departures caused by lost time, not counted as violations):", "");
+    lines.push(...summary.notes.slice(0, 20).map((note) => `- [${note.invariant}] ${note.message}`));
+  }
+  return lines.join("\n");
+}
+
+/** Replaces this mode's section of the document (between its markers), or appends one. */
+export function writeToDoc(path: string, summary: RunSummary): void {
+  const start = `<!-- chaos:${summary.config.mode}:start -->`;
+  const end = `<!-- chaos:${summary.config.mode}:end -->`;
+  const section = `${start}\n${formatForDoc(summary)}\n${end}`;
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Reliability\n";
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next =
+    from !== -1 && to > from
+      ? `${current.slice(0, from)}${section}${current.slice(to + end.length)}`
+      : `${current.trimEnd()}\n\n## Last ${summary.config.mode} run\n\n${section}\n`;
+  writeFileSync(path, next);
+}
+
+export function violationCount(summary: RunSummary): number {
+  return violationsOf(summary).length;
+}
