@@ -8,7 +8,9 @@
  */
 import type { Applied } from "../src/client/inbox";
 import { LiveConnection, type Scheduler } from "../src/client/liveConnection";
-import { isItem, parseServerFrame, type ItemFrame, type SnapshotFrame } from "../src/protocol/frames";
+import { parseServerFrame, type ItemFrame, type SnapshotFrame } from "../src/protocol/frames";
+import { readItemsPage } from "../src/client/itemsApi";
+import { fillGap, type ItemsPage } from "../src/client/listModel";
 import { CloseCode } from "../src/protocol/limits";
 import { FaultySocket } from "./faultySocket";
 import type {
@@ -57,6 +59,7 @@ export class SimClient {
   private silence: SilenceEpisode | null = null;
   private appliedNow: Applied[] | null = null;
   private loadingOlder = false;
+  private closingGap = false;
   private stopped = false;
   /** Closed the page for a while (see `leave`). */
   private away = false;
@@ -175,18 +178,35 @@ export class SimClient {
       for (let page = 0; page < OLDER_PAGES_MAX && this.list.showOlderVisible && !this.stopped; page++) {
         const before = this.list.oldestId();
         if (before === null) return;
-        const url = `${this.options.apiBase}/api/items?before=${encodeURIComponent(before)}`;
-        const response = await fetch(url, { signal: AbortSignal.timeout(OLDER_PAGE_TIMEOUT_MS) });
-        const body = (await response.json()) as { items?: unknown; nextBefore?: unknown };
-        if (!response.ok) return;
-        const items = Array.isArray(body.items) ? body.items.filter(isItem) : [];
-        this.connection.inbox.markShown(items);
-        this.list.appendOlder(items, typeof body.nextBefore === "string");
+        const page = await this.readPage(before);
+        this.list.appendOlder(page);
       }
     } catch {
       // The server is down or slow; the next time the client goes live it tries again.
     } finally {
       this.loadingOlder = false;
+    }
+  }
+
+  /** A page of older items, as the page reads it; what it returns is marked shown in the inbox. */
+  private async readPage(before: string): Promise<ItemsPage> {
+    const timed: typeof fetch = (input, init) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(OLDER_PAGE_TIMEOUT_MS) });
+    const page = await readItemsPage(timed, this.options.apiBase, before);
+    this.connection.inbox.markShown(page.items);
+    return page;
+  }
+
+  /** As the page does after a long absence: reads the items between the new snapshot and what it showed. */
+  private async closeGap(): Promise<void> {
+    if (this.closingGap) return;
+    this.closingGap = true;
+    try {
+      await fillGap(this.list.model, (before) => this.readPage(before));
+    } catch {
+      // The server is down or slow; the gap stays until the next snapshot, as on the page.
+    } finally {
+      this.closingGap = false;
     }
   }
 
@@ -259,6 +279,7 @@ export class SimClient {
     this.appliedNow?.push(...applied);
     this.record.appliedTwice.push(...this.list.apply(applied));
     for (const change of applied) if (change.kind === "item") this.record.itemFrameIds.push(change.item.id);
+    if (this.list.model.gapCursor() !== null) void this.closeGap();
     if (this.list.showOlderVisible && this.isLive) void this.loadOlder();
   }
 

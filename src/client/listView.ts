@@ -6,6 +6,7 @@
  */
 import type { Item } from "../protocol/item";
 import type { Applied } from "./inbox";
+import { ListModel, type ItemsPage } from "./listModel";
 import type { PendingSave } from "./outbox";
 import { exactTime, timeAgo } from "./relativeTime";
 
@@ -29,34 +30,40 @@ function entry(title: string, body: string, className: string): { root: HTMLElem
 }
 
 export class ListView {
-  private items: Item[] = [];
+  /** The order of what is shown; shared with the fault harness, which has no DOM. */
+  readonly model = new ListModel();
   private readonly itemElements = new Map<string, HTMLElement>();
   /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
   private readonly pendingByKey = new Map<string, HTMLElement>();
   private readonly confirmedAwaitingFrame = new Map<string, HTMLElement>();
-  private loaded = false;
 
   constructor(private readonly elements: ListElements) {}
 
   apply(applied: readonly Applied[]): void {
-    for (const change of applied) {
-      if (change.kind === "snapshot") this.mergeSnapshot(change.items, change.hasOlder);
-      else this.items.unshift(change.item);
+    this.model.apply(applied);
+    this.render();
+  }
+
+  /** Items from "Show older" or a gap fill: the model places them; this shows them. */
+  render(): void {
+    const now = Date.now();
+    const items = this.model.items;
+    for (const [id, element] of this.confirmedAwaitingFrame) {
+      if (this.model.has(id)) {
+        element.remove();
+        this.confirmedAwaitingFrame.delete(id);
+      }
     }
-    this.loaded = true;
-    this.render();
+    const itemNodes = items.map((item) => this.elementFor(item, now));
+    const pendingNodes = [...this.pendingByKey.values(), ...this.confirmedAwaitingFrame.values()].reverse();
+    this.elements.list.replaceChildren(...pendingNodes, ...itemNodes);
+    this.elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
+    this.elements.showOlder.hidden = !this.model.olderExist;
   }
 
-  /** Items from "Show older": they go below everything shown. */
-  appendOlder(items: readonly Item[], hasOlder: boolean): void {
-    const shown = new Set(this.items.map((item) => item.id));
-    this.items.push(...items.filter((item) => !shown.has(item.id)));
-    this.elements.showOlder.hidden = !hasOlder;
+  appendOlder(page: ItemsPage): void {
+    this.model.appendOlder(page);
     this.render();
-  }
-
-  oldestId(): string | null {
-    return this.items.at(-1)?.id ?? null;
   }
 
   showPending(pending: readonly PendingSave[]): void {
@@ -81,7 +88,7 @@ export class ListView {
     const element = this.pendingByKey.get(key);
     if (!element) return;
     this.pendingByKey.delete(key);
-    if (this.items.some((shown) => shown.id === item.id)) {
+    if (this.model.has(item.id)) {
       element.remove();
     } else {
       element.querySelector(".meta")!.textContent = "saved";
@@ -92,31 +99,7 @@ export class ListView {
 
   /** Relative times drift; refresh them now and then. */
   refreshTimes(now = Date.now()): void {
-    for (const item of this.items) this.updateTime(item, now);
-  }
-
-  private mergeSnapshot(snapshot: readonly Item[], hasOlder: boolean): void {
-    // A snapshot is the newest page at the time it was taken, so it leads;
-    // anything shown before that it no longer covers is older and follows.
-    const inSnapshot = new Set(snapshot.map((item) => item.id));
-    const olderShown = this.items.filter((item) => !inSnapshot.has(item.id));
-    this.items = [...snapshot, ...olderShown];
-    if (!this.loaded || olderShown.length === 0) this.elements.showOlder.hidden = !hasOlder;
-  }
-
-  private render(): void {
-    const now = Date.now();
-    const shownIds = new Set(this.items.map((item) => item.id));
-    for (const [id, element] of this.confirmedAwaitingFrame) {
-      if (shownIds.has(id)) {
-        element.remove();
-        this.confirmedAwaitingFrame.delete(id);
-      }
-    }
-    const itemNodes = this.items.map((item) => this.elementFor(item, now));
-    const pendingNodes = [...this.pendingByKey.values(), ...this.confirmedAwaitingFrame.values()].reverse();
-    this.elements.list.replaceChildren(...pendingNodes, ...itemNodes);
-    this.elements.emptyState.hidden = !this.loaded || itemNodes.length + pendingNodes.length > 0;
+    for (const item of this.model.items) this.updateTime(item, now);
   }
 
   private elementFor(item: Item, now: number): HTMLElement {

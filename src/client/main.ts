@@ -3,16 +3,15 @@
  * (ordering, acks, reconnects, the outbox) lives in DOM-free modules; this
  * file only finds elements and connects events.
  */
-import { isErrorBody } from "../protocol/errors";
-import { isItem } from "../protocol/frames";
 import { SOCKET_PATH } from "../protocol/limits";
 import { ItemDialog } from "./itemDialog";
+import { ITEMS_ENDPOINT, readItemsPage } from "./itemsApi";
+import { fillGap } from "./listModel";
 import { ListView } from "./listView";
 import { browserScheduler, LiveConnection } from "./liveConnection";
 import { Outbox, postSave, type KeyValueStore } from "./outbox";
 import { StatusLine } from "./statusLine";
 
-const ITEMS_ENDPOINT = "/api/items";
 const TIME_REFRESH_MS = 30_000;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -64,12 +63,34 @@ function start(): void {
     socketUrl: socketUrl(),
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,
-    onApplied: (applied) => view.apply(applied),
+    onApplied: (applied) => {
+      view.apply(applied);
+      if (view.model.gapCursor() !== null) void closeGap();
+    },
     onStatus: (next) => {
       status.show(next);
       if (next.state === "live") void outbox.flush();
     },
   });
+
+  // After a long absence the new snapshot may not reach what is shown; read the items in between.
+  let closingGap = false;
+  const closeGap = async () => {
+    if (closingGap) return;
+    closingGap = true;
+    try {
+      await fillGap(view.model, async (before) => {
+        const page = await readPage(before);
+        connection.inbox.markShown(page.items);
+        return page;
+      });
+    } catch (error) {
+      console.warn("could not load the items missed while away", error);
+    } finally {
+      closingGap = false;
+      view.render();
+    }
+  };
 
   const dialog = new ItemDialog(
     {
@@ -87,19 +108,16 @@ function start(): void {
 
   byId("additem").addEventListener("click", () => dialog.open());
   byId("retrynow").addEventListener("click", () => connection.checkNow());
+  const readPage = (before: string) => readItemsPage(fetch.bind(globalThis), "", before);
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
-    const before = view.oldestId();
+    const before = view.model.oldestId();
     if (before === null) return;
     button.disabled = true;
     try {
-      const response = await fetch(`${ITEMS_ENDPOINT}?before=${encodeURIComponent(before)}`);
-      const body: unknown = await response.json();
-      if (!response.ok) throw new Error(isErrorBody(body) ? body.error.message : `HTTP ${response.status}`);
-      const page = body as { items?: unknown; nextBefore?: unknown };
-      const items = Array.isArray(page.items) ? page.items.filter(isItem) : [];
-      connection.inbox.markShown(items);
-      view.appendOlder(items, typeof page.nextBefore === "string");
+      const page = await readPage(before);
+      connection.inbox.markShown(page.items);
+      view.appendOlder(page);
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {

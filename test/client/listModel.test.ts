@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { fillGap, ListModel, type ItemsPage } from "../../src/client/listModel";
+import type { Item } from "../../src/protocol/item";
+import { item } from "./frames";
+
+/** Items n..m, newest (highest) first, as the server pages them. */
+function newestFirst(from: number, to: number): Item[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => item(to - i));
+}
+
+function ids(model: ListModel): string[] {
+  return model.items.map((shown) => shown.id);
+}
+
+/** A server holding items 1..last, paging `size` at a time below a cursor. */
+function server(last: number, size: number) {
+  const reads: string[] = [];
+  const readPage = async (before: string): Promise<ItemsPage> => {
+    reads.push(before);
+    const below = Number(before.replace("item-", ""));
+    const items = newestFirst(Math.max(1, below - size), below - 1);
+    return { items, nextBefore: below - size > 1 ? items.at(-1)!.id : null };
+  };
+  return { readPage, reads };
+}
+
+describe("ListModel", () => {
+  it("puts new items on top and never shows one twice", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 2), hasOlder: false }]);
+    model.apply([{ kind: "item", item: item(3) }, { kind: "item", item: item(3) }]);
+    expect(ids(model)).toEqual(["item-3", "item-2", "item-1"]);
+  });
+
+  it("merges a fresh snapshot: it leads, shown items it does not cover follow", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
+    model.apply([{ kind: "snapshot", items: newestFirst(2, 5), hasOlder: true }]);
+    expect(ids(model)).toEqual(["item-5", "item-4", "item-3", "item-2", "item-1"]);
+    expect(model.gapCursor()).toBeNull();
+  });
+
+  it("Show older appends below and says whether more exist", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(4, 5), hasOlder: true }]);
+    expect(model.olderExist).toBe(true);
+    model.appendOlder({ items: newestFirst(1, 3), nextBefore: null });
+    expect(ids(model)).toEqual(["item-5", "item-4", "item-3", "item-2", "item-1"]);
+    expect(model.olderExist).toBe(false);
+  });
+
+  it("after a long absence, fills the gap between the new snapshot and what was shown", async () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
+    // Away while items 4..20 were saved; the new snapshot holds only the newest five.
+    model.apply([{ kind: "snapshot", items: newestFirst(16, 20), hasOlder: true }]);
+    expect(model.gapCursor()).toBe("item-16");
+    const { readPage, reads } = server(20, 4);
+    await fillGap(model, readPage);
+    expect(ids(model)).toEqual(newestFirst(1, 20).map((shown) => shown.id));
+    expect(model.gapCursor()).toBeNull();
+    expect(reads).toEqual(["item-16", "item-12", "item-8", "item-4"]);
+  });
+
+  it("items that arrive on top while the gap is filled stay on top", async () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 2), hasOlder: false }]);
+    model.apply([{ kind: "snapshot", items: newestFirst(9, 10), hasOlder: true }]);
+    const { readPage } = server(10, 3);
+    await fillGap(model, async (before) => {
+      model.apply([{ kind: "item", item: item(11 + Number(before.replace("item-", ""))) }]);
+      return readPage(before);
+    });
+    expect(ids(model).slice(-10)).toEqual(newestFirst(1, 10).map((shown) => shown.id));
+    expect(new Set(ids(model)).size).toBe(ids(model).length);
+  });
+});
