@@ -127,7 +127,7 @@ export function formatForTerminal(summary: RunSummary): string {
 function formatForDoc(summary: RunSummary): string {
   const violations = violationsOf(summary);
   const lines = [
-    `Command: \`${givenCommand(summary.config)}\` — finished ${new Date(summary.endedAt).toISOString()}, **${violations.length} violations**.`,
+    `Command: \`${givenCommand(summary.config)}\` — finished ${new Date(summary.endedAt).toISOString()}, **${violations.length} violation${violations.length === 1 ? "" : "s"}**.`,
     "",
     "| | |",
     "| --- | --- |",
