@@ -8,24 +8,21 @@
  *
  * The same bundle is also the Node peers' server (`--serve socketio|ws`).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
-import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { Budget } from "./lib/budget";
 import { hasTaskset, killAllNow, pinSelf, stopAll } from "./lib/children";
 import { hasPerf, summarizeProfile } from "./lib/profile";
 import { machineCores } from "./lib/proc";
-import { PERFORMANCE_DOC, RESULTS_DIR } from "./lib/paths";
 import { round } from "./lib/stats";
 import { makeTempDir, removeAllTempDirs, removeTempDir } from "./lib/tempDirs";
 import { now } from "./lib/time";
 import { ALL_SYSTEMS, planFor, type Mode, type Plan } from "./plan";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
-import { renderChart } from "./report/chart";
-import { updatePerformanceDoc } from "./report/markdown";
-import { billableWork, compare, writeResults, type BenchResults, type Machine } from "./report/results";
+import { publish, republish, withDerived } from "./report/publish";
+import type { BenchResults, Machine } from "./report/results";
 import { serve } from "./servers/serve";
 import { startNodeSystem } from "./systems/node";
 import type { SystemName } from "./systems/types";
@@ -154,7 +151,7 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
   }));
   removeTempDir(scratchDir);
   const repeats = systemsOut.flatMap((system) => system.ladders.flatMap((ladder) => ladder.steps));
-  const results: BenchResults = {
+  const results = withDerived({
     version: 1,
     mode,
     command: `npm run bench${mode === "quick" ? " -- --quick" : ""}`,
@@ -171,23 +168,13 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
     },
     bundles,
     systems: systemsOut,
-    comparisons: compare(systemsOut, plan.clientCounts),
-    memoryPerThousandIdleMb: Object.fromEntries(systemsOut.map((system) => [system.name, system.memory.perThousandIdleConnectionsMb])),
-    saveAloneCpuUs: Object.fromEntries(systemsOut.map((system) => [system.name, system.saveOnly.serverCpuUsPerSave])),
-    billableWork: billableWork(systemsOut),
+    comparisons: [],
+    memoryPerThousandIdleMb: {},
+    saveAloneCpuUs: {},
+    billableWork: null,
     errors,
-  };
-  const resultsPath = writeResults(RESULTS_DIR, results);
-  const chartFile = join(RESULTS_DIR, `${results.startedAt.slice(0, 10)}-${mode}.svg`);
-  writeFileSync(chartFile, renderChart(systemsOut, `p99 save → last client vs deliveries/s (${mode} run, ${results.startedAt.slice(0, 10)})`));
-  updatePerformanceDoc(PERFORMANCE_DOC, results, relative(join(PERFORMANCE_DOC, ".."), chartFile));
-  log(`wrote ${resultsPath}, ${chartFile} and ${PERFORMANCE_DOC} in ${results.durationSeconds} s`);
-  for (const comparison of results.comparisons) {
-    log(
-      `  ${comparison.clients} clients: ` +
-        comparison.rows.map((row) => `${row.system} ${row.sustainedDeliveriesPerSecond}/s (${row.stoppedBy})`).join(", "),
-    );
-  }
+  });
+  publish(results, log);
   if (errors.length > 0) process.exitCode = 1;
 }
 
@@ -199,15 +186,17 @@ async function main(): Promise<void> {
       serve: { type: "string" },
       port: { type: "string" },
       db: { type: "string" },
+      render: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
   });
   if (values.help) {
-    log("npm run bench [-- --quick] [-- --systems listroom,bare,socketio,ws]");
+    log("npm run bench [-- --quick] [-- --systems listroom,bare,socketio,ws] | npm run bench -- --render bench/results/DATE.json");
     return;
   }
   if (values.serve) return serve(values.serve, Number(values.port), values.db);
+  if (values.render) return republish(values.render, log);
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 13)) {
     throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);

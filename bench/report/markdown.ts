@@ -37,35 +37,37 @@ function sustainedTable(results: BenchResults): string {
   const rows = results.comparisons.map((comparison) => [
     comparison.clients,
     ...names.map((name) => {
-      const row = comparison.rows.find((candidate) => candidate.system === name);
-      return row ? `${number(row.sustainedDeliveriesPerSecond)} (${row.stoppedBy})` : "–";
+      const entry = comparison.sustained.find((candidate) => candidate.system === name);
+      return entry ? `${number(entry.deliveriesPerSecond)} (${entry.stoppedBy})` : "–";
     }),
-    ...peers.map((peer) => ratio(comparison.listroomOverPeer.find((entry) => entry.peer === peer)?.sustained ?? null)),
+    ...peers.map((peer) => ratio(comparison.sustainedListroomOverPeer.find((entry) => entry.peer === peer)?.ratio ?? null)),
   ]);
   return table(["clients", ...names.map((name) => SHORT[name]), ...peers.map((peer) => `Listroom ÷ ${SHORT[peer]}`)], rows);
 }
 
-function commonRateTable(results: BenchResults): string {
+function sideBySideTable(results: BenchResults): string {
   const rows: (string | number)[][] = [];
   for (const comparison of results.comparisons) {
-    if (comparison.commonRate === null) {
-      rows.push([comparison.clients, "none passed by all", "", "", "", ""]);
-      continue;
-    }
-    const listroom = comparison.rows.find((row) => row.system === "listroom");
-    for (const row of comparison.rows) {
-      const over = comparison.listroomOverPeer.find((entry) => entry.peer === row.system);
-      rows.push([
-        comparison.clients,
-        number(comparison.commonRate),
-        SHORT[row.system],
-        number(row.toLastP99AtCommonMs),
-        number(row.cpuUsPerDeliveryAtCommon, 2),
-        row.system === "listroom" || !listroom ? "–" : `${ratio(over?.toLastP99AtCommon ?? null)} / ${ratio(over?.cpuPerDeliveryAtCommon ?? null)}`,
-      ]);
+    for (const at of comparison.atRates) {
+      for (const row of at.rows) {
+        const over = at.listroomOverPeer.find((entry) => entry.peer === row.system);
+        rows.push([
+          comparison.clients,
+          `${number(at.rate)} (${at.why.startsWith("the ladder") ? "first step" : "highest all passed"})`,
+          SHORT[row.system],
+          number(row.toLastP50Ms),
+          number(row.toLastP99Ms),
+          number(row.cpuUsPerDelivery, 2),
+          row.verdict,
+          over ? `${ratio(over.toLastP99)} / ${ratio(over.cpuPerDelivery)}` : "–",
+        ]);
+      }
     }
   }
-  return table(["clients", "deliveries/s", "system", "p99 to last (ms)", "server CPU µs/delivery", "Listroom ÷ it (p99 / CPU)"], rows);
+  return table(
+    ["clients", "deliveries/s", "system", "last p50 (ms)", "last p99 (ms)", "server CPU µs/delivery", "verdict", "Listroom ÷ it (p99 / CPU)"],
+    rows,
+  );
 }
 
 function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
@@ -131,9 +133,9 @@ function renderRun(results: BenchResults, chartPath: string): string {
     "",
     sustainedTable(results),
     "",
-    "**At the highest rate all four passed**",
+    "**Side by side**: every system at the ladder's first step (all ran it), and at the highest step all passed, if any",
     "",
-    commonRateTable(results),
+    sideBySideTable(results),
     "",
   );
   const clientCounts = [...new Set(results.systems.flatMap((system) => system.ladders.map((ladder) => ladder.clients)))];

@@ -24,24 +24,20 @@ export interface Machine {
   openFilesLimit: string;
 }
 
+/** Every system at one rate and client count, with Listroom's figures divided by each peer's. */
+export interface RateComparison {
+  rate: number;
+  why: "the ladder's first step, which every system ran" | "the highest step every system passed";
+  rows: { system: SystemName; verdict: string; toLastP50Ms: number; toLastP99Ms: number; cpuUsPerDelivery: number }[];
+  listroomOverPeer: { peer: SystemName; toLastP99: number | null; cpuPerDelivery: number | null }[];
+}
+
 export interface Comparison {
   clients: number;
-  /** The highest target rate every system passed at this client count. */
-  commonRate: number | null;
-  rows: {
-    system: SystemName;
-    sustainedDeliveriesPerSecond: number;
-    stoppedBy: string;
-    toLastP99AtCommonMs: number | null;
-    cpuUsPerDeliveryAtCommon: number | null;
-  }[];
-  /** Listroom's figure divided by each peer's. */
-  listroomOverPeer: {
-    peer: SystemName;
-    sustained: number | null;
-    toLastP99AtCommon: number | null;
-    cpuPerDeliveryAtCommon: number | null;
-  }[];
+  sustained: { system: SystemName; deliveriesPerSecond: number; stoppedBy: string }[];
+  /** Listroom's sustained rate divided by each peer's (null when the peer sustained none). */
+  sustainedListroomOverPeer: { peer: SystemName; ratio: number | null }[];
+  atRates: RateComparison[];
 }
 
 export interface BillableWork {
@@ -81,39 +77,69 @@ export interface BenchResults {
   errors: string[];
 }
 
-export function compare(systems: BenchResults["systems"], clientCounts: number[]): Comparison[] {
+function ratio(ours: number | null | undefined, theirs: number | null | undefined): number | null {
+  if (ours === null || ours === undefined || theirs === null || theirs === undefined || theirs === 0) return null;
+  return round(ours / theirs, 2);
+}
+
+function atRate(systems: BenchResults["systems"], clients: number, rate: number, why: RateComparison["why"]): RateComparison {
+  const rows = systems.flatMap((system) => {
+    const step = system.ladders
+      .find((ladder) => ladder.clients === clients)
+      ?.steps.find((candidate) => candidate.targetDeliveriesPerSecond === rate);
+    return step
+      ? [
+          {
+            system: system.name,
+            verdict: step.verdict,
+            toLastP50Ms: step.toLast.p50.median,
+            toLastP99Ms: step.toLast.p99.median,
+            cpuUsPerDelivery: step.serverCpuUsPerDelivery.median,
+          },
+        ]
+      : [];
+  });
+  const listroom = rows.find((row) => row.system === "listroom");
+  return {
+    rate,
+    why,
+    rows,
+    listroomOverPeer: rows
+      .filter((row) => row.system !== "listroom")
+      .map((row) => ({
+        peer: row.system,
+        toLastP99: ratio(listroom?.toLastP99Ms, row.toLastP99Ms),
+        cpuPerDelivery: ratio(listroom?.cpuUsPerDelivery, row.cpuUsPerDelivery),
+      })),
+  };
+}
+
+export function compare(systems: BenchResults["systems"], clientCounts: number[], firstRate: number): Comparison[] {
   return clientCounts.map((clients) => {
     const ladders = systems.map((system) => ({ system, ladder: system.ladders.find((ladder) => ladder.clients === clients) }));
-    const passedBy = ladders.map(
+    const passed = ladders.map(
       ({ ladder }) => new Set((ladder?.steps ?? []).filter((step) => step.verdict === "ok").map((step) => step.targetDeliveriesPerSecond)),
     );
-    const candidates = [...(passedBy[0] ?? new Set<number>())].filter((rate) => passedBy.every((passed) => passed.has(rate)));
-    const commonRate = candidates.length > 0 ? Math.max(...candidates) : null;
-    const rows = ladders.map(({ system, ladder }) => {
-      const atCommon = ladder?.steps.find((step) => step.targetDeliveriesPerSecond === commonRate);
-      return {
-        system: system.name,
-        sustainedDeliveriesPerSecond: ladder?.sustainedDeliveriesPerSecond ?? 0,
-        stoppedBy: ladder?.stoppedBy ?? "not run",
-        toLastP99AtCommonMs: atCommon?.toLast.p99.median ?? null,
-        cpuUsPerDeliveryAtCommon: atCommon?.serverCpuUsPerDelivery.median ?? null,
-      };
-    });
-    const listroom = rows.find((row) => row.system === "listroom");
-    const ratio = (ours: number | null | undefined, theirs: number | null) =>
-      ours === null || ours === undefined || theirs === null || theirs === 0 ? null : round(ours / theirs, 2);
+    const passedByAll = [...(passed[0] ?? [])].filter((rate) => passed.every((set) => set.has(rate)));
+    const highestPassedByAll = passedByAll.length > 0 ? Math.max(...passedByAll) : null;
+    const sustained = ladders.map(({ system, ladder }) => ({
+      system: system.name,
+      deliveriesPerSecond: ladder?.sustainedDeliveriesPerSecond ?? 0,
+      stoppedBy: ladder?.stoppedBy ?? "not run",
+    }));
+    const listroom = sustained.find((entry) => entry.system === "listroom");
     return {
       clients,
-      commonRate,
-      rows,
-      listroomOverPeer: rows
-        .filter((row) => row.system !== "listroom")
-        .map((row) => ({
-          peer: row.system,
-          sustained: ratio(listroom?.sustainedDeliveriesPerSecond, row.sustainedDeliveriesPerSecond),
-          toLastP99AtCommon: ratio(listroom?.toLastP99AtCommonMs, row.toLastP99AtCommonMs),
-          cpuPerDeliveryAtCommon: ratio(listroom?.cpuUsPerDeliveryAtCommon, row.cpuUsPerDeliveryAtCommon),
-        })),
+      sustained,
+      sustainedListroomOverPeer: sustained
+        .filter((entry) => entry.system !== "listroom")
+        .map((entry) => ({ peer: entry.system, ratio: ratio(listroom?.deliveriesPerSecond, entry.deliveriesPerSecond) })),
+      atRates: [
+        atRate(systems, clients, firstRate, "the ladder's first step, which every system ran"),
+        ...(highestPassedByAll !== null && highestPassedByAll !== firstRate
+          ? [atRate(systems, clients, highestPassedByAll, "the highest step every system passed" as const)]
+          : []),
+      ],
     };
   });
 }

@@ -112,27 +112,27 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
     const idle = await idleRuns(system, pool, writer, context);
     const rssIdle = idle[0]?.serverRssMb ?? rssOf(system.processes().server) / MB;
 
+    // The idle room's size and smaller first, then the side experiments (bounded, and worth more
+    // than the last steps of a ladder), then larger rooms with whatever time is left. Every
+    // client count gets at least its ladder's first step, even past the budget.
     const ladders: Ladder[] = [];
     let profileFile: string | null = null;
-    // Every client count gets at least its ladder's first step, even past the budget.
-    for (const [index, clients] of plan.clientCounts.entries()) {
+    const smallFirst = plan.clientCounts.filter((clients) => clients <= plan.idleClients);
+    const largeLast = plan.clientCounts.filter((clients) => clients > plan.idleClients);
+    const climb = async (clients: number, laddersLeft: number) => {
       await resize(pool, clients, problems, log);
-      const ladderBudget = budget.share(plan.clientCounts.length - index);
-      ladders.push(await climbLadder(system, pool, writer, plan, ladderBudget, log));
+      ladders.push(await climbLadder(system, pool, writer, plan, budget.share(laddersLeft), log));
       if (clients === plan.idleClients && plan.profile.includes(name)) {
         profileFile = await profileUnderLoad(system, pool, writer, context, ladders.at(-1)!);
       }
-    }
+    };
+    for (const [index, clients] of smallFirst.entries()) await climb(clients, plan.clientCounts.length - index);
     await pool.closeAll();
 
-    let viaProxy: StepSummary | null = null;
-    if (plan.proxyComparison.includes(name) && system.proxyOrigin !== null && !budget.passed()) {
-      viaProxy = await throughProxy(system, plan, log);
-    }
-    const withLocalObservability =
-      plan.observabilityComparison.includes(name) && !budget.passed() ? await observabilityOn(context) : null;
+    const viaProxy =
+      plan.proxyComparison.includes(name) && system.proxyOrigin !== null ? await throughProxy(system, plan, log) : null;
     let slowerAcks: SystemRun["slowerAcks"] = null;
-    if (plan.slowerAcks && name === "listroom" && !budget.passed()) {
+    if (plan.slowerAcks && name === "listroom") {
       const { ackDelayMs, deliveriesPerSecond } = plan.slowerAcks;
       const pageAckStep =
         ladders
@@ -140,6 +140,11 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
           ?.steps.find((step) => step.targetDeliveriesPerSecond === deliveriesPerSecond) ?? null;
       slowerAcks = { ackDelayMs, step: await withAckDelay(system, plan, ackDelayMs, deliveriesPerSecond, log), pageAckStep };
     }
+
+    for (const [index, clients] of largeLast.entries()) await climb(clients, largeLast.length - index);
+    await pool.closeAll();
+    // A second instance, started once this one is done measuring (it idles, without clients, meanwhile).
+    const withLocalObservability = plan.observabilityComparison.includes(name) ? await observabilityOn(context) : null;
     return {
       name,
       label: SYSTEM_LABELS[name],
