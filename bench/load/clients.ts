@@ -6,7 +6,7 @@
  * current point's recorder.
  */
 import WebSocket from "ws";
-import { LISTROOM_ACK_DELAY_MS, readFrame, readyOnOpen, socketPath, type ProtocolName } from "./protocols";
+import { PAGE_ACK_DELAY_CAP_MS, readFrame, readyOnOpen, socketPath, type ProtocolName } from "./protocols";
 import { delay, now, waitFor } from "../lib/time";
 
 export interface ReceiptSink {
@@ -37,6 +37,7 @@ class BenchClient {
   private expected: number | null = null;
   private readonly held = new Set<number>();
   private ackTimer: NodeJS.Timeout | null = null;
+  private ackDelayMs = PAGE_ACK_DELAY_CAP_MS;
   private closing = false;
   readonly ws: WebSocket;
 
@@ -74,6 +75,10 @@ class BenchClient {
       return;
     }
     for (const reply of outcome.replies) this.send(reply);
+    if (outcome.ackDelayMs !== null) {
+      this.ackDelayMs = this.pool.ackDelayOverrideMs ?? outcome.ackDelayMs;
+      this.pool.observedAckDelayMs = this.ackDelayMs;
+    }
     if (outcome.ready) this.ready = true;
     if (outcome.receipt) {
       if (outcome.receipt.order !== null) this.checkOrder(outcome.receipt.order);
@@ -85,7 +90,7 @@ class BenchClient {
       this.ackTimer = setTimeout(() => {
         this.ackTimer = null;
         if (this.expected !== null) this.send(`{"type":"ack","seq":${this.expected - 1}}`);
-      }, this.pool.ackDelayMs);
+      }, this.ackDelayMs);
     }
   }
 
@@ -148,9 +153,12 @@ export class ClientPool {
   constructor(
     private readonly origin: string,
     private readonly protocol: ProtocolName,
-    /** Listroom clients batch acks this long after a frame (the page: {@link LISTROOM_ACK_DELAY_MS}). */
-    readonly ackDelayMs = LISTROOM_ACK_DELAY_MS,
+    /** Listroom clients batch acks this long instead of as the page would (a what-if). */
+    readonly ackDelayOverrideMs: number | null = null,
   ) {}
+
+  /** The ack batching Listroom clients used, as their welcome implied (or as overridden). */
+  observedAckDelayMs: number | null = null;
 
   get size(): number {
     return this.clients.length;

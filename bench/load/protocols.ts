@@ -4,17 +4,22 @@
  * the server stamped on it (Listroom's per-connection `seq`, the others'
  * global `pos`) and answers the way that system's real client would:
  *
- * - listroom: cumulative `{"type":"ack","seq":N}` ~100 ms after frames arrive,
- *   as the page does (src/client/liveConnection.ts, `ackDelayMs: 100`);
+ * - listroom: the catch-up ping after the welcome, and cumulative
+ *   `{"type":"ack","seq":N}` batched for as long as the page batches them
+ *   (`ackDelayFor` in src/client/liveConnection.ts, from the welcome's
+ *   `resendIntervalMs`);
  * - socketio: Engine.IO v4 / Socket.IO v5 packets spoken directly over `ws`
  *   (so the load generator costs the same per frame for every system), with
  *   `43<id>[]` for each acknowledgement request, as socket.io-client does;
  * - bare and ws: nothing to answer.
  */
+import { ackDelayFor, DEFAULT_CLIENT_TIMING } from "../../src/client/liveConnection";
+import { PING_TEXT } from "../../src/protocol/frames";
+
 export type ProtocolName = "listroom" | "bare" | "socketio" | "ws";
 
-/** The page's ack batching delay. */
-export const LISTROOM_ACK_DELAY_MS = 100;
+/** The page's ack batching before a welcome says otherwise: its cap. */
+export const PAGE_ACK_DELAY_CAP_MS = DEFAULT_CLIENT_TIMING.ackDelayMs;
 
 export interface Receipt {
   title: string;
@@ -30,9 +35,11 @@ export interface FrameOutcome {
   replies: string[];
   /** Listroom only: the highest sequenced frame received, so an ack is due. */
   sequenced: number | null;
+  /** Listroom only: from a welcome, how long the page would batch acks on this connection. */
+  ackDelayMs: number | null;
 }
 
-const NOTHING: FrameOutcome = { receipt: null, ready: false, replies: [], sequenced: null };
+const NOTHING: FrameOutcome = { receipt: null, ready: false, replies: [], sequenced: null, ackDelayMs: null };
 
 export function socketPath(protocol: ProtocolName): string {
   return protocol === "socketio" ? "/socket.io/?EIO=4&transport=websocket" : "/ws";
@@ -54,10 +61,17 @@ function numberOr(value: unknown, fallback: number | null): number | null {
 }
 
 function listroomFrame(text: string): FrameOutcome {
-  const frame = JSON.parse(text) as { type?: unknown; seq?: unknown; item?: unknown };
+  const frame = JSON.parse(text) as { type?: unknown; seq?: unknown; item?: unknown; resendIntervalMs?: unknown };
   switch (frame.type) {
-    case "welcome":
-      return { ...NOTHING, sequenced: null };
+    case "welcome": {
+      const resendIntervalMs = numberOr(frame.resendIntervalMs, null);
+      return {
+        ...NOTHING,
+        // The page pings right after a welcome; the pong marks the end of its catch-up.
+        replies: [PING_TEXT],
+        ackDelayMs: resendIntervalMs === null ? null : ackDelayFor(resendIntervalMs, PAGE_ACK_DELAY_CAP_MS),
+      };
+    }
     case "snapshot":
       return { ...NOTHING, ready: true, sequenced: numberOr(frame.seq, null) };
     case "item": {

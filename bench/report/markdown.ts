@@ -217,8 +217,8 @@ function renderRun(results: BenchResults, chartPath: string): string {
       "",
     );
   }
-  const slower = results.systems.find((system) => system.slowerAcks !== null)?.slowerAcks;
-  if (slower) {
+  const whatIf = results.systems.find((system) => system.ackWhatIf !== null)?.ackWhatIf;
+  if (whatIf) {
     const row = (label: string, step: StepSummary) => [
       label,
       withSpread(step.toLast.p99),
@@ -227,13 +227,13 @@ function renderRun(results: BenchResults, chartPath: string): string {
       step.verdict,
     ];
     out.push(
-      `**What if clients acked later?** Listroom, ${results.plan.idleClients} clients, ${number(results.plan.slowerAcks?.deliveriesPerSecond ?? 0)} deliveries/s`,
+      `**What if clients batched acks differently?** Listroom, ${results.plan.idleClients} clients, ${number(whatIf.deliveriesPerSecond)} deliveries/s`,
       "",
       table(
         ["clients ack", "last p99 (ms)", "server µs/delivery", "acks per save per client", "verdict"],
         [
-          ...(slower.pageAckStep ? [row("100 ms after a frame (the page)", slower.pageAckStep)] : []),
-          row(`${slower.ackDelayMs} ms after a frame`, slower.step),
+          ...(whatIf.page ? [row(`${whatIf.pageAckDelayMs ?? "?"} ms after a frame (the page)`, whatIf.page)] : []),
+          ...whatIf.variants.map((variant) => row(`${variant.ackDelayMs} ms after a frame`, variant.step)),
         ],
       ),
       "",

@@ -12,7 +12,7 @@ import { foreignCpuMeter, FOREIGN_CPU_BUSY_CORES } from "../lib/machine";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf } from "../lib/proc";
 import { LatencyHistogram, round, type Percentiles } from "../lib/stats";
 import { delay, now, waitFor } from "../lib/time";
-import { LISTROOM_ACK_DELAY_MS } from "../load/protocols";
+import { PAGE_ACK_DELAY_CAP_MS } from "../load/protocols";
 import type { RunningSystem, UsageCounters } from "../systems/types";
 import { PointRecorder } from "./recorder";
 
@@ -31,8 +31,8 @@ const ITEM_BODY =
   "Two litres of semi-skimmed milk, a dozen free-range eggs, and whatever bread is freshest; " +
   "check the date on the yoghurt before buying more of it.";
 const START_MARGIN_MS = 20;
-/** Before reading the room's counters after a point, let the clients' last batched acks arrive. */
-const USAGE_SETTLE_MS = LISTROOM_ACK_DELAY_MS + 100;
+/** Margin past the clients' ack batching delay for their last acks to arrive and be handled. */
+const ACK_SETTLE_EXTRA_MS = 100;
 const MIN_DRAIN_MS = 50;
 
 let pointCounter = 0;
@@ -170,14 +170,16 @@ export async function runPoint(
 
   pool.sink = null;
   eventLoop.disable();
-  const wallMs = cutoff - wallStart;
   const ownCpu = process.cpuUsage(ownCpuBefore);
+  // Listroom clients ack up to a batching delay after the last frame; the server's work on those
+  // acks belongs to this point, so its CPU and counters are read once they are in.
+  if (system.protocol === "listroom") await delay((pool.observedAckDelayMs ?? PAGE_ACK_DELAY_CAP_MS) + ACK_SETTLE_EXTRA_MS);
+  const wallMs = now() - wallStart;
   const serverCpuMs = ((cpuTicksOf(processes.server) - serverTicksBefore) * 1000) / CLOCK_TICKS_PER_SECOND;
   const toolingCpuMs = ((cpuTicksOf(processes.tooling) - toolingTicksBefore) * 1000) / CLOCK_TICKS_PER_SECOND;
   const foreignCpuCores = foreign();
   let billable: BillablePerSave | null = null;
   if (system.usage && usageBefore) {
-    await delay(USAGE_SETTLE_MS);
     const usageAfter = await system.usage();
     const delta = usageAfter ? usageDelta(usageBefore, usageAfter) : null;
     billable = delta ? perSave(delta, spec.saves, clients) : null;
@@ -190,7 +192,7 @@ export async function runPoint(
   const received = recorder.received;
   const windowSeconds = spec.saves / spec.savesPerSecond;
   const loadgen: LoadgenHealth = {
-    cpuFraction: round((ownCpu.user + ownCpu.system) / 1000 / wallMs),
+    cpuFraction: round((ownCpu.user + ownCpu.system) / 1000 / (cutoff - wallStart)),
     cpuUsPerDelivery: received === 0 ? 0 : round((ownCpu.user + ownCpu.system) / received, 2),
     eventLoopDelayP99Ms: round(eventLoop.percentile(99) / 1e6),
     sendLagP99Ms: sendLag.percentiles().p99,

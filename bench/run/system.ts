@@ -63,8 +63,13 @@ export interface SystemRun {
   viaProxy: StepSummary | null;
   /** A second instance with wrangler dev's local observability left on (its default). */
   withLocalObservability: { saveOnly: PointResult; step: StepSummary } | null;
-  /** Listroom with clients acking later than the page does, against the same rate with the page's delay. */
-  slowerAcks: { ackDelayMs: number; step: StepSummary; pageAckStep: StepSummary | null } | null;
+  /** Listroom with clients batching acks otherwise than the page, beside the same rate as the page acks. */
+  ackWhatIf: {
+    deliveriesPerSecond: number;
+    pageAckDelayMs: number | null;
+    page: StepSummary | null;
+    variants: { ackDelayMs: number; step: StepSummary }[];
+  } | null;
   /** perf data file, summarised after every system has stopped. */
   profileFile: string | null;
   problems: string[];
@@ -131,14 +136,18 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
 
     const viaProxy =
       plan.proxyComparison.includes(name) && system.proxyOrigin !== null ? await throughProxy(system, plan, log) : null;
-    let slowerAcks: SystemRun["slowerAcks"] = null;
-    if (plan.slowerAcks && name === "listroom") {
-      const { ackDelayMs, deliveriesPerSecond } = plan.slowerAcks;
-      const pageAckStep =
+    let ackWhatIf: SystemRun["ackWhatIf"] = null;
+    if (plan.ackWhatIf && name === "listroom") {
+      const { delaysMs, deliveriesPerSecond } = plan.ackWhatIf;
+      const page =
         ladders
           .find((ladder) => ladder.clients === plan.idleClients)
           ?.steps.find((step) => step.targetDeliveriesPerSecond === deliveriesPerSecond) ?? null;
-      slowerAcks = { ackDelayMs, step: await withAckDelay(system, plan, ackDelayMs, deliveriesPerSecond, log), pageAckStep };
+      const variants = [];
+      for (const ackDelayMs of delaysMs) {
+        variants.push({ ackDelayMs, step: await withAckDelay(system, plan, ackDelayMs, deliveriesPerSecond, log) });
+      }
+      ackWhatIf = { deliveriesPerSecond, pageAckDelayMs: pool.observedAckDelayMs, page, variants };
     }
 
     for (const [index, clients] of largeLast.entries()) await climb(clients, largeLast.length - index);
@@ -164,7 +173,7 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
       ladders,
       viaProxy,
       withLocalObservability,
-      slowerAcks,
+      ackWhatIf,
       profileFile,
       problems,
     };
