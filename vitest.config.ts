@@ -43,8 +43,9 @@ export default defineConfig({
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
-          testTimeout: 90_000,
-          hookTimeout: 120_000,
+          // Outage tests stop and restart wrangler dev, which is slow on a busy machine.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

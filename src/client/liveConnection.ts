@@ -50,9 +50,16 @@ export interface ClientTiming {
   pingIntervalMs: number;
   /** A connection silent this long after a ping is taken for dead. */
   pongTimeoutMs: number;
+  /** A socket that has not said welcome this long after it was opened is given up. */
+  connectTimeoutMs: number;
 }
 
-export const DEFAULT_CLIENT_TIMING: ClientTiming = { ackDelayMs: 1_000, pingIntervalMs: 20_000, pongTimeoutMs: 8_000 };
+export const DEFAULT_CLIENT_TIMING: ClientTiming = {
+  ackDelayMs: 1_000,
+  pingIntervalMs: 20_000,
+  pongTimeoutMs: 8_000,
+  connectTimeoutMs: 10_000,
+};
 
 /** How long to batch acks, given the server's resend interval: well inside it, never longer than the cap. */
 export function ackDelayFor(resendIntervalMs: number, capMs: number): number {
@@ -130,6 +137,8 @@ export class LiveConnection {
     const url = this.resumeToken === null ? this.options.socketUrl : this.resumeUrl(this.resumeToken);
     const socket = this.options.createSocket(url);
     this.socket = socket;
+    // A server that accepts the connection and never answers must not leave us "connecting" forever.
+    this.setTimer("dead", this.timing.connectTimeoutMs, () => this.abandonSocket());
     const isCurrent = () => this.socket === socket;
     socket.addEventListener("message", (event) => {
       if (isCurrent() && typeof event.data === "string") this.onText(event.data);

@@ -38,6 +38,8 @@ export interface OutboxOptions {
 }
 
 export const OUTBOX_STORAGE_KEY = "listroom.outbox.v1";
+/** A save with no answer by then is sent again (same key): a half-dead connection must not hold the queue. */
+export const SAVE_TIMEOUT_MS = 15_000;
 const RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 };
 
 function isPendingSave(value: unknown): value is PendingSave {
@@ -140,6 +142,7 @@ export async function postSave(
     method: "POST",
     headers: { "content-type": "application/json", "idempotency-key": save.key },
     body: JSON.stringify({ title: save.title, body: save.body }),
+    signal: AbortSignal.timeout(SAVE_TIMEOUT_MS),
   });
   if (response.ok) {
     const body: unknown = await response.json().catch(() => null);

@@ -21,7 +21,7 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 const SCREENSHOT = resolve(import.meta.dirname, "../../docs/screenshot.png");
-const WAIT_MS = 20_000;
+const WAIT_MS = 30_000;
 
 let browser: Browser;
 let server: DevServer;

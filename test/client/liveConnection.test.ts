@@ -159,3 +159,14 @@ describe("ack batching against the server's resend interval", () => {
     expect(ackDelayFor(1, 1_000)).toBe(1);
   });
 });
+
+describe("a server that never answers", () => {
+  it("a socket with no welcome within the connect timeout is given up and retried", () => {
+    expect(connection.currentStatus).toEqual({ state: "connecting" });
+    scheduler.advance(9_999);
+    expect(sockets).toHaveLength(1);
+    scheduler.advance(1);
+    expect(sockets[0]!.closedByClient).not.toBeNull();
+    expect(connection.currentStatus.state).toBe("down");
+  });
+});
