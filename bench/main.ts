@@ -6,7 +6,9 @@
  * to it, and the generated tables in docs/PERFORMANCE.md. A benchmark, not a
  * test: nothing passes or fails. See docs/PERFORMANCE.md for the method.
  *
- * The same bundle is also the Node peers' server (`--serve socketio|ws`).
+ * `-- --render bench/results/<date>.json` only redraws the outputs from a
+ * results file. The same bundle is also the Node peers' server
+ * (`--serve socketio|ws`).
  */
 import { readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -179,6 +181,8 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Output piped into `head` and the like may close early; that is no reason to stop measuring.
+  process.stdout.on("error", () => {});
   const { values } = parseArgs({
     options: {
       quick: { type: "boolean", default: false },

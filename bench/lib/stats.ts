@@ -26,10 +26,6 @@ export class LatencyHistogram {
     this.histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(ms * 1000))));
   }
 
-  add(other: LatencyHistogram): void {
-    this.histogram.add(other.histogram);
-  }
-
   get count(): number {
     return this.histogram.totalCount;
   }

@@ -87,6 +87,8 @@ function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
       withSpread(step.serverCpuUsPerDelivery, 2),
       number(step.clientFramesPerSavePerClient.median, 3),
       number(step.loadgenCpu.median, 2),
+      // How long the one load-generator process needs to read one save's frames from every client.
+      number((step.loadgenCpuUsPerDelivery.median * step.clients) / 1000),
       step.verdict,
     ]),
   );
@@ -106,6 +108,7 @@ function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
       "server µs/delivery",
       "client frames/save/client",
       "loadgen CPU",
+      "loadgen ms per save",
       "verdict",
     ],
     rows,

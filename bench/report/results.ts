@@ -163,7 +163,7 @@ export function billableWork(systems: BenchResults["systems"]): BillableWork | n
     })),
     source: measured ? "GET /api/usage" : "client side only",
     note: measured
-      ? "Deltas of the room's counters over each repeat (read before it and ~200 ms after, once the last batched acks are in), per save; medians over repeats. An alarm round falling inside a repeat shows up as rowsRead and alarmRuns."
+      ? "Deltas of the room's counters over each repeat (read before it, and after it once the clients' last batched acks are in), per save; medians over repeats. An alarm round falling inside a repeat shows up as rowsRead and alarmRuns."
       : "No usage route answered: framesIn is what the clients sent, framesOut is 1 per client by design and rowsWritten is 1 per save by design (not measured).",
   };
 }

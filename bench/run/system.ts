@@ -2,9 +2,11 @@
  * Everything measured on one system, in order: start it; saves with nobody
  * connected (the cost of a save alone); an idle room of `idleClients` left
  * alone (memory at rest, then one save's latency after the quiet, which may
- * wake a hibernated object); a rate ladder at each client count; a
- * comparison point through wrangler dev's proxy; a perf profile. The system
- * and every client are stopped however this ends.
+ * wake a hibernated object); a rate ladder at that client count (with a perf
+ * profile) and at the smaller ones; the side experiments (through wrangler
+ * dev's proxy, other ack batching); ladders at the larger counts; a second
+ * instance with wrangler's local observability on. The system and every
+ * client are stopped however this ends.
  */
 import { join } from "node:path";
 import { ClientPool } from "../load/clients";
