@@ -10,10 +10,6 @@ declare global {
       /** "true" to serve GET /api/usage (benchmarks); anything else hides it. */
       EXPOSE_USAGE?: string;
     }
-    interface GlobalProps {
-      mainModule: typeof import("./index");
-      durableNamespaces: "ListRoom";
-    }
   }
 }
 
