@@ -11,6 +11,7 @@ describe("room config", () => {
       framesPerSecond: 20,
       savesPerMinute: 30,
       connectionsPerAddress: 100,
+      sendWindow: { frames: 32, bytes: 131_072 },
     });
   });
 
@@ -23,6 +24,8 @@ describe("room config", () => {
         FRAMES_PER_SECOND: "5",
         SAVES_PER_MINUTE: "600",
         CONNECTIONS_PER_ADDRESS: "2",
+        SEND_WINDOW_FRAMES: "4",
+        SEND_WINDOW_BYTES: "70000",
       }),
     ).toEqual({
       resendIntervalMs: 300,
@@ -31,6 +34,7 @@ describe("room config", () => {
       framesPerSecond: 5,
       savesPerMinute: 600,
       connectionsPerAddress: 2,
+      sendWindow: { frames: 4, bytes: 70_000 },
     });
   });
 
@@ -38,6 +42,8 @@ describe("room config", () => {
     [{ RESEND_INTERVAL_MS: "soon" }, /RESEND_INTERVAL_MS/],
     [{ RESEND_INTERVAL_MS: "5" }, /RESEND_INTERVAL_MS/],
     [{ MAX_SEND_ATTEMPTS: "0" }, /MAX_SEND_ATTEMPTS/],
+    [{ SEND_WINDOW_FRAMES: "0" }, /SEND_WINDOW_FRAMES/],
+    [{ SEND_WINDOW_BYTES: "65535" }, /SEND_WINDOW_BYTES/],
     [{ RESUME_WINDOW_MS: "-1" }, /RESUME_WINDOW_MS/],
     [{ FRAMES_PER_SECOND: "0" }, /FRAMES_PER_SECOND/],
     [{ SAVES_PER_MINUTE: "1.5" }, /SAVES_PER_MINUTE/],
