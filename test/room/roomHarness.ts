@@ -94,6 +94,11 @@ export class TestSocket {
     return this.closed!;
   }
 
+  /** Takes every frame received so far. */
+  async drain(): Promise<void> {
+    this.frames.length = 0;
+  }
+
   /** Frames received but not yet taken with `next`. */
   unread(): ServerFrame[] {
     return [...this.frames];
@@ -132,8 +137,16 @@ export interface Opened {
   welcome: WelcomeFrame;
 }
 
-export async function connect(stub: RoomStub, resume?: { token: string; last: number }): Promise<Opened> {
-  const query = resume ? `?resume=${encodeURIComponent(resume.token)}&last=${resume.last}` : "";
+export interface ResumeWith {
+  token: string;
+  last: number;
+  /** Left out, as clients of protocol 1 do, it counts as the newest attempt. */
+  attempt?: number;
+}
+
+export async function connect(stub: RoomStub, resume?: ResumeWith): Promise<Opened> {
+  const attempt = resume?.attempt === undefined ? "" : `&attempt=${resume.attempt}`;
+  const query = resume ? `?resume=${encodeURIComponent(resume.token)}&last=${resume.last}${attempt}` : "";
   const response = await stub.fetch(`http://room/ws${query}`, { headers: { Upgrade: "websocket" } });
   if (!response.webSocket) throw new Error(`upgrade failed with ${response.status}`);
   const socket = new TestSocket(response.webSocket);
