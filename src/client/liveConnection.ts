@@ -58,7 +58,11 @@ export interface ClientTiming {
   pingIntervalMs: number;
   /** A connection silent this long after a ping is taken for dead. */
   pongTimeoutMs: number;
-  /** A socket that has not said welcome this long after it was opened is given up. */
+  /**
+   * A socket that has not said welcome this long after it was opened is given
+   * up. Each failed try in a row doubles it (up to four times), so a room too
+   * busy to answer in time is not also handed a retry storm.
+   */
   connectTimeoutMs: number;
 }
 
@@ -152,7 +156,8 @@ export class LiveConnection {
     const socket = this.options.createSocket(url);
     this.socket = socket;
     // A server that accepts the connection and never answers must not leave us "connecting" forever.
-    this.setTimer("dead", this.timing.connectTimeoutMs, () => this.abandonSocket());
+    const patience = this.timing.connectTimeoutMs * 2 ** Math.min(this.attempt, 2);
+    this.setTimer("dead", patience, () => this.abandonSocket());
     const isCurrent = () => this.socket === socket;
     socket.addEventListener("message", (event) => {
       if (isCurrent() && typeof event.data === "string") this.onText(event.data);

@@ -169,6 +169,18 @@ describe("a server that never answers", () => {
     expect(sockets[0]!.closedByClient).not.toBeNull();
     expect(connection.currentStatus.state).toBe("down");
   });
+
+  it("waits longer for a welcome on each failed try in a row, up to four times as long", () => {
+    const patience: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const opened = scheduler.now();
+      const socket = current();
+      while (socket.closedByClient === null) scheduler.advance(100);
+      patience.push(scheduler.now() - opened);
+      retryNow();
+    }
+    expect(patience).toEqual([10_000, 20_000, 40_000, 40_000]);
+  });
 });
 
 /** Moves the clock to the planned retry, so exactly one new socket is made. */
