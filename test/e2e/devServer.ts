@@ -7,12 +7,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, groupIsAlive, HOST, killGroup } from "./localProcesses";
 
-const HOST = "127.0.0.1";
+export { freePort };
+
 /** The nearest folder above this module with a wrangler.toml: found by walking up, so bundled copies (.build/) work too. */
 function findProjectRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -53,44 +54,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now: bind port 0, read what the OS chose, let it go. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      if (address === null || typeof address === "string") {
-        server.close();
-        reject(new Error("could not read the port of a listening socket"));
-        return;
-      }
-      server.close((error) => (error ? reject(error) : resolvePort(address.port)));
-    });
-  });
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-function groupIsAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
 
 export interface DevServerOptions {
   /** A fixed port, so that a restarted server is found where pages expect it. */
