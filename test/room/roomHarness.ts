@@ -15,7 +15,7 @@ import {
   type WelcomeFrame,
 } from "../../src/protocol/frames";
 import type { NewItem } from "../../src/protocol/item";
-import { readConfig } from "../../src/room/config";
+import { readConfig, type RoomVars } from "../../src/room/config";
 import type { ListRoom } from "../../src/room/ListRoom";
 
 /** The room's settings as wrangler.toml (and the test pool) give them. */
@@ -207,4 +207,19 @@ export async function eventually(condition: () => Promise<boolean>, what: string
 /** When the room's alarm is set for (ms since epoch), or null when none is. */
 export function alarmTime(stub: RoomStub): Promise<number | null> {
   return runInDurableObject(stub, (_room: ListRoom, state) => state.storage.getAlarm());
+}
+
+/**
+ * Sets a Worker var for the rest of the test, as `wrangler dev --var` would
+ * for a run. Objects read their vars when they start, so it reaches only
+ * rooms that start (or restart) after this. The object and the test share
+ * one `env`, so this is the runtime's own configuration, not a stand-in.
+ */
+export function overrideVar(name: keyof RoomVars, value: string): void {
+  const vars = env as RoomVars;
+  const previous = vars[name];
+  vars[name] = value;
+  onTestFinished(() => {
+    vars[name] = previous;
+  });
 }
