@@ -2,24 +2,25 @@
  * `npm run bench [-- --quick] [-- --systems listroom,bare]`: the same
  * workload against Listroom, a bare Durable Object broadcast, Socket.IO and
  * plain ws, one after the other, with the load generator pinned to core 0
- * and each server to core 1. Writes bench/results/<date>.json, a chart next
+ * and each server to core 1. Writes tools/bench/results/<date>.json, a chart next
  * to it, and the generated tables in docs/PERFORMANCE.md. A benchmark, not a
  * test: nothing passes or fails. See docs/PERFORMANCE.md for the method.
  *
- * `-- --render bench/results/<date>.json` only redraws the outputs from a
+ * `-- --render tools/bench/results/<date>.json` only redraws the outputs from a
  * results file. The same bundle is also the Node peers' server
  * (`--serve socketio|ws`).
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { Budget } from "./lib/budget";
-import { hasTaskset, killAllNow, pinSelf, stopAll } from "./lib/children";
 import { hasPerf, summarizeProfile } from "./lib/profile";
 import { machineCores } from "../harness/proc";
 import { round } from "./lib/stats";
-import { makeTempDir, removeAllTempDirs, removeTempDir } from "../harness/tempDirs";
-import { now } from "./lib/time";
+import { makeTempDir, removeTempDir } from "../harness/tempDirs";
+import { hasTaskset, killAllGroupsNow, stopAllGroups } from "../harness/processGroup";
+import { now } from "../harness/wait";
 import { ALL_SYSTEMS, planFor, type Mode, type Plan } from "./plan";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
@@ -42,6 +43,12 @@ const SERVER_CPU = 1;
 const HARD_STOP_GRACE_MS = 3 * 60_000;
 
 const processStarted = now();
+
+/** Pins every thread of this process (the load generator) to `cpu`. */
+function pinSelf(cpu: number): boolean {
+  if (!hasTaskset()) return false;
+  return spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(process.pid)], { stdio: "ignore" }).status === 0;
+}
 
 function log(line: string): void {
   const seconds = Math.round((now() - processStarted) / 1000);
@@ -98,7 +105,7 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
   log(`listroom bench, ${mode} run: ${systems.join(", ")}; ${pinned ? "load generator on core 0, servers on core 1" : "not pinned"}`);
   const hardStop = setTimeout(() => {
     log("the run passed its hard deadline; stopping everything");
-    killAllNow();
+    killAllGroupsNow();
     process.exit(2);
   }, plan.deadlineMs + plan.quietWaitBudgetMs + HARD_STOP_GRACE_MS);
   hardStop.unref();
@@ -143,7 +150,7 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
       }
     }
   } finally {
-    await stopAll();
+    await stopAllGroups();
   }
 
   if (runs.some((run) => run.profileFile)) log("summarising profiles");
@@ -196,7 +203,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    log("npm run bench [-- --quick] [-- --systems listroom,bare,socketio,ws] | npm run bench -- --render bench/results/DATE.json");
+    log("npm run bench [-- --quick] [-- --systems listroom,bare,socketio,ws] | npm run bench -- --render tools/bench/results/DATE.json");
     return;
   }
   if (values.serve) return serve(values.serve, Number(values.port), values.db);
@@ -205,17 +212,14 @@ async function main(): Promise<void> {
   if (major < 22 || (major === 22 && minor < 13)) {
     throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);
   }
-  process.once("SIGINT", () => void stopAll().finally(() => process.exit(130)));
-  process.once("SIGTERM", () => void stopAll().finally(() => process.exit(143)));
-  process.once("exit", () => {
-    killAllNow();
-    removeAllTempDirs();
-  });
+  process.once("SIGINT", () => void stopAllGroups().finally(() => process.exit(130)));
+  process.once("SIGTERM", () => void stopAllGroups().finally(() => process.exit(143)));
+  // Whatever is still running or still on disk when the process exits goes then (tools/harness).
   await bench(values.quick ? "quick" : "full", parseSystems(values.systems));
 }
 
 main().catch(async (error: unknown) => {
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  await stopAll();
+  await stopAllGroups();
   process.exit(1);
 });

@@ -5,7 +5,11 @@
  */
 import type { History } from "./history";
 import { fetchFullList } from "./serverList";
-import { retry } from "./waiting";
+import type { Item } from "../../src/protocol/item";
+import { waitFor } from "../harness/wait";
+
+/** A server that has just answered once may still refuse a moment; longer than that is a finding. */
+const LIST_READ_TIMEOUT_MS = 5_000;
 
 /** Keys answered 2xx no later than `cutoff`, with the item id the server named. */
 function answeredBy(history: History, cutoff: number): Map<string, string> {
@@ -24,7 +28,18 @@ function answeredBy(history: History, cutoff: number): Map<string, string> {
 
 export async function checkDurability(history: History, baseUrl: string, label: string, cutoff: number): Promise<void> {
   const answered = answeredBy(history, cutoff);
-  const list = await retry(() => fetchFullList(baseUrl), 5, 1_000);
+  let list: Item[] = [];
+  await waitFor(
+    async () => {
+      try {
+        list = await fetchFullList(baseUrl);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { what: `the list to be readable (${label})`, timeoutMs: LIST_READ_TIMEOUT_MS, pollMs: 1_000 },
+  );
   const stored = new Set(list.map((item) => item.id));
   const missing = [...answered].filter(([, itemId]) => !stored.has(itemId)).map(([key]) => key);
   history.durability.push({ label, at: Date.now(), keysChecked: answered.size, listSize: list.length, missing });

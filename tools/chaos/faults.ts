@@ -11,9 +11,9 @@ import { checkDurability } from "./durability";
 import type { History, SaveFaults, SilenceKind } from "./history";
 import type { FaultProxy } from "./proxy";
 import type { Prng } from "./random";
-import type { AppServer } from "./server";
 import type { SimClient } from "./simClient";
-import { delay, waitUntil } from "./waiting";
+import { delay, holdsWithin } from "../harness/wait";
+import type { WranglerDev } from "../harness/wranglerDev";
 
 /** Saves are planned in the first part of the phase, so the last ones have time to land before settling. */
 const SAVE_WINDOW_SHARE = 0.9;
@@ -31,7 +31,7 @@ export interface FaultContext {
   config: RunConfig;
   cast: Cast;
   proxy: FaultProxy;
-  server: AppServer;
+  server: WranglerDev;
   history: History;
   prng: Prng;
   log(line: string): void;
@@ -135,13 +135,17 @@ async function silenceOne(ctx: FaultContext, kind: SilenceKind, at: number, dead
         !client.record.role.writer &&
         !client.record.silences.some((silence) => silence.kind === "away"),
     );
-  const found = await waitUntil(() => candidates().length > 0, { timeoutMs: Math.max(0, deadline - Date.now()), pollMs: 250 });
+  const found = await holdsWithin(() => candidates().length > 0, {
+    what: "a client that can go silent",
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    pollMs: 250,
+  });
   if (!found) return;
   const client = prng.pick(candidates());
   client.goSilent(kind);
   if (kind === "forever") counts.vanished++;
   else counts.temporarySilences++;
-  await waitUntil(() => !client.isSilent, { timeoutMs: SILENCE_LIMIT_MS, pollMs: 50 });
+  await holdsWithin(() => !client.isSilent, { what: `client ${client.index}'s silence to end`, timeoutMs: SILENCE_LIMIT_MS, pollMs: 50 });
   if (client.isSilent) {
     client.endSilence("timeout");
     if (kind === "forever") {
@@ -179,17 +183,27 @@ async function longAbsence(ctx: FaultContext, start: number, deadline: number, c
   await until(start + ctx.config.faultPhaseMs * 0.1);
   const candidates = () =>
     ctx.cast.clients.filter((client) => client.canTakeFault && !client.record.role.proxied && !client.record.role.writer);
-  if (!(await waitUntil(() => candidates().length > 0, { timeoutMs: Math.max(0, deadline - Date.now()), pollMs: 250 }))) return;
+  const found = await holdsWithin(() => candidates().length > 0, {
+    what: "a client that can go away",
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    pollMs: 250,
+  });
+  if (!found) return;
   const client = prng.pick(candidates());
   client.goSilent("away");
-  await waitUntil(() => client.isAway || !client.isSilent, { timeoutMs: SILENCE_LIMIT_MS, pollMs: 50 });
+  await holdsWithin(() => client.isAway || !client.isSilent, {
+    what: `client ${client.index} to be dropped`,
+    timeoutMs: SILENCE_LIMIT_MS,
+    pollMs: 50,
+  });
   if (!client.isAway) {
     client.endSilence("timeout");
     return;
   }
   ctx.log(`client ${client.index} was dropped and is away until ${PAGE_DEFAULT_LIMIT} more items are saved`);
   const before = confirmedSaves(ctx.history);
-  await waitUntil(() => confirmedSaves(ctx.history) - before > PAGE_DEFAULT_LIMIT + 10, {
+  await holdsWithin(() => confirmedSaves(ctx.history) - before > PAGE_DEFAULT_LIMIT + 10, {
+    what: "more than a snapshot's worth of saves",
     timeoutMs: Math.max(0, deadline - Date.now()),
     pollMs: 250,
   });
@@ -207,7 +221,7 @@ async function restarts(ctx: FaultContext, start: number, counts: FaultCounts): 
     const record = { killedAt: Date.now(), answeringAt: null as number | null };
     ctx.history.restarts.push(record);
     ctx.log(`restart ${i + 1}/${count}: SIGKILL to wrangler and workerd`);
-    await ctx.server.killHard();
+    await ctx.server.kill();
     await delay(prng.int(0, DOWNTIME_MAX_MS));
     await ctx.server.start();
     record.answeringAt = Date.now();

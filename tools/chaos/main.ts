@@ -6,6 +6,7 @@
  * summary and writes it to docs/RELIABILITY.md. Exits 1 on any violation,
  * 2 when the harness itself could not do its job.
  */
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCast } from "./cast";
 import { parseArgs, replayCommand } from "./config";
@@ -19,10 +20,12 @@ import { cleanUp, installExitHandlers, onCleanup } from "./lifecycle";
 import { FaultProxy } from "./proxy";
 import { Prng } from "./random";
 import { formatForTerminal, violationCount, writeToDoc } from "./report";
-import { AppServer, projectRootOf } from "./server";
 import { fetchFullList } from "./serverList";
 import { settle } from "./settle";
-import { waitUntil } from "./waiting";
+import { copyApp } from "../harness/appCopy";
+import { PROJECT_ROOT } from "../harness/paths";
+import { waitFor } from "../harness/wait";
+import { WranglerDev } from "../harness/wranglerDev";
 
 const FIRST_LIVE_TIMEOUT_MS = 60_000;
 
@@ -32,7 +35,7 @@ function log(line: string): void {
 
 async function run(): Promise<number> {
   const config = parseArgs(process.argv.slice(2));
-  const projectRoot = projectRootOf(import.meta.url);
+  const projectRoot = PROJECT_ROOT;
   const prng = new Prng(config.seed);
   log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
   log(
@@ -43,15 +46,27 @@ async function run(): Promise<number> {
   const history = new History();
   onCleanup(watchStalls(history));
 
-  const server = await AppServer.prepare(projectRoot, config.timing);
-  onCleanup(() => server.dispose());
+  // A copy of the app, so that edits to src/ during the run do not make wrangler reload it. The copy,
+  // the storage and the server itself go when this process exits, however it exits (tools/harness).
+  const app = copyApp("listroom-chaos-app-");
+  const logFile = join(app.dir, "wrangler.log");
+  const server = await WranglerDev.create({
+    label: "wrangler dev (chaos)",
+    projectDir: app.dir,
+    vars: {
+      RESEND_INTERVAL_MS: config.timing.resendIntervalMs,
+      MAX_SEND_ATTEMPTS: config.timing.maxSendAttempts,
+      RESUME_WINDOW_MS: config.timing.resumeWindowMs,
+    },
+    logFile,
+  });
   log(`starting wrangler dev on ${server.baseUrl}`);
   await server.start();
 
   const probe = new LatencyProbe(server.wsUrl, history, config.timing.resendIntervalMs);
   probe.start();
   onCleanup(() => probe.stop());
-  const proxy = await FaultProxy.start(`ws://127.0.0.1:${server.port}`, prng.fork("proxy"), {
+  const proxy = await FaultProxy.start(server.baseUrl.replace(/^http/, "ws"), prng.fork("proxy"), {
     dropFirstSend: 0.02,
     dropAck: 0.02,
     duplicate: 0.03,
@@ -68,9 +83,10 @@ async function run(): Promise<number> {
   );
   onCleanup(() => cast.clients.forEach((client) => client.stop()));
   for (const client of cast.clients) client.start();
-  if (!(await waitUntil(() => cast.clients.every((client) => client.isLive), { timeoutMs: FIRST_LIVE_TIMEOUT_MS }))) {
-    throw new Error(`not every client went live within ${FIRST_LIVE_TIMEOUT_MS} ms of the start`);
-  }
+  await waitFor(() => cast.clients.every((client) => client.isLive), {
+    what: "every client to go live after the start",
+    timeoutMs: FIRST_LIVE_TIMEOUT_MS,
+  });
   log(`all ${cast.clients.length} clients live; injecting faults for ${config.faultPhaseMs / 1000} s`);
 
   const counts = await runFaultPhase({ config, cast, proxy, server, history, prng, log });
@@ -111,7 +127,7 @@ async function run(): Promise<number> {
   if (findings.length > 0) {
     const path = join(projectRoot, ".build", "chaos-evidence.json");
     const named = writeEvidence(path, findings, history, (tag) => proxy.logFor(tag), startedAt);
-    server.saveLog(join(projectRoot, ".build", "chaos-wrangler.log"));
+    copyFileSync(logFile, join(projectRoot, ".build", "chaos-wrangler.log"));
     log(`the ${named} connections named in violations and notes are recorded in ${path}, wrangler's output in .build/chaos-wrangler.log`);
   }
   return violationCount(summary) === 0 ? 0 : 1;

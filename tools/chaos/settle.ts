@@ -11,7 +11,7 @@ import type { History } from "./history";
 import type { FaultProxy } from "./proxy";
 import { fetchFullList } from "./serverList";
 import type { SimClient } from "./simClient";
-import { waitUntil } from "./waiting";
+import { holdsWithin } from "../harness/wait";
 
 const SAVES_DRAIN_MS = 120_000;
 const PROBE_SAVES = 2;
@@ -33,7 +33,7 @@ function allConfirmed(history: History): boolean {
 
 async function drainSaves(cast: Cast, history: History, timeoutMs: number): Promise<boolean> {
   let lastFlush = 0;
-  return waitUntil(
+  return holdsWithin(
     () => {
       // What the page does when the network comes back: send what is queued now, not at the next retry.
       if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
@@ -42,7 +42,7 @@ async function drainSaves(cast: Cast, history: History, timeoutMs: number): Prom
       }
       return allConfirmed(history) && cast.writers.every((writer) => writer.pendingCount === 0);
     },
-    { timeoutMs, pollMs: 100 },
+    { what: "every save to be answered", timeoutMs, pollMs: 100 },
   );
 }
 
@@ -53,7 +53,7 @@ function runningClients(cast: Cast): SimClient[] {
 async function converge(cast: Cast, baseUrl: string): Promise<boolean> {
   let serverIds: string[] = [];
   let lastRead = 0;
-  return waitUntil(
+  return holdsWithin(
     async () => {
       const clients = runningClients(cast);
       // A person scrolled to the bottom presses "Show older" while it is there.
@@ -70,7 +70,7 @@ async function converge(cast: Cast, baseUrl: string): Promise<boolean> {
       const expected = serverIds.join(",");
       return clients.every((client) => client.list.ids().join(",") === expected);
     },
-    { timeoutMs: CONVERGE_MS, pollMs: 250 },
+    { what: "every running client to show the server's list", timeoutMs: CONVERGE_MS, pollMs: 250 },
   );
 }
 
@@ -87,7 +87,8 @@ export async function settle(config: RunConfig, cast: Cast, proxy: FaultProxy, h
   // Saves that would not drain before will not now; the probes only get a short while then.
   const savesDrained = (await drainSaves(cast, history, drainedBeforeProbes ? SAVES_DRAIN_MS : 10_000)) && drainedBeforeProbes;
   const { resendIntervalMs, maxSendAttempts } = config.timing;
-  const silencesResolved = await waitUntil(() => cast.clients.every((client) => !client.isSilent), {
+  const silencesResolved = await holdsWithin(() => cast.clients.every((client) => !client.isSilent), {
+    what: "every silent client to be dropped",
     timeoutMs: resendIntervalMs * maxSendAttempts + 10_000,
     pollMs: 50,
   });

@@ -1,8 +1,8 @@
 /**
  * Reading processes from /proc: CPU time (utime + stime), resident memory,
  * parents and children, and which TCP ports a process listens on. Linux only;
- * this is how the benchmark charges CPU and memory to a server without
- * instrumenting it.
+ * this is how the benchmark and the soak charge CPU and memory to a server
+ * without instrumenting it.
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
@@ -92,6 +92,16 @@ export function rssOf(pids: readonly number[]): number {
   let bytes = 0;
   for (const pid of pids) bytes += readStat(pid)?.rssBytes ?? 0;
   return bytes;
+}
+
+/** The kernel's high-water mark of a process's resident memory (VmHWM), in bytes; 0 when it is gone. */
+export function peakRssOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** Busy and total jiffies of the whole machine, from the first line of /proc/stat. */

@@ -7,11 +7,12 @@
  *
  *   npm run soak -- [--clients 2000] [--saves 100] [--rate 10]
  */
-import { readdir, readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Applied } from "../../src/client/inbox";
 import { LiveConnection, browserScheduler } from "../../src/client/liveConnection";
-import { startDevServer, type DevServer } from "../../test/e2e/devServer";
+import { peakRssOf, rssOf } from "../harness/proc";
+import { delay, waitFor } from "../harness/wait";
+import { startWranglerDev, type WranglerDev } from "../harness/wranglerDev";
 
 const { values } = parseArgs({
   options: {
@@ -34,40 +35,13 @@ interface SoakClient {
   duplicates: number;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resident memory of the runtime workerd (the process serving the Worker, not the dev proxy or wrangler's Node), in bytes. */
+function runtimeMemory(server: WranglerDev): { rss: number; peakRss: number } {
+  const pids = server.processes().server;
+  return { rss: rssOf(pids), peakRss: pids.reduce((sum, pid) => sum + peakRssOf(pid), 0) };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(100);
-  }
-}
-
-/** Resident memory of the server's workerd processes (the runtime itself, not wrangler's Node), in bytes. */
-async function groupMemory(processGroup: number): Promise<{ rss: number; peakRss: number }> {
-  let rss = 0;
-  let peakRss = 0;
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (Number(fields[2]) !== processGroup || command !== "workerd") continue;
-      const status = await readFile(`/proc/${entry}/status`, "utf8");
-      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-      peakRss += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return { rss, peakRss };
-}
-
-function openClient(server: DevServer): SoakClient {
+function openClient(server: WranglerDev): SoakClient {
   const applied: string[] = [];
   const arrivedAt = new Map<string, number>();
   let duplicates = 0;
@@ -106,27 +80,25 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const server = await startDevServer({
+  const server = await startWranglerDev({
+    label: "wrangler dev (soak)",
     // Resends at the production interval: this run measures delivery, not recovery.
-    vars: { RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5 },
+    vars: { RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 60_000 },
   });
   let peakRss = 0;
-  const sampler = setInterval(() => {
-    void groupMemory(server.processGroup).then((memory) => (peakRss = Math.max(peakRss, memory.rss)));
-  }, 500);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, runtimeMemory(server).rss)), 500);
   const clients: SoakClient[] = [];
   try {
     for (let n = 0; n < CLIENTS; n++) {
       clients.push(openClient(server));
       if (n % CONNECT_PER_SECOND === CONNECT_PER_SECOND - 1) await delay(1000);
     }
-    await waitFor(
-      () => clients.every((client) => client.connection.currentStatus.state === "live"),
-      SETTLE_TIMEOUT_MS,
-      `${CLIENTS} clients to be live`,
-    );
-    const idle = await groupMemory(server.processGroup);
-    console.log(`${CLIENTS} clients live; workerd RSS ${(idle.rss / 2 ** 20).toFixed(0)} MiB`);
+    await waitFor(() => clients.every((client) => client.connection.currentStatus.state === "live"), {
+      what: `${CLIENTS} clients to be live`,
+      timeoutMs: SETTLE_TIMEOUT_MS,
+    });
+    const idle = runtimeMemory(server);
+    console.log(`${CLIENTS} clients live; runtime workerd RSS ${(idle.rss / 2 ** 20).toFixed(0)} MiB`);
 
     const savedIds: string[] = [];
     const sentAt = new Map<string, number>();
@@ -143,18 +115,17 @@ async function main(): Promise<void> {
       sentAt.set(item.id, intended);
       await delay(Math.max(0, intended + 1000 / SAVES_PER_SECOND - Date.now()));
     }
-    await waitFor(
-      () => clients.every((client) => client.applied.length >= SAVES),
-      SETTLE_TIMEOUT_MS,
-      "every client to receive every item",
-    );
+    await waitFor(() => clients.every((client) => client.applied.length >= SAVES), {
+      what: "every client to receive every item",
+      timeoutMs: SETTLE_TIMEOUT_MS,
+    });
 
     const inOrder = clients.filter((client) => client.applied.join() === savedIds.join()).length;
     const duplicates = clients.reduce((sum, client) => sum + client.duplicates, 0);
     const latencies = clients
       .flatMap((client) => savedIds.map((id) => (client.arrivedAt.get(id) ?? Number.NaN) - sentAt.get(id)!))
       .sort((a, b) => a - b);
-    const finalMemory = await groupMemory(server.processGroup);
+    const finalMemory = runtimeMemory(server);
     peakRss = Math.max(peakRss, finalMemory.rss);
     const summary = [
       `| connections held | ${CLIENTS} |`,
@@ -163,8 +134,8 @@ async function main(): Promise<void> {
       `| clients with every item, in save order | ${inOrder} of ${CLIENTS} |`,
       `| duplicates applied | ${duplicates} |`,
       `| delivery latency p50 / p99 / max | ${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${latencies.at(-1)} ms |`,
-      `| workerd RSS with ${CLIENTS} idle sockets | ${(idle.rss / 2 ** 20).toFixed(0)} MiB |`,
-      `| workerd peak RSS (sampled every 0.5 s; kernel high-water mark) | ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${(finalMemory.peakRss / 2 ** 20).toFixed(0)} MiB |`,
+      `| runtime workerd RSS with ${CLIENTS} idle sockets | ${(idle.rss / 2 ** 20).toFixed(0)} MiB |`,
+      `| runtime workerd peak RSS (sampled every 0.5 s; kernel high-water mark) | ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${(finalMemory.peakRss / 2 ** 20).toFixed(0)} MiB |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
     console.log(["| soak | figure |", "| --- | --- |", ...summary].join("\n"));
@@ -172,7 +143,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     for (const client of clients) client.connection.stop();
-    await server.stop();
+    await server.dispose();
   }
 }
 

@@ -5,7 +5,7 @@
  * system does not use goes to the ones after it), and each ladder an equal
  * share within its system. A ladder past its budget stops climbing.
  */
-import { now } from "./time";
+import { now } from "../../harness/wait";
 
 export class Budget {
   private constructor(private endsAt: number) {}

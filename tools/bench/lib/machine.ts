@@ -9,7 +9,7 @@
  */
 import { loadavg } from "node:os";
 import { allStats, commandLine, machineCores, machineTicks, processTree, type ProcStat } from "../../harness/proc";
-import { delay } from "./time";
+import { delay } from "../../harness/wait";
 
 /** Cores' worth of CPU used by others above which the machine counts as busy. */
 export const FOREIGN_CPU_BUSY_CORES = 0.25;

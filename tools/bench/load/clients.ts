@@ -7,7 +7,7 @@
  */
 import WebSocket from "ws";
 import { PAGE_ACK_DELAY_CAP_MS, readFrame, readyOnOpen, socketPath, type ProtocolName } from "./protocols";
-import { delay, now, waitFor } from "../lib/time";
+import { delay, holdsWithin, now } from "../../harness/wait";
 
 export interface ReceiptSink {
   onReceipt(client: number, title: string, receivedAt: number): void;
@@ -183,14 +183,22 @@ export class ClientPool {
       const wait = started + fresh.length * spacingMs - now();
       if (wait >= 1) await delay(wait);
       if (inFlight() >= MAX_HANDSHAKES_IN_FLIGHT) {
-        await waitFor(() => inFlight() < MAX_HANDSHAKES_IN_FLIGHT, Math.max(0, deadline - now()), 5);
+        await holdsWithin(() => inFlight() < MAX_HANDSHAKES_IN_FLIGHT, {
+          what: "a handshake to finish",
+          timeoutMs: Math.max(0, deadline - now()),
+          pollMs: 5,
+        });
         continue;
       }
       const client = new BenchClient(this.clients.length, url, this.protocol, this);
       fresh.push(client);
       this.clients.push(client);
     }
-    await waitFor(() => inFlight() === 0, Math.max(0, Math.min(OPEN_TIMEOUT_MS, deadline - now())), 20);
+    await holdsWithin(() => inFlight() === 0, {
+      what: "every handshake to finish",
+      timeoutMs: Math.max(0, Math.min(OPEN_TIMEOUT_MS, deadline - now())),
+      pollMs: 20,
+    });
     const failures = fresh.filter((client) => !client.ready || client.failed !== null);
     await Promise.all(failures.map((client) => client.close()));
     const live = this.clients.filter((client) => !failures.includes(client));

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
-import { delay, now } from "../lib/time";
+import { delay, now } from "../../harness/wait";
 
 const WRITER_CONNECTIONS = 16;
 const SAVE_TIMEOUT_MS = 10_000;

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { pathWithOurNode, PROJECT_ROOT } from "../lib/paths";
+import { pathWithOurNode, PROJECT_ROOT } from "../../harness/paths";
 
 const BUILD_TIMEOUT_MS = 120_000;
 

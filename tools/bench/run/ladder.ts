@@ -8,7 +8,7 @@ import type { ClientPool } from "../load/clients";
 import type { SaveClient } from "../load/writers";
 import type { Budget } from "../lib/budget";
 import { spread, type Spread } from "../lib/stats";
-import { delay } from "../lib/time";
+import { delay } from "../../harness/wait";
 import { MIN_REACH, P99_LIMIT_MS, type Plan } from "../plan";
 import type { RunningSystem } from "../systems/types";
 import { runPoint, type BillablePerSave, type PointResult, type PointSpec } from "./point";

@@ -11,7 +11,7 @@ import { dueAt, runOpenLoop, type SaveClient } from "../load/writers";
 import { foreignCpuMeter, FOREIGN_CPU_BUSY_CORES } from "../lib/machine";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf } from "../../harness/proc";
 import { LatencyHistogram, round, type Percentiles } from "../lib/stats";
-import { delay, now, waitFor } from "../lib/time";
+import { delay, holdsWithin, now } from "../../harness/wait";
 import { PAGE_ACK_DELAY_CAP_MS } from "../load/protocols";
 import type { RunningSystem, UsageCounters } from "../systems/types";
 import { PointRecorder } from "./recorder";
@@ -165,7 +165,7 @@ export async function runPoint(
   const okSaves = outcomes.filter((outcome) => outcome.ok).length;
   const lastDue = dueAt(schedule, spec.saves - 1);
   const drainMs = Math.max(MIN_DRAIN_MS, lastDue + spec.drainTimeoutMs - now());
-  await waitFor(() => recorder.complete >= okSaves, drainMs, 5);
+  await holdsWithin(() => recorder.complete >= okSaves, { what: "every save to reach every client", timeoutMs: drainMs, pollMs: 5 });
   const cutoff = now();
 
   pool.sink = null;

@@ -16,7 +16,7 @@ import { waitForQuiet, type QuietCheck } from "../lib/machine";
 import { recordProfile } from "../lib/profile";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, rssOf } from "../../harness/proc";
 import { round } from "../lib/stats";
-import { delay, now } from "../lib/time";
+import { delay, now } from "../../harness/wait";
 import { CONNECT_TIMEOUT_MS, CONNECTS_PER_SECOND, type Plan } from "../plan";
 import type { Provenance } from "../systems/wrangler";
 import { SYSTEM_LABELS, type RunningSystem, type SystemName } from "../systems/types";

@@ -3,18 +3,21 @@
  * this same bundle started with `--serve socketio|ws` (see ../main.ts).
  */
 import { join } from "node:path";
-import { spawnPinned } from "../lib/children";
-import { freePort, HOST, waitUntilAnswering } from "../lib/net";
-import { BUNDLE_PATH, PROJECT_ROOT } from "../lib/paths";
+import { freePort, HOST, untilAnswering } from "../../harness/net";
+import { PROJECT_ROOT } from "../../harness/paths";
+import { startProcessGroup } from "../../harness/processGroup";
 import { makeTempDir, removeTempDir } from "../../harness/tempDirs";
+import { BUNDLE_PATH } from "../lib/paths";
 import type { RunningSystem } from "./types";
 
 export type NodeServerKind = "socketio" | "ws";
 
+const READY_TIMEOUT_MS = 20_000;
+
 export async function startNodeSystem(kind: NodeServerKind, cpu: number | null): Promise<RunningSystem> {
   const port = await freePort();
   const dataDir = makeTempDir(`listroom-bench-${kind}-`);
-  const child = spawnPinned({
+  const child = startProcessGroup({
     label: `${kind} server`,
     command: process.execPath,
     args: ["--no-warnings", BUNDLE_PATH, "--serve", kind, "--port", String(port), "--db", join(dataDir, "items.sqlite")],
@@ -27,7 +30,7 @@ export async function startNodeSystem(kind: NodeServerKind, cpu: number | null):
     removeTempDir(dataDir);
   };
   try {
-    await waitUntilAnswering(`${origin}/health`, child.exited, 80);
+    await untilAnswering(`${origin}/health`, { what: `the ${kind} server`, timeoutMs: READY_TIMEOUT_MS, exited: child.exited });
   } catch (error) {
     const logs = child.logs();
     await stop();

@@ -11,17 +11,17 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { spawnPinned } from "../lib/children";
-import { freePort, HOST, probe, waitUntilAnswering } from "../lib/net";
-import { BARE_CONFIG, pathWithOurNode, PROJECT_ROOT, WRANGLER_BIN } from "../lib/paths";
-import { commandLine, listeningPorts, processTree } from "../../harness/proc";
-import { makeTempDir, removeTempDir } from "../../harness/tempDirs";
-import type { RunningSystem, ServerProcesses, SystemName, UsageCounters } from "./types";
+import { APP_FILES, copyApp } from "../../harness/appCopy";
+import { httpStatus } from "../../harness/net";
+import { PROJECT_ROOT } from "../../harness/paths";
+import { startWranglerDev } from "../../harness/wranglerDev";
+import { BARE_CONFIG } from "../lib/paths";
+import type { RunningSystem, SystemName, UsageCounters } from "./types";
 
-/** What Listroom's snapshot needs to run under wrangler dev (its [build] runs `npm run build`). */
-const LISTROOM_FILES = ["wrangler.toml", "package.json", "tsconfig.json", "src", "public"];
+/** The files whose content says which code ran (public/ is built from src/). */
+const SOURCE_FILES = APP_FILES.filter((path) => path !== "public");
 
 export interface Provenance {
   commit: string;
@@ -51,18 +51,16 @@ function hashTree(root: string, paths: string[]): string {
 }
 
 /** Copies what Listroom needs into a fresh directory and says which code it is. */
-export function snapshotListroom(): { dir: string; provenance: Provenance } {
-  const dir = makeTempDir("listroom-bench-app-");
-  for (const path of LISTROOM_FILES) cpSync(join(PROJECT_ROOT, path), join(dir, path), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+export function snapshotListroom(): { dir: string; remove(): void; provenance: Provenance } {
+  const app = copyApp("listroom-bench-app-");
   const provenance: Provenance = {
     commit: git(["rev-parse", "HEAD"]),
-    uncommitted: git(["status", "--porcelain", "--", ...LISTROOM_FILES.filter((path) => path !== "public")])
+    uncommitted: git(["status", "--porcelain", "--", ...SOURCE_FILES])
       .split("\n")
       .filter((line) => line.length > 0),
-    contentHash: hashTree(dir, LISTROOM_FILES.filter((path) => path !== "public")),
+    contentHash: hashTree(app.dir, SOURCE_FILES),
   };
-  return { dir, provenance };
+  return { ...app, provenance };
 }
 
 interface WranglerTarget {
@@ -82,68 +80,32 @@ interface WranglerTarget {
 }
 
 export async function startWranglerSystem(target: WranglerTarget): Promise<RunningSystem> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const persistDir = makeTempDir(`listroom-bench-${target.name}-state-`);
-  const child = spawnPinned({
-    label: `wrangler dev (${target.name})`,
-    command: WRANGLER_BIN,
-    args: [
-      "dev",
-      ...(target.configPath ? ["--config", target.configPath] : []),
-      "--port",
-      String(port),
-      "--ip",
-      HOST,
-      "--inspector-port",
-      String(inspectorPort),
-      "--inspector-ip",
-      HOST,
-      "--persist-to",
-      persistDir,
-      "--show-interactive-dev-session=false",
-      "--log-level=warn",
-      ...Object.entries(target.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-    ],
-    cpu: target.cpu,
-    cwd: target.cwd,
-    env: {
-      ...process.env,
-      WRANGLER_SEND_METRICS: "false",
+  let server;
+  try {
+    server = await startWranglerDev({
+      label: `wrangler dev (${target.name})`,
+      projectDir: target.cwd,
+      configPath: target.configPath ?? undefined,
+      healthPath: target.healthPath,
+      cpu: target.cpu,
+      logLevel: "warn",
+      vars: target.vars,
       // wrangler dev's local tracing (a streaming tail into a SQLite trace store) and its data
       // explorer are dev-only and would bill every request and WebSocket event about twice over;
       // see docs/PERFORMANCE.md for what they cost when left on.
-      X_LOCAL_OBSERVABILITY: String(target.localObservability),
-      X_LOCAL_EXPLORER: "false",
-      WRANGLER_LOG_PATH: join(persistDir, "wrangler-logs"),
-      PATH: pathWithOurNode(),
-    },
-  });
-  const cleanup = () => {
-    removeTempDir(persistDir);
-    target.cleanup();
-  };
-  const proxyOrigin = `http://${HOST}:${port}`;
-  try {
-    await waitUntilAnswering(`${proxyOrigin}${target.healthPath}`, child.exited);
+      env: { X_LOCAL_OBSERVABILITY: String(target.localObservability), X_LOCAL_EXPLORER: "false" },
+    });
   } catch (error) {
-    const logs = child.logs();
-    await child.stop();
-    cleanup();
-    throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${logs}`);
+    target.cleanup();
+    throw error;
   }
-
-  const isProxy = (pid: number) => commandLine(pid).includes(`entry=${HOST}:${port} `);
-  const runtime = await findRuntime(child.pid, isProxy, target.healthPath);
+  const running = server;
+  const runtime = running.runtime();
   const notes: string[] = [];
   if (runtime === null) notes.push("runtime workerd entry not found; load went through wrangler dev's proxy");
-  const processes = (): ServerProcesses => {
-    const tree = processTree(child.pid);
-    const server = runtime ? [runtime.pid] : tree.filter((stat) => stat.comm === "workerd").map((stat) => stat.pid);
-    return { server, tooling: tree.map((stat) => stat.pid).filter((pid) => !server.includes(pid)) };
-  };
-  const origin = runtime ? `http://${HOST}:${runtime.port}` : proxyOrigin;
+  const origin = runtime?.origin ?? running.baseUrl;
   const usageUrl = target.usagePath === null ? null : `${origin}${target.usagePath}`;
-  const usageAnswers = usageUrl !== null && (await probe(usageUrl)) === 200;
+  const usageAnswers = usageUrl !== null && (await httpStatus(usageUrl)) === 200;
   if (usageUrl !== null && !usageAnswers) {
     notes.push(`${target.usagePath} does not answer; billable work is estimated from the client side`);
   }
@@ -151,15 +113,15 @@ export async function startWranglerSystem(target: WranglerTarget): Promise<Runni
     name: target.name,
     protocol: target.name,
     origin,
-    proxyOrigin,
-    processes,
-    exited: child.exited,
-    logs: child.logs,
+    proxyOrigin: running.baseUrl,
+    processes: () => running.processes(),
+    exited: () => running.exited(),
+    logs: () => running.logs(),
     notes,
     usage: usageUrl !== null && usageAnswers ? () => readUsage(usageUrl) : null,
     stop: async () => {
-      await child.stop();
-      cleanup();
+      await running.dispose();
+      target.cleanup();
     },
   };
 }
@@ -177,26 +139,11 @@ async function readUsage(url: string): Promise<UsageCounters | null> {
   }
 }
 
-/** The workerd under wrangler that is not the dev proxy, and the port of its entry socket. */
-async function findRuntime(
-  wranglerPid: number,
-  isProxy: (pid: number) => boolean,
-  healthPath: string,
-): Promise<{ pid: number; port: number } | null> {
-  const candidates = processTree(wranglerPid).filter((stat) => stat.comm === "workerd" && !isProxy(stat.pid));
-  for (const { pid } of candidates) {
-    for (const port of listeningPorts(pid)) {
-      if ((await probe(`http://${HOST}:${port}${healthPath}`, 1_000)) === 200) return { pid, port };
-    }
-  }
-  return null;
-}
-
 export async function startListroom(
   cpu: number | null,
   localObservability = false,
 ): Promise<{ system: RunningSystem; provenance: Provenance }> {
-  const { dir, provenance } = snapshotListroom();
+  const { dir, remove, provenance } = snapshotListroom();
   const system = await startWranglerSystem({
     name: "listroom",
     cwd: dir,
@@ -207,7 +154,7 @@ export async function startListroom(
     // Serves GET /api/usage, the room's billable-work counters (see docs/PROTOCOL.md).
     vars: { EXPOSE_USAGE: "true" },
     usagePath: "/api/usage",
-    cleanup: () => removeTempDir(dir),
+    cleanup: remove,
   });
   if (provenance.uncommitted.length > 0) {
     system.notes.push(`ran with uncommitted changes: ${provenance.uncommitted.join(", ")}`);
