@@ -214,12 +214,15 @@ export function alarmTime(stub: RoomStub): Promise<number | null> {
  * for a run. Objects read their vars when they start, so it reaches only
  * rooms that start (or restart) after this. The object and the test share
  * one `env`, so this is the runtime's own configuration, not a stand-in.
+ * Returns a way to put the var back before the test ends.
  */
-export function overrideVar(name: keyof RoomVars, value: string): void {
+export function overrideVar(name: keyof RoomVars, value: string): () => void {
   const vars = env as RoomVars;
   const previous = vars[name];
   vars[name] = value;
-  onTestFinished(() => {
+  const restore = () => {
     vars[name] = previous;
-  });
+  };
+  onTestFinished(restore);
+  return restore;
 }
