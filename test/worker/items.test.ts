@@ -56,6 +56,7 @@ describe("POST /api/items", () => {
     ["a body over the limit", { title: "t", body: "x".repeat(BODY_MAX_CHARS + 1) }],
     ["a null byte", { title: "t\u0000", body: "b" }],
     ["a line break in the title", { title: "a\nb", body: "b" }],
+    ["a C1 control (the 8-bit CSI) in the body", { title: "t", body: "red \u009b31m" }],
     ["a lone surrogate", { title: "t\ud800", body: "b" }],
     ["a JSON array", [1, 2]],
   ])("rejects %s with 400 and stores nothing", async (_name, body) => {
