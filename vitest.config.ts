@@ -26,7 +26,7 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts"],
+          include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
         },
       },
       {

@@ -25,11 +25,12 @@ const FIELD_MAX_CHARS: Record<ItemField, number> = {
   body: BODY_MAX_CHARS,
 };
 
-// A title is one line; a body keeps tabs and line breaks. Other C0 controls,
-// DEL and NUL never belong in text people read.
+// A title is one line; a body keeps tabs and line breaks (CR, LF). Other
+// control characters (Unicode's Cc: C0, DEL and C1, whose U+009B is a
+// terminal's CSI like ESC [) never belong in text people read.
 const FORBIDDEN_CONTROLS: Record<ItemField, RegExp> = {
-  title: /[\u0000-\u001f\u007f]/u,
-  body: /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u,
+  title: /[\u0000-\u001f\u007f-\u009f]/u,
+  body: /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u,
 };
 
 /** Length as people count it: code points, so an emoji is one character. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, readConfig } from "../../src/room/config";
+import { freshRoom, overrideVar } from "./roomHarness";
 
 describe("room config", () => {
   it("uses the documented defaults when vars are absent", () => {
@@ -50,5 +51,22 @@ describe("room config", () => {
     [{ CONNECTIONS_PER_ADDRESS: "" + "x" }, /CONNECTIONS_PER_ADDRESS/],
   ])("refuses %j naming the var", (vars, name) => {
     expect(() => readConfig(vars)).toThrow(name);
+  });
+
+  it("a room started with an out-of-range var refuses to start, naming the var", async () => {
+    overrideVar("MAX_SEND_ATTEMPTS", "0");
+    const room = freshRoom();
+    // Settled by hand: `expect(rpcPromise)` would touch properties of the
+    // RPC promise, and each of those is another call to the broken room.
+    const refusal = await room.listItems({ before: null, limit: 1 }).then(
+      () => null,
+      (error: unknown) => String(error),
+    );
+    expect(refusal).toMatch(/MAX_SEND_ATTEMPTS/);
+    const upgrade = await room.fetch("http://room/ws", { headers: { Upgrade: "websocket" } }).then(
+      () => null,
+      (error: unknown) => String(error),
+    );
+    expect(upgrade).toMatch(/MAX_SEND_ATTEMPTS/);
   });
 });
