@@ -1,6 +1,7 @@
 /**
  * The WebSocket numbers of docs/PROTOCOL.md, written out, through the
- * Worker's /ws: protocol 1, the 30 000 ms resend interval in the welcome,
+ * Worker's /ws: protocol 2, the 30 000 ms resend interval and the send window
+ * of 32 frames and 131 072 bytes in the welcome, frames of at most 64 KiB,
  * the 16 KiB frame (16384 bytes of UTF-8), 20 frames a second with bursts
  * of three seconds' worth, and the close codes 1008 and 1009.
  */
@@ -29,9 +30,16 @@ function pingOfBytes(bytes: number, filler: "x" | "é"): string {
 }
 
 describe("the welcome", () => {
-  it("says protocol 1 and the default resend interval of 30000 ms", async () => {
+  it("says protocol 2, the default resend interval of 30000 ms and a window of 32 frames and 131072 bytes", async () => {
     const { socket, welcome } = await open();
-    expect(welcome).toMatchObject({ type: "welcome", protocol: 1, resendIntervalMs: 30000, resumed: false, seq: 1 });
+    expect(welcome).toMatchObject({
+      type: "welcome",
+      protocol: 2,
+      resendIntervalMs: 30000,
+      window: { frames: 32, bytes: 131072 },
+      resumed: false,
+      seq: 1,
+    });
     socket.close();
   });
 });
@@ -74,7 +82,8 @@ describe("frame rate: 20 a second, bursts of three seconds' worth", () => {
     expect(socket.unread()).toEqual([]);
 
     socket.send({ type: "ping", n: 120 });
-    expect((await socket.waitForClose()).code).toBe(1008);
-    expect(socket.unread()).toEqual([]);
+    const closed = await socket.waitForClose();
+    expect(closed.code).toBe(1008);
+    expect(socket.unread()).toEqual([{ type: "bye", code: 1008, reason: closed.reason }]);
   });
 });

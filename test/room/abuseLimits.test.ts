@@ -28,8 +28,9 @@ describe("abuse limits", () => {
     expect(await socket.nextOf("item")).toMatchObject({ item });
 
     socket.send({ type: "ack", seq: 1 });
-    expect((await socket.waitForClose()).code).toBe(CloseCode.PolicyViolation);
-    expect(socket.unread()).toEqual([]);
+    const closed = await socket.waitForClose();
+    expect(closed.code).toBe(CloseCode.PolicyViolation);
+    expect(socket.unread()).toEqual([{ type: "bye", code: CloseCode.PolicyViolation, reason: closed.reason }]);
 
     expect((await bystander.socket.nextOf("item")).seq).toBe(bystander.snapshot.seq + 1);
   });

@@ -109,7 +109,7 @@ export class TestSocket {
 
   /** Takes every frame received so far. */
   async drain(): Promise<void> {
-    this.frames.length = 0;
+    this.received.length = 0;
   }
 
   /** Frames received but not yet taken with `next`. */
