@@ -6,7 +6,8 @@
  * current point's recorder.
  */
 import WebSocket from "ws";
-import { PAGE_ACK_DELAY_CAP_MS, readFrame, readyOnOpen, socketPath, type ProtocolName } from "./protocols";
+import { ackDueNow, DEFAULT_SEND_WINDOW, PAGE_ACK_DELAY_CAP_MS, readFrame, readyOnOpen, socketPath, type ProtocolName } from "./protocols";
+import { utf8Length } from "../../../src/protocol/frames";
 import { delay, holdsWithin, now } from "../../harness/wait";
 
 export interface ReceiptSink {
@@ -38,6 +39,9 @@ class BenchClient {
   private readonly held = new Set<number>();
   private ackTimer: NodeJS.Timeout | null = null;
   private ackDelayMs = PAGE_ACK_DELAY_CAP_MS;
+  private window = DEFAULT_SEND_WINDOW;
+  /** Sequenced frames (and their bytes) received since the last ack went out. */
+  private unacked = { frames: 0, bytes: 0 };
   private closing = false;
   readonly ws: WebSocket;
 
@@ -79,6 +83,10 @@ class BenchClient {
       this.ackDelayMs = this.pool.ackDelayOverrideMs ?? outcome.ackDelayMs;
       this.pool.observedAckDelayMs = this.ackDelayMs;
     }
+    if (outcome.window !== null) {
+      this.window = outcome.window;
+      this.unacked = { frames: 0, bytes: 0 };
+    }
     if (outcome.ready) this.ready = true;
     if (outcome.receipt) {
       if (outcome.receipt.order !== null) this.checkOrder(outcome.receipt.order);
@@ -86,12 +94,25 @@ class BenchClient {
     } else if (outcome.sequenced !== null) {
       this.checkOrder(outcome.sequenced);
     }
-    if (outcome.sequenced !== null && this.ackTimer === null) {
+    if (outcome.sequenced === null) return;
+    this.unacked.frames++;
+    this.unacked.bytes += utf8Length(text);
+    if (ackDueNow(this.unacked, this.window)) {
+      // Half the window is outstanding: the page acks now rather than let the server stall.
+      if (this.ackTimer) clearTimeout(this.ackTimer);
+      this.ackTimer = null;
+      this.sendAck();
+    } else if (this.ackTimer === null) {
       this.ackTimer = setTimeout(() => {
         this.ackTimer = null;
-        if (this.expected !== null) this.send(`{"type":"ack","seq":${this.expected - 1}}`);
+        this.sendAck();
       }, this.ackDelayMs);
     }
+  }
+
+  private sendAck(): void {
+    this.unacked = { frames: 0, bytes: 0 };
+    if (this.expected !== null) this.send(`{"type":"ack","seq":${this.expected - 1}}`);
   }
 
   private checkOrder(order: number): void {

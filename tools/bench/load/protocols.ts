@@ -7,16 +7,32 @@
  * - listroom: the catch-up ping after the welcome, and cumulative
  *   `{"type":"ack","seq":N}` batched for as long as the page batches them
  *   (`ackDelayFor` in src/client/liveConnection.ts, from the welcome's
- *   `resendIntervalMs`);
+ *   `resendIntervalMs`), and sent at once when half the welcome's send
+ *   window is outstanding, as the page does ({@link ackDueNow});
  * - socketio: Engine.IO v4 / Socket.IO v5 packets spoken directly over `ws`
  *   (so the load generator costs the same per frame for every system), with
  *   `43<id>[]` for each acknowledgement request, as socket.io-client does;
  * - bare and ws: nothing to answer.
  */
 import { ackDelayFor, DEFAULT_CLIENT_TIMING } from "../../../src/client/liveConnection";
-import { PING_TEXT } from "../../../src/protocol/frames";
+import { PING_TEXT, type SendWindow } from "../../../src/protocol/frames";
+import { SEND_WINDOW_BYTES, SEND_WINDOW_FRAMES } from "../../../src/protocol/limits";
 
 export type ProtocolName = "listroom" | "bare" | "socketio" | "ws";
+
+/** The window a Listroom client assumes until its welcome names one. */
+export const DEFAULT_SEND_WINDOW: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
+
+/**
+ * The page's rule for an ack that cannot wait for its timer: half the send
+ * window (in frames or bytes) is outstanding, so the server is about to stall.
+ * A copy of the test in LiveConnection.scheduleAck (src/client/liveConnection.ts),
+ * which keeps it private; it should move to an exported function there and be
+ * imported here.
+ */
+export function ackDueNow(unacked: { frames: number; bytes: number }, window: SendWindow): boolean {
+  return unacked.frames * 2 >= window.frames || unacked.bytes * 2 >= window.bytes;
+}
 
 /** The page's ack batching before a welcome says otherwise: its cap. */
 export const PAGE_ACK_DELAY_CAP_MS = DEFAULT_CLIENT_TIMING.ackDelayMs;
@@ -37,9 +53,11 @@ export interface FrameOutcome {
   sequenced: number | null;
   /** Listroom only: from a welcome, how long the page would batch acks on this connection. */
   ackDelayMs: number | null;
+  /** Listroom only: from a welcome, the connection's send window. */
+  window: SendWindow | null;
 }
 
-const NOTHING: FrameOutcome = { receipt: null, ready: false, replies: [], sequenced: null, ackDelayMs: null };
+const NOTHING: FrameOutcome = { receipt: null, ready: false, replies: [], sequenced: null, ackDelayMs: null, window: null };
 
 export function socketPath(protocol: ProtocolName): string {
   return protocol === "socketio" ? "/socket.io/?EIO=4&transport=websocket" : "/ws";
@@ -60,8 +78,14 @@ function numberOr(value: unknown, fallback: number | null): number | null {
   return typeof value === "number" ? value : fallback;
 }
 
+function windowOf(value: unknown): SendWindow | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { frames, bytes } = value as { frames?: unknown; bytes?: unknown };
+  return typeof frames === "number" && typeof bytes === "number" ? { frames, bytes } : null;
+}
+
 function listroomFrame(text: string): FrameOutcome {
-  const frame = JSON.parse(text) as { type?: unknown; seq?: unknown; item?: unknown; resendIntervalMs?: unknown };
+  const frame = JSON.parse(text) as { type?: unknown; seq?: unknown; item?: unknown; resendIntervalMs?: unknown; window?: unknown };
   switch (frame.type) {
     case "welcome": {
       const resendIntervalMs = numberOr(frame.resendIntervalMs, null);
@@ -70,6 +94,7 @@ function listroomFrame(text: string): FrameOutcome {
         // The page pings right after a welcome; the pong marks the end of its catch-up.
         replies: [PING_TEXT],
         ackDelayMs: resendIntervalMs === null ? null : ackDelayFor(resendIntervalMs, PAGE_ACK_DELAY_CAP_MS),
+        window: windowOf(frame.window),
       };
     }
     case "snapshot":

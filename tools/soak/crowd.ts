@@ -1,0 +1,90 @@
+/**
+ * Crowd mode (issue 8): a list filled to the brim (200 items of 5,000
+ * two-byte characters), then N fresh page clients arriving within one
+ * second. Reports each client's time to its snapshot, the last snapshot
+ * after the crowd began, the largest frame, the runtime's RSS growth, and
+ * how many attempts were abandoned (the page's welcome timeout) and retried.
+ * With `--hog`, the server and a bounded busy loop share one core, to show
+ * that a slow room does not turn into a retry storm.
+ */
+import { BODY_MAX_CHARS, FRAME_MAX_BYTES } from "../../src/protocol/limits";
+import { holdsWithin } from "../harness/wait";
+import { loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startCpuHog, startSoakServer, type PageClient } from "./common";
+
+export interface CrowdOptions {
+  clients: number;
+  /** Items in the list before the crowd arrives. */
+  fill: number;
+  hog: boolean;
+}
+
+const CROWD_WINDOW_MS = 1_000;
+const CROWD_TIMEOUT_MS = 120_000;
+/** The server's core when it shares one with the hog. */
+const SERVER_CPU = 1;
+const HOG_MAX_SECONDS = CROWD_TIMEOUT_MS / 1000 + 30;
+/** Two bytes in UTF-8 each. */
+const TWO_BYTE_CHAR = "é";
+
+export async function runCrowd(options: CrowdOptions): Promise<boolean> {
+  const started = Date.now();
+  const { server, dispose } = await startSoakServer(
+    { RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 120_000 },
+    options.hog ? SERVER_CPU : null,
+  );
+  const clients: PageClient[] = [];
+  let hog: ReturnType<typeof startCpuHog> | null = null;
+  let memory: ReturnType<typeof sampleMemory> | null = null;
+  try {
+    const body = TWO_BYTE_CHAR.repeat(BODY_MAX_CHARS);
+    for (let n = 0; n < options.fill; n++) await saveItem(server.baseUrl, `crowd-fill-${n}`, `full ${n}`, body);
+    const baseline = runtimeMemory(server).rss;
+    console.log(`list filled with ${options.fill} items; runtime RSS ${mib(baseline)}; load ${loadAverage()}`);
+    if (options.hog) hog = startCpuHog(SERVER_CPU, HOG_MAX_SECONDS);
+    memory = sampleMemory(server);
+    const loadBefore = loadAverage();
+    const crowdStart = Date.now();
+    for (let n = 0; n < options.clients; n++) {
+      const due = crowdStart + (n * CROWD_WINDOW_MS) / options.clients;
+      if (due > Date.now()) await new Promise((done) => setTimeout(done, due - Date.now()));
+      clients.push(openPageClient(server.wsUrl));
+    }
+    const arrivedWithin = Date.now() - crowdStart;
+    const allSnapshots = await holdsWithin(() => clients.every((client) => client.snapshotAt !== null), {
+      what: "every client's snapshot",
+      timeoutMs: CROWD_TIMEOUT_MS,
+      pollMs: 20,
+    });
+    const allLive = await holdsWithin(() => clients.every((client) => client.connection.currentStatus.state === "live"), {
+      what: "every client to be live",
+      timeoutMs: 30_000,
+    });
+    const peak = memory.peak();
+    const loadAfter = loadAverage();
+    const waits = clients.flatMap((client) => (client.snapshotAt === null ? [] : [client.snapshotAt - client.startedAt])).sort((a, b) => a - b);
+    const lastSnapshot = Math.max(...clients.map((client) => client.snapshotAt ?? Number.NaN)) - crowdStart;
+    const largest = Math.max(...clients.map((client) => client.sockets.largestFrameBytes));
+    const snapshotItems = clients.map((client) => client.arrivedAt.size);
+    const opened = clients.reduce((sum, client) => sum + client.sockets.opened, 0);
+    const abandoned = clients.reduce((sum, client) => sum + client.sockets.abandoned, 0);
+    const rows = [
+      `| mode | crowd: ${options.clients} fresh clients within ${arrivedWithin} ms at a list of ${options.fill} × ${BODY_MAX_CHARS} two-byte characters${options.hog ? `; server and a busy loop share core ${SERVER_CPU}` : ""} |`,
+      `| load average (1 / 5 / 15 min) before / after | ${loadBefore}; ${loadAfter} |`,
+      `| clients with a snapshot | ${waits.length} of ${options.clients}${allLive ? ", all live" : ", NOT all live"} |`,
+      `| time to snapshot p50 / p99 / max | ${percentile(waits, 50)} / ${percentile(waits, 99)} / ${waits.at(-1)} ms |`,
+      `| last snapshot after the crowd began | ${lastSnapshot} ms |`,
+      `| items per snapshot | ${Math.min(...snapshotItems)}–${Math.max(...snapshotItems)} (hasOlder: the rest over HTTP) |`,
+      `| largest frame | ${largest} bytes (limit ${FRAME_MAX_BYTES}) |`,
+      `| runtime RSS before / peak (sampled every 0.25 s) / growth | ${mib(baseline)} / ${mib(peak)} / ${mib(peak - baseline)} |`,
+      `| sockets opened / abandoned before a welcome / retries | ${opened} / ${abandoned} / ${opened - options.clients} |`,
+      `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
+    ];
+    console.log(["| crowd soak | figure |", "| --- | --- |", ...rows].join("\n"));
+    return allSnapshots && allLive && largest <= FRAME_MAX_BYTES;
+  } finally {
+    memory?.stop();
+    await hog?.kill();
+    for (const client of clients) client.connection.stop();
+    await dispose();
+  }
+}
