@@ -13,6 +13,8 @@ import { Writer } from "./writer";
 export interface Cast {
   clients: SimClient[];
   writers: Writer[];
+  /** A fresh page opened in the middle of the run (a crowd arriving): direct, not a writer. Started at once. */
+  arrive(): SimClient;
 }
 
 export interface Endpoints {
@@ -45,7 +47,7 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
     clients.push(
       new SimClient({
         index,
-        role: { writer: writer !== null, proxied },
+        role: { writer: writer !== null, proxied, crowd: false },
         socketUrl: proxied ? endpoints.proxiedSocketUrl : endpoints.directSocketUrl,
         apiBase: endpoints.apiBase,
         prng: prng.fork(`client ${index}`),
@@ -55,5 +57,20 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
       }),
     );
   }
-  return { clients, writers };
+  const arrive = () => {
+    const index = clients.length;
+    const client = new SimClient({
+      index,
+      role: { writer: false, proxied: false, crowd: true },
+      socketUrl: endpoints.directSocketUrl,
+      apiBase: endpoints.apiBase,
+      prng: prng.fork(`client ${index}`),
+      history,
+      onLive: () => undefined,
+    });
+    clients.push(client);
+    client.start();
+    return client;
+  };
+  return { clients, writers, arrive };
 }

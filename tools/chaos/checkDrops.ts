@@ -13,11 +13,14 @@
  * and the writers' saves wait in the same queue as acks), so acks sat unread.
  * Those are timing notes.
  */
-import { CloseCode } from "../../src/protocol/limits";
+import { CloseCode, FIRST_SEQ, REPLAY_MAX_FRAMES } from "../../src/protocol/limits";
 import type { ConnectionRecord, History, SilenceEpisode } from "./history";
-import type { CheckInput, CheckResult, Finding } from "./verdicts";
+import { ranksOf, type CheckInput, type CheckResult, type Finding } from "./verdicts";
 
-/** Codes a client may see: its own stop and abandon, a vanished peer, a drop, a takeover. */
+/**
+ * Codes a client may see: its own stop and abandon, a vanished peer, a drop, a takeover (of a
+ * connection it had left, or of a late attempt of its own; invariant 7 judges which).
+ */
 const EXPECTED_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 4000, CloseCode.AckTimeout, CloseCode.Superseded]);
 
 interface ServerView {
@@ -115,32 +118,84 @@ function judgeUndroppedSilence(client: number, silence: SilenceEpisode, history:
   }
 }
 
-/** A resume refused while its window lasts loses the session; a kill right after the token was issued may excuse it. */
-function judgeRefusedResumes(input: CheckInput, violations: Finding[], notes: Finding[]): number {
-  let refused = 0;
+interface RefusedResumes {
+  refused: number;
+  /** Refused because the session was more than REPLAY_MAX_FRAMES behind: a fresh snapshot is the rule then. */
+  farBehind: number;
+  /** Refused after an attempt the client abandoned while connecting. */
+  afterAbandoned: number;
+}
+
+/** How many saves the fresh snapshot on `connection` is ahead of the newest item the client had applied before it. */
+function framesBehind(connection: ConnectionRecord, earlier: ConnectionRecord[], ranks: Map<string, number>): number | null {
+  const snapshot = connection.frames.get(FIRST_SEQ)?.content;
+  if (snapshot?.kind !== "snapshot" || snapshot.ids.length === 0) return null;
+  const head = ranks.get(snapshot.ids[0]!) ?? null;
+  let applied = 0;
+  for (const previous of earlier) {
+    for (const dispatch of previous.dispatches) {
+      for (const id of [...dispatch.appliedItemIds, ...dispatch.appliedSnapshots.map((ids) => ids[0] ?? "")]) {
+        applied = Math.max(applied, ranks.get(id) ?? 0);
+      }
+    }
+  }
+  return head === null ? null : head - applied;
+}
+
+/**
+ * A resume refused while its window lasts loses the session. The protocol
+ * allows it when the session is more than REPLAY_MAX_FRAMES behind (a fresh
+ * snapshot then, and the page fills the gap over HTTP), after an attempt the
+ * client abandoned while connecting (the server may have rotated the token
+ * on it twice), and a kill right after the token was issued may excuse it.
+ */
+function judgeRefusedResumes(input: CheckInput, violations: Finding[], notes: Finding[]): RefusedResumes {
+  const tally: RefusedResumes = { refused: 0, farBehind: 0, afterAbandoned: 0 };
+  const ranks = ranksOf(input.finalList);
   for (const client of input.history.clients) {
     let sessionStartedAt: number | null = null;
     let previousClose: number | null = null;
-    for (const connection of client.connections) {
+    let abandonedSinceWelcome = false;
+    for (const [index, connection] of client.connections.entries()) {
       const welcome = connection.welcome;
       if (welcome && connection.resumeRequested && !welcome.resumed && previousClose !== CloseCode.AckTimeout) {
-        refused++;
+        tally.refused++;
+        const where = `client ${client.index} connection ${connection.ordinal}`;
+        const behind = framesBehind(connection, client.connections.slice(0, index), ranks);
         const issued = sessionStartedAt ?? connection.openedAt;
         const killedSoonAfter = input.history.restarts.some((restart) => restart.killedAt >= issued && restart.killedAt - issued < 2_000);
-        const message = `client ${client.index} connection ${connection.ordinal}: resume refused (fresh welcome) within the resume window`;
-        (killedSoonAfter ? notes : violations).push({ invariant: "protocol", message: killedSoonAfter ? `${message}; the server was killed under 2 s after the session began` : message });
+        if (behind !== null && behind > REPLAY_MAX_FRAMES) {
+          tally.farBehind++;
+        } else if (abandonedSinceWelcome) {
+          tally.afterAbandoned++;
+          notes.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) after an attempt abandoned while connecting; ${behind ?? "?"} saves behind` });
+        } else if (killedSoonAfter) {
+          notes.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) within the resume window; the server was killed under 2 s after the session began` });
+        } else {
+          violations.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) within the resume window, ${behind ?? "?"} saves behind (a fresh snapshot is due only past ${REPLAY_MAX_FRAMES})` });
+        }
       }
+      if (welcome) abandonedSinceWelcome = false;
+      if (connection.closeCause === "abandoned-connecting") abandonedSinceWelcome = true;
       if (welcome && !welcome.resumed) sessionStartedAt = welcome.at;
       if (connection.closeCode !== null) previousClose = connection.closeCode;
     }
   }
-  return refused;
+  return tally;
+}
+
+/** A paused reader can be dropped: its acks stop with its reading. Was this drop one of those? */
+function droppedWhilePaused(connection: ConnectionRecord, closedAt: number, input: CheckInput): boolean {
+  const { resendIntervalMs: interval, maxSendAttempts: attempts } = input.timing;
+  // The bye and the close were read when reading resumed, so the drop happened during the pause or just after.
+  return connection.pauses.some((pause) => pause.from <= closedAt && (pause.to === null || closedAt - pause.to <= (attempts + 1) * interval + 1_000));
 }
 
 export function checkDrops(input: CheckInput): CheckResult {
   const context: DropContext = { input, violations: [], notes: [], attempts: new Map() };
   const protocol: Finding[] = [];
   let silentDrops = 0;
+  let pausedDrops = 0;
   for (const client of input.history.clients) {
     for (const connection of client.connections) {
       const where = `client ${client.index} connection ${connection.ordinal}`;
@@ -149,7 +204,9 @@ export function checkDrops(input: CheckInput): CheckResult {
         protocol.push({ invariant: "protocol", message: `${where}: closed with unexpected code ${connection.closeCode}` });
       }
       if (connection.closeCode !== CloseCode.AckTimeout || connection.closedAt === null) continue;
-      if (connection.silentAtClose) {
+      if (droppedWhilePaused(connection, connection.closedAt, input)) {
+        pausedDrops++;
+      } else if (connection.silentAtClose) {
         silentDrops++;
         judgeSilentDrop(connection, connection.closedAt, context);
       } else {
@@ -161,6 +218,8 @@ export function checkDrops(input: CheckInput): CheckResult {
     }
   }
   const refused = judgeRefusedResumes(input, protocol, context.notes);
+  const byes = input.history.clients.reduce((sum, client) => sum + client.connections.filter((connection) => connection.bye !== null).length, 0);
+  const pauses = input.history.clients.reduce((sum, client) => sum + client.connections.reduce((n, connection) => n + connection.pauses.length, 0), 0);
   const silences = input.history.clients.reduce((sum, client) => sum + client.silences.length, 0);
   const undropped = input.history.clients.reduce(
     (sum, client) => sum + client.silences.filter((silence) => silence.endedBy !== "drop").length,
@@ -170,10 +229,16 @@ export function checkDrops(input: CheckInput): CheckResult {
   const attemptsSeen = [...context.attempts].map(([sends, drops]) => `${drops} after ${sends} sends`).join(", ") || "none";
   return {
     tallies: [
-      { invariant: "5 drops", scope: `${silences} silences (${undropped} ended without a drop), ${silentDrops} drops of silent clients (${attemptsSeen})`, violations: context.violations },
+      {
+        invariant: "5 drops",
+        scope: `${silences} silences (${undropped} ended without a drop), ${silentDrops} drops of silent clients (${attemptsSeen}); ${pauses} paused readers, ${pausedDrops} of them dropped with 4008 (not judged)`,
+        violations: context.violations,
+      },
       {
         invariant: "protocol",
-        scope: `error frames, close codes and resumes on ${connections} connections (${refused} resumes refused)`,
+        scope:
+          `error frames, close codes and resumes on ${connections} connections (${byes} byes; ${refused.refused} resumes refused: ` +
+          `${refused.farBehind} more than ${REPLAY_MAX_FRAMES} frames behind, ${refused.afterAbandoned} after an abandoned attempt)`,
         violations: protocol,
       },
     ],

@@ -1,6 +1,6 @@
 /**
  * What one run does, from the command line: the default run (the target of
- * issue 4), `--quick` for CI, and flags that override either. The server's
+ * issues 4 and 8), `--quick` for CI, and flags that override either. The server's
  * delivery tuning is fixed here too, since the checks depend on it.
  */
 import { freshSeed } from "./random";
@@ -29,6 +29,12 @@ export interface RunConfig {
   silences: number;
   /** Clients that go silent and never come back. */
   vanishing: number;
+  /** Fresh clients arriving within one second, in the middle of the run (they stay to the end). */
+  crowd: number;
+  /** Clients whose socket stops being read for a while (then reads again). */
+  pauses: number;
+  /** Resume attempts abandoned while connecting, at random (on top of one per client after each restart). */
+  abandons: number;
   timing: ServerTiming;
   /**
    * One client is dropped, stays away while more than a snapshot's worth of
@@ -48,16 +54,18 @@ interface Size {
   saves: number;
   disconnects: number;
   restarts: number;
+  crowd: number | null;
 }
 
-const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, disconnects: 200, restarts: 3 };
-const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, disconnects: 40, restarts: 1 };
+const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, disconnects: 200, restarts: 3, crowd: null };
+const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, disconnects: 40, restarts: 1, crowd: null };
 
 export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
-                        [--disconnects N] [--restarts N] [--long-absence]
+                        [--disconnects N] [--restarts N] [--crowd N] [--long-absence]
   --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
   --seed N       replay the fault plan of an earlier run (its seed is printed)
   --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
+  --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
   --long-absence one client is dropped and away while more than 200 items are saved`;
 
 const SIZE_FLAGS = {
@@ -66,6 +74,7 @@ const SIZE_FLAGS = {
   "--saves": (size: Size, value: number) => ({ ...size, saves: value }),
   "--disconnects": (size: Size, value: number) => ({ ...size, disconnects: value }),
   "--restarts": (size: Size, value: number) => ({ ...size, restarts: value }),
+  "--crowd": (size: Size, value: number) => ({ ...size, crowd: value }),
 } as const;
 
 function isSizeFlag(flag: string): flag is keyof typeof SIZE_FLAGS {
@@ -98,7 +107,7 @@ export function parseArgs(argv: string[]): RunConfig {
     if (flag === "--seed") {
       seed = wholeNumber(flag, argv[++i], 0);
     } else if (isSizeFlag(flag)) {
-      size = SIZE_FLAGS[flag](size, wholeNumber(flag, argv[++i], flag === "--restarts" ? 0 : 1));
+      size = SIZE_FLAGS[flag](size, wholeNumber(flag, argv[++i], flag === "--restarts" || flag === "--crowd" ? 0 : 1));
       custom = true;
     } else {
       throw new Error(`unknown argument ${JSON.stringify(flag)}\n${USAGE}`);
@@ -113,6 +122,9 @@ export function parseArgs(argv: string[]): RunConfig {
     proxied: Math.max(1, Math.round(size.clients / 4)),
     silences: Math.max(1, Math.round(size.clients / 4)),
     vanishing: Math.max(1, Math.round(size.clients / 25)),
+    crowd: size.crowd ?? Math.round(size.clients / 2),
+    pauses: Math.max(1, Math.round(size.clients / 4)),
+    abandons: Math.max(1, Math.round(size.disconnects / 10)),
     timing: TIMING,
     longAbsence,
     argv,

@@ -1,6 +1,7 @@
 /**
  * The fault phase: for a fixed time, saves go out through the writers'
- * Outboxes while clients are disconnected, silenced and restarted under. What
+ * Outboxes while clients are disconnected, silenced, paused and restarted
+ * under, give up resume attempts while connecting, and a crowd arrives. What
  * happens and to whom comes from the seeded stream; when it happens is wall
  * time, so a replay repeats the plan, not the exact interleaving.
  */
@@ -25,6 +26,16 @@ const SILENCE_LIMIT_MS = 20_000;
 const DOWNTIME_MAX_MS = 1_500;
 const PROGRESS_EVERY_MS = 15_000;
 
+/** A paused reader stops reading for a random while in this range. */
+const PAUSE_MS = [500, 4_000] as const;
+/** Pauses and random abandons happen in this part of the phase, so that they end inside it. */
+const PAUSE_WINDOW = [0.05, 0.85] as const;
+/** The crowd arrives around the middle of the phase, within this long. */
+const CROWD_AT = [0.4, 0.6] as const;
+const CROWD_SPREAD_MS = 1_000;
+/** An attempt is abandoned this soon after its TCP connection is up, while its upgrade is (most likely) in flight. */
+const ABANDON_AFTER_CONNECT_MS = [0, 40] as const;
+
 const SAVE_FAULT_RATES = { loseFirstAnswer: 0.05, repeatAfterSave: 0.05, raceDuplicate: 0.03 };
 
 export interface FaultContext {
@@ -45,6 +56,12 @@ export interface FaultCounts {
   temporarySilences: number;
   vanished: number;
   restarts: number;
+  /** Fresh clients that arrived in the crowd. */
+  crowdArrived: number;
+  pauses: number;
+  /** Clients told to abandon their next attempt: at random, and every running client before each restart. */
+  abandonsArmed: number;
+  abandonsArmedAtRestarts: number;
   /** Items saved while the long-absent client was away (0 without --long-absence). */
   savedDuringLongAbsence: number;
   lostAnswersPlanned: number;
@@ -61,6 +78,10 @@ function emptyCounts(): FaultCounts {
     temporarySilences: 0,
     vanished: 0,
     restarts: 0,
+    crowdArrived: 0,
+    pauses: 0,
+    abandonsArmed: 0,
+    abandonsArmedAtRestarts: 0,
     savedDuringLongAbsence: 0,
     lostAnswersPlanned: 0,
     repeatsPlanned: 0,
@@ -218,6 +239,12 @@ async function restarts(ctx: FaultContext, start: number, counts: FaultCounts): 
   const spacing = ctx.config.faultPhaseMs / (count + 1);
   for (let i = 0; i < count; i++) {
     await until(start + spacing * (i + 1) + spacing * prng.between(-0.2, 0.2));
+    // Every running client gives up its first attempt that reaches the restarted server, and resumes again.
+    for (const client of ctx.cast.clients) {
+      if (client.isStopped || client.isAway) continue;
+      client.abandonNextAttempt(prng.int(...ABANDON_AFTER_CONNECT_MS), `restart ${i + 1}`);
+      counts.abandonsArmedAtRestarts++;
+    }
     const record = { killedAt: Date.now(), answeringAt: null as number | null };
     ctx.history.restarts.push(record);
     ctx.log(`restart ${i + 1}/${count}: SIGKILL to wrangler and workerd`);
@@ -228,6 +255,49 @@ async function restarts(ctx: FaultContext, start: number, counts: FaultCounts): 
     counts.restarts++;
     ctx.log(`restart ${i + 1}/${count}: answering again after ${((record.answeringAt - record.killedAt) / 1000).toFixed(1)} s`);
     await checkDurability(ctx.history, ctx.server.baseUrl, `after restart ${i + 1}`, record.killedAt);
+  }
+}
+
+/** Some clients' sockets stop being read for a while; the server holds at most a window for each. */
+async function pauses(ctx: FaultContext, start: number, deadline: number, counts: FaultCounts): Promise<void> {
+  const prng = ctx.prng.fork("pauses");
+  const phase = ctx.config.faultPhaseMs;
+  const times = Array.from({ length: ctx.config.pauses }, () => start + phase * prng.between(...PAUSE_WINDOW)).sort((a, b) => a - b);
+  for (const at of times) {
+    await until(at);
+    const client = await pickWhenThere(() => ctx.cast.clients.filter((candidate) => candidate.canTakeFault), deadline, prng);
+    if (!client) return;
+    client.pauseReading(Math.min(prng.int(...PAUSE_MS), deadline - Date.now()));
+    counts.pauses++;
+  }
+}
+
+/** At random, a client's connection ends and the attempt that follows is given up while connecting. */
+async function abandons(ctx: FaultContext, start: number, deadline: number, counts: FaultCounts): Promise<void> {
+  const prng = ctx.prng.fork("abandons");
+  const phase = ctx.config.faultPhaseMs;
+  const times = Array.from({ length: ctx.config.abandons }, () => start + phase * prng.between(...PAUSE_WINDOW)).sort((a, b) => a - b);
+  for (const at of times) {
+    await until(at);
+    const client = await pickWhenThere(() => ctx.cast.clients.filter((candidate) => candidate.canTakeFault), deadline, prng);
+    if (!client) return;
+    client.abandonNextAttempt(prng.int(...ABANDON_AFTER_CONNECT_MS), "random");
+    client.terminate();
+    counts.abandonsArmed++;
+  }
+}
+
+/** A crowd of fresh pages opens within a second, mid-run; they stay and must converge like the others. */
+async function crowd(ctx: FaultContext, start: number, counts: FaultCounts): Promise<void> {
+  if (ctx.config.crowd === 0) return;
+  const prng = ctx.prng.fork("crowd");
+  const arriveAt = start + ctx.config.faultPhaseMs * prng.between(...CROWD_AT);
+  await until(arriveAt);
+  ctx.log(`a crowd of ${ctx.config.crowd} fresh clients arrives`);
+  for (let n = 0; n < ctx.config.crowd; n++) {
+    await until(arriveAt + (n * CROWD_SPREAD_MS) / ctx.config.crowd);
+    ctx.cast.arrive();
+    counts.crowdArrived++;
   }
 }
 
@@ -253,6 +323,9 @@ export async function runFaultPhase(ctx: FaultContext): Promise<FaultCounts> {
     silences(ctx, start, deadline, counts),
     restarts(ctx, start, counts),
     longAbsence(ctx, start, deadline, counts),
+    pauses(ctx, start, deadline, counts),
+    abandons(ctx, start, deadline, counts),
+    crowd(ctx, start, counts),
     progress(ctx, start, deadline, counts),
   ]);
   return counts;

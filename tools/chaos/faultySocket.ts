@@ -7,6 +7,8 @@
  * reordered here: within one live TCP connection that cannot happen. The
  * fault proxy (proxy.ts) does that, on the way.
  */
+import type { ClientRequestArgs } from "node:http";
+import { connect, type NetConnectOpts, type Socket } from "node:net";
 import WebSocket from "ws";
 import type { SocketLike } from "../../src/client/liveConnection";
 
@@ -16,6 +18,8 @@ export interface SocketObserver {
   /** Called for each frame the client sends; `swallowed` when the harness kept it back. */
   onOutgoing(text: string, swallowed: boolean): void;
   onClose(code: number): void;
+  /** The TCP connection is up and the upgrade request is on its way: the server may now act on it. */
+  onTcpConnect(): void;
 }
 
 export interface FaultySocketOptions {
@@ -44,7 +48,16 @@ export class FaultySocket implements SocketLike {
   private readonly listeners: Listeners = { open: new Set(), error: new Set(), message: new Set(), close: new Set() };
 
   constructor(url: string, private readonly options: FaultySocketOptions) {
-    this.ws = new WebSocket(url, { headers: { [CHAOS_TAG_HEADER]: options.tag } });
+    this.ws = new WebSocket(url, {
+      headers: { [CHAOS_TAG_HEADER]: options.tag },
+      // As ws's own netConnect, plus a look at the moment the TCP connection is up.
+      createConnection: (connectOptions: ClientRequestArgs): Socket => {
+        // ClientRequestArgs is wider than net's options (a port may be a string); ws passes what net takes.
+        const socket = connect({ ...connectOptions, path: connectOptions.socketPath } as NetConnectOpts);
+        socket.once("connect", () => options.observer.onTcpConnect());
+        return socket;
+      },
+    });
     this.ws.on("open", () => this.listeners.open.forEach((listener) => listener()));
     this.ws.on("message", (data, isBinary) => {
       if (isBinary) return;
@@ -72,6 +85,23 @@ export class FaultySocket implements SocketLike {
   /** Ends the TCP connection at once, without a Close frame: what a pulled cable looks like to the server. */
   terminate(): void {
     this.ws.terminate();
+  }
+
+  /**
+   * Stops reading the socket (`ws.pause()` pauses the TCP socket underneath):
+   * frames pile up in the kernel's buffers and then the server's, as on a
+   * phone in a tunnel, until `resumeReading`.
+   */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
+  }
+
+  get isConnecting(): boolean {
+    return this.ws.readyState === WebSocket.CONNECTING;
   }
 
   get isOpen(): boolean {

@@ -6,6 +6,7 @@
  * what was durable after each; the harness's own stalls.
  */
 import type { ErrorFrame } from "../../src/protocol/frames";
+import { ATTEMPT_PARAM } from "../../src/protocol/limits";
 
 export type SaveFaults = {
   /** The first answer is thrown away as if the network lost it; the Outbox must retry with the same key. */
@@ -70,7 +71,13 @@ export interface WelcomeRecord {
   lastAppliedBefore: number;
 }
 
-export type CloseCause = "terminated" | "abandoned" | "proxy-cut" | "stopped" | "remote";
+export type CloseCause = "terminated" | "abandoned" | "abandoned-connecting" | "proxy-cut" | "stopped" | "remote";
+
+/** A while in which the client's socket was not read (its TCP receive side stalled). */
+export interface PauseSpan {
+  from: number;
+  to: number | null;
+}
 
 export interface ConnectionRecord {
   client: number;
@@ -79,7 +86,16 @@ export interface ConnectionRecord {
   proxied: boolean;
   resumeRequested: boolean;
   openedAt: number;
+  /** The attempt number sent with a resume (null on a fresh connection). */
+  attempt: number | null;
+  /** When its TCP connection was established (null if it never was: the server was down). */
+  tcpConnectedAt: number | null;
   welcome: WelcomeRecord | null;
+  /** The server's goodbye, when it sent one before closing. */
+  bye: { at: number; code: number; reason: string } | null;
+  /** A 4009 that reached this connection while it was the client's current one: knocked off by an older attempt. */
+  knockedOff: boolean;
+  pauses: PauseSpan[];
   frames: Map<number, FrameCopies>;
   dispatches: Dispatch[];
   acks: { at: number; seq: number; swallowed: boolean }[];
@@ -107,6 +123,8 @@ export interface SilenceEpisode {
 export interface ClientRole {
   writer: boolean;
   proxied: boolean;
+  /** Arrived with the crowd in the middle of the run, rather than at the start. */
+  crowd: boolean;
 }
 
 export interface ClientRecord {
@@ -118,6 +136,8 @@ export interface ClientRecord {
   /** Items the client's list received twice. */
   appliedTwice: string[];
   silences: SilenceEpisode[];
+  /** Resume attempts it gave up while their upgrade was in flight, and why (after a restart, or at random). */
+  abandonedAttempts: { at: number; why: string; tag: string }[];
   stoppedForGood: boolean;
 }
 
@@ -146,6 +166,11 @@ export interface RoomLag {
   ms: number;
 }
 
+function attemptOf(url: string): number | null {
+  const value = new URL(url).searchParams.get(ATTEMPT_PARAM);
+  return value === null ? null : Number(value);
+}
+
 export class History {
   readonly saves = new Map<string, SaveRecord>();
   readonly clients: ClientRecord[] = [];
@@ -156,6 +181,9 @@ export class History {
   /** For frames first sent at `at`, how long after its due time their resend came (see latencyProbe.ts). */
   readonly resendLateness: RoomLag[] = [];
   readonly notes: string[] = [];
+  /** When the fault phase ended, and when every running client was live and showed the server's list. */
+  faultsEndedAt: number | null = null;
+  convergedAt: number | null = null;
 
   addClient(index: number, role: ClientRole): ClientRecord {
     const record: ClientRecord = {
@@ -165,6 +193,7 @@ export class History {
       itemFrameIds: [],
       appliedTwice: [],
       silences: [],
+      abandonedAttempts: [],
       stoppedForGood: false,
     };
     this.clients[index] = record;
@@ -180,7 +209,12 @@ export class History {
       proxied: client.role.proxied,
       resumeRequested: url.includes("resume="),
       openedAt: Date.now(),
+      attempt: attemptOf(url),
+      tcpConnectedAt: null,
       welcome: null,
+      bye: null,
+      knockedOff: false,
+      pauses: [],
       frames: new Map(),
       dispatches: [],
       acks: [],

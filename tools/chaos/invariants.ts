@@ -1,14 +1,15 @@
 /**
- * The five invariants of issue 4 (and the protocol's smaller promises), run
+ * The five invariants of issue 4, the two of issue 8 (and the protocol's smaller promises), run
  * over the History once the run has settled. Each check lives in its own
  * module; this one only gathers their tallies and timing notes.
  */
+import { checkCrowds } from "./checkCrowds";
 import { checkDelivery } from "./checkDelivery";
 import { checkDrops } from "./checkDrops";
 import { checkSaves } from "./checkSaves";
 import type { CheckInput, CheckResult } from "./verdicts";
 
 export function checkInvariants(input: CheckInput): CheckResult {
-  const results = [checkSaves(input), checkDelivery(input), checkDrops(input)];
+  const results = [checkSaves(input), checkDelivery(input), checkDrops(input), checkCrowds(input)];
   return { tallies: results.flatMap((result) => result.tallies), notes: results.flatMap((result) => result.notes) };
 }

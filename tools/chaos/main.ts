@@ -90,6 +90,7 @@ async function run(): Promise<number> {
   log(`all ${cast.clients.length} clients live; injecting faults for ${config.faultPhaseMs / 1000} s`);
 
   const counts = await runFaultPhase({ config, cast, proxy, server, history, prng, log });
+  history.faultsEndedAt = Date.now();
   log("faults stopped; settling");
   const settled = await settle(config, cast, proxy, history, server.baseUrl);
   log(`settled in ${(settled.ms / 1000).toFixed(1)} s; checking`);

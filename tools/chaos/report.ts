@@ -76,7 +76,7 @@ function rows(summary: RunSummary): [string, string][] {
     ["server timing", `RESEND_INTERVAL_MS ${config.timing.resendIntervalMs}, MAX_SEND_ATTEMPTS ${config.timing.maxSendAttempts}, RESUME_WINDOW_MS ${config.timing.resumeWindowMs}`],
     [
       "clients",
-      `${roles.length} (${roles.filter((role) => role.writer).length} writers, ${roles.filter((role) => role.proxied).length} behind the fault proxy), ${connections} connections`,
+      `${roles.length} (${roles.filter((role) => role.writer).length} writers, ${roles.filter((role) => role.proxied).length} behind the fault proxy, ${roles.filter((role) => role.crowd).length} arrived in the crowd), ${connections} connections`,
     ],
     ["saves", `${counts.savesPlanned} planned + ${settle.probeSaves} probes at the end; ${summary.finalListSize} items stored`],
     ["save requests", saveFigures(history)],
@@ -86,6 +86,13 @@ function rows(summary: RunSummary): [string, string][] {
     ],
     ["hard restarts", `${counts.restarts} (SIGKILL to the process group; back after ${downtimes.map(seconds).join(", ") || "-"})`],
     ["silences", `${counts.temporarySilences} clients stopped acking for a while, ${counts.vanished} stopped and never came back`],
+    ["paused readers", `${counts.pauses} sockets stopped being read for 0.5–4 s, then read again`],
+    [
+      "abandoned attempts",
+      `${history.clients.reduce((sum, client) => sum + client.abandonedAttempts.length, 0)} resume attempts given up while connecting, after their TCP connection was up ` +
+        `(armed: ${counts.abandonsArmedAtRestarts} at restarts, one per running client, and ${counts.abandonsArmed} at random after a terminated socket)`,
+    ],
+    ["crowd", `${counts.crowdArrived} fresh clients arrived within 1 s mid-run`],
     ...(config.longAbsence
       ? [["long absence", `one client dropped, then away while ${counts.savedDuringLongAbsence} items were saved`] as [string, string]]
       : []),

@@ -3,7 +3,8 @@
  * condition with a bound. Saves still queued are flushed until every one has
  * a 2xx; a few probe saves make sure every silent client has a frame it
  * fails to acknowledge (so it is dropped, as it must be); then every client
- * still running must go live and show the server's whole list.
+ * still running must go live and show the server's whole list. The time
+ * from the end of the faults to that moment is invariant 6.
  */
 import type { Cast } from "./cast";
 import type { RunConfig } from "./config";
@@ -50,7 +51,7 @@ function runningClients(cast: Cast): SimClient[] {
   return cast.clients.filter((client) => !client.isStopped);
 }
 
-async function converge(cast: Cast, baseUrl: string): Promise<boolean> {
+async function converge(cast: Cast, history: History, baseUrl: string): Promise<boolean> {
   let serverIds: string[] = [];
   let lastRead = 0;
   return holdsWithin(
@@ -68,7 +69,9 @@ async function converge(cast: Cast, baseUrl: string): Promise<boolean> {
         }
       }
       const expected = serverIds.join(",");
-      return clients.every((client) => client.list.ids().join(",") === expected);
+      const converged = clients.every((client) => client.list.ids().join(",") === expected);
+      if (converged) history.convergedAt = Date.now();
+      return converged;
     },
     { what: "every running client to show the server's list", timeoutMs: CONVERGE_MS, pollMs: 250 },
   );
@@ -103,6 +106,6 @@ export async function settle(config: RunConfig, cast: Cast, proxy: FaultProxy, h
   }
 
   for (const client of runningClients(cast)) client.connection.checkNow();
-  const converged = await converge(cast, baseUrl);
+  const converged = await converge(cast, history, baseUrl);
   return { savesDrained, silencesResolved, converged, probeSaves: PROBE_SAVES, ms: Date.now() - start };
 }

@@ -63,6 +63,9 @@ export class SimClient {
   private stopped = false;
   /** Closed the page for a while (see `leave`). */
   private away = false;
+  /** Its next resume attempt is abandoned this long after its TCP connection is up (see `abandonNextAttempt`). */
+  private abandonArmed: { afterMs: number; why: string } | null = null;
+  private pausedUntil = 0;
 
   constructor(private readonly options: SimClientOptions) {
     this.record = options.history.addClient(options.index, options.role);
@@ -110,9 +113,13 @@ export class SimClient {
     return this.silence?.kind ?? null;
   }
 
-  /** Whether a fault may be done to it now: live, acking, and its socket open. */
+  get isPaused(): boolean {
+    return Date.now() < this.pausedUntil;
+  }
+
+  /** Whether a fault may be done to it now: live, acking, reading, and its socket open. */
   get canTakeFault(): boolean {
-    return this.isLive && !this.isSilent && this.socket?.isOpen === true;
+    return this.isLive && !this.isSilent && !this.isPaused && this.socket?.isOpen === true;
   }
 
   get currentTag(): string | null {
@@ -126,6 +133,7 @@ export class SimClient {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.abandonArmed = null;
     if (this.current && this.current.closedAt === null) this.current.closeCause = "stopped";
     this.connection.stop();
   }
@@ -151,6 +159,32 @@ export class SimClient {
   abandon(): void {
     if (this.current) this.current.closeCause = "abandoned";
     this.connection.abandonSocket();
+  }
+
+  /**
+   * Its next resume attempt is given up `afterMs` after its TCP connection is
+   * up, while the upgrade is still in flight (as the page does when a welcome
+   * is late, or as a phone does when its network changes), and it resumes
+   * again with the next attempt number. The server may still act on the
+   * abandoned attempt, late: it must not take the session back.
+   */
+  abandonNextAttempt(afterMs: number, why: string): void {
+    this.abandonArmed = { afterMs, why };
+  }
+
+  /** Its socket stops being read for `ms` (the TCP receive side stalls), then reads again. */
+  pauseReading(ms: number): void {
+    const socket = this.socket;
+    const connection = this.current;
+    if (!socket || !connection) return;
+    const span = { from: Date.now(), to: null as number | null };
+    connection.pauses.push(span);
+    this.pausedUntil = span.from + ms;
+    socket.pauseReading();
+    setTimeout(() => {
+      span.to = Date.now();
+      socket.resumeReading();
+    }, ms);
   }
 
   markProxyCut(): void {
@@ -223,6 +257,7 @@ export class SimClient {
           connection.acks.push({ at: Date.now(), seq, swallowed });
         },
         onClose: (code) => this.onClose(connection, code),
+        onTcpConnect: () => this.onTcpConnect(connection, socket),
       },
     });
     this.socket = socket;
@@ -230,7 +265,21 @@ export class SimClient {
     return socket;
   }
 
+  private onTcpConnect(connection: ConnectionRecord, socket: FaultySocket): void {
+    connection.tcpConnectedAt = Date.now();
+    const armed = this.abandonArmed;
+    if (!armed || !connection.resumeRequested) return;
+    this.abandonArmed = null;
+    setTimeout(() => {
+      if (this.socket !== socket || !socket.isConnecting || this.stopped) return;
+      connection.closeCause = "abandoned-connecting";
+      this.record.abandonedAttempts.push({ at: Date.now(), why: armed.why, tag: connection.tag });
+      this.connection.abandonSocket();
+    }, armed.afterMs);
+  }
+
   private onIncoming(connection: ConnectionRecord, text: string, deliver: () => void): void {
+    const wasCurrent = connection === this.current;
     const before = this.connection.inbox.lastApplied;
     this.appliedNow = [];
     deliver();
@@ -244,7 +293,10 @@ export class SimClient {
       return;
     }
     const frame = parsed.frame;
-    if (frame.type === "welcome") {
+    if (frame.type === "bye") {
+      connection.bye = { at, code: frame.code, reason: frame.reason };
+      if (frame.code === CloseCode.Superseded && wasCurrent) connection.knockedOff = true;
+    } else if (frame.type === "welcome") {
       const { clientId: sessionId, resumed, seq } = frame;
       connection.welcome = { at, sessionId, resumed, seq, lastAppliedBefore: before };
     } else if (frame.type === "snapshot" || frame.type === "item") {
@@ -285,7 +337,10 @@ export class SimClient {
 
   private onClose(connection: ConnectionRecord, code: number): void {
     connection.closedAt = Date.now();
-    connection.closeCode = code;
+    // What the server meant: its bye, when one came (the client closes at once on a bye, so the
+    // code on the wire may be its own echo).
+    connection.closeCode = connection.bye?.code ?? code;
+    if (code === CloseCode.Superseded && connection === this.current) connection.knockedOff = true;
     connection.silentAtClose = this.isSilent && connection === this.current;
     if (connection !== this.current || code !== CloseCode.AckTimeout || !this.silence) return;
     const kind = this.silence.kind;

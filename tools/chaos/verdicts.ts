@@ -9,7 +9,15 @@ import type { History } from "./history";
 import type { Item } from "../../src/protocol/item";
 import type { ProxiedConnectionLog } from "./proxy";
 
-export type InvariantId = "1 durability" | "2 idempotency" | "3 client lists" | "4 contiguous seq" | "5 drops" | "protocol";
+export type InvariantId =
+  | "1 durability"
+  | "2 idempotency"
+  | "3 client lists"
+  | "4 contiguous seq"
+  | "5 drops"
+  | "6 convergence"
+  | "7 stale attempts"
+  | "protocol";
 
 export interface Finding {
   invariant: InvariantId;

@@ -11,7 +11,7 @@ import type { Applied } from "../../src/client/inbox";
 import { LiveConnection, browserScheduler, type SocketLike } from "../../src/client/liveConnection";
 import { utf8Length } from "../../src/protocol/frames";
 import { copyApp } from "../harness/appCopy";
-import { peakRssOf, rssOf } from "../harness/proc";
+import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, peakRssOf, rssOf } from "../harness/proc";
 import { startProcessGroup, type ProcessGroup } from "../harness/processGroup";
 import { PROJECT_ROOT } from "../harness/paths";
 import { startWranglerDev, type WranglerDev } from "../harness/wranglerDev";
@@ -49,6 +49,25 @@ export function sampleMemory(server: WranglerDev, everyMs = 250): { peak(): numb
   return {
     peak: () => Math.max(peak, runtimeMemory(server).rss),
     stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * CPU seconds spent from now on by the runtime workerd, the rest of wrangler's
+ * group (the dev proxy every socket passes through, wrangler's Node) and this
+ * process (the clients): where a slow run's time went.
+ */
+export function cpuMeter(server: WranglerDev): () => string {
+  const read = () => {
+    const { server: runtime, tooling } = server.processes();
+    const own = process.cpuUsage();
+    return { runtime: cpuTicksOf(runtime), tooling: cpuTicksOf(tooling), clients: (own.user + own.system) / 1e6 };
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    const seconds = (ticks: number) => (ticks / CLOCK_TICKS_PER_SECOND).toFixed(1);
+    return `runtime ${seconds(end.runtime - start.runtime)} s, dev proxy and wrangler ${seconds(end.tooling - start.tooling)} s, clients ${(end.clients - start.clients).toFixed(1)} s`;
   };
 }
 

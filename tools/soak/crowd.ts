@@ -9,13 +9,15 @@
  */
 import { BODY_MAX_CHARS, FRAME_MAX_BYTES } from "../../src/protocol/limits";
 import { holdsWithin } from "../harness/wait";
-import { loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startCpuHog, startSoakServer, type PageClient } from "./common";
+import { cpuMeter, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startCpuHog, startSoakServer, type PageClient } from "./common";
 
 export interface CrowdOptions {
   clients: number;
   /** Items in the list before the crowd arrives. */
   fill: number;
   hog: boolean;
+  /** Connect to the runtime's own port, past wrangler's dev proxy. */
+  direct: boolean;
 }
 
 const CROWD_WINDOW_MS = 1_000;
@@ -42,12 +44,16 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
     console.log(`list filled with ${options.fill} items; runtime RSS ${mib(baseline)}; load ${loadAverage()}`);
     if (options.hog) hog = startCpuHog(SERVER_CPU, HOG_MAX_SECONDS);
     memory = sampleMemory(server);
+    const cpu = cpuMeter(server);
+    const runtime = server.runtime();
+    if (options.direct && !runtime) throw new Error("--direct: the runtime's own port was not found");
+    const socketUrl = options.direct ? `${runtime!.origin.replace(/^http/, "ws")}/ws` : server.wsUrl;
     const loadBefore = loadAverage();
     const crowdStart = Date.now();
     for (let n = 0; n < options.clients; n++) {
       const due = crowdStart + (n * CROWD_WINDOW_MS) / options.clients;
       if (due > Date.now()) await new Promise((done) => setTimeout(done, due - Date.now()));
-      clients.push(openPageClient(server.wsUrl));
+      clients.push(openPageClient(socketUrl));
     }
     const arrivedWithin = Date.now() - crowdStart;
     const allSnapshots = await holdsWithin(() => clients.every((client) => client.snapshotAt !== null), {
@@ -60,6 +66,8 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
       timeoutMs: 30_000,
     });
     const peak = memory.peak();
+    const settledRss = runtimeMemory(server).rss;
+    const cpuSpent = cpu();
     const loadAfter = loadAverage();
     const waits = clients.flatMap((client) => (client.snapshotAt === null ? [] : [client.snapshotAt - client.startedAt])).sort((a, b) => a - b);
     const lastSnapshot = Math.max(...clients.map((client) => client.snapshotAt ?? Number.NaN)) - crowdStart;
@@ -68,7 +76,7 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
     const opened = clients.reduce((sum, client) => sum + client.sockets.opened, 0);
     const abandoned = clients.reduce((sum, client) => sum + client.sockets.abandoned, 0);
     const rows = [
-      `| mode | crowd: ${options.clients} fresh clients within ${arrivedWithin} ms at a list of ${options.fill} × ${BODY_MAX_CHARS} two-byte characters${options.hog ? `; server and a busy loop share core ${SERVER_CPU}` : ""} |`,
+      `| mode | crowd: ${options.clients} fresh clients within ${arrivedWithin} ms at a list of ${options.fill} × ${BODY_MAX_CHARS} two-byte characters${options.hog ? `; server and a busy loop share core ${SERVER_CPU}` : ""}${options.direct ? "; straight to the runtime, past the dev proxy" : ""} |`,
       `| load average (1 / 5 / 15 min) before / after | ${loadBefore}; ${loadAfter} |`,
       `| clients with a snapshot | ${waits.length} of ${options.clients}${allLive ? ", all live" : ", NOT all live"} |`,
       `| time to snapshot p50 / p99 / max | ${percentile(waits, 50)} / ${percentile(waits, 99)} / ${waits.at(-1)} ms |`,
@@ -76,6 +84,8 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
       `| items per snapshot | ${Math.min(...snapshotItems)}–${Math.max(...snapshotItems)} (hasOlder: the rest over HTTP) |`,
       `| largest frame | ${largest} bytes (limit ${FRAME_MAX_BYTES}) |`,
       `| runtime RSS before / peak (sampled every 0.25 s) / growth | ${mib(baseline)} / ${mib(peak)} / ${mib(peak - baseline)} |`,
+      `| runtime RSS once every client was live (their sockets idle) | ${mib(settledRss)} |`,
+      `| CPU spent from the crowd's start until every client was live | ${cpuSpent} |`,
       `| sockets opened / abandoned before a welcome / retries | ${opened} / ${abandoned} / ${opened - options.clients} |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];

@@ -27,13 +27,21 @@ const CONNECT_TIMEOUT_MS = 120_000;
 const DELIVERY_TIMEOUT_MS = 120_000;
 const CONNECT_PER_SECOND = 100;
 
+interface PausedReader {
+  ws: WebSocket;
+  /** Item frames it has read (all of them arrive once it reads again). */
+  itemFrames: number;
+}
+
 /** A raw client: takes its welcome and snapshot, acknowledges the snapshot, then its socket stops being read. */
-async function openPausedReader(wsUrl: string): Promise<WebSocket> {
+async function openPausedReader(wsUrl: string): Promise<PausedReader> {
   const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
+  const reader: PausedReader = { ws, itemFrames: 0 };
   ws.on("error", () => undefined);
   await new Promise<void>((done, fail) => {
     ws.on("message", (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; seq?: number };
+      if (frame.type === "item") reader.itemFrames++;
       if (frame.type !== "snapshot") return;
       ws.send(JSON.stringify({ type: "ack", seq: frame.seq }));
       ws.pause();
@@ -41,14 +49,14 @@ async function openPausedReader(wsUrl: string): Promise<WebSocket> {
     });
     ws.once("close", (code) => fail(new Error(`a paused reader closed with ${code} before its snapshot`)));
   });
-  return ws;
+  return reader;
 }
 
 export async function runSlowReaders(options: SlowReaderOptions): Promise<boolean> {
   const started = Date.now();
   const { server, dispose } = await startSoakServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 120_000 });
   const readers: PageClient[] = [];
-  const paused: WebSocket[] = [];
+  const paused: PausedReader[] = [];
   let memory: ReturnType<typeof sampleMemory> | null = null;
   try {
     for (let n = 0; n < options.readers; n++) {
@@ -90,7 +98,20 @@ export async function runSlowReaders(options: SlowReaderOptions): Promise<boolea
     const latencies = readers
       .flatMap((client) => order.map((id) => (client.arrivedAt.get(id) ?? Number.NaN) - sentAt.get(id)!))
       .sort((a, b) => a - b);
-    const pausedOpen = paused.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+    const pausedOpen = paused.filter((reader) => reader.ws.readyState === WebSocket.OPEN).length;
+    // Let them read what reached them: never more than a window each, however much was saved.
+    for (const reader of paused) reader.ws.resume();
+    const letOut = () => paused.reduce((sum, reader) => sum + reader.itemFrames, 0);
+    let previous = -1;
+    await holdsWithin(
+      () => {
+        const settled = letOut() === previous;
+        previous = letOut();
+        return settled;
+      },
+      { what: "the paused readers to read what reached them", timeoutMs: 10_000, pollMs: 1_000 },
+    );
+    const mostLetOut = Math.max(0, ...paused.map((reader) => reader.itemFrames));
     const rows = [
       `| mode | slow readers: ${options.paused} paused, ${options.readers} reading; ${options.saves} saves of ${options.bodyChars} bytes at ${options.rate}/s |`,
       `| load average (1 / 5 / 15 min) before / after | ${loadBefore}; ${loadAfter} |`,
@@ -100,13 +121,14 @@ export async function runSlowReaders(options: SlowReaderOptions): Promise<boolea
       `| duplicates applied | ${duplicates} |`,
       `| readers' delivery latency p50 / p99 / max | ${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${latencies.at(-1)} ms |`,
       `| paused readers still connected at the end | ${pausedOpen} of ${options.paused} |`,
+      `| item frames the server let out to a paused reader (read once it read again) | at most ${mostLetOut}, ${letOut()} in all |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
     console.log(["| slow-reader soak | figure |", "| --- | --- |", ...rows].join("\n"));
     return delivered && inOrder === options.readers && duplicates === 0;
   } finally {
     memory?.stop();
-    for (const ws of paused) ws.terminate();
+    for (const reader of paused) reader.ws.terminate();
     for (const client of readers) client.connection.stop();
     await dispose();
   }
