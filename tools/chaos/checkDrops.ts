@@ -83,7 +83,10 @@ function judgeUnexpectedDrop(connection: ConnectionRecord, closedAt: number, con
     return took > budget ? [`the client acknowledged seq ${seq} ${took} ms after applying it`] : [];
   });
   const oldest = view.ackedBy(closedAt) + 1;
-  const since = (view.firstSentAt(oldest) ?? closedAt - attempts * interval) - interval;
+  // Where the harness saw the frame first (the proxy, or the client) can be well after the server sent
+  // it when the path between them was slow, and the server may not yet have read the ack that made
+  // `oldest` look newer: so look back over the whole drop budget before the close as well.
+  const since = Math.min(view.firstSentAt(oldest) ?? closedAt, closedAt - (attempts + 1) * interval) - interval;
   const stall = context.input.history.longestStallBetween(since, closedAt);
   const roomLag = context.input.history.longestRoomDelayBetween(since, closedAt);
   const where = `client ${connection.client} connection ${connection.ordinal}${connection.proxied ? " (proxied)" : ""}`;
