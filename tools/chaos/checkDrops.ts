@@ -90,7 +90,12 @@ function judgeUnexpectedDrop(connection: ConnectionRecord, closedAt: number, con
   const stall = context.input.history.longestStallBetween(since, closedAt);
   const roomLag = context.input.history.longestRoomDelayBetween(since, closedAt);
   const where = `client ${connection.client} connection ${connection.ordinal}${connection.proxied ? " (proxied)" : ""}`;
+  // wrangler dev answers sockets a while before its health check does; until then the room is warming up.
+  const starting = context.input.history.restarts.find(
+    (restart) => restart.killedAt <= closedAt && (restart.answeringAt === null || closedAt <= restart.answeringAt + interval),
+  );
   const causes = [
+    ...(starting ? [`the server was still starting after the restart at ${starting.killedAt} (answering its health check at ${starting.answeringAt})`] : []),
     ...(roomLag >= interval ? [`the room was answering pings and saves only after up to ${roomLag} ms, so acks waited unread too`] : []),
     ...(stall >= interval ? [`the harness stalled for ${stall} ms`] : []),
     ...slowAcks.slice(0, 3),
