@@ -8,6 +8,9 @@
  * that a slow room does not turn into a retry storm.
  */
 import { BODY_MAX_CHARS, FRAME_MAX_BYTES } from "../../src/protocol/limits";
+import { join } from "node:path";
+import { hasPerf, recordProfile, summarizeProfile } from "../bench/lib/profile";
+import { makeTempDir } from "../harness/tempDirs";
 import { holdsWithin } from "../harness/wait";
 import { cpuMeter, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startCpuHog, startSoakServer, type PageClient } from "./common";
 
@@ -18,6 +21,8 @@ export interface CrowdOptions {
   hog: boolean;
   /** Connect to the runtime's own port, past wrangler's dev proxy. */
   direct: boolean;
+  /** Sample the runtime and the dev proxy with `perf` for this many seconds from the crowd's start (0: no). */
+  profileSeconds: number;
 }
 
 const CROWD_WINDOW_MS = 1_000;
@@ -48,6 +53,7 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
     const runtime = server.runtime();
     if (options.direct && !runtime) throw new Error("--direct: the runtime's own port was not found");
     const socketUrl = options.direct ? `${runtime!.origin.replace(/^http/, "ws")}/ws` : server.wsUrl;
+    const profiles = options.profileSeconds > 0 && hasPerf() ? startProfiles(server.processes(), runtime?.pid ?? null, options.profileSeconds) : null;
     const loadBefore = loadAverage();
     const crowdStart = Date.now();
     for (let n = 0; n < options.clients; n++) {
@@ -90,11 +96,43 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
     console.log(["| crowd soak | figure |", "| --- | --- |", ...rows].join("\n"));
+    if (profiles) await printProfiles(profiles);
     return allSnapshots && allLive && largest <= FRAME_MAX_BYTES;
   } finally {
     memory?.stop();
     await hog?.kill();
     for (const client of clients) client.connection.stop();
     await dispose();
+  }
+}
+
+type Profiles = { label: string; file: string; recorded: Promise<string | null> }[];
+
+/** `perf` on the runtime and on the dev proxy (the other workerd), from now for `seconds`. */
+function startProfiles(processes: { server: number[]; tooling: number[] }, runtimePid: number | null, seconds: number): Profiles {
+  const dir = makeTempDir("listroom-soak-perf-");
+  const targets: [string, number | undefined][] = [
+    ["runtime workerd", runtimePid ?? processes.server[0]],
+    ["dev proxy and wrangler (largest)", processes.tooling.at(-1)],
+  ];
+  return targets.flatMap(([label, pid]) => {
+    if (pid === undefined) return [];
+    const file = join(dir, `${pid}.data`);
+    return [{ label, file, recorded: recordProfile(pid, seconds, file) }];
+  });
+}
+
+async function printProfiles(profiles: Profiles): Promise<void> {
+  for (const profile of profiles) {
+    const problem = await profile.recorded;
+    const summary = problem ?? summarizeProfile(profile.file);
+    if (typeof summary === "string") {
+      console.log(`profile of the ${profile.label}: ${summary}`);
+      continue;
+    }
+    const buckets = Object.entries(summary.buckets).sort(([, a], [, b]) => b - a);
+    console.log(`profile of the ${profile.label} (${summary.samples} samples):`);
+    for (const [bucket, percent] of buckets) console.log(`  ${percent.toFixed(1)}%  ${bucket}`);
+    for (const row of summary.top.slice(0, 12)) console.log(`    ${row.percent.toFixed(1)}%  ${row.dso}  ${row.symbol.slice(0, 100)}`);
   }
 }

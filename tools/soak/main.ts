@@ -4,7 +4,7 @@
  * 127.0.0.1; every wait is bounded and the program stops by itself.
  *
  *   npm run soak -- [--clients 2000] [--saves 100] [--rate 10]        steady: every client gets every item
- *   npm run soak -- --mode crowd [--clients 500] [--fill 200] [--hog] [--direct]  fresh arrivals within 1 s at a full list
+ *   npm run soak -- --mode crowd [--clients 500] [--fill 200] [--hog] [--direct] [--profile SECONDS]  fresh arrivals within 1 s at a full list
  *   npm run soak -- --mode slow-readers [--paused 100] [--clients 100] [--saves 300] [--rate 20] [--body 4000]
  */
 import { parseArgs } from "node:util";
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     fill: { type: "string", default: "200" },
     hog: { type: "boolean", default: false },
     direct: { type: "boolean", default: false },
+    profile: { type: "string", default: "0" },
     paused: { type: "string", default: "100" },
     body: { type: "string", default: "4000" },
   },
@@ -32,7 +33,7 @@ async function main(): Promise<boolean> {
     case "steady":
       return runSteady({ clients: count(values.clients, 2000), saves: count(values.saves, 100), rate: count(values.rate, 10) });
     case "crowd":
-      return runCrowd({ clients: count(values.clients, 500), fill: count(values.fill, 200), hog: values.hog, direct: values.direct });
+      return runCrowd({ clients: count(values.clients, 500), fill: count(values.fill, 200), hog: values.hog, direct: values.direct, profileSeconds: Number(values.profile) });
     case "slow-readers":
       return runSlowReaders({
         paused: count(values.paused, 100),
