@@ -296,6 +296,7 @@ export class SimClient {
     if (frame.type === "bye") {
       connection.bye = { at, code: frame.code, reason: frame.reason };
       if (frame.code === CloseCode.Superseded && wasCurrent) connection.knockedOff = true;
+      this.onEnded(connection, frame.code, wasCurrent);
     } else if (frame.type === "welcome") {
       const { clientId: sessionId, resumed, seq } = frame;
       connection.welcome = { at, sessionId, resumed, seq, lastAppliedBefore: before };
@@ -335,17 +336,26 @@ export class SimClient {
     if (this.list.showOlderVisible && this.isLive) void this.loadOlder();
   }
 
+  /** The ws close event: the end of the connection, unless a `bye` ended it already. */
   private onClose(connection: ConnectionRecord, code: number): void {
-    connection.closedAt = Date.now();
-    // What the server meant: its bye, when one came (the client closes at once on a bye, so the
-    // code on the wire may be its own echo).
-    connection.closeCode = connection.bye?.code ?? code;
     if (code === CloseCode.Superseded && connection === this.current) connection.knockedOff = true;
-    connection.silentAtClose = this.isSilent && connection === this.current;
-    if (connection !== this.current || code !== CloseCode.AckTimeout || !this.silence) return;
+    if (connection.bye !== null) return;
+    this.onEnded(connection, code, connection === this.current);
+  }
+
+  /**
+   * The connection is over for the client: at its `bye` (the page acts on it
+   * at once and may be on a new connection before the close itself arrives)
+   * or at its close. `wasCurrent`: it was the client's connection then.
+   */
+  private onEnded(connection: ConnectionRecord, code: number, wasCurrent: boolean): void {
+    connection.closedAt = Date.now();
+    connection.closeCode = code;
+    connection.silentAtClose = this.isSilent && wasCurrent;
+    if (!wasCurrent || code !== CloseCode.AckTimeout || !this.silence) return;
     const kind = this.silence.kind;
     this.endSilence("drop");
-    // After LiveConnection has handled the close (this runs first) and before its reconnect timer fires,
+    // After LiveConnection has handled the close or bye and before its reconnect timer fires,
     // a client that never comes back goes, and one that stays away leaves.
     if (kind === "forever") {
       setImmediate(() => {
