@@ -192,6 +192,16 @@ function judgeRefusedResumes(input: CheckInput, violations: Finding[], notes: Fi
   return tally;
 }
 
+/**
+ * Whether the silence can explain the drop: the oldest frame the client had not acknowledged (as the
+ * server could know) reached it. A client that acknowledged everything it got and went silent just
+ * before a drop was dropped for something else (the room reading its acks late), and is judged so.
+ */
+function silentAboutOldest(connection: ConnectionRecord, closedAt: number, input: CheckInput): boolean {
+  const oldest = serverViewOf(connection, input).ackedBy(closedAt) + 1;
+  return (connection.frames.get(oldest)?.arrivals.length ?? 0) > 0;
+}
+
 /** A paused reader can be dropped: its acks stop with its reading. Was this drop one of those? */
 function droppedWhilePaused(connection: ConnectionRecord, closedAt: number, input: CheckInput): boolean {
   const { resendIntervalMs: interval, maxSendAttempts: attempts } = input.timing;
@@ -214,7 +224,7 @@ export function checkDrops(input: CheckInput): CheckResult {
       if (connection.closeCode !== CloseCode.AckTimeout || connection.closedAt === null) continue;
       if (droppedWhilePaused(connection, connection.closedAt, input)) {
         pausedDrops++;
-      } else if (connection.silentAtClose) {
+      } else if (connection.silentAtClose && silentAboutOldest(connection, connection.closedAt, input)) {
         silentDrops++;
         judgeSilentDrop(connection, connection.closedAt, context);
       } else {

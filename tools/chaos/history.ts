@@ -230,16 +230,18 @@ export class History {
   }
 
   /**
-   * The longest the room took to answer anything asked of it in [from, to]:
+   * The longest the room took to answer anything waiting on it in [from, to]:
    * the latency probe's pings, and the writers' saves (each waits in the
    * room's queue like an ack does).
    */
   longestRoomDelayBetween(from: number, to: number): number {
     let longest = 0;
-    for (const lag of this.roomLag) if (lag.at >= from && lag.at <= to) longest = Math.max(longest, lag.ms);
+    // A ping or save that was waiting at any moment of [from, to] shows the room behind then, even if
+    // it was sent before `from`.
+    for (const lag of this.roomLag) if (lag.at <= to && lag.at + lag.ms >= from) longest = Math.max(longest, lag.ms);
     for (const save of this.saves.values()) {
       for (const attempt of save.attempts) {
-        if (attempt.status === null || attempt.endedAt === null || attempt.startedAt < from || attempt.startedAt > to) continue;
+        if (attempt.status === null || attempt.endedAt === null || attempt.startedAt > to || attempt.endedAt < from) continue;
         longest = Math.max(longest, attempt.endedAt - attempt.startedAt);
       }
     }

@@ -112,6 +112,13 @@ function violationsOf(summary: RunSummary): Finding[] {
   return summary.tallies.flatMap((tally) => tally.violations);
 }
 
+/** Violations to list: up to 15 of each invariant first, so that a flood of one kind hides no other. */
+function listed(summary: RunSummary, max = 50): Finding[] {
+  const first = summary.tallies.flatMap((tally) => tally.violations.slice(0, 15));
+  const rest = summary.tallies.flatMap((tally) => tally.violations.slice(15));
+  return [...first, ...rest].slice(0, max);
+}
+
 export function formatForTerminal(summary: RunSummary): string {
   const width = Math.max(...rows(summary).map(([label]) => label.length));
   const lines = [`\n=== Listroom chaos run (${summary.config.mode}) ===`, `command: ${givenCommand(summary.config)}`];
@@ -122,7 +129,7 @@ export function formatForTerminal(summary: RunSummary): string {
   }
   const violations = violationsOf(summary);
   lines.push("", `violations: ${violations.length}`);
-  for (const finding of violations.slice(0, 50)) lines.push(`  - [${finding.invariant}] ${finding.message}`);
+  for (const finding of listed(summary)) lines.push(`  - [${finding.invariant}] ${finding.message}`);
   if (violations.length > 50) lines.push(`  … and ${violations.length - 50} more`);
   if (summary.notes.length > 0) {
     lines.push(`timing notes (not violations): ${summary.notes.length}`);
@@ -145,7 +152,7 @@ function formatForDoc(summary: RunSummary): string {
     ...summary.tallies.map((tally) => `| ${tally.invariant} | ${tally.scope} | ${tally.violations.length} |`),
   ];
   if (violations.length > 0) {
-    lines.push("", "Violations:", "", ...violations.slice(0, 50).map((finding) => `- [${finding.invariant}] ${finding.message}`));
+    lines.push("", "Violations:", "", ...listed(summary).map((finding) => `- [${finding.invariant}] ${finding.message}`));
   }
   if (summary.notes.length > 0) {
     lines.push("", "Timing notes (departures caused by lost time, not counted as violations):", "");
