@@ -48,6 +48,28 @@ interface DropContext {
   attempts: Map<number, number>;
 }
 
+function clock(at: number | null): string {
+  return at === null ? "not yet" : new Date(at).toISOString().slice(11, 23);
+}
+
+/** wrangler dev answers sockets a while before its health check does; until then the room is warming up. */
+function startingAt(closedAt: number, input: CheckInput): string | null {
+  const interval = input.timing.resendIntervalMs;
+  const restart = input.history.restarts.find(
+    (candidate) => candidate.killedAt <= closedAt && (candidate.answeringAt === null || closedAt <= candidate.answeringAt + interval),
+  );
+  return restart ? `the server was still starting after the restart at ${clock(restart.killedAt)} (answering its health check at ${clock(restart.answeringAt)})` : null;
+}
+
+/** Why the room may not have read acks in time before `closedAt`, or null if it shows no lost time. */
+function lostTimeBefore(closedAt: number, input: CheckInput): string | null {
+  const { resendIntervalMs: interval, maxSendAttempts: attempts } = input.timing;
+  const starting = startingAt(closedAt, input);
+  if (starting) return starting;
+  const roomLag = input.history.longestRoomDelayBetween(closedAt - (attempts + 1) * interval, closedAt);
+  return roomLag >= interval ? `the room was answering pings and saves only after up to ${roomLag} ms` : null;
+}
+
 function judgeSilentDrop(connection: ConnectionRecord, closedAt: number, context: DropContext): void {
   const { resendIntervalMs: interval, maxSendAttempts: attempts } = context.input.timing;
   const view = serverViewOf(connection, context.input);
@@ -57,9 +79,17 @@ function judgeSilentDrop(connection: ConnectionRecord, closedAt: number, context
   context.attempts.set(arrivals.length, (context.attempts.get(arrivals.length) ?? 0) + 1);
   const gaps = [...arrivals, closedAt].slice(1).map((at, i) => at - arrivals[i]!);
   const detail = `seq ${oldest} arrived ${arrivals.length} times (gaps ${gaps.join(", ")} ms)`;
-  // Attempts are counted, not inferred from the clock (PROTOCOL.md), so no lateness excuses a different count.
+  // Attempts are counted, not inferred from the clock (PROTOCOL.md), so no lateness excuses a different
+  // count, unless the server had not read the acks the client sent before it went silent: then its
+  // oldest frame was an earlier one (the room behind, or still starting after a restart).
   if (arrivals.length !== attempts) {
-    context.violations.push({ invariant: "5 drops", message: `${where}: silent client dropped after ${arrivals.length} sends, not ${attempts}: ${detail}` });
+    const message = `${where}: silent client dropped after ${arrivals.length} sends, not ${attempts}: ${detail}`;
+    const lostTime = lostTimeBefore(closedAt, context.input);
+    if (lostTime !== null && connection.acks.some((ack) => !ack.swallowed && ack.at >= closedAt - (attempts + 1) * interval)) {
+      context.notes.push({ invariant: "5 drops", message: `${message}; it had acknowledged within the drop budget before going silent, and ${lostTime}` });
+    } else {
+      context.violations.push({ invariant: "5 drops", message });
+    }
     return;
   }
   const sinceLastSend = closedAt - arrivals.at(-1)!;
@@ -90,12 +120,9 @@ function judgeUnexpectedDrop(connection: ConnectionRecord, closedAt: number, con
   const stall = context.input.history.longestStallBetween(since, closedAt);
   const roomLag = context.input.history.longestRoomDelayBetween(since, closedAt);
   const where = `client ${connection.client} connection ${connection.ordinal}${connection.proxied ? " (proxied)" : ""}`;
-  // wrangler dev answers sockets a while before its health check does; until then the room is warming up.
-  const starting = context.input.history.restarts.find(
-    (restart) => restart.killedAt <= closedAt && (restart.answeringAt === null || closedAt <= restart.answeringAt + interval),
-  );
+  const starting = startingAt(closedAt, context.input);
   const causes = [
-    ...(starting ? [`the server was still starting after the restart at ${starting.killedAt} (answering its health check at ${starting.answeringAt})`] : []),
+    ...(starting ? [starting] : []),
     ...(roomLag >= interval ? [`the room was answering pings and saves only after up to ${roomLag} ms, so acks waited unread too`] : []),
     ...(stall >= interval ? [`the harness stalled for ${stall} ms`] : []),
     ...slowAcks.slice(0, 3),

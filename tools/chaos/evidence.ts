@@ -14,7 +14,9 @@ function connectionsNamed(findings: readonly Finding[], history: History): Conne
     for (const match of finding.message.matchAll(/client (\d+)(?: connection (\d+))?/g)) {
       const client = history.clients[Number(match[1])];
       if (!client) continue;
-      const connections = match[2] === undefined ? client.connections : [client.connections[Number(match[2])]];
+      // A named connection comes with the one before it: how that one ended often explains this one.
+      const ordinal = Number(match[2]);
+      const connections = match[2] === undefined ? client.connections : [client.connections[ordinal - 1], client.connections[ordinal]];
       for (const connection of connections) if (connection) named.add(connection);
     }
   }
