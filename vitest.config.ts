@@ -21,7 +21,8 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // A small connection cap, so the limit test needs few sockets.
-            miniflare: { bindings: { CONNECTIONS_PER_ADDRESS: "5" } },
+            // OWNER_KEY: the default list's owner, for the owner tests.
+            miniflare: { bindings: { CONNECTIONS_PER_ADDRESS: "5", OWNER_KEY: "test-owner-key-of-the-default-list" } },
           }),
         ],
         test: {

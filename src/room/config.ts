@@ -17,6 +17,9 @@ export interface RoomVars {
   CONNECTIONS_PER_ADDRESS?: string;
   SEND_WINDOW_FRAMES?: string;
   SEND_WINDOW_BYTES?: string;
+  PRESENCE_INTERVAL_MS?: string;
+  /** A secret (`wrangler secret put OWNER_KEY`): whoever holds it owns the default list. */
+  OWNER_KEY?: string;
 }
 
 export interface RoomConfig extends DeliveryTiming {
@@ -28,6 +31,8 @@ export interface RoomConfig extends DeliveryTiming {
   connectionsPerAddress: number;
   /** What one connection may have sent but unacknowledged. */
   sendWindow: SendWindow;
+  /** The head count goes out at most this often. */
+  presenceIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -38,6 +43,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   savesPerMinute: 30,
   connectionsPerAddress: 100,
   sendWindow: { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES },
+  presenceIntervalMs: 2_000,
 };
 
 function wholeNumber(name: keyof RoomVars, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -70,5 +76,12 @@ export function readConfig(vars: RoomVars): RoomConfig {
       // At least one frame's worth, so a window is never smaller than what must fit in it.
       bytes: wholeNumber("SEND_WINDOW_BYTES", vars.SEND_WINDOW_BYTES, DEFAULT_CONFIG.sendWindow.bytes, FRAME_MAX_BYTES, 1 << 30),
     },
+    presenceIntervalMs: wholeNumber(
+      "PRESENCE_INTERVAL_MS",
+      vars.PRESENCE_INTERVAL_MS,
+      DEFAULT_CONFIG.presenceIntervalMs,
+      10,
+      DAY_MS,
+    ),
   };
 }

@@ -3,17 +3,18 @@
  * `ListRoom` object over RPC; the object decides. The page itself is served
  * by Workers static assets before this code runs.
  */
-import { zValidator } from "@hono/zod-validator";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { errorBody, ErrorCode } from "../protocol/errors";
+import { isListId, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { CLIENT_ADDRESS_HEADER, REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
 import type { AddItemResult, RoomError } from "../room/ListRoom";
 import type { Env } from "./env";
 import { ROOM_NAME } from "./env";
+import { room, type AppEnv } from "./context";
 import { errorResponse } from "./httpErrors";
+import { LIST_PATH, listPage, lists } from "./lists";
 import {
   IdempotencyHeaderSchema,
   ListQuerySchema,
@@ -21,31 +22,7 @@ import {
   SeedFormSchema,
   SocketQuerySchema,
 } from "./schemas";
-
-type AppEnv = { Bindings: Env };
-
-function room(c: Context<AppEnv>) {
-  return c.env.LIST_ROOM.getByName(ROOM_NAME);
-}
-
-function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
-
-/** `zValidator` that answers failures in our error shape. */
-function validated<Target extends "query" | "header", Schema extends z.ZodType>(target: Target, schema: Schema) {
-  return zValidator(target, schema, (result, c) => {
-    if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
-  });
-}
-
-const limitBody = bodyLimit({
-  maxSize: REQUEST_BODY_MAX_BYTES,
-  onError: (c) =>
-    errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`),
-});
+import { describeIssues, limitBody, validated } from "./validation";
 
 type InputProblem = { status: 400 | 415; code: ErrorCode; message: string };
 type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & InputProblem);
@@ -121,7 +98,22 @@ app.use("*", async (c, next) => {
   if (c.req.path !== SOCKET_PATH) c.header("Cache-Control", "no-store");
 });
 
-app.get("/api/items", validated("query", ListQuerySchema), async (c) => {
+// A named list must exist before anything reaches its items or socket; asking writes nothing.
+app.use(`${LIST_PATH}/*`, async (c, next) => {
+  const id = c.req.param("listId")!;
+  if (!isListId(id) || (await room(c).listInfo()) === null) {
+    return errorResponse(c, 404, ErrorCode.NotFound, `there is no list ${JSON.stringify(id.slice(0, 64))}`);
+  }
+  await next();
+});
+
+app.route(LISTS_PATH, lists);
+
+// The default list's routes, and the same for every named list under /api/lists/{id}.
+const ITEMS_PATHS = ["/api/items", `${LIST_PATH}/items`] as const;
+const SOCKET_PATHS = [SOCKET_PATH, `${LIST_PATH}/ws`] as const;
+
+for (const path of ITEMS_PATHS) app.get(path, validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
   const result = await room(c).listItems({ before: before ?? null, limit });
   if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
@@ -129,7 +121,7 @@ app.get("/api/items", validated("query", ListQuerySchema), async (c) => {
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
-app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
+for (const path of ITEMS_PATHS) app.post(path, limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
   const key = c.req.valid("header")["idempotency-key"] ?? null;
@@ -165,7 +157,7 @@ app.get("/api/usage", async (c) => {
   return c.json({ usage: await room(c).usage() });
 });
 
-app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c) => {
+for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return errorResponse(c, 426, ErrorCode.UpgradeRequired, "this endpoint speaks WebSocket only");
   }
@@ -175,7 +167,9 @@ app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c) => {
   return room(c).fetch(c.req.raw);
 });
 
-app.on(["PUT", "PATCH", "DELETE"], ["/api/items", "/save", "/list", SOCKET_PATH], (c) =>
+app.get("/l/:listId", (c) => listPage(c, room(c)));
+
+app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
   errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
 );
 

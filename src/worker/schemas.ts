@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { problemWithField, type ItemField } from "../protocol/item";
+import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 function itemText(field: ItemField) {
@@ -63,3 +64,25 @@ export const SocketQuerySchema = z
   .refine((query) => query.resume === undefined || query.last !== undefined, {
     message: "resume needs last, the last seq the client applied",
   });
+
+function listTitle() {
+  return z
+    .string({ error: "title must be a string" })
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = problemWithListTitle(value);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+export const NewListSchema = z.object({ title: listTitle().default(DEFAULT_LIST_TITLE) });
+
+export const ListPatchSchema = z.object({ title: listTitle() });
+
+/** `Authorization: Bearer <key>`; its absence is a 401, told apart from a wrong key (403). */
+export const BearerSchema = z.object({
+  authorization: z
+    .string({ error: "send Authorization: Bearer <owner key>" })
+    .regex(/^Bearer [A-Za-z0-9_-]{1,200}$/, "send Authorization: Bearer <owner key>")
+    .transform((value) => value.slice("Bearer ".length)),
+});

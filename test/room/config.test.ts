@@ -12,6 +12,7 @@ describe("room config", () => {
       savesPerMinute: 30,
       connectionsPerAddress: 100,
       sendWindow: { frames: 32, bytes: 131_072 },
+      presenceIntervalMs: 2_000,
     });
   });
 
@@ -26,6 +27,7 @@ describe("room config", () => {
         CONNECTIONS_PER_ADDRESS: "2",
         SEND_WINDOW_FRAMES: "4",
         SEND_WINDOW_BYTES: "70000",
+        PRESENCE_INTERVAL_MS: "500",
       }),
     ).toEqual({
       resendIntervalMs: 300,
@@ -35,6 +37,7 @@ describe("room config", () => {
       savesPerMinute: 600,
       connectionsPerAddress: 2,
       sendWindow: { frames: 4, bytes: 70_000 },
+      presenceIntervalMs: 500,
     });
   });
 

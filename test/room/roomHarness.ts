@@ -33,6 +33,8 @@ export interface Closed {
 
 export class TestSocket {
   private readonly frames: ServerFrame[] = [];
+  /** Head counts heard, kept apart from the other frames: only presence tests look at them. */
+  readonly presence: number[] = [];
   private waiter: (() => void) | null = null;
   closed: Closed | null = null;
 
@@ -41,7 +43,8 @@ export class TestSocket {
       const text = String(event.data);
       const parsed = parseServerFrame(text);
       if (!parsed.ok) throw new Error(`server sent a bad frame: ${text}`);
-      this.frames.push(parsed.frame);
+      if (parsed.frame.type === "presence") this.presence.push(parsed.frame.count);
+      else this.frames.push(parsed.frame);
       this.waiter?.();
     });
     ws.addEventListener("close", (event) => {
