@@ -86,6 +86,8 @@ export interface LiveConnectionOptions {
   onApplied(applied: Applied[]): void;
   onStatus(status: ConnectionStatus): void;
   onServerError?(frame: ErrorFrame): void;
+  /** How many connections the list has open, this one included; sent by the server when it changes. */
+  onPresence?(count: number): void;
   timing?: Partial<ClientTiming>;
 }
 
@@ -224,6 +226,9 @@ export class LiveConnection {
         return;
       case "bye":
         this.onBye(frame.code);
+        return;
+      case "presence":
+        this.options.onPresence?.(frame.count);
         return;
     }
   }

@@ -1,14 +1,20 @@
 /**
  * The page: wires the DOM to the delivery logic. Everything that decides
- * (ordering, acks, reconnects, the outbox) lives in DOM-free modules; this
- * file only finds elements and connects events.
+ * (ordering, acks, reconnects, the outbox, which list this is) lives in
+ * DOM-free modules; this file only finds elements and connects events. The
+ * same page serves every list: `/` is the default list, `/l/{id}` any other.
  */
-import { SOCKET_PATH } from "../protocol/limits";
+import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import { ItemDialog } from "./itemDialog";
-import { ITEMS_ENDPOINT, readItemsPage } from "./itemsApi";
+import { readItemsPage } from "./itemsApi";
+import { listIdFromPath, ownerKeyFromFragment, socketUrl } from "./listAddress";
+import { ListHeader } from "./listHeader";
 import { fillGap } from "./listModel";
+import { createList, readList, renameList } from "./listsApi";
 import { ListView } from "./listView";
 import { browserScheduler, LiveConnection } from "./liveConnection";
+import { LocalLists } from "./localLists";
+import { NewListDialog } from "./newListDialog";
 import { Outbox, postSave, type KeyValueStore } from "./outbox";
 import { StatusLine } from "./statusLine";
 
@@ -33,12 +39,74 @@ function durableStore(): KeyValueStore {
   }
 }
 
-function socketUrl(): string {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${SOCKET_PATH}`;
+/** The list's title, owner controls, share links, "Your lists" and "New list". */
+function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch): void {
+  const local = new LocalLists(store);
+  // An owner link: keep the key, then take it out of the address bar (and so out of history).
+  const { ownerKey, rest } = ownerKeyFromFragment(location.hash);
+  if (ownerKey !== null) local.keepOwnerKey(listId, ownerKey);
+  if (rest !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + rest);
+
+  const title = byId("listtitle");
+  const header = new ListHeader(
+    {
+      title,
+      rename: byId<HTMLButtonElement>("renamelist"),
+      renameForm: byId<HTMLFormElement>("renameform"),
+      renameInput: byId<HTMLInputElement>("renametitle"),
+      renameSave: byId<HTMLButtonElement>("saverename"),
+      renameCancel: byId<HTMLButtonElement>("cancelrename"),
+      renameError: byId("renameerror"),
+      copyLink: byId<HTMLButtonElement>("copylink"),
+      copyOwnerLink: byId<HTMLButtonElement>("copyownerlink"),
+      linkField: byId<HTMLInputElement>("linkfield"),
+      note: byId("sharenote"),
+      yourLists: byId("yourlistsitems"),
+    },
+    {
+      listId,
+      origin: location.origin,
+      rename: (newTitle, key) => renameList(fetchImpl, listId, newTitle, key),
+      onRenamed: (list) => header.showYourLists(local.retitle(list.id, list.title)),
+    },
+  );
+  header.setOwnerKey(local.ownerKey(listId));
+  header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
+  // A named list's page comes with its title; the default list's is static, and its owner may have renamed it.
+  if (listId === DEFAULT_LIST_ID) {
+    void readList(fetchImpl, listId).then((answer) => {
+      if (!answer.ok) return;
+      header.showTitle(answer.list.title);
+      header.showYourLists(local.retitle(listId, answer.list.title));
+    });
+  }
+
+  const newList = new NewListDialog(
+    {
+      dialog: byId<HTMLDialogElement>("newlistform"),
+      form: byId<HTMLFormElement>("newlistformmain"),
+      title: byId<HTMLInputElement>("newlisttitle"),
+      create: byId<HTMLButtonElement>("createlist"),
+      cancel: byId<HTMLButtonElement>("cancelnewlist"),
+      error: byId("newlisterror"),
+    },
+    (newTitle) => createList(fetchImpl, newTitle),
+    (list, key) => {
+      local.keepOwnerKey(list.id, key);
+      local.remember({ id: list.id, title: list.title, seenAt: Date.now() });
+      location.assign(listPaths(list.id).page);
+    },
+  );
+  byId("newlist").addEventListener("click", () => newList.open());
 }
 
 function start(): void {
+  const listId = listIdFromPath(location.pathname) ?? DEFAULT_LIST_ID;
+  const paths = listPaths(listId);
+  const store = durableStore();
+  const fetchImpl = fetch.bind(globalThis);
+  startLists(listId, store, fetchImpl);
+
   const view = new ListView({
     list: byId("mainlist"),
     emptyState: byId("emptystate"),
@@ -48,11 +116,13 @@ function start(): void {
     message: byId("statusmessage"),
     retryNow: byId<HTMLButtonElement>("retrynow"),
     liveMark: byId("livemark"),
+    presence: byId("presence"),
   });
 
   const outbox: Outbox = new Outbox({
-    store: durableStore(),
-    post: (save) => postSave(fetch.bind(globalThis), ITEMS_ENDPOINT, save),
+    store,
+    listId,
+    post: (save) => postSave(fetchImpl, paths.items, save),
     scheduler: browserScheduler,
     onChange: (pending) => view.showPending(pending),
     onSaved: (save, item) => view.confirmPending(save.key, item),
@@ -60,7 +130,7 @@ function start(): void {
   });
 
   const connection = new LiveConnection({
-    socketUrl: socketUrl(),
+    socketUrl: socketUrl(location, listId),
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,
     onApplied: (applied) => {
@@ -71,6 +141,7 @@ function start(): void {
       status.show(next);
       if (next.state === "live") void outbox.flush();
     },
+    onPresence: (count) => status.showPresence(count),
   });
 
   // After a long absence the new snapshot may not reach what is shown; read the items in between.
@@ -108,7 +179,7 @@ function start(): void {
 
   byId("additem").addEventListener("click", () => dialog.open());
   byId("retrynow").addEventListener("click", () => connection.checkNow());
-  const readPage = (before: string) => readItemsPage(fetch.bind(globalThis), "", before);
+  const readPage = (before: string) => readItemsPage(fetchImpl, "", before, paths.items);
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
     const before = view.model.oldestId();

@@ -1,7 +1,8 @@
 /**
  * The connection status as people read it: "opening connection", "no
  * connection... retrying in 4 s" (with Retry now), "catching up", or a quiet
- * "live" mark. `#statusmessage` holds the words, as in the seed.
+ * "live" mark. `#statusmessage` holds the words, as in the seed. Beside it,
+ * while connected, the head count ("3 here").
  */
 import type { ConnectionStatus } from "./liveConnection";
 
@@ -9,6 +10,19 @@ export interface StatusElements {
   message: HTMLElement;
   retryNow: HTMLButtonElement;
   liveMark: HTMLElement;
+  presence: HTMLElement;
+}
+
+/**
+ * The head count as people read it. The count is of open pages, this one
+ * included, so alone it says nothing: "1 here" would only ever mean "you".
+ *
+ * @example
+ * presenceText(3) // "3 here"
+ * presenceText(1) // ""
+ */
+export function presenceText(count: number | null): string {
+  return count !== null && count > 1 ? `${count} here` : "";
 }
 
 export function statusText(status: ConnectionStatus, now: number): string {
@@ -29,18 +43,28 @@ export function statusText(status: ConnectionStatus, now: number): string {
 export class StatusLine {
   private status: ConnectionStatus = { state: "connecting" };
   private ticker: ReturnType<typeof setInterval> | null = null;
+  /** The last count heard on the current connection; unknown while there is none. */
+  private presenceCount: number | null = null;
 
   constructor(private readonly elements: StatusElements) {}
 
   show(status: ConnectionStatus): void {
     this.status = status;
+    if (status.state === "connecting" || status.state === "down") this.presenceCount = null;
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = status.state === "down" ? setInterval(() => this.paint(), 1000) : null;
     this.paint();
   }
 
+  showPresence(count: number): void {
+    this.presenceCount = count;
+    this.paint();
+  }
+
   private paint(): void {
-    const { message, retryNow, liveMark } = this.elements;
+    const { message, retryNow, liveMark, presence } = this.elements;
+    presence.textContent = presenceText(this.presenceCount);
+    presence.hidden = presence.textContent === "";
     message.textContent = statusText(this.status, Date.now());
     retryNow.hidden = this.status.state !== "down";
     liveMark.hidden = this.status.state !== "live";

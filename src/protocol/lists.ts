@@ -22,6 +22,13 @@ export const LIST_TITLE_MAX_CHARS = 100;
 /** An issued list id: URL-safe, 16–64 characters. */
 const LIST_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
+/** A list as it arrives over HTTP, checked at the boundary (the page's side of `{"list": …}`). */
+export function isListInfo(value: unknown): value is ListInfo {
+  if (typeof value !== "object" || value === null) return false;
+  const list = value as Record<string, unknown>;
+  return typeof list.id === "string" && typeof list.title === "string" && typeof list.createdAt === "string";
+}
+
 export function isListId(id: string): boolean {
   return id === DEFAULT_LIST_ID || LIST_ID_PATTERN.test(id);
 }
