@@ -12,6 +12,7 @@ let scheduler: ManualScheduler;
 let sockets: ScriptedSocket[];
 let applied: Applied[];
 let statuses: ConnectionStatus[];
+let presences: number[];
 let connection: LiveConnection;
 
 function current(): ScriptedSocket {
@@ -29,6 +30,7 @@ beforeEach(() => {
   sockets = [];
   applied = [];
   statuses = [];
+  presences = [];
   connection = new LiveConnection({
     socketUrl: URL,
     createSocket: (url) => {
@@ -39,6 +41,7 @@ beforeEach(() => {
     scheduler,
     onApplied: (changes) => applied.push(...changes),
     onStatus: (status) => statuses.push(status),
+    onPresence: (count) => presences.push(count),
   });
   connection.start();
 });
@@ -255,5 +258,16 @@ describe("protocol 2: window, attempts, rotation, bye", () => {
     current().deliver({ type: "bye", code: CloseCode.AckTimeout, reason: "unacknowledged" });
     retryNow();
     expect(current().url).toBe(URL);
+  });
+
+  it("passes the head count on, outside the sequence: nothing to apply or acknowledge", () => {
+    current().open();
+    current().deliver(welcome(1, false), snapshotFrame(1, [item(0)]), { type: "presence", count: 2 }, { type: "pong" });
+    current().deliver({ type: "presence", count: 3 }, itemFrame(2));
+    expect(presences).toEqual([2, 3]);
+    expect(connection.inbox.lastApplied).toBe(2);
+    scheduler.advance(150);
+    expect(current().acks()).toEqual([2]);
+    expect(connection.currentStatus).toEqual({ state: "live" });
   });
 });
