@@ -21,6 +21,7 @@ export interface ListHeaderElements {
   copyOwnerLink: HTMLButtonElement;
   linkField: HTMLInputElement;
   note: HTMLElement;
+  yourListsMenu: HTMLDetailsElement;
   yourLists: HTMLElement;
 }
 
@@ -43,7 +44,16 @@ export class ListHeader {
     private readonly elements: ListHeaderElements,
     private readonly options: ListHeaderOptions,
   ) {
-    const { rename, renameForm, renameInput, renameCancel, copyLink, copyOwnerLink } = elements;
+    const { rename, renameForm, renameInput, renameCancel, copyLink, copyOwnerLink, yourListsMenu } = elements;
+    // "Your lists" folds away like a menu: on a click elsewhere, or on Escape (focus back on its summary).
+    document.addEventListener("click", (event) => {
+      if (yourListsMenu.open && !yourListsMenu.contains(event.target as Node)) yourListsMenu.open = false;
+    });
+    yourListsMenu.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !yourListsMenu.open) return;
+      yourListsMenu.open = false;
+      yourListsMenu.querySelector("summary")?.focus();
+    });
     rename.addEventListener("click", () => this.startRename());
     renameCancel.addEventListener("click", () => this.endRename());
     renameInput.addEventListener("keydown", (event) => {

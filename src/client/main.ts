@@ -61,6 +61,7 @@ function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetc
       copyOwnerLink: byId<HTMLButtonElement>("copyownerlink"),
       linkField: byId<HTMLInputElement>("linkfield"),
       note: byId("sharenote"),
+      yourListsMenu: byId<HTMLDetailsElement>("yourlists"),
       yourLists: byId("yourlistsitems"),
     },
     {
