@@ -47,7 +47,9 @@ function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetc
   if (ownerKey !== null) local.keepOwnerKey(listId, ownerKey);
   if (rest !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + rest);
 
-  const title = byId("listtitle");
+  // The server writes a list's title into the page's one <h1> (src/worker/lists.ts), so it goes without an id.
+  const title = document.querySelector<HTMLElement>("h1");
+  if (!title) throw new Error("the page has no <h1>");
   const header = new ListHeader(
     {
       title,
