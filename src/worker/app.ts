@@ -9,11 +9,14 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import type { NewItem } from "../protocol/item";
-import { CLIENT_ADDRESS_HEADER, REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
+import { REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
+import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
 import type { AddItemResult, RoomError } from "../room/ListRoom";
-import type { Env } from "./env";
 import { ROOM_NAME } from "./env";
+import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites, type GuardEnv } from "./guard";
+import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
+import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
   IdempotencyHeaderSchema,
   ListQuerySchema,
@@ -22,7 +25,10 @@ import {
   SocketQuerySchema,
 } from "./schemas";
 
-type AppEnv = { Bindings: Env };
+type AppEnv = GuardEnv;
+
+/** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
+const PAGE_PATHS = ["/", "/index.html"];
 
 function room(c: Context<AppEnv>) {
   return c.env.LIST_ROOM.getByName(ROOM_NAME);
@@ -88,13 +94,9 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
   return { ok: true, input: result.data };
 }
 
-function clientAddress(c: Context<AppEnv>): string | null {
-  return c.req.header(CLIENT_ADDRESS_HEADER) ?? null;
-}
-
 /** Asks the room to store an item; a refusal comes back with the status it deserves. */
 async function addItem(c: Context<AppEnv>, input: NewItem, key: string | null): Promise<AddItemResult> {
-  const result = await room(c).addItem(input, key, clientAddress(c));
+  const result = await room(c).addItem(input, key, clientGroup(c));
   if (!result.ok && result.error.retryAfterMs !== undefined) {
     c.header("Retry-After", String(Math.ceil(result.error.retryAfterMs / 1000)));
   }
@@ -105,31 +107,33 @@ function refusalStatus(error: RoomError): 422 | 429 {
   return error.code === ErrorCode.RateLimited ? 429 : 422;
 }
 
-function isCrossSite(requestUrl: string, origin: string | undefined): boolean {
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== new URL(requestUrl).host;
-  } catch {
-    return true;
-  }
-}
-
 export const app = new Hono<AppEnv>();
 
+app.use("*", securityHeaders);
 app.use("*", async (c, next) => {
   await next();
-  if (c.req.path !== SOCKET_PATH) c.header("Cache-Control", "no-store");
+  // API answers are never cached by browsers or proxies; the page keeps the
+  // validators static assets come with.
+  if (c.res.status !== 101 && !c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
 });
+// Before anything reads a body or reaches the room: same-site writes only,
+// then a well-formed client address for the per-address limits.
+app.use("*", sameSiteWrites);
+app.use("*", identifyClient);
 
-app.get("/api/items", validated("query", ListQuerySchema), async (c) => {
+// The page document, run through the Worker only so that it carries HSTS (headers.ts).
+app.on("GET", PAGE_PATHS, (c) => c.env.ASSETS.fetch(c.req.raw));
+
+app.get("/api/items", limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
-  const result = await room(c).listItems({ before: before ?? null, limit });
+  if (before === undefined) return c.body(await newestPageText(c, limit), 200, { "content-type": "application/json" });
+  const result = await room(c).listItems({ before, limit });
   if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
   const { items, hasOlder } = result;
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
-app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
+app.post("/api/items", limitPerAddress("save"), limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
   const key = c.req.valid("header")["idempotency-key"] ?? null;
@@ -140,7 +144,7 @@ app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), 
 });
 
 // The seed's routes, kept so its clients keep working.
-app.post("/save", limitBody, async (c) => {
+app.post("/save", limitPerAddress("save"), limitBody, async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return c.json({ result: "failure", error: { code: read.code, message: read.message } }, read.status);
   const result = await addItem(c, read.input, null);
@@ -151,11 +155,9 @@ app.post("/save", limitBody, async (c) => {
   return c.json({ result: "success" });
 });
 
-app.get("/list", async (c) => {
-  const result = await room(c).listItems({ before: null, limit: ListQuerySchema.parse({}).limit });
-  const rows = result.ok
-    ? result.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }))
-    : [];
+app.get("/list", limitPerAddress("read"), async (c) => {
+  const page = JSON.parse(await newestPageText(c, ListQuerySchema.parse({}).limit)) as ItemsPageBody;
+  const rows = page.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }));
   return c.json({ rows });
 });
 
@@ -165,14 +167,22 @@ app.get("/api/usage", async (c) => {
   return c.json({ usage: await room(c).usage() });
 });
 
-app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c) => {
+app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c, next) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return errorResponse(c, 426, ErrorCode.UpgradeRequired, "this endpoint speaks WebSocket only");
   }
-  if (isCrossSite(c.req.url, c.req.header("origin"))) {
+  // A socket is a read the browser makes without a preflight: its Origin is
+  // checked whatever the method.
+  if (isCrossSite(c.req.url, c.req.header("origin") ?? null, null)) {
     return errorResponse(c, 403, ErrorCode.ForbiddenOrigin, "WebSocket connections from other sites are refused");
   }
-  return room(c).fetch(c.req.raw);
+  await next();
+}, limitPerAddress("connect"), async (c) => {
+  const forwarded = new Request(c.req.raw);
+  const group = clientGroup(c);
+  if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
+  else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
+  return room(c).fetch(forwarded);
 });
 
 app.on(["PUT", "PATCH", "DELETE"], ["/api/items", "/save", "/list", SOCKET_PATH], (c) =>

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isErrorBody } from "../../src/protocol/errors";
 import { isItem } from "../../src/protocol/frames";
-import { problemWithField } from "../../src/protocol/item";
+import { problemWithField } from "../../src/protocol/text";
 import { request } from "../worker/request";
 import { anyJson, awkwardText } from "./arbitraries";
 

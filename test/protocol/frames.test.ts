@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeItemFrame, PING_TEXT, parseClientFrame, parseServerFrame } from "../../src/protocol/frames";
-import { charCount, problemWithField } from "../../src/protocol/item";
+import { charCount, problemWithField } from "../../src/protocol/text";
 
 describe("parseClientFrame", () => {
   it("reads acks and pings", () => {

@@ -9,7 +9,7 @@ describe("room config", () => {
       maxSendAttempts: 5,
       resumeWindowMs: 120_000,
       framesPerSecond: 20,
-      savesPerMinute: 30,
+      listSavesPerMinute: 600,
       connectionsPerAddress: 100,
     });
   });
@@ -21,7 +21,7 @@ describe("room config", () => {
         MAX_SEND_ATTEMPTS: "3",
         RESUME_WINDOW_MS: "0",
         FRAMES_PER_SECOND: "5",
-        SAVES_PER_MINUTE: "600",
+        LIST_SAVES_PER_MINUTE: "60",
         CONNECTIONS_PER_ADDRESS: "2",
       }),
     ).toEqual({
@@ -29,7 +29,7 @@ describe("room config", () => {
       maxSendAttempts: 3,
       resumeWindowMs: 0,
       framesPerSecond: 5,
-      savesPerMinute: 600,
+      listSavesPerMinute: 60,
       connectionsPerAddress: 2,
     });
   });
@@ -40,7 +40,7 @@ describe("room config", () => {
     [{ MAX_SEND_ATTEMPTS: "0" }, /MAX_SEND_ATTEMPTS/],
     [{ RESUME_WINDOW_MS: "-1" }, /RESUME_WINDOW_MS/],
     [{ FRAMES_PER_SECOND: "0" }, /FRAMES_PER_SECOND/],
-    [{ SAVES_PER_MINUTE: "1.5" }, /SAVES_PER_MINUTE/],
+    [{ LIST_SAVES_PER_MINUTE: "1.5" }, /LIST_SAVES_PER_MINUTE/],
     [{ CONNECTIONS_PER_ADDRESS: "" + "x" }, /CONNECTIONS_PER_ADDRESS/],
   ])("refuses %j naming the var", (vars, name) => {
     expect(() => readConfig(vars)).toThrow(name);

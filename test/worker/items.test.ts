@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import { expectRejected, listedIds, postJson, request } from "./request";
-import { BODY_MAX_CHARS, REQUEST_BODY_MAX_BYTES, TITLE_MAX_CHARS } from "../../src/protocol/limits";
+import { BODY_MAX_CHARS, REQUEST_BODY_MAX_BYTES, TITLE_MAX_BYTES, TITLE_MAX_CHARS } from "../../src/protocol/limits";
 
 describe("POST /api/items", () => {
   it("stores a JSON item, trimmed, and answers 201 with it", async () => {
@@ -27,9 +27,10 @@ describe("POST /api/items", () => {
     expect((await response.json<{ item: Item }>()).item).toMatchObject({ title: "Form", body: "posted" });
   });
 
-  it("counts characters as code points: 200 emoji make a valid title", async () => {
-    const response = await postJson({ title: "😀".repeat(TITLE_MAX_CHARS), body: "b" });
-    expect(response.status).toBe(201);
+  it("counts characters as code points, and bytes too: 150 emoji (600 bytes) make a valid title, 151 do not", async () => {
+    expect((await postJson({ title: "😀".repeat(TITLE_MAX_BYTES / 4), body: "b" })).status).toBe(201);
+    expect((await postJson({ title: "é".repeat(TITLE_MAX_CHARS), body: "b" })).status).toBe(201);
+    await expectRejected(await postJson({ title: "😀".repeat(TITLE_MAX_BYTES / 4 + 1), body: "b" }), 400, "invalid_input");
   });
 
   it.each([
