@@ -23,12 +23,12 @@ describe("item text over HTTP", () => {
   });
 
   it.each([
-    ["a right-to-left override", "abc\u202edcba"],
-    ["a line separator", "one\u2028two"],
-    ["a next-line control", "one\u0085two"],
-    ["zero-width characters only", "\u200b\u200c\u200d"],
-    ["one letter with 4,992 combining marks", "Z" + "\u0336".repeat(4992)],
-  ])("a title with %s is refused (issue 14)", async (_name, title) => {
-    await expectRejected(await postJson({ title: title.slice(0, 5000), body: "b" }), 400, "invalid_input");
+    ["a title with a right-to-left override", { title: "abc\u202edcba", body: "b" }],
+    ["a title with a line separator", { title: "one\u2028two", body: "b" }],
+    ["a title with a next-line control", { title: "one\u0085two", body: "b" }],
+    ["a title of zero-width characters only", { title: "\u200b\u200c\u200d", body: "b" }],
+    ["a body of one letter with 4,992 combining marks", { title: "t", body: "Z" + "\u0336".repeat(4992) }],
+  ])("%s is refused (issue 14)", async (_name, input) => {
+    await expectRejected(await postJson(input), 400, "invalid_input");
   });
 });
