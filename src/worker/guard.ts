@@ -14,6 +14,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import { CLIENT_ADDRESS_HEADER } from "../protocol/limits";
+import { AddressLimit } from "./addressLimits";
 import { classifyAddress, type ClientAddress } from "./clientAddress";
 import type { Env } from "./env";
 
@@ -21,14 +22,6 @@ export type GuardEnv = {
   Bindings: Env;
   Variables: { client: Exclude<ClientAddress, { kind: "invalid" }> };
 };
-
-/** The per-address limits: which binding counts them and its window (as configured in wrangler.toml). */
-export const AddressLimit = {
-  read: { binding: "READ_LIMITER", periodSeconds: 10, what: "reads" },
-  connect: { binding: "CONNECT_LIMITER", periodSeconds: 10, what: "connection attempts" },
-  save: { binding: "SAVE_LIMITER", periodSeconds: 60, what: "saves" },
-} as const satisfies Record<string, { binding: keyof Env; periodSeconds: 10 | 60; what: string }>;
-export type AddressLimit = keyof typeof AddressLimit;
 
 /** Paths kept from the seed, whose clients read `{"result":"failure","error":…}`. */
 const SEED_WRITE_PATH = "/save";

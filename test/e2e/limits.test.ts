@@ -4,8 +4,10 @@
  * self-hosted deployment sets it) even 127.0.0.1 is limited. Over real
  * sockets, so upgrades are real HTTP/1.1 upgrades.
  */
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AddressLimit } from "../../src/worker/addressLimits";
 import { startDevServer, type DevServer } from "./devServer";
 
 let server: DevServer;
@@ -93,5 +95,16 @@ describe("limits under wrangler dev, loopback not exempt", () => {
     });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: { code: "forbidden_origin" } });
+  });
+});
+
+describe("wrangler.toml", () => {
+  it("configures each per-address limit with the period the Worker puts in Retry-After", () => {
+    const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+    for (const { binding, periodSeconds } of Object.values(AddressLimit)) {
+      const entry = new RegExp(`name = "${binding}"\\s+namespace_id = "\\d+"\\s+simple = \\{ limit = \\d+, period = (\\d+) \\}`).exec(toml);
+      expect(entry, binding).not.toBeNull();
+      expect(Number(entry![1]), binding).toBe(periodSeconds);
+    }
   });
 });
