@@ -1,7 +1,10 @@
 /**
- * The Worker's routes. It validates input and forwards commands to the one
- * `ListRoom` object over RPC; the object decides. The page itself is served
- * by Workers static assets before this code runs.
+ * The Worker's routes. Every request passes the guard first (guard.ts:
+ * same-site writes, the client's address, per-address limits); then the
+ * Worker validates input and forwards commands to the one `ListRoom` object
+ * over RPC, and the object decides. The page's files are served by Workers
+ * static assets before this code runs, except the document itself, which
+ * passes through here for its HSTS header (headers.ts).
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono, type Context } from "hono";
