@@ -31,7 +31,9 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts"],
+          // Property tests run hundreds of requests; a busy two-core machine needs room.
+          testTimeout: 30_000,
+          include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
         },
       },
       {

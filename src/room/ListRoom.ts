@@ -10,6 +10,7 @@ import { errorBody, ErrorCode } from "../protocol/errors";
 import { PING_TEXT, PONG_TEXT, parseClientFrame, type WelcomeFrame } from "../protocol/frames";
 import type { Item, NewItem } from "../protocol/item";
 import {
+  ATTEMPT_PARAM,
   CLIENT_FRAME_MAX_BYTES,
   CloseCode,
   FIRST_SEQ,
@@ -67,9 +68,9 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     this.items = new ItemStore(sql);
-    this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.config.resumeWindowMs);
     this.out = new Outbound(this.usageCounters);
-    this.frames = new DerivedFrames(this.items, this.out);
+    this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.out, this.config.resumeWindowMs);
+    this.frames = new DerivedFrames(this.items, this.out, this.config.sendWindow);
     this.limits = new AbuseLimits(this.config, Date.now());
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
@@ -144,7 +145,9 @@ export class ListRoom extends DurableObject<RoomVars> {
     const url = new URL(request.url);
     const token = url.searchParams.get(RESUME_TOKEN_PARAM);
     const last = Number(url.searchParams.get(LAST_SEQ_PARAM) ?? FIRST_SEQ - 1);
+    const attemptParam = url.searchParams.get(ATTEMPT_PARAM);
     const resumeHash = token !== null && isWellFormedToken(token) ? await hashToken(token) : null;
+    // Every welcome carries a new token: a token seen in a URL (and so perhaps in a log) soon stops working.
     const freshToken = newResumeToken();
     const freshHash = await hashToken(freshToken);
 
@@ -156,17 +159,33 @@ export class ListRoom extends DurableObject<RoomVars> {
       const message = `too many connections from your address; the limit is ${this.config.connectionsPerAddress}`;
       return Response.json(errorBody(ErrorCode.TooManyConnections, message), { status: 429 });
     }
-    const resumed = resumeHash === null ? null : this.sessions.resume(resumeHash, last, now, this.lastPos);
-    const record = resumed ?? this.sessions.register(freshHash, now, this.lastPos);
+    const resumption =
+      resumeHash === null
+        ? ({ kind: "fresh" } as const)
+        : this.sessions.resume(
+            { tokenHash: resumeHash, last, attempt: attemptParam === null ? null : Number(attemptParam) },
+            freshHash,
+            now,
+            this.lastPos,
+          );
     const { 0: client, 1: server } = new WebSocketPair();
+    if (resumption.kind === "stale") {
+      // A late, older attempt: it gets its goodbye, the connection holding the session is left alone.
+      this.ctx.acceptWebSocket(server);
+      this.out.closeWithBye(server, CloseCode.Superseded, "a newer connection attempt holds this session");
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const resumed = resumption.kind === "resumed";
+    const record = resumed ? resumption.record : this.sessions.register(freshHash, now, this.lastPos);
     this.ctx.acceptWebSocket(server, group === null ? [record.clientId] : [record.clientId, addressTag(group)]);
     const state: ConnectionState = {
-      v: 1,
+      v: 2,
       clientId: record.clientId,
       connectionId: record.connectionId,
       basePos: record.basePos,
       connectedAt: now,
-      acked: resumed ? last : FIRST_SEQ - 1,
+      acked: resumed ? record.acked : FIRST_SEQ - 1,
+      ackedAt: now,
       resendRounds: [],
     };
     this.connections.set(server, state);
@@ -174,14 +193,13 @@ export class ListRoom extends DurableObject<RoomVars> {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
       clientId: record.clientId,
-      resumeToken: resumed ? token! : freshToken,
-      resumed: resumed !== null,
+      resumeToken: freshToken,
+      resumed,
       seq: state.acked + 1,
       resendIntervalMs: this.config.resendIntervalMs,
+      window: this.config.sendWindow,
     } satisfies WelcomeFrame);
-    const lastSeq = seqOfPos(state, this.lastPos);
-    this.frames.sendRange(server, state, state.acked + 1, lastSeq);
-    if (lastSeq > state.acked) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    if (this.frames.open(server, state, this.lastPos) > 0) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -196,11 +214,11 @@ export class ListRoom extends DurableObject<RoomVars> {
         this.out.error(ws, ErrorCode.RateLimited, `slow down: at most ${this.config.framesPerSecond} frames a second`);
         return;
       case "disconnect":
-        ws.close(CloseCode.PolicyViolation, "too many frames");
+        this.out.closeWithBye(ws, CloseCode.PolicyViolation, "too many frames");
         return;
     }
     if (isOverFrameLimit(message)) {
-      ws.close(CloseCode.MessageTooBig, `frames are limited to ${CLIENT_FRAME_MAX_BYTES} bytes`);
+      this.out.closeWithBye(ws, CloseCode.MessageTooBig, `frames are limited to ${CLIENT_FRAME_MAX_BYTES} bytes`);
       return;
     }
     if (typeof message !== "string") {
@@ -245,18 +263,18 @@ export class ListRoom extends DurableObject<RoomVars> {
     for (const [ws, state] of this.openConnections()) {
       const oldest = this.frames.oldestPending(state, this.lastPos);
       if (oldest === null) continue;
-      const lastSeq = seqOfPos(state, this.lastPos);
-      const plan = planRound(oldest, state.resendRounds, now, lastSeq, this.config);
+      const sentThrough = this.frames.sentThrough(ws, state, this.lastPos);
+      const plan = planRound(oldest, state.resendRounds, now, sentThrough, this.config);
       switch (plan.kind) {
         case "wait":
           next = Math.min(next, plan.dueAt);
           break;
         case "drop":
           this.sessions.forget(state.clientId);
-          ws.close(CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
+          this.out.closeWithBye(ws, CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
           break;
         case "resend":
-          this.frames.sendRange(ws, state, oldest.seq, lastSeq);
+          this.frames.resendInFlight(ws, state, this.lastPos);
           this.connections.set(ws, { ...state, resendRounds: plan.rounds });
           next = Math.min(next, plan.nextRoundAt);
           break;
@@ -282,7 +300,13 @@ export class ListRoom extends DurableObject<RoomVars> {
       this.out.error(ws, ErrorCode.AckOutOfRange, `seq ${seq} was never sent on this connection (last is ${lastSeq})`);
       return;
     }
-    if (seq > state.acked) this.connections.set(ws, { ...state, acked: seq });
+    if (seq <= state.acked) return;
+    const now = Date.now();
+    const acked = { ...state, acked: seq, ackedAt: now };
+    this.connections.set(ws, acked);
+    if (this.frames.acknowledge(ws, acked, seq, this.lastPos) > 0) {
+      this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    }
   }
 
   /** Open sockets with their state; closing ones (after a drop or takeover) are left out. */

@@ -4,6 +4,8 @@
  * sensible whole number stops the object with a message naming it, instead of
  * running with a timer of NaN.
  */
+import type { SendWindow } from "../protocol/frames";
+import { FRAME_MAX_BYTES, SEND_WINDOW_BYTES, SEND_WINDOW_FRAMES } from "../protocol/limits";
 import type { DeliveryTiming } from "./resendSchedule";
 
 export interface RoomVars {
@@ -13,6 +15,8 @@ export interface RoomVars {
   FRAMES_PER_SECOND?: string;
   LIST_SAVES_PER_MINUTE?: string;
   CONNECTIONS_PER_ADDRESS?: string;
+  SEND_WINDOW_FRAMES?: string;
+  SEND_WINDOW_BYTES?: string;
 }
 
 export interface RoomConfig extends DeliveryTiming {
@@ -22,6 +26,8 @@ export interface RoomConfig extends DeliveryTiming {
   /** Sustained saves per minute to the whole list, from every limited address together. */
   listSavesPerMinute: number;
   connectionsPerAddress: number;
+  /** What one connection may have sent but unacknowledged. */
+  sendWindow: SendWindow;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -31,6 +37,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   framesPerSecond: 20,
   listSavesPerMinute: 600,
   connectionsPerAddress: 100,
+  sendWindow: { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES },
 };
 
 function wholeNumber(name: keyof RoomVars, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -64,5 +71,10 @@ export function readConfig(vars: RoomVars): RoomConfig {
       1,
       1_000_000,
     ),
+    sendWindow: {
+      frames: wholeNumber("SEND_WINDOW_FRAMES", vars.SEND_WINDOW_FRAMES, DEFAULT_CONFIG.sendWindow.frames, 1, 10_000),
+      // At least one frame's worth, so a window is never smaller than what must fit in it.
+      bytes: wholeNumber("SEND_WINDOW_BYTES", vars.SEND_WINDOW_BYTES, DEFAULT_CONFIG.sendWindow.bytes, FRAME_MAX_BYTES, 1 << 30),
+    },
   };
 }

@@ -41,6 +41,17 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX clients_by_disconnected_at ON clients (disconnected_at)`,
   },
+  {
+    // Resumes name their connection attempt, so a late, older attempt cannot
+    // take a session over; tokens rotate, and the one a client last used
+    // stays good for a newer attempt until the client uses its successor.
+    // `acked` is what the session had acknowledged when its socket closed.
+    id: "003_session_attempts",
+    sql: `ALTER TABLE clients ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE clients ADD COLUMN acked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clients ADD COLUMN prev_token_hash TEXT;
+    CREATE UNIQUE INDEX clients_by_prev_token_hash ON clients (prev_token_hash) WHERE prev_token_hash IS NOT NULL`,
+  },
 ];
 
 export function runMigrations(storage: DurableObjectStorage): void {

@@ -55,6 +55,11 @@ export const SocketQuerySchema = z
       .regex(/^\d{1,15}$/, "last must be a non-negative whole number")
       .transform(Number)
       .optional(),
+    attempt: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/, "attempt must be a whole number from 1")
+      .transform(Number)
+      .optional(),
   })
   .refine((query) => query.resume === undefined || query.last !== undefined, {
     message: "resume needs last, the last seq the client applied",

@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AddressLimit } from "../../src/worker/addressLimits";
-import { startDevServer, type DevServer } from "./devServer";
+import type { WranglerDev as DevServer } from "../../tools/harness/wranglerDev";
+import { startDevServer } from "./devServer";
 
 let server: DevServer;
 

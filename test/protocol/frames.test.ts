@@ -49,6 +49,14 @@ describe("item text", () => {
     expect(problemWithField("title", "\udc00x")).toMatch(/surrogate/);
   });
 
+  it("refuses C1 control characters, as PROTOCOL.md's \"no control characters\" says (found by the HTTP fuzz test)", () => {
+    expect(problemWithField("body", "red \u009b31m text")).toMatch(/control/);
+    // U+0085 is also a line break, which no title may hold.
+    expect(problemWithField("title", "a\u0085b")).toMatch(/control|one line/);
+    expect(problemWithField("body", "a\u0080")).toMatch(/control/);
+    expect(problemWithField("body", "\u00a0no-break space is text")).toBeNull();
+  });
+
   it("accepts right-to-left marks and emoji", () => {
     expect(problemWithField("title", "\u200fשלום 🎉")).toBeNull();
   });

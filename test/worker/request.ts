@@ -3,9 +3,12 @@
  * them through `wrangler dev`: from 127.0.0.1 (exempt from the per-address
  * limits) unless a test names another `CF-Connecting-IP`.
  */
-import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Item } from "../../src/protocol/item";
+import type { ListRoom } from "../../src/room/ListRoom";
+import { ROOM_NAME } from "../../src/worker/env";
 
 export const BASE = "https://listroom.test";
 const LOCAL_ADDRESS = "127.0.0.1";
@@ -41,10 +44,25 @@ export function postJson(body: unknown, headers: Record<string, string> = {}): P
   });
 }
 
-export async function listedIds(): Promise<string[]> {
+/** Every stored item, newest first, as GET /api/items gives them (a test file stores fewer than a page). */
+export async function storedItems(): Promise<Item[]> {
   const response = await request("/api/items?limit=200");
-  const { items } = await response.json<{ items: Item[] }>();
-  return items.map((item) => item.id);
+  const { items, nextBefore } = await response.json<{ items: Item[]; nextBefore: string | null }>();
+  if (nextBefore !== null) throw new Error("more items than one page; this helper reads one");
+  return items;
+}
+
+export async function listedIds(): Promise<string[]> {
+  return (await storedItems()).map((item) => item.id);
+}
+
+/** The item stored under `id`, read back through both list routes, which must agree. */
+export async function readBack(id: string): Promise<Item> {
+  const item = (await storedItems()).find((stored) => stored.id === id);
+  if (!item) throw new Error(`item ${id} is not stored`);
+  const { rows } = await (await request("/list")).json<{ rows: { id: string; title: string; bodytext: string; createdAt: string }[] }>();
+  expect(rows.find((row) => row.id === id)).toEqual({ id, title: item.title, bodytext: item.body, createdAt: item.createdAt });
+  return item;
 }
 
 export async function expectRejected(response: Response, status: number, code: string): Promise<void> {
@@ -53,4 +71,18 @@ export async function expectRejected(response: Response, status: number, code: s
   const body = await response.json<{ error: { code: string; message: string } }>();
   expect(body.error.code).toBe(code);
   expect(body.error.message.length).toBeGreaterThan(0);
+}
+
+/**
+ * Ids of every row in the room's item log, newest first, read from storage
+ * itself: the truth the routes are judged against, so a copy the routes
+ * happen not to show still counts.
+ */
+export function loggedIds(): Promise<string[]> {
+  return runInDurableObject(env.LIST_ROOM.getByName(ROOM_NAME), (_room: ListRoom, state) =>
+    state.storage.sql
+      .exec<{ id: string }>("SELECT id FROM items ORDER BY pos DESC")
+      .toArray()
+      .map((row) => row.id),
+  );
 }
