@@ -3,7 +3,7 @@
  * keeps the original routes (`/`, `/api/items`, `/ws`); every other list lives
  * under `/l/{id}` (the page) and `/api/lists/{id}/…` (the API).
  */
-import { problemWithField } from "./item";
+import { problemWithField } from "./text";
 import { SOCKET_PATH } from "./limits";
 
 export interface ListInfo {

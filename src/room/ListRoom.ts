@@ -12,7 +12,6 @@ import type { Item, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import {
   ATTEMPT_PARAM,
-  CLIENT_ADDRESS_HEADER,
   CLIENT_FRAME_MAX_BYTES,
   CloseCode,
   FIRST_SEQ,
@@ -20,7 +19,7 @@ import {
   PROTOCOL_VERSION,
   RESUME_TOKEN_PARAM,
 } from "../protocol/limits";
-import { AbuseLimits, addressTag } from "./abuseLimits";
+import { AbuseLimits, addressTag, CLIENT_GROUP_HEADER } from "./abuseLimits";
 import { ClientStore } from "./clientStore";
 import { readConfig, type RoomConfig, type RoomVars } from "./config";
 import { ConnectionStates, seqOfPos, type ConnectionState } from "./connection";
@@ -81,7 +80,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.out = new Outbound(this.usageCounters);
     this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.out, this.config.resumeWindowMs);
     this.frames = new DerivedFrames(this.items, this.out, this.config.sendWindow);
-    this.limits = new AbuseLimits(this.config);
+    this.limits = new AbuseLimits(this.config, Date.now());
     this.meta = new ListMeta(sql, env.OWNER_KEY);
     this.presence = new Presence(this.config.presenceIntervalMs);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
@@ -134,13 +133,13 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   // ---- RPC ----------------------------------------------------------------
 
-  /** `address` is the client's (CF-Connecting-IP), for the per-address save limit; null if unknown. */
-  addItem(input: NewItem, idempotencyKey: string | null, address: string | null = null): AddItemResult {
+  /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
+  addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): AddItemResult {
     this.setUp();
     const now = Date.now();
-    const waitMs = this.limits.saveDelay(address, now);
+    const waitMs = this.limits.saveDelay(group, now);
     if (waitMs > 0) {
-      const message = `too many saves from your address; the limit is ${this.config.savesPerMinute} a minute`;
+      const message = `the list is taking too many saves; the limit is ${this.config.listSavesPerMinute} a minute`;
       return { ok: false, error: { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs } };
     }
     const outcome = this.ctx.storage.transactionSync(() => {
@@ -162,6 +161,11 @@ export class ListRoom extends DurableObject<RoomVars> {
       this.scheduleAlarmBy(now + this.config.resendIntervalMs);
     }
     return { ok: true, item: added.item, replayed: false };
+  }
+
+  /** Position of the newest item: what the Worker keys its cached newest page by. */
+  newestPosition(): number {
+    return this.lastPos;
   }
 
   listItems(query: ListQuery): ListItemsResult {
@@ -203,8 +207,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     // No awaits from here on: the log position read below is the one this
     // connection's seq numbers are derived from, so no save may slip in.
     const now = Date.now();
-    const address = request.headers.get(CLIENT_ADDRESS_HEADER);
-    if (!this.limits.mayConnect(address, address === null ? 0 : this.ctx.getWebSockets(addressTag(address)).length)) {
+    const group = request.headers.get(CLIENT_GROUP_HEADER);
+    if (!this.limits.mayConnect(group, group === null ? 0 : this.ctx.getWebSockets(addressTag(group)).length)) {
       const message = `too many connections from your address; the limit is ${this.config.connectionsPerAddress}`;
       return Response.json(errorBody(ErrorCode.TooManyConnections, message), { status: 429 });
     }
@@ -226,7 +230,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     }
     const resumed = resumption.kind === "resumed";
     const record = resumed ? resumption.record : this.sessions.register(freshHash, now, this.lastPos);
-    this.ctx.acceptWebSocket(server, address === null ? [record.clientId] : [record.clientId, addressTag(address)]);
+    this.ctx.acceptWebSocket(server, group === null ? [record.clientId] : [record.clientId, addressTag(group)]);
     const state: ConnectionState = {
       v: 2,
       clientId: record.clientId,

@@ -1,16 +1,17 @@
 /**
  * One zod schema per HTTP input. Item text rules come from the protocol
- * module, so the page and the server cannot disagree about them.
+ * module (src/protocol/text.ts), so the page and the server cannot disagree
+ * about them.
  */
 import { z } from "zod";
-import { problemWithField, type ItemField } from "../protocol/item";
+import { normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 function itemText(field: ItemField) {
   return z
     .string({ error: `${field} must be a string` })
-    .trim()
+    .transform(normalizeItemText)
     .superRefine((value, ctx) => {
       const problem = problemWithField(field, value);
       if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
@@ -68,7 +69,7 @@ export const SocketQuerySchema = z
 function listTitle() {
   return z
     .string({ error: "title must be a string" })
-    .trim()
+    .transform(normalizeItemText)
     .superRefine((value, ctx) => {
       const problem = problemWithListTitle(value);
       if (problem !== null) ctx.addIssue({ code: "custom", message: problem });

@@ -7,7 +7,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListInfo } from "../../src/protocol/lists";
-import { startDevServer, type DevServer } from "../e2e/devServer";
+import type { WranglerDev as DevServer } from "../../tools/harness/wranglerDev";
+import { startDevServer } from "../e2e/devServer";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [

@@ -26,6 +26,8 @@ let answers: PostOutcome[];
 let posted: PendingSave[];
 let saved: string[];
 let rejected: string[];
+/** Wakes whoever waits for the next save the outbox reports done (saved or refused). */
+let reported: () => void;
 
 function outbox(): Outbox {
   return new Outbox({
@@ -38,8 +40,14 @@ function outbox(): Outbox {
       return answer;
     },
     onChange: () => undefined,
-    onSaved: (save) => saved.push(save.key),
-    onRejected: (save) => rejected.push(save.key),
+    onSaved: (save) => {
+      saved.push(save.key);
+      reported();
+    },
+    onRejected: (save) => {
+      rejected.push(save.key);
+      reported();
+    },
   });
 }
 
@@ -47,8 +55,9 @@ function stored(n: number): Item {
   return { id: `id-${n}`, title: "t", body: "b", createdAt: new Date(0).toISOString() };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
+/** Resolves when the outbox next reports a save as done. */
+function nextReport(): Promise<void> {
+  return new Promise((resolve) => (reported = resolve));
 }
 
 beforeEach(() => {
@@ -58,14 +67,16 @@ beforeEach(() => {
   posted = [];
   saved = [];
   rejected = [];
+  reported = () => undefined;
 });
 
 describe("Outbox", () => {
   it("sends a save once when the server takes it, and forgets it", async () => {
     answers.push({ kind: "saved", item: stored(1) });
     const box = outbox();
+    const done = nextReport();
     box.add({ title: "t", body: "b" }, "key-1");
-    await settle();
+    await done;
     expect(posted.map((save) => save.key)).toEqual(["key-1"]);
     expect(saved).toEqual(["key-1"]);
     expect(box.pending()).toEqual([]);
@@ -75,22 +86,25 @@ describe("Outbox", () => {
     answers.push({ kind: "retry" });
     const box = outbox();
     box.add({ title: "t", body: "b" }, "key-1");
-    await settle();
+    await scheduler.whenTimerPending(); // the first answer said retry
     scheduler.advance(60_000);
-    await settle();
+    await scheduler.whenTimerPending(); // the network failed
     expect(box.pending().map((save) => save.key)).toEqual(["key-1"]);
     answers.push({ kind: "saved", item: stored(1) });
+    const done = nextReport();
     scheduler.advance(60_000);
-    await settle();
+    await done;
     expect(posted.map((save) => save.key)).toEqual(["key-1", "key-1", "key-1"]);
     expect(saved).toEqual(["key-1"]);
+    expect(box.pending()).toEqual([]);
+    expect(scheduler.pendingTimers()).toBe(0);
   });
 
   it("keeps unsent saves across a reload and sends them, in order, when asked", async () => {
     const before = outbox();
     before.add({ title: "first", body: "b" }, "key-1");
     before.add({ title: "second", body: "b" }, "key-2");
-    await settle();
+    await scheduler.whenTimerPending(); // offline: it waits to retry
     expect(JSON.parse(store.getItem(OUTBOX_STORAGE_KEY)!)).toHaveLength(2);
 
     answers.push({ kind: "saved", item: stored(1) }, { kind: "saved", item: stored(2) });
@@ -155,12 +169,11 @@ describe("one queue per list", () => {
       onRejected: () => undefined,
     });
     a.add({ title: "for A", body: "b" }, "key-a");
-    await settle();
+    await scheduler.whenTimerPending(); // offline: it waits to retry
 
     const b = outboxFor("list-b-0123456789abcd", postedTo);
     expect(b.pending()).toEqual([]);
     b.add({ title: "for B", body: "b" }, "key-b");
-    await settle();
     await b.flush();
     expect(postedTo).toEqual(["list-b-0123456789abcd:key-b"]);
     expect(a.pending().map((save) => save.key)).toEqual(["key-a"]);

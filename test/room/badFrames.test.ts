@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import { CLIENT_FRAME_MAX_BYTES, CloseCode } from "../../src/protocol/limits";
-import { connectFresh, freshRoom, numbered, save, type TestSocket } from "./roomHarness";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save, type TestSocket } from "./roomHarness";
 
 async function expectError(socket: TestSocket, frame: unknown, code: ErrorCode): Promise<void> {
   socket.send(frame);
@@ -43,6 +44,14 @@ describe("bad frames", () => {
     expect((await socket.waitForClose()).code).toBe(CloseCode.MessageTooBig);
   });
 
+  it(`a binary frame over ${CLIENT_FRAME_MAX_BYTES} bytes closes the connection with 1009`, async () => {
+    const { socket } = await connectFresh(freshRoom());
+    socket.send(new Uint8Array(CLIENT_FRAME_MAX_BYTES + 1).buffer);
+    const closed = await socket.waitForClose();
+    expect(closed.code).toBe(CloseCode.MessageTooBig);
+    expect(socket.unread()).toEqual([{ type: "bye", code: CloseCode.MessageTooBig, reason: closed.reason }]);
+  });
+
   it("a frame just under the limit is read normally", async () => {
     const { socket } = await connectFresh(freshRoom());
     const padding = "x".repeat(CLIENT_FRAME_MAX_BYTES - 40);
@@ -51,17 +60,34 @@ describe("bad frames", () => {
   });
 
   it("one client's bad frames and acks change nothing for another client or the list", async () => {
+    const clock = controlClock();
     const room = freshRoom();
     const victim = await connectFresh(room);
     const attacker = await connectFresh(room);
     await save(room, numbered(1));
+    const [victimFrame] = await victim.socket.items(1);
     await attacker.socket.items(1);
-    for (let n = 0; n < 50; n++) attacker.socket.send({ type: "ack", seq: victim.snapshot.seq + 1 });
+    // The attacker acks the seq numbers the victim holds, then sends garbage.
+    for (let n = 0; n < 20; n++) attacker.socket.send({ type: "ack", seq: victim.snapshot.seq + 1 });
     await expectError(attacker.socket, { type: "ack", seq: 1000 }, ErrorCode.AckOutOfRange);
     await expectError(attacker.socket, { type: "item", item: { title: "x" } }, ErrorCode.UnknownFrameType);
+    await attacker.socket.settle();
 
-    const [frame] = await victim.socket.items(1);
-    expect(frame!.seq).toBe(victim.snapshot.seq + 1);
+    // Only now look at the victim: it acknowledged nothing, so its next
+    // round resends both its frames, and a resume still replays them.
+    clock.advance(CONFIG.resendIntervalMs);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect([await victim.socket.next(), await victim.socket.next()]).toEqual([victim.snapshot, victimFrame]);
+    // The attacker's own acks did count for the attacker.
+    await attacker.socket.settle();
+    expect(attacker.socket.unread()).toEqual([]);
+
+    victim.socket.close();
+    await victim.socket.waitForClose();
+    const resumed = await connect(room, { token: victim.welcome.resumeToken, last: 0 });
+    expect(resumed.welcome.resumed).toBe(true);
+    expect([await resumed.socket.next(), await resumed.socket.next()]).toEqual([victim.snapshot, victimFrame]);
+
     const listed = await room.listItems({ before: null, limit: 200 });
     expect(listed.ok && listed.items.map((item) => item.title)).toEqual(["item 1"]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, readConfig } from "../../src/room/config";
+import { freshRoom, overrideVar } from "./roomHarness";
 
 describe("room config", () => {
   it("uses the documented defaults when vars are absent", () => {
@@ -9,7 +10,7 @@ describe("room config", () => {
       maxSendAttempts: 5,
       resumeWindowMs: 120_000,
       framesPerSecond: 20,
-      savesPerMinute: 30,
+      listSavesPerMinute: 600,
       connectionsPerAddress: 100,
       sendWindow: { frames: 32, bytes: 131_072 },
       presenceIntervalMs: 2_000,
@@ -23,7 +24,7 @@ describe("room config", () => {
         MAX_SEND_ATTEMPTS: "3",
         RESUME_WINDOW_MS: "0",
         FRAMES_PER_SECOND: "5",
-        SAVES_PER_MINUTE: "600",
+        LIST_SAVES_PER_MINUTE: "60",
         CONNECTIONS_PER_ADDRESS: "2",
         SEND_WINDOW_FRAMES: "4",
         SEND_WINDOW_BYTES: "70000",
@@ -34,7 +35,7 @@ describe("room config", () => {
       maxSendAttempts: 3,
       resumeWindowMs: 0,
       framesPerSecond: 5,
-      savesPerMinute: 600,
+      listSavesPerMinute: 60,
       connectionsPerAddress: 2,
       sendWindow: { frames: 4, bytes: 70_000 },
       presenceIntervalMs: 500,
@@ -49,9 +50,26 @@ describe("room config", () => {
     [{ SEND_WINDOW_BYTES: "65535" }, /SEND_WINDOW_BYTES/],
     [{ RESUME_WINDOW_MS: "-1" }, /RESUME_WINDOW_MS/],
     [{ FRAMES_PER_SECOND: "0" }, /FRAMES_PER_SECOND/],
-    [{ SAVES_PER_MINUTE: "1.5" }, /SAVES_PER_MINUTE/],
+    [{ LIST_SAVES_PER_MINUTE: "1.5" }, /LIST_SAVES_PER_MINUTE/],
     [{ CONNECTIONS_PER_ADDRESS: "" + "x" }, /CONNECTIONS_PER_ADDRESS/],
   ])("refuses %j naming the var", (vars, name) => {
     expect(() => readConfig(vars)).toThrow(name);
+  });
+
+  it("a room started with an out-of-range var refuses to start, naming the var", async () => {
+    overrideVar("MAX_SEND_ATTEMPTS", "0");
+    const room = freshRoom();
+    // Settled by hand: `expect(rpcPromise)` would touch properties of the
+    // RPC promise, and each of those is another call to the broken room.
+    const refusal = await room.listItems({ before: null, limit: 1 }).then(
+      () => null,
+      (error: unknown) => String(error),
+    );
+    expect(refusal).toMatch(/MAX_SEND_ATTEMPTS/);
+    const upgrade = await room.fetch("http://room/ws", { headers: { Upgrade: "websocket" } }).then(
+      () => null,
+      (error: unknown) => String(error),
+    );
+    expect(upgrade).toMatch(/MAX_SEND_ATTEMPTS/);
   });
 });

@@ -1,18 +1,45 @@
 import { describe, expect, it } from "vitest";
-import { FIRST_SEQ } from "../../src/protocol/limits";
-import { connectFresh, freshRoom, numbered, save } from "./roomHarness";
+import { FIRST_SEQ, PROTOCOL_VERSION } from "../../src/protocol/limits";
+import { CONFIG, connect, connectFresh, freshRoom, numbered, save } from "./roomHarness";
 
 describe("fan-out", () => {
   it("a fresh connection gets a welcome and then a snapshot of the newest items", async () => {
     const room = freshRoom();
     const first = await save(room, numbered(1));
     const second = await save(room, numbered(2));
-    const { welcome, snapshot } = await connectFresh(room);
+    const { socket, welcome } = await connect(room);
     expect(welcome).toMatchObject({ type: "welcome", resumed: false, seq: FIRST_SEQ });
     expect(welcome.resumeToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(snapshot.seq).toBe(welcome.seq);
-    expect(snapshot.items.map((item) => item.id)).toEqual([second.id, first.id]);
-    expect(snapshot.hasOlder).toBe(false);
+    // Read as sent: the client's parser fills in a missing hasOlder.
+    const { text } = await socket.nextReceived();
+    const snapshot: unknown = JSON.parse(text);
+    expect(snapshot).toEqual({
+      type: "snapshot",
+      seq: welcome.seq,
+      messageId: `${welcome.clientId}:${welcome.seq}`,
+      items: [second, first],
+      hasOlder: false,
+    });
+  });
+
+  it("the welcome names the protocol version and the resend interval, as sent", async () => {
+    const room = freshRoom();
+    const response = await room.fetch("http://room/ws", { headers: { Upgrade: "websocket" } });
+    const ws = response.webSocket!;
+    const first = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data))));
+    ws.accept();
+    const welcome: unknown = JSON.parse(await first);
+    expect(welcome).toEqual({
+      type: "welcome",
+      protocol: PROTOCOL_VERSION,
+      clientId: expect.any(String),
+      resumeToken: expect.any(String),
+      resumed: false,
+      seq: FIRST_SEQ,
+      resendIntervalMs: CONFIG.resendIntervalMs,
+      window: CONFIG.sendWindow,
+    });
+    ws.close(1000);
   });
 
   it("fans a save out to every socket with contiguous seq numbers", async () => {
@@ -56,9 +83,9 @@ describe("fan-out", () => {
   it("the snapshot is bounded and says when older items exist", async () => {
     const room = freshRoom();
     for (let n = 0; n < 205; n++) await room.addItem(numbered(n), null);
-    const { snapshot } = await connectFresh(room);
-    expect(snapshot.items).toHaveLength(200);
-    expect(snapshot.items[0]!.title).toBe("item 204");
+    const { socket } = await connect(room);
+    const snapshot = JSON.parse((await socket.nextReceived()).text) as { items: { title: string }[]; hasOlder: unknown };
+    expect(snapshot.items.map((item) => item.title)).toEqual(Array.from({ length: 200 }, (_, n) => `item ${204 - n}`));
     expect(snapshot.hasOlder).toBe(true);
   });
 });

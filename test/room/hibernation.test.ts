@@ -9,6 +9,7 @@ const ATTEMPTS = CONFIG.maxSendAttempts;
 
 describe("hibernation and restart", () => {
   it("a hibernated socket keeps its seq, acks and fan-out", async () => {
+    const clock = controlClock();
     const room = freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     socket.ack(snapshot.seq);
@@ -16,10 +17,26 @@ describe("hibernation and restart", () => {
     await evictDurableObject(room, { webSockets: "hibernate" });
 
     const item = await save(room, numbered(1));
-    expect(await socket.nextOf("item")).toMatchObject({ seq: snapshot.seq + 1, item });
-    socket.ack(snapshot.seq + 1);
+    const frame = await socket.nextOf("item");
+    expect(frame).toMatchObject({ seq: snapshot.seq + 1, item });
+    await evictDurableObject(room, { webSockets: "hibernate" });
+
+    // The round after hibernating resends only what is unacknowledged: the
+    // ack given before the first eviction still holds.
+    clock.advance(INTERVAL);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect(await socket.next()).toEqual(frame);
     await socket.settle();
     expect(socket.unread()).toEqual([]);
+
+    socket.ack(frame.seq);
+    await socket.settle();
+    await evictDurableObject(room, { webSockets: "hibernate" });
+    clock.advance(INTERVAL);
+    await runDurableObjectAlarm(room);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+    expect(socket.closed).toBeNull();
   });
 
   it("resends keep their count across hibernation and still end in 4008", async () => {

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../src/protocol/limits";
-import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
+import { alarmTime, CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
 
 const INTERVAL = CONFIG.resendIntervalMs;
 const ATTEMPTS = CONFIG.maxSendAttempts;
@@ -128,5 +128,59 @@ describe("resend", () => {
     expect(await runDurableObjectAlarm(room)).toBe(true);
     await socket.settle();
     expect(socket.unread()).toEqual([]);
+  });
+
+  it("a lower ack after a higher one does not move the acknowledged point back", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const { socket } = await connectFresh(room);
+    await save(room, numbered(1));
+    await save(room, numbered(2));
+    const [, second] = await socket.items(2);
+    socket.ack(second!.seq);
+    socket.ack(1);
+    socket.ack(0);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+
+    clock.advance(INTERVAL);
+    await runDurableObjectAlarm(room);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+  });
+
+  it("the alarm is due one interval after the oldest unacknowledged frame was last sent", async () => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const connectedAt = clock.now();
+    const { socket, snapshot } = await connectFresh(room);
+    expect(await alarmTime(room)).toBe(connectedAt + INTERVAL);
+
+    // Acked, then a save half an interval later: the frame is due one
+    // interval after its own send, and not resent before.
+    socket.ack(snapshot.seq);
+    await socket.settle();
+    clock.advance(INTERVAL / 2);
+    const savedAt = clock.now();
+    await save(room, numbered(1));
+    const [frame] = await socket.items(1);
+    expect(await alarmTime(room)).toBeLessThanOrEqual(savedAt + INTERVAL);
+    clock.advance(INTERVAL / 2);
+    await runDurableObjectAlarm(room);
+    await socket.settle();
+    expect(socket.unread()).toEqual([]);
+    expect(await alarmTime(room)).toBe(savedAt + INTERVAL);
+
+    clock.advance(INTERVAL / 2);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect(await socket.next()).toEqual(frame);
+    expect(await alarmTime(room)).toBe(savedAt + 2 * INTERVAL);
+
+    // Acknowledged: the next round finds nothing and leaves no alarm behind.
+    socket.ack(frame!.seq);
+    await socket.settle();
+    clock.advance(INTERVAL);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect(await alarmTime(room)).toBeNull();
   });
 });

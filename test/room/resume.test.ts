@@ -1,3 +1,4 @@
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../src/protocol/limits";
 import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, save } from "./roomHarness";
@@ -80,5 +81,24 @@ describe("resume", () => {
     expect((await first.socket.waitForClose()).code).toBe(CloseCode.Superseded);
     const item = await save(room, numbered(1));
     expect(await second.socket.nextOf("item")).toMatchObject({ seq: first.snapshot.seq + 1, item });
+  });
+
+  it.each([
+    ["resumes just within", RESUME_WINDOW - 1, true],
+    ["does not resume just past", RESUME_WINDOW + 1, false],
+  ])("after a restart, the window starts when the server comes back: it %s the window", async (_name, wait, resumes) => {
+    const clock = controlClock();
+    const room = freshRoom();
+    const first = await connectFresh(room);
+    first.socket.ack(first.snapshot.seq);
+    await first.socket.settle();
+    // Closing sockets on eviction stands in for a restart: the object never hears a close.
+    await evictDurableObject(room, { webSockets: "close" });
+    clock.advance(RESUME_WINDOW * 3); // down for longer than a window
+    await room.listItems({ before: null, limit: 1 }); // back
+    clock.advance(wait);
+    const { welcome } = await connect(room, { token: first.welcome.resumeToken, last: first.snapshot.seq });
+    expect(welcome.resumed).toBe(resumes);
+    expect(welcome.clientId === first.welcome.clientId).toBe(resumes);
   });
 });

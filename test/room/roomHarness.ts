@@ -4,6 +4,7 @@
  * only when a test says so (the object shares the test's isolate, so a faked
  * `Date` is its clock too).
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { onTestFinished, vi } from "vitest";
 import {
@@ -14,7 +15,8 @@ import {
   type WelcomeFrame,
 } from "../../src/protocol/frames";
 import type { NewItem } from "../../src/protocol/item";
-import { readConfig } from "../../src/room/config";
+import { readConfig, type RoomVars } from "../../src/room/config";
+import type { ListRoom } from "../../src/room/ListRoom";
 
 /** The room's settings as wrangler.toml (and the test pool) give them. */
 export const CONFIG = readConfig(env);
@@ -31,8 +33,14 @@ export interface Closed {
   reason: string;
 }
 
+/** A frame as parsed, and the exact text it came in (to check what the parser would fill in or drop). */
+export interface Received {
+  frame: ServerFrame;
+  text: string;
+}
+
 export class TestSocket {
-  private readonly frames: ServerFrame[] = [];
+  private readonly received: Received[] = [];
   /** Head counts heard, kept apart from the other frames: only presence tests look at them. */
   readonly presence: number[] = [];
   private waiter: (() => void) | null = null;
@@ -44,7 +52,7 @@ export class TestSocket {
       const parsed = parseServerFrame(text);
       if (!parsed.ok) throw new Error(`server sent a bad frame: ${text}`);
       if (parsed.frame.type === "presence") this.presence.push(parsed.frame.count);
-      else this.frames.push(parsed.frame);
+      else this.received.push({ frame: parsed.frame, text });
       this.waiter?.();
     });
     ws.addEventListener("close", (event) => {
@@ -73,10 +81,15 @@ export class TestSocket {
   }
 
   async next(): Promise<ServerFrame> {
-    await this.until(() => this.frames.length > 0 || this.closed !== null, "a frame");
-    const frame = this.frames.shift();
-    if (!frame) throw new Error(`socket closed (${this.closed?.code}) instead of sending a frame`);
-    return frame;
+    return (await this.nextReceived()).frame;
+  }
+
+  /** The next frame with the exact text it arrived as. */
+  async nextReceived(): Promise<Received> {
+    await this.until(() => this.received.length > 0 || this.closed !== null, "a frame");
+    const received = this.received.shift();
+    if (!received) throw new Error(`socket closed (${this.closed?.code}) instead of sending a frame`);
+    return received;
   }
 
   async nextOf<T extends ServerFrame["type"]>(type: T): Promise<Extract<ServerFrame, { type: T }>> {
@@ -99,12 +112,12 @@ export class TestSocket {
 
   /** Takes every frame received so far. */
   async drain(): Promise<void> {
-    this.frames.length = 0;
+    this.received.length = 0;
   }
 
   /** Frames received but not yet taken with `next`. */
   unread(): ServerFrame[] {
-    return [...this.frames];
+    return this.received.map(({ frame }) => frame);
   }
 
   send(frame: unknown): void {
@@ -124,10 +137,10 @@ export class TestSocket {
   async settle(): Promise<void> {
     this.send({ type: "ping", barrier: true });
     const isPong = (frame: ServerFrame) => frame.type === "pong";
-    await this.until(() => this.frames.some(isPong) || this.closed !== null, "a pong");
-    const index = this.frames.findIndex(isPong);
+    await this.until(() => this.received.some(({ frame }) => isPong(frame)) || this.closed !== null, "a pong");
+    const index = this.received.findIndex(({ frame }) => isPong(frame));
     if (index < 0) throw new Error("socket closed while settling");
-    this.frames.splice(index, 1);
+    this.received.splice(index, 1);
   }
 
   close(): void {
@@ -187,4 +200,45 @@ export function controlClock(): { advance(ms: number): void; now(): number } {
     },
     now: () => Date.now(),
   };
+}
+
+/**
+ * Waits until `condition` holds, asking again every few milliseconds, for
+ * state that only an RPC can show (the room's counters, say). Timed with
+ * setTimeout, so a frozen `Date` does not stop it.
+ */
+export async function eventually(condition: () => Promise<boolean>, what: string): Promise<void> {
+  let timedOut = false;
+  const timer = setTimeout(() => (timedOut = true), WAIT_MS);
+  try {
+    while (!(await condition())) {
+      if (timedOut) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** When the room's alarm is set for (ms since epoch), or null when none is. */
+export function alarmTime(stub: RoomStub): Promise<number | null> {
+  return runInDurableObject(stub, (_room: ListRoom, state) => state.storage.getAlarm());
+}
+
+/**
+ * Sets a Worker var for the rest of the test, as `wrangler dev --var` would
+ * for a run. Objects read their vars when they start, so it reaches only
+ * rooms that start (or restart) after this. The object and the test share
+ * one `env`, so this is the runtime's own configuration, not a stand-in.
+ * Returns a way to put the var back before the test ends.
+ */
+export function overrideVar(name: keyof RoomVars, value: string): () => void {
+  const vars = env as RoomVars;
+  const previous = vars[name];
+  vars[name] = value;
+  const restore = () => {
+    vars[name] = previous;
+  };
+  onTestFinished(restore);
+  return restore;
 }

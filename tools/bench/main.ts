@@ -1,0 +1,225 @@
+/**
+ * `npm run bench [-- --quick] [-- --systems listroom,bare]`: the same
+ * workload against Listroom, a bare Durable Object broadcast, Socket.IO and
+ * plain ws, one after the other, with the load generator pinned to core 0
+ * and each server to core 1. Writes tools/bench/results/<date>.json, a chart next
+ * to it, and the generated tables in docs/PERFORMANCE.md. A benchmark, not a
+ * test: nothing passes or fails. See docs/PERFORMANCE.md for the method.
+ *
+ * `-- --render tools/bench/results/<date>.json` only redraws the outputs from a
+ * results file. The same bundle is also the Node peers' server
+ * (`--serve socketio|ws`).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, release, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { Budget } from "./lib/budget";
+import { hasPerf, summarizeProfile } from "./lib/profile";
+import { machineCores } from "../harness/proc";
+import { round } from "./lib/stats";
+import { makeTempDir, removeTempDir } from "../harness/tempDirs";
+import { hasTaskset, killAllGroupsNow, stopAllGroups } from "../harness/processGroup";
+import { now } from "../harness/wait";
+import { ALL_SYSTEMS, planFor, type Mode, type Plan } from "./plan";
+import { runSystem, type SystemRun } from "./run/system";
+import { measureBundles, type BundleSizes } from "./report/bundles";
+import { publish, republish, withDerived } from "./report/publish";
+import type { BenchResults, Machine } from "./report/results";
+import { serve } from "./servers/serve";
+import { startNodeSystem } from "./systems/node";
+import type { SystemName } from "./systems/types";
+import { startBare, startListroom } from "./systems/wrangler";
+
+/** How much of the run's time each system gets, relative to the others: the Durable Objects idle 15 s and start slower. */
+const TIME_WEIGHTS: Record<SystemName, number> = { listroom: 1.2, bare: 1.1, socketio: 0.85, ws: 0.85 };
+const LOADGEN_CPU = 0;
+const SERVER_CPU = 1;
+/**
+ * Past the plan's deadline (and any waiting for a quiet machine) by this
+ * much, the run is abandoned outright: a last resort against a hang, since
+ * the budgets end every ladder well before.
+ */
+const HARD_STOP_GRACE_MS = 3 * 60_000;
+
+const processStarted = now();
+
+/** Pins every thread of this process (the load generator) to `cpu`. */
+function pinSelf(cpu: number): boolean {
+  if (!hasTaskset()) return false;
+  return spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(process.pid)], { stdio: "ignore" }).status === 0;
+}
+
+function log(line: string): void {
+  const seconds = Math.round((now() - processStarted) / 1000);
+  process.stdout.write(`[${String(seconds).padStart(3)} s] ${line}\n`);
+}
+
+function parseSystems(value: string | undefined): SystemName[] {
+  if (!value) return ALL_SYSTEMS;
+  const names = value.split(",").map((name) => name.trim());
+  for (const name of names) {
+    if (!(ALL_SYSTEMS as string[]).includes(name)) throw new Error(`unknown system ${name}; expected ${ALL_SYSTEMS.join(",")}`);
+  }
+  return names as SystemName[];
+}
+
+function weightOf(names: SystemName[]): number {
+  return names.reduce((total, name) => total + TIME_WEIGHTS[name], 0);
+}
+
+function machine(pinned: boolean): Machine {
+  let openFilesLimit = "unknown";
+  try {
+    const limits = readFileSync("/proc/self/limits", "utf8");
+    openFilesLimit = /Max open files\s+(\S+)\s+(\S+)/.exec(limits)?.slice(1, 3).join(" / ") ?? openFilesLimit;
+  } catch {
+    // Not Linux; the figure is informational.
+  }
+  return {
+    cores: machineCores(),
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGb: round(totalmem() / 1024 ** 3, 1),
+    kernel: release(),
+    node: process.version,
+    pinning: pinned ? { loadGenerator: LOADGEN_CPU, servers: SERVER_CPU } : null,
+    openFilesLimit,
+  };
+}
+
+function starterFor(name: SystemName, serverCpu: number | null) {
+  return async ({ localObservability }: { localObservability: boolean }) => {
+    if (name === "listroom") return startListroom(serverCpu, localObservability);
+    const system = name === "bare" ? await startBare(serverCpu, localObservability) : await startNodeSystem(name, serverCpu);
+    return { system, provenance: null };
+  };
+}
+
+async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
+  const plan: Plan = planFor(mode, systems);
+  if (!hasPerf()) plan.profile = [];
+  const startedAt = new Date();
+  const started = now();
+  const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+  const serverCpu = pinned ? SERVER_CPU : null;
+  log(`listroom bench, ${mode} run: ${systems.join(", ")}; ${pinned ? "load generator on core 0, servers on core 1" : "not pinned"}`);
+  const hardStop = setTimeout(() => {
+    log("the run passed its hard deadline; stopping everything");
+    killAllGroupsNow();
+    process.exit(2);
+  }, plan.deadlineMs + plan.quietWaitBudgetMs + HARD_STOP_GRACE_MS);
+  hardStop.unref();
+  const scratchDir = makeTempDir("listroom-bench-scratch-");
+  const errors: string[] = [];
+  let quietBudget = plan.quietWaitBudgetMs;
+
+  let bundles: BundleSizes | null = null;
+  try {
+    bundles = measureBundles();
+    log(`public/app.js ${bundles.appJsGzipBytes} B gzipped; socket.io.min.js ${bundles.socketIoClientGzipBytes} B gzipped`);
+  } catch (error) {
+    errors.push(`bundle sizes: ${(error as Error).message}`);
+  }
+
+  const runs: SystemRun[] = [];
+  const overall = Budget.forMs(plan.deadlineMs - (now() - started));
+  try {
+    for (const [index, name] of systems.entries()) {
+      if (overall.passed()) {
+        errors.push(`${name}: not run, the run's time budget was spent`);
+        continue;
+      }
+      try {
+        runs.push(
+          await runSystem(name, {
+            plan,
+            start: starterFor(name, serverCpu),
+            quietBudgetLeft: () => quietBudget,
+            spendQuietBudget: (ms) => {
+              quietBudget = Math.max(0, quietBudget - ms);
+              overall.extend(ms);
+            },
+            budget: () => overall.fraction(TIME_WEIGHTS[name] / weightOf(systems.slice(index))),
+            scratchDir,
+            log,
+          }),
+        );
+      } catch (error) {
+        errors.push((error as Error).message.slice(0, 4000));
+        log(`  failed: ${(error as Error).message.slice(0, 2000)}`);
+      }
+    }
+  } finally {
+    await stopAllGroups();
+  }
+
+  if (runs.some((run) => run.profileFile)) log("summarising profiles");
+  const systemsOut: BenchResults["systems"] = runs.map(({ profileFile, ...run }) => ({
+    ...run,
+    profile: profileFile ? summarizeProfile(profileFile) : null,
+  }));
+  removeTempDir(scratchDir);
+  const repeats = systemsOut.flatMap((system) => system.ladders.flatMap((ladder) => ladder.steps));
+  const results = withDerived({
+    version: 1,
+    mode,
+    command: `npm run bench${mode === "quick" ? " -- --quick" : ""}`,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationSeconds: round((now() - started) / 1000, 1),
+    machine: machine(pinned),
+    plan,
+    quiet: {
+      allQuiet: systemsOut.every((system) => system.quietBefore.quiet) && repeats.every((step) => step.noisyRepeats === 0),
+      checks: systemsOut.map((system) => system.quietBefore),
+      noisyRepeats: repeats.reduce((total, step) => total + step.noisyRepeats, 0),
+      totalRepeats: repeats.reduce((total, step) => total + step.repeats, 0),
+    },
+    bundles,
+    systems: systemsOut,
+    comparisons: [],
+    memoryPerThousandIdleMb: {},
+    saveAloneCpuUs: {},
+    billableWork: null,
+    errors,
+  });
+  publish(results, log);
+  if (errors.length > 0) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  // Output piped into `head` and the like may close early; that is no reason to stop measuring.
+  process.stdout.on("error", () => {});
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      systems: { type: "string" },
+      serve: { type: "string" },
+      port: { type: "string" },
+      db: { type: "string" },
+      render: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    log("npm run bench [-- --quick] [-- --systems listroom,bare,socketio,ws] | npm run bench -- --render tools/bench/results/DATE.json");
+    return;
+  }
+  if (values.serve) return serve(values.serve, Number(values.port), values.db);
+  if (values.render) return republish(values.render, log);
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  if (major < 22 || (major === 22 && minor < 13)) {
+    throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);
+  }
+  process.once("SIGINT", () => void stopAllGroups().finally(() => process.exit(130)));
+  process.once("SIGTERM", () => void stopAllGroups().finally(() => process.exit(143)));
+  // Whatever is still running or still on disk when the process exits goes then (tools/harness).
+  await bench(values.quick ? "quick" : "full", parseSystems(values.systems));
+}
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  await stopAllGroups();
+  process.exit(1);
+});

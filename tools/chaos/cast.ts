@@ -1,0 +1,59 @@
+/**
+ * The simulated people: `clients` page-like clients, the first `writers` of
+ * them also saving, every fourth one behind the fault proxy. Each gets its
+ * own random stream, so its backoff jitter does not depend on the others.
+ */
+import type { Scheduler } from "../../src/client/liveConnection";
+import type { RunConfig } from "./config";
+import type { History } from "./history";
+import type { Prng } from "./random";
+import { SimClient } from "./simClient";
+import { Writer } from "./writer";
+
+export interface Cast {
+  clients: SimClient[];
+  writers: Writer[];
+}
+
+export interface Endpoints {
+  apiBase: string;
+  directSocketUrl: string;
+  proxiedSocketUrl: string;
+}
+
+function seededScheduler(prng: Prng): Scheduler {
+  return {
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    now: () => Date.now(),
+    random: () => prng.next(),
+  };
+}
+
+export function isProxiedIndex(index: number): boolean {
+  return index % 4 === 3;
+}
+
+export function createCast(config: RunConfig, endpoints: Endpoints, history: History, prng: Prng): Cast {
+  const writers: Writer[] = [];
+  const clients: SimClient[] = [];
+  for (let index = 0; index < config.clients; index++) {
+    const proxied = isProxiedIndex(index);
+    const writer =
+      index < config.writers ? new Writer(index, endpoints.apiBase, seededScheduler(prng.fork(`outbox ${index}`)), history) : null;
+    if (writer) writers.push(writer);
+    clients.push(
+      new SimClient({
+        index,
+        role: { writer: writer !== null, proxied },
+        socketUrl: proxied ? endpoints.proxiedSocketUrl : endpoints.directSocketUrl,
+        apiBase: endpoints.apiBase,
+        prng: prng.fork(`client ${index}`),
+        history,
+        // The page flushes its outbox whenever its connection goes live.
+        onLive: () => void writer?.flush(),
+      }),
+    );
+  }
+  return { clients, writers };
+}

@@ -1,0 +1,146 @@
+/**
+ * `npm run chaos`: the convergence harness of issue 4. Starts the app under
+ * `wrangler dev`, drives many page-like clients through disconnects,
+ * silences, a lossy proxy and hard server restarts while writers save, lets
+ * everything settle, checks the invariants over what happened, prints a
+ * summary and writes it to docs/RELIABILITY.md. Exits 1 on any violation,
+ * 2 when the harness itself could not do its job.
+ */
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { createCast } from "./cast";
+import { parseArgs, replayCommand } from "./config";
+import { checkDurability } from "./durability";
+import { writeEvidence } from "./evidence";
+import { runFaultPhase } from "./faults";
+import { History, watchStalls } from "./history";
+import { checkInvariants } from "./invariants";
+import { LatencyProbe } from "./latencyProbe";
+import { cleanUp, installExitHandlers, onCleanup } from "./lifecycle";
+import { FaultProxy } from "./proxy";
+import { Prng } from "./random";
+import { formatForTerminal, violationCount, writeToDoc } from "./report";
+import { fetchFullList } from "./serverList";
+import { settle } from "./settle";
+import { copyApp } from "../harness/appCopy";
+import { PROJECT_ROOT } from "../harness/paths";
+import { waitFor } from "../harness/wait";
+import { WranglerDev } from "../harness/wranglerDev";
+
+const FIRST_LIVE_TIMEOUT_MS = 60_000;
+
+function log(line: string): void {
+  console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+async function run(): Promise<number> {
+  const config = parseArgs(process.argv.slice(2));
+  const projectRoot = PROJECT_ROOT;
+  const prng = new Prng(config.seed);
+  log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
+  log(
+    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.disconnects} disconnects, ` +
+      `${config.restarts} restarts over ${config.faultPhaseMs / 1000} s`,
+  );
+  const startedAt = Date.now();
+  const history = new History();
+  onCleanup(watchStalls(history));
+
+  // A copy of the app, so that edits to src/ during the run do not make wrangler reload it. The copy,
+  // the storage and the server itself go when this process exits, however it exits (tools/harness).
+  const app = copyApp("listroom-chaos-app-");
+  const logFile = join(app.dir, "wrangler.log");
+  const server = await WranglerDev.create({
+    label: "wrangler dev (chaos)",
+    projectDir: app.dir,
+    vars: {
+      RESEND_INTERVAL_MS: config.timing.resendIntervalMs,
+      MAX_SEND_ATTEMPTS: config.timing.maxSendAttempts,
+      RESUME_WINDOW_MS: config.timing.resumeWindowMs,
+    },
+    logFile,
+  });
+  log(`starting wrangler dev on ${server.baseUrl}`);
+  await server.start();
+
+  const probe = new LatencyProbe(server.wsUrl, history, config.timing.resendIntervalMs);
+  probe.start();
+  onCleanup(() => probe.stop());
+  const proxy = await FaultProxy.start(server.baseUrl.replace(/^http/, "ws"), prng.fork("proxy"), {
+    dropFirstSend: 0.02,
+    dropAck: 0.02,
+    duplicate: 0.03,
+    delay: 0.05,
+    maxDelayMs: 80,
+    lossSpacingMs: 2 * config.timing.maxSendAttempts * config.timing.resendIntervalMs,
+  });
+  onCleanup(() => void proxy.close());
+  const cast = createCast(
+    config,
+    { apiBase: server.baseUrl, directSocketUrl: server.wsUrl, proxiedSocketUrl: proxy.wsUrl },
+    history,
+    prng,
+  );
+  onCleanup(() => cast.clients.forEach((client) => client.stop()));
+  for (const client of cast.clients) client.start();
+  await waitFor(() => cast.clients.every((client) => client.isLive), {
+    what: "every client to go live after the start",
+    timeoutMs: FIRST_LIVE_TIMEOUT_MS,
+  });
+  log(`all ${cast.clients.length} clients live; injecting faults for ${config.faultPhaseMs / 1000} s`);
+
+  const counts = await runFaultPhase({ config, cast, proxy, server, history, prng, log });
+  log("faults stopped; settling");
+  const settled = await settle(config, cast, proxy, history, server.baseUrl);
+  log(`settled in ${(settled.ms / 1000).toFixed(1)} s; checking`);
+
+  await checkDurability(history, server.baseUrl, "at the end", Date.now());
+  const finalList = await fetchFullList(server.baseUrl);
+  const finalClientLists = new Map(
+    cast.clients.filter((client) => !client.isStopped).map((client) => [client.index, client.list.ids()] as const),
+  );
+  for (const client of cast.clients) client.stop();
+  probe.stop();
+  const { tallies, notes } = checkInvariants({
+    history,
+    finalList,
+    timing: config.timing,
+    proxyLog: (tag) => proxy.logFor(tag),
+    finalClientLists,
+  });
+  const summary = {
+    config,
+    startedAt,
+    endedAt: Date.now(),
+    counts,
+    proxy: proxy.stats,
+    settle: settled,
+    history,
+    finalListSize: finalList.length,
+    tallies,
+    notes,
+  };
+  console.log(formatForTerminal(summary));
+  writeToDoc(join(projectRoot, "docs", "RELIABILITY.md"), summary);
+  log("summary written to docs/RELIABILITY.md");
+  const findings = [...tallies.flatMap((tally) => tally.violations), ...notes];
+  if (findings.length > 0) {
+    const path = join(projectRoot, ".build", "chaos-evidence.json");
+    const named = writeEvidence(path, findings, history, (tag) => proxy.logFor(tag), startedAt);
+    copyFileSync(logFile, join(projectRoot, ".build", "chaos-wrangler.log"));
+    log(`the ${named} connections named in violations and notes are recorded in ${path}, wrangler's output in .build/chaos-wrangler.log`);
+  }
+  return violationCount(summary) === 0 ? 0 : 1;
+}
+
+installExitHandlers();
+run()
+  .then((code) => {
+    cleanUp();
+    process.exit(code);
+  })
+  .catch((error: unknown) => {
+    console.error("chaos harness failed:", error instanceof Error ? error.message : error);
+    cleanUp();
+    process.exit(2);
+  });

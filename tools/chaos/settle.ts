@@ -1,0 +1,108 @@
+/**
+ * After the faults: let everything come to rest, each step waiting on a
+ * condition with a bound. Saves still queued are flushed until every one has
+ * a 2xx; a few probe saves make sure every silent client has a frame it
+ * fails to acknowledge (so it is dropped, as it must be); then every client
+ * still running must go live and show the server's whole list.
+ */
+import type { Cast } from "./cast";
+import type { RunConfig } from "./config";
+import type { History } from "./history";
+import type { FaultProxy } from "./proxy";
+import { fetchFullList } from "./serverList";
+import type { SimClient } from "./simClient";
+import { holdsWithin } from "../harness/wait";
+
+const SAVES_DRAIN_MS = 120_000;
+const PROBE_SAVES = 2;
+const CONVERGE_MS = 90_000;
+const FLUSH_EVERY_MS = 3_000;
+
+export interface SettleResult {
+  savesDrained: boolean;
+  silencesResolved: boolean;
+  converged: boolean;
+  probeSaves: number;
+  ms: number;
+}
+
+function allConfirmed(history: History): boolean {
+  for (const save of history.saves.values()) if (save.confirmedIds.length === 0 && save.rejection === null) return false;
+  return true;
+}
+
+async function drainSaves(cast: Cast, history: History, timeoutMs: number): Promise<boolean> {
+  let lastFlush = 0;
+  return holdsWithin(
+    () => {
+      // What the page does when the network comes back: send what is queued now, not at the next retry.
+      if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
+        lastFlush = Date.now();
+        for (const writer of cast.writers) void writer.flush();
+      }
+      return allConfirmed(history) && cast.writers.every((writer) => writer.pendingCount === 0);
+    },
+    { what: "every save to be answered", timeoutMs, pollMs: 100 },
+  );
+}
+
+function runningClients(cast: Cast): SimClient[] {
+  return cast.clients.filter((client) => !client.isStopped);
+}
+
+async function converge(cast: Cast, baseUrl: string): Promise<boolean> {
+  let serverIds: string[] = [];
+  let lastRead = 0;
+  return holdsWithin(
+    async () => {
+      const clients = runningClients(cast);
+      // A person scrolled to the bottom presses "Show older" while it is there.
+      for (const client of clients) if (client.list.showOlderVisible) void client.loadOlder();
+      if (!clients.every((client) => client.isLive)) return false;
+      if (Date.now() - lastRead >= 1_000 || clients.some((client) => client.list.size !== serverIds.length)) {
+        lastRead = Date.now();
+        try {
+          serverIds = (await fetchFullList(baseUrl)).map((item) => item.id);
+        } catch {
+          return false;
+        }
+      }
+      const expected = serverIds.join(",");
+      return clients.every((client) => client.list.ids().join(",") === expected);
+    },
+    { what: "every running client to show the server's list", timeoutMs: CONVERGE_MS, pollMs: 250 },
+  );
+}
+
+export async function settle(config: RunConfig, cast: Cast, proxy: FaultProxy, history: History, baseUrl: string): Promise<SettleResult> {
+  const start = Date.now();
+  proxy.calm();
+  for (const client of runningClients(cast)) client.connection.checkNow();
+  const drainedBeforeProbes = await drainSaves(cast, history, SAVES_DRAIN_MS);
+
+  const probeWriter = cast.writers[0]!;
+  for (let i = 0; i < PROBE_SAVES; i++) {
+    probeWriter.add({ number: config.saves + i, faults: { loseFirstAnswer: false, repeatAfterSave: false, raceDuplicate: false } });
+  }
+  // Saves that would not drain before will not now; the probes only get a short while then.
+  const savesDrained = (await drainSaves(cast, history, drainedBeforeProbes ? SAVES_DRAIN_MS : 10_000)) && drainedBeforeProbes;
+  const { resendIntervalMs, maxSendAttempts } = config.timing;
+  const silencesResolved = await holdsWithin(() => cast.clients.every((client) => !client.isSilent), {
+    what: "every silent client to be dropped",
+    timeoutMs: resendIntervalMs * maxSendAttempts + 10_000,
+    pollMs: 50,
+  });
+  for (const client of cast.clients) {
+    if (!client.isSilent) continue;
+    const vanishing = client.silenceKind === "forever";
+    client.endSilence("run-end");
+    if (vanishing) {
+      client.record.stoppedForGood = true;
+      client.stop();
+    }
+  }
+
+  for (const client of runningClients(cast)) client.connection.checkNow();
+  const converged = await converge(cast, baseUrl);
+  return { savesDrained, silencesResolved, converged, probeSaves: PROBE_SAVES, ms: Date.now() - start };
+}

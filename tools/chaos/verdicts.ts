@@ -1,0 +1,44 @@
+/**
+ * The shapes the checks report in: a violation breaks an invariant; a timing
+ * note is a departure the harness can show was caused by lost time (its own
+ * event loop stalling, or the server's alarm running late), kept visible in
+ * the report but not counted as a violation.
+ */
+import type { ServerTiming } from "./config";
+import type { History } from "./history";
+import type { Item } from "../../src/protocol/item";
+import type { ProxiedConnectionLog } from "./proxy";
+
+export type InvariantId = "1 durability" | "2 idempotency" | "3 client lists" | "4 contiguous seq" | "5 drops" | "protocol";
+
+export interface Finding {
+  invariant: InvariantId;
+  message: string;
+}
+
+export interface CheckTally {
+  invariant: InvariantId;
+  /** What was checked, e.g. "1002 saves × 5 reads". */
+  scope: string;
+  violations: Finding[];
+}
+
+export interface CheckResult {
+  tallies: CheckTally[];
+  notes: Finding[];
+}
+
+export interface CheckInput {
+  history: History;
+  /** The server's whole list after settling, newest first. */
+  finalList: Item[];
+  timing: ServerTiming;
+  proxyLog(tag: string): ProxiedConnectionLog | undefined;
+  /** For each client still running at the end, the ids its list shows. */
+  finalClientLists: Map<number, string[]>;
+}
+
+/** Rank of each item in save order: 1 for the oldest. */
+export function ranksOf(list: readonly Item[]): Map<string, number> {
+  return new Map(list.map((item, index) => [item.id, list.length - index]));
+}
