@@ -46,7 +46,8 @@ export const DEFAULT_CONFIG: RoomConfig = {
   presenceIntervalMs: 2_000,
 };
 
-function wholeNumber(name: keyof RoomVars, raw: string | undefined, fallback: number, min: number, max: number): number {
+/** A var read as a whole number from `min` to `max`; unset or empty is `fallback`, anything else throws naming the var. */
+export function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min || value > max) {

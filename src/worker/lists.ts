@@ -3,14 +3,17 @@
  * and owner key are random, the key's hash is all the list keeps), `GET` and
  * `PATCH /api/lists/{id}` read and rename it, and `GET /l/{id}` is its page.
  * Each list is its own `ListRoom`; its items and socket routes are the
- * default list's, mounted under `/api/lists/{id}` in app.ts.
+ * default list's, mounted under `/api/lists/{id}` in app.ts. Creation is
+ * limited per address group (`LISTS_PER_HOUR`, listQuota.ts).
  */
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
 import { base64url, hashToken, newToken } from "../room/tokens";
 import { room, type AppEnv } from "./context";
+import { clientGroup } from "./guard";
 import { errorResponse } from "./httpErrors";
+import { readListsPerHour } from "./listQuota";
 import { BearerSchema, ListPatchSchema, NewListSchema } from "./schemas";
 import { describeIssues, limitBody, validated } from "./validation";
 
@@ -45,6 +48,18 @@ lists.post("/", limitBody, async (c) => {
   }
   const parsed = NewListSchema.safeParse(raw);
   if (!parsed.success) return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(parsed.error));
+
+  // Read on every creation, exempt or not, so a bad value is an error at once.
+  const perHour = readListsPerHour(c.env);
+  const group = clientGroup(c);
+  if (group !== null) {
+    const admission = await c.env.LIST_QUOTA.getByName(group).admit(perHour);
+    if (!admission.ok) {
+      const seconds = Math.ceil(admission.retryAfterMs / 1000);
+      c.header("Retry-After", String(seconds));
+      return errorResponse(c, 429, ErrorCode.RateLimited, `too many new lists from your address; try again in ${seconds} s`);
+    }
+  }
 
   const list: ListInfo = { id: newListId(), title: parsed.data.title, createdAt: new Date().toISOString() };
   const ownerKey = newToken();
