@@ -88,6 +88,20 @@ describe("limits under wrangler dev, loopback not exempt", () => {
     expect(JSON.parse(body)).toMatchObject({ error: { code: "invalid_input" } });
   });
 
+  it("list creation is counted per address by its own Durable Object: the 21st in an hour is a 429", async () => {
+    const create = () =>
+      fetch(`${server.baseUrl}/api/lists`, { method: "POST", headers: { "cf-connecting-ip": "203.0.113.79" } });
+    for (let n = 0; n < 20; n++) {
+      const response = await create();
+      expect(response.status).toBe(201);
+      await response.arrayBuffer();
+    }
+    const refused = await create();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3_500);
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited" } });
+  });
+
   it("a cross-site form post to /save is a 403", async () => {
     const response = await fetch(`${server.baseUrl}/save`, {
       method: "POST",
