@@ -9,6 +9,7 @@ import { parseServerFrame, PING_TEXT, type ErrorFrame, type ServerFrame } from "
 import { CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, RESUME_TOKEN_PARAM } from "../protocol/limits";
 import { backoffDelay } from "./backoff";
 import { Inbox, type Applied } from "./inbox";
+import { isNewerProtocol } from "./offline/versionCheck";
 
 /** The part of the WebSocket API used here; browsers' and Node's sockets both fit. */
 export interface SocketLike {
@@ -38,7 +39,9 @@ export type ConnectionStatus =
   | { state: "connecting" }
   | { state: "catching-up" }
   | { state: "live" }
-  | { state: "down"; retryAt: number };
+  | { state: "down"; retryAt: number }
+  /** The server speaks a newer protocol than this code: it has stopped for good, a reload is due. */
+  | { state: "outdated" };
 
 export interface ClientTiming {
   /**
@@ -167,6 +170,11 @@ export class LiveConnection {
   private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "welcome":
+        if (isNewerProtocol(frame.protocol)) {
+          this.stop();
+          this.setStatus({ state: "outdated" });
+          return;
+        }
         this.resumeToken = frame.resumeToken;
         this.ackDelayMs = ackDelayFor(frame.resendIntervalMs, this.timing.ackDelayMs);
         this.inbox.begin(frame);

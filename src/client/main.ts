@@ -9,10 +9,15 @@ import { ITEMS_ENDPOINT, readItemsPage } from "./itemsApi";
 import { fillGap } from "./listModel";
 import { ListView } from "./listView";
 import { browserScheduler, LiveConnection } from "./liveConnection";
-import { Outbox, postSave, type KeyValueStore } from "./outbox";
+import { PageUpdates } from "./offline/pageUpdates";
+import { SavedLists, type StringStore } from "./offline/savedLists";
+import { DEFAULT_LIST_ID, listIdFromPath } from "./offline/shell";
+import { Outbox, postSave } from "./outbox";
 import { StatusLine } from "./statusLine";
 
 const TIME_REFRESH_MS = 30_000;
+/** The list as shown is saved on the device at most this often (and when the page is hidden). */
+const LIST_SAVE_DELAY_MS = 1_000;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -21,7 +26,7 @@ function byId<T extends HTMLElement>(id: string): T {
 }
 
 /** `localStorage` when the browser lets us have it; otherwise saves live as long as the tab. */
-function durableStore(): KeyValueStore {
+function durableStore(): StringStore {
   try {
     const probe = "listroom.probe";
     localStorage.setItem(probe, probe);
@@ -29,7 +34,11 @@ function durableStore(): KeyValueStore {
     return localStorage;
   } catch {
     const memory = new Map<string, string>();
-    return { getItem: (key) => memory.get(key) ?? null, setItem: (key, value) => void memory.set(key, value) };
+    return {
+      getItem: (key) => memory.get(key) ?? null,
+      setItem: (key, value) => void memory.set(key, value),
+      removeItem: (key) => void memory.delete(key),
+    };
   }
 }
 
@@ -48,10 +57,33 @@ function start(): void {
     message: byId("statusmessage"),
     retryNow: byId<HTMLButtonElement>("retrynow"),
     liveMark: byId("livemark"),
+    reloadToUpdate: byId<HTMLButtonElement>("reloadtoupdate"),
   });
+  const updates = new PageUpdates(() => status.offerUpdate());
+  const store = durableStore();
+
+  // Paint the list as this device last saw it, before anything else happens.
+  const listId = listIdFromPath(location.pathname) ?? DEFAULT_LIST_ID;
+  const savedLists = new SavedLists(store);
+  const saved = savedLists.load(listId);
+  if (saved) {
+    view.restore(saved);
+    status.showingSaved(true);
+  }
+  let fromServer = false;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  const saveListNow = () => {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (fromServer) savedLists.save(listId, { ...view.model.unbrokenTop(), title: null, savedAt: Date.now() });
+  };
+  const saveListSoon = () => {
+    saveTimer ??= setTimeout(saveListNow, LIST_SAVE_DELAY_MS);
+  };
+  window.addEventListener("pagehide", saveListNow);
 
   const outbox: Outbox = new Outbox({
-    store: durableStore(),
+    store,
     post: (save) => postSave(fetch.bind(globalThis), ITEMS_ENDPOINT, save),
     scheduler: browserScheduler,
     onChange: (pending) => view.showPending(pending),
@@ -65,11 +97,18 @@ function start(): void {
     scheduler: browserScheduler,
     onApplied: (applied) => {
       view.apply(applied);
+      if (!fromServer) status.showingSaved(false);
+      fromServer = true;
+      saveListSoon();
       if (view.model.gapCursor() !== null) void closeGap();
     },
     onStatus: (next) => {
       status.show(next);
-      if (next.state === "live") void outbox.flush();
+      if (next.state === "live") {
+        void outbox.flush();
+        updates.check();
+      }
+      if (next.state === "outdated") outbox.hold();
     },
   });
 
@@ -89,6 +128,7 @@ function start(): void {
     } finally {
       closingGap = false;
       view.render();
+      saveListSoon();
     }
   };
 
@@ -108,6 +148,7 @@ function start(): void {
 
   byId("additem").addEventListener("click", () => dialog.open());
   byId("retrynow").addEventListener("click", () => connection.checkNow());
+  byId("reloadtoupdate").addEventListener("click", () => void updates.apply());
   const readPage = (before: string) => readItemsPage(fetch.bind(globalThis), "", before);
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
@@ -118,6 +159,7 @@ function start(): void {
       const page = await readPage(before);
       connection.inbox.markShown(page.items);
       view.appendOlder(page);
+      saveListSoon();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
@@ -132,12 +174,14 @@ function start(): void {
   window.addEventListener("online", comeBack);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") comeBack();
+    else saveListNow();
   });
   setInterval(() => view.refreshTimes(), TIME_REFRESH_MS);
 
   view.showPending(outbox.pending());
   connection.start();
   void outbox.flush();
+  updates.start();
 }
 
 start();

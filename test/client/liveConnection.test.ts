@@ -53,6 +53,16 @@ describe("LiveConnection", () => {
     expect(connection.currentStatus).toEqual({ state: "live" });
   });
 
+  it("stops for good, without reconnecting, when the server speaks a newer protocol", () => {
+    current().open();
+    current().deliver({ ...welcome(1, false), protocol: 2 }, snapshotFrame(1, [item(0)]));
+    expect(connection.currentStatus).toEqual({ state: "outdated" });
+    expect(applied).toEqual([]);
+    expect(current().closedByClient).toBe(1000);
+    scheduler.advance(600_000);
+    expect(sockets).toHaveLength(1);
+  });
+
   it("acknowledges a burst with one cumulative ack, well within the resend interval", () => {
     goLive();
     scheduler.advance(150);
