@@ -27,6 +27,11 @@ export class PageUpdates {
 
   start(): void {
     if (!("serviceWorker" in navigator)) return;
+    // Another tab applied an update: this one still runs the old code.
+    const hadController = navigator.serviceWorker.controller !== null;
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      if (hadController) this.onReady();
+    });
     navigator.serviceWorker.register(SERVICE_WORKER_PATH).then(
       (registration) => {
         this.registration = registration;
