@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyApp, type AppCopy } from "../../tools/harness/appCopy";
 import { startWranglerDev, type WranglerDev } from "../../tools/harness/wranglerDev";
+import { PROTOCOL_VERSION } from "../../src/protocol/limits";
 import { DEV_VARS } from "../e2e/devServer";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -197,6 +198,28 @@ describe("the page offline", () => {
     expect(policy).toContain("manifest-src 'self'");
     expect(policy).toContain("worker-src 'self'");
     expect(policy).not.toContain("unsafe-inline");
+  });
+
+  it("a page older than the server's protocol stops, offers Reload to update and keeps its saves for the new page", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const welcome = { type: "welcome", protocol: PROTOCOL_VERSION + 1, clientId: "c", resumeToken: "t".repeat(43), resumed: false, seq: 1, resendIntervalMs: 30_000 };
+    await page.routeWebSocket(/\/ws/, (socket) => socket.send(JSON.stringify(welcome)));
+    const posts: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST") posts.push(request.url());
+    });
+    await page.goto(server.baseUrl);
+    await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toBe("a new version is out");
+    expect(await page.getByRole("button", { name: "Reload to update" }).isVisible()).toBe(true);
+
+    await addThroughDialog(page, "Typed into an old page", "waits for the new one");
+    await expect.poll(() => page.locator(".itementry.pending h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Typed into an old page"]);
+    // A save is posted in the task that queues it: a request made after it would be seen after its POST.
+    await page.evaluate(() => fetch("/api/items?limit=1").then(() => undefined));
+    expect(posts).toEqual([]);
+    expect(await storedTitles()).not.toContain("Typed into an old page");
+    await context.close();
   });
 
   it("a new version is picked up whole after Reload to update, never half-applied", async () => {
