@@ -5,8 +5,16 @@
  * chaos harness drive the same code, each with its own socket factory and
  * clock.
  */
-import { parseServerFrame, PING_TEXT, type ErrorFrame, type ServerFrame } from "../protocol/frames";
-import { CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, RESUME_TOKEN_PARAM } from "../protocol/limits";
+import { parseServerFrame, PING_TEXT, utf8Length, type ErrorFrame, type SendWindow, type ServerFrame } from "../protocol/frames";
+import {
+  ATTEMPT_PARAM,
+  CloseCode,
+  FIRST_SEQ,
+  LAST_SEQ_PARAM,
+  RESUME_TOKEN_PARAM,
+  SEND_WINDOW_BYTES,
+  SEND_WINDOW_FRAMES,
+} from "../protocol/limits";
 import { backoffDelay } from "./backoff";
 import { Inbox, type Applied } from "./inbox";
 import { isNewerProtocol } from "./offline/versionCheck";
@@ -53,7 +61,11 @@ export interface ClientTiming {
   pingIntervalMs: number;
   /** A connection silent this long after a ping is taken for dead. */
   pongTimeoutMs: number;
-  /** A socket that has not said welcome this long after it was opened is given up. */
+  /**
+   * A socket that has not said welcome this long after it was opened is given
+   * up. Each failed try in a row doubles it (up to four times), so a room too
+   * busy to answer in time is not also handed a retry storm.
+   */
   connectTimeoutMs: number;
 }
 
@@ -77,10 +89,22 @@ export interface LiveConnectionOptions {
   onApplied(applied: Applied[]): void;
   onStatus(status: ConnectionStatus): void;
   onServerError?(frame: ErrorFrame): void;
+  /** How many connections the list has open, this one included; sent by the server when it changes. */
+  onPresence?(count: number): void;
   timing?: Partial<ClientTiming>;
 }
 
 type Timer = "retry" | "ack" | "ping" | "dead";
+
+function welcomesNewerProtocol(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "welcome" &&
+      isNewerProtocol((value as { protocol?: unknown }).protocol);
+  } catch {
+    return false;
+  }
+}
 
 export class LiveConnection {
   readonly inbox = new Inbox();
@@ -88,7 +112,13 @@ export class LiveConnection {
   private ackDelayMs: number;
   private socket: SocketLike | null = null;
   private resumeToken: string | null = null;
+  /** Connection attempts of this session, sent with each resume so a late, older one cannot win. */
+  private sessionAttempt = 0;
+  /** Failed tries in a row, for the backoff. */
   private attempt = 0;
+  private window: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
+  /** Frames (and their bytes) received since the last ack went out. */
+  private unacked = { frames: 0, bytes: 0 };
   private stopped = true;
   private catchingUp = false;
   private status: ConnectionStatus = { state: "connecting" };
@@ -137,11 +167,12 @@ export class LiveConnection {
 
   private connect(): void {
     this.setStatus({ state: "connecting" });
-    const url = this.resumeToken === null ? this.options.socketUrl : this.resumeUrl(this.resumeToken);
+    const url = this.resumeToken === null ? this.options.socketUrl : this.resumeUrl(this.resumeToken, ++this.sessionAttempt);
     const socket = this.options.createSocket(url);
     this.socket = socket;
     // A server that accepts the connection and never answers must not leave us "connecting" forever.
-    this.setTimer("dead", this.timing.connectTimeoutMs, () => this.abandonSocket());
+    const patience = this.timing.connectTimeoutMs * 2 ** Math.min(this.attempt, 2);
+    this.setTimer("dead", patience, () => this.abandonSocket());
     const isCurrent = () => this.socket === socket;
     socket.addEventListener("message", (event) => {
       if (isCurrent() && typeof event.data === "string") this.onText(event.data);
@@ -156,26 +187,40 @@ export class LiveConnection {
     });
   }
 
-  private resumeUrl(token: string): string {
-    const query = `${RESUME_TOKEN_PARAM}=${encodeURIComponent(token)}&${LAST_SEQ_PARAM}=${this.inbox.lastApplied}`;
+  private resumeUrl(token: string, attempt: number): string {
+    const query =
+      `${RESUME_TOKEN_PARAM}=${encodeURIComponent(token)}&${LAST_SEQ_PARAM}=${this.inbox.lastApplied}` +
+      `&${ATTEMPT_PARAM}=${attempt}`;
     return `${this.options.socketUrl}?${query}`;
   }
 
   private onText(text: string): void {
     this.clearTimer("dead");
     const parsed = parseServerFrame(text);
-    if (parsed.ok) this.onFrame(parsed.frame);
+    if (!parsed.ok) {
+      // A newer protocol may shape its welcome differently; its version alone is enough to stop.
+      if (welcomesNewerProtocol(text)) this.becomeOutdated();
+      return;
+    }
+    if (parsed.frame.type === "snapshot" || parsed.frame.type === "item") {
+      this.unacked.frames++;
+      this.unacked.bytes += utf8Length(text);
+    }
+    this.onFrame(parsed.frame);
   }
 
   private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "welcome":
         if (isNewerProtocol(frame.protocol)) {
-          this.stop();
-          this.setStatus({ state: "outdated" });
+          this.becomeOutdated();
           return;
         }
+        // The token rotates on every welcome; a fresh session's first connection is its attempt 1.
         this.resumeToken = frame.resumeToken;
+        if (!frame.resumed) this.sessionAttempt = 1;
+        this.window = frame.window;
+        this.unacked = { frames: 0, bytes: 0 };
         this.ackDelayMs = ackDelayFor(frame.resendIntervalMs, this.timing.ackDelayMs);
         this.inbox.begin(frame);
         this.attempt = 0;
@@ -200,7 +245,32 @@ export class LiveConnection {
       case "error":
         this.options.onServerError?.(frame);
         return;
+      case "bye":
+        this.onBye(frame.code);
+        return;
+      case "presence":
+        this.options.onPresence?.(frame.count);
+        return;
     }
+  }
+
+  /** The server speaks a newer protocol than this page: stop for good rather than misread it. */
+  private becomeOutdated(): void {
+    this.stop();
+    this.setStatus({ state: "outdated" });
+  }
+
+  /** The server is closing this connection: act now rather than when the close itself arrives. */
+  private onBye(code: number): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    try {
+      socket.close(1000, "bye");
+    } catch {
+      // Already closing.
+    }
+    this.afterClose(code);
   }
 
   private updateLiveness(): void {
@@ -219,12 +289,22 @@ export class LiveConnection {
     this.setTimer("retry", delay, () => this.connect());
   }
 
+  /** Acks wait to be batched, but not once half the send window is outstanding: the server would stall. */
   private scheduleAck(): void {
+    if (this.unacked.frames * 2 >= this.window.frames || this.unacked.bytes * 2 >= this.window.bytes) {
+      this.clearTimer("ack");
+      this.sendAck();
+      return;
+    }
     if (this.timers.has("ack")) return;
-    this.setTimer("ack", this.ackDelayMs, () => {
-      const seq = this.inbox.lastApplied;
-      if (seq >= FIRST_SEQ) this.sendText(JSON.stringify({ type: "ack", seq }));
-    });
+    this.setTimer("ack", this.ackDelayMs, () => this.sendAck());
+  }
+
+  private sendAck(): void {
+    const seq = this.inbox.lastApplied;
+    if (seq < FIRST_SEQ) return;
+    this.unacked = { frames: 0, bytes: 0 };
+    this.sendText(JSON.stringify({ type: "ack", seq }));
   }
 
   private ping(): void {

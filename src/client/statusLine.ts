@@ -4,7 +4,8 @@
  * "live" mark. While the page shows a copy saved on the device it says
  * "catching up" from the start, since what is shown may be out of date.
  * When a new version of the page is out it offers "Reload to update".
- * `#statusmessage` holds the words, as in the seed.
+ * `#statusmessage` holds the words, as in the seed. Beside it, while
+ * connected, the head count ("3 here").
  */
 import type { ConnectionStatus } from "./liveConnection";
 
@@ -12,7 +13,20 @@ export interface StatusElements {
   message: HTMLElement;
   retryNow: HTMLButtonElement;
   liveMark: HTMLElement;
+  presence: HTMLElement;
   reloadToUpdate: HTMLButtonElement;
+}
+
+/**
+ * The head count as people read it. The count is of open pages, this one
+ * included, so alone it says nothing: "1 here" would only ever mean "you".
+ *
+ * @example
+ * presenceText(3) // "3 here"
+ * presenceText(1) // ""
+ */
+export function presenceText(count: number | null): string {
+  return count !== null && count > 1 ? `${count} here` : "";
 }
 
 export function statusText(status: ConnectionStatus, now: number, showingSavedCopy = false): string {
@@ -37,13 +51,21 @@ export class StatusLine {
   private ticker: ReturnType<typeof setInterval> | null = null;
   private showingSavedCopy = false;
   private updateReady = false;
+  /** The last count heard on the current connection; unknown while there is none. */
+  private presenceCount: number | null = null;
 
   constructor(private readonly elements: StatusElements) {}
 
   show(status: ConnectionStatus): void {
     this.status = status;
+    if (status.state === "connecting" || status.state === "down") this.presenceCount = null;
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = status.state === "down" ? setInterval(() => this.paint(), 1000) : null;
+    this.paint();
+  }
+
+  showPresence(count: number): void {
+    this.presenceCount = count;
     this.paint();
   }
 
@@ -60,7 +82,9 @@ export class StatusLine {
   }
 
   private paint(): void {
-    const { message, retryNow, liveMark, reloadToUpdate } = this.elements;
+    const { message, retryNow, liveMark, presence, reloadToUpdate } = this.elements;
+    presence.textContent = presenceText(this.presenceCount);
+    presence.hidden = presence.textContent === "";
     message.textContent = statusText(this.status, Date.now(), this.showingSavedCopy);
     retryNow.hidden = this.status.state !== "down";
     liveMark.hidden = this.status.state !== "live";

@@ -17,6 +17,14 @@ export interface WelcomeFrame {
   seq: number;
   /** How long the server waits for an ack before resending; acks well within it avoid resends. */
   resendIntervalMs: number;
+  /** At most this much is sent but unacknowledged; acking when half is outstanding keeps frames flowing. */
+  window: SendWindow;
+}
+
+export interface SendWindow {
+  frames: number;
+  /** UTF-8 bytes of frame text. */
+  bytes: number;
 }
 
 export interface SnapshotFrame {
@@ -46,8 +54,22 @@ export interface PongFrame {
   type: "pong";
 }
 
+/** Sent just before the server closes the connection, so the client need not wait for the close itself. */
+export interface ByeFrame {
+  type: "bye";
+  /** The close code that follows (docs/PROTOCOL.md, "Close codes"). */
+  code: number;
+  reason: string;
+}
+
+/** How many connections the list has open; sent when it changes, at most once per `PRESENCE_INTERVAL_MS`. */
+export interface PresenceFrame {
+  type: "presence";
+  count: number;
+}
+
 export type SequencedFrame = SnapshotFrame | ItemFrame;
-export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame;
+export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame | ByeFrame | PresenceFrame;
 
 export interface AckFrame {
   type: "ack";
@@ -71,6 +93,31 @@ export const PONG_TEXT = JSON.stringify({ type: "pong" } satisfies PongFrame);
  */
 export function encodeItemFrame(seq: number, messageId: string, itemJson: string): string {
   return `{"type":"item","seq":${seq},"messageId":${JSON.stringify(messageId)},"item":${itemJson}}`;
+}
+
+/**
+ * The text of a snapshot frame from its items already encoded as a JSON
+ * array: fresh clients arriving together share one encoding. Equal to
+ * `JSON.stringify` of the {@link SnapshotFrame}.
+ */
+export function encodeSnapshotFrame(seq: number, messageId: string, itemsJson: string, hasOlder: boolean): string {
+  return `{"type":"snapshot","seq":${seq},"messageId":${JSON.stringify(messageId)},"items":${itemsJson},"hasOlder":${hasOlder}}`;
+}
+
+/** How many bytes `text` takes in UTF-8, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    // A surrogate pair is one 4-byte code point; a lone surrogate becomes U+FFFD (3 bytes).
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 export type Parsed<T> =
@@ -129,6 +176,10 @@ export function isItem(value: unknown): value is Item {
   );
 }
 
+function isWindow(value: unknown): value is SendWindow {
+  return isRecord(value) && isSeq(value.frames) && value.frames >= 1 && isSeq(value.bytes) && value.bytes >= 1;
+}
+
 function isSequenced(value: Record<string, unknown>): boolean {
   return isSeq(value.seq) && typeof value.messageId === "string";
 }
@@ -143,7 +194,8 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
         typeof value.resumeToken !== "string" ||
         typeof value.resumed !== "boolean" ||
         !isSeq(value.seq) ||
-        !isSeq(value.resendIntervalMs)
+        !isSeq(value.resendIntervalMs) ||
+        !isWindow(value.window)
       ) {
         return invalid("malformed welcome");
       }
@@ -163,6 +215,12 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
       return { ok: true, frame: value as unknown as ErrorFrame };
     case "pong":
       return { ok: true, frame: { type: "pong" } };
+    case "presence":
+      if (!isSeq(value.count)) return invalid("malformed presence");
+      return { ok: true, frame: { type: "presence", count: value.count } };
+    case "bye":
+      if (!isSeq(value.code) || typeof value.reason !== "string") return invalid("malformed bye");
+      return { ok: true, frame: { type: "bye", code: value.code, reason: value.reason } };
     default:
       return { ok: false, code: "unknown_frame_type", message: `unknown frame type ${String(value.type)}` };
   }

@@ -3,15 +3,41 @@
  * shows them to people before they hit them. Change one here and both follow.
  */
 
-/** Bumped when a frame changes shape in a way an old client cannot read. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped when the protocol changes (docs/PROTOCOL.md, "Versions"). Version 2
+ * added the send window, frame budget, `attempt` and `bye`; a version 1 client
+ * still works against it.
+ */
+export const PROTOCOL_VERSION = 2;
 
 export const TITLE_MAX_CHARS = 200;
 export const BODY_MAX_CHARS = 5000;
+/**
+ * UTF-8 bytes: three per character, so a full-length text in any script of
+ * the Basic Multilingual Plane fits, while text of 4-byte characters alone
+ * (most emoji) holds three quarters as many.
+ */
+export const TITLE_MAX_BYTES = TITLE_MAX_CHARS * 3;
+export const BODY_MAX_BYTES = BODY_MAX_CHARS * 3;
 
-/** Items per `GET /api/items` page and per snapshot frame. */
+/** Items per `GET /api/items` page and per snapshot frame, at most; {@link FRAME_MAX_BYTES} may cut a page shorter. */
 export const PAGE_DEFAULT_LIMIT = 200;
 export const PAGE_MAX_LIMIT = 200;
+
+/** No frame the server sends, and no page of items over HTTP, is larger than this (UTF-8 bytes). */
+export const FRAME_MAX_BYTES = 64 * 1024;
+/** Room left in {@link FRAME_MAX_BYTES} for what wraps a page's items (frame fields, `nextBefore`). */
+export const PAGE_ENVELOPE_BYTES = 256;
+
+/**
+ * The default send window: how much a connection may have sent but not yet
+ * acknowledged. The welcome announces the window in force.
+ */
+export const SEND_WINDOW_FRAMES = 32;
+export const SEND_WINDOW_BYTES = 128 * 1024;
+
+/** A resume further behind than this many frames gets a fresh snapshot instead of a replay. */
+export const REPLAY_MAX_FRAMES = 256;
 
 /** A client frame larger than this closes the connection with {@link CloseCode.MessageTooBig}. */
 export const CLIENT_FRAME_MAX_BYTES = 16 * 1024;
@@ -31,7 +57,7 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** A sequenced frame went unacknowledged after every attempt; the client is forgotten. */
   AckTimeout: 4008,
-  /** The same client resumed on a newer connection; this one is obsolete. */
+  /** The same client resumed on a newer connection attempt; this one (or this late attempt) is obsolete. */
   Superseded: 4009,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -40,6 +66,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 export const SOCKET_PATH = "/ws";
 export const RESUME_TOKEN_PARAM = "resume";
 export const LAST_SEQ_PARAM = "last";
+/** Which connection attempt of the session this is, counted by the client from 1 upward. */
+export const ATTEMPT_PARAM = "attempt";
 
 /** The header that carries the client's address (set by Cloudflare at the edge). */
 export const CLIENT_ADDRESS_HEADER = "cf-connecting-ip";

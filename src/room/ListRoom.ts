@@ -7,10 +7,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import { PING_TEXT, PONG_TEXT, parseClientFrame, type WelcomeFrame } from "../protocol/frames";
+import { PING_TEXT, PONG_TEXT, parseClientFrame, type PresenceFrame, type WelcomeFrame } from "../protocol/frames";
 import type { Item, NewItem } from "../protocol/item";
+import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import {
-  CLIENT_ADDRESS_HEADER,
+  ATTEMPT_PARAM,
   CLIENT_FRAME_MAX_BYTES,
   CloseCode,
   FIRST_SEQ,
@@ -18,18 +19,20 @@ import {
   PROTOCOL_VERSION,
   RESUME_TOKEN_PARAM,
 } from "../protocol/limits";
-import { AbuseLimits, addressTag } from "./abuseLimits";
+import { AbuseLimits, addressTag, CLIENT_GROUP_HEADER } from "./abuseLimits";
 import { ClientStore } from "./clientStore";
 import { readConfig, type RoomConfig, type RoomVars } from "./config";
 import { ConnectionStates, seqOfPos, type ConnectionState } from "./connection";
 import { DerivedFrames } from "./derivedFrames";
 import { ItemStore, type Page } from "./itemStore";
-import { runMigrations } from "./migrations";
+import { ListMeta } from "./listMeta";
+import { hasSchema, runMigrations, setUpAt } from "./migrations";
+import { Presence } from "./presence";
 import { Outbound } from "./outbound";
 import { planRound } from "./resendSchedule";
 import { Sessions } from "./sessions";
 import { taggedSql } from "./sql";
-import { hashToken, isWellFormedToken, newResumeToken } from "./tokens";
+import { hashToken, isWellFormedToken, newToken } from "./tokens";
 import { emptyUsage, type RoomUsage } from "./usage";
 
 export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
@@ -37,6 +40,8 @@ export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: numbe
 export type AddItemResult =
   | { ok: true; item: Item; replayed: boolean }
   | { ok: false; error: RoomError };
+
+export type RenameResult = { ok: true; list: ListInfo } | { ok: false; error: RoomError };
 
 export type ListItemsResult = ({ ok: true } & Page) | { ok: false; error: RoomError };
 
@@ -62,33 +67,79 @@ export class ListRoom extends DurableObject<RoomVars> {
   private lastPos = 0;
   /** The alarm as last set, so a save sets it only when it must move earlier. */
   private alarmAt: number | null = null;
+  private readonly meta: ListMeta;
+  private readonly presence: Presence;
+  /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
+  private ready = false;
 
   constructor(ctx: DurableObjectState, env: RoomVars) {
     super(ctx, env);
     this.config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     this.items = new ItemStore(sql);
-    this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.config.resumeWindowMs);
     this.out = new Outbound(this.usageCounters);
-    this.frames = new DerivedFrames(this.items, this.out);
-    this.limits = new AbuseLimits(this.config);
+    this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.out, this.config.resumeWindowMs);
+    this.frames = new DerivedFrames(this.items, this.out, this.config.sendWindow);
+    this.limits = new AbuseLimits(this.config, Date.now());
+    this.meta = new ListMeta(sql, env.OWNER_KEY);
+    this.presence = new Presence(this.config.presenceIntervalMs);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
-      runMigrations(ctx.storage);
-      this.lastPos = this.items.lastPos();
-      this.sessions.detachThoseWithoutSocket(Date.now());
+      if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
+  private get listId(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
+  }
+
+  /** Sets storage up (once): the default list on first use, a named list when it is created. */
+  private setUp(): void {
+    if (this.ready) return;
+    runMigrations(this.ctx.storage);
+    this.lastPos = this.items.lastPos();
+    this.sessions.detachThoseWithoutSocket(Date.now());
+    this.ready = true;
+  }
+
+  // ---- The list -------------------------------------------------------------
+
+  /** Creates this list; false if it exists already. */
+  createList(info: ListInfo, ownerKeyHash: string): boolean {
+    if (this.ready && this.meta.info(this.listId, 0) !== null) return false;
+    this.setUp();
+    this.meta.create(info, ownerKeyHash);
+    return true;
+  }
+
+  /** The list, or null for one never created. Reads only: the Worker asks this before anything else. */
+  listInfo(): ListInfo | null {
+    if (!this.ready) return null;
+    return this.meta.info(this.listId, setUpAt(this.ctx.storage));
+  }
+
+  async renameList(title: string, ownerKey: string): Promise<RenameResult> {
+    if (!this.ready || this.listInfo() === null) {
+      return { ok: false, error: { code: ErrorCode.NotFound, message: "no such list" } };
+    }
+    const check = await this.meta.checkOwner(this.listId, ownerKey);
+    if (check !== "owner") {
+      const message = check === "no-owner" ? "this list has no owner" : "that is not this list's owner key";
+      return { ok: false, error: { code: ErrorCode.Forbidden, message } };
+    }
+    return { ok: true, list: this.meta.rename(this.listId, title, setUpAt(this.ctx.storage)) };
+  }
+
   // ---- RPC ----------------------------------------------------------------
 
-  /** `address` is the client's (CF-Connecting-IP), for the per-address save limit; null if unknown. */
-  addItem(input: NewItem, idempotencyKey: string | null, address: string | null = null): AddItemResult {
+  /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
+  addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): AddItemResult {
+    this.setUp();
     const now = Date.now();
-    const waitMs = this.limits.saveDelay(address, now);
+    const waitMs = this.limits.saveDelay(group, now);
     if (waitMs > 0) {
-      const message = `too many saves from your address; the limit is ${this.config.savesPerMinute} a minute`;
+      const message = `the list is taking too many saves; the limit is ${this.config.listSavesPerMinute} a minute`;
       return { ok: false, error: { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs } };
     }
     const outcome = this.ctx.storage.transactionSync(() => {
@@ -112,7 +163,13 @@ export class ListRoom extends DurableObject<RoomVars> {
     return { ok: true, item: added.item, replayed: false };
   }
 
+  /** Position of the newest item: what the Worker keys its cached newest page by. */
+  newestPosition(): number {
+    return this.lastPos;
+  }
+
   listItems(query: ListQuery): ListItemsResult {
+    this.setUp();
     let belowPos = this.lastPos + 1;
     if (query.before !== null) {
       const pos = this.items.posOf(query.before);
@@ -137,32 +194,51 @@ export class ListRoom extends DurableObject<RoomVars> {
   // ---- WebSocket lifecycle ------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
+    this.setUp();
     const url = new URL(request.url);
     const token = url.searchParams.get(RESUME_TOKEN_PARAM);
     const last = Number(url.searchParams.get(LAST_SEQ_PARAM) ?? FIRST_SEQ - 1);
+    const attemptParam = url.searchParams.get(ATTEMPT_PARAM);
     const resumeHash = token !== null && isWellFormedToken(token) ? await hashToken(token) : null;
-    const freshToken = newResumeToken();
+    // Every welcome carries a new token: a token seen in a URL (and so perhaps in a log) soon stops working.
+    const freshToken = newToken();
     const freshHash = await hashToken(freshToken);
 
     // No awaits from here on: the log position read below is the one this
     // connection's seq numbers are derived from, so no save may slip in.
     const now = Date.now();
-    const address = request.headers.get(CLIENT_ADDRESS_HEADER);
-    if (!this.limits.mayConnect(address, address === null ? 0 : this.ctx.getWebSockets(addressTag(address)).length)) {
+    const group = request.headers.get(CLIENT_GROUP_HEADER);
+    if (!this.limits.mayConnect(group, group === null ? 0 : this.ctx.getWebSockets(addressTag(group)).length)) {
       const message = `too many connections from your address; the limit is ${this.config.connectionsPerAddress}`;
       return Response.json(errorBody(ErrorCode.TooManyConnections, message), { status: 429 });
     }
-    const resumed = resumeHash === null ? null : this.sessions.resume(resumeHash, last, now, this.lastPos);
-    const record = resumed ?? this.sessions.register(freshHash, now, this.lastPos);
+    const resumption =
+      resumeHash === null
+        ? ({ kind: "fresh" } as const)
+        : this.sessions.resume(
+            { tokenHash: resumeHash, last, attempt: attemptParam === null ? null : Number(attemptParam) },
+            freshHash,
+            now,
+            this.lastPos,
+          );
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, address === null ? [record.clientId] : [record.clientId, addressTag(address)]);
+    if (resumption.kind === "stale") {
+      // A late, older attempt: it gets its goodbye, the connection holding the session is left alone.
+      this.ctx.acceptWebSocket(server);
+      this.out.closeWithBye(server, CloseCode.Superseded, "a newer connection attempt holds this session");
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const resumed = resumption.kind === "resumed";
+    const record = resumed ? resumption.record : this.sessions.register(freshHash, now, this.lastPos);
+    this.ctx.acceptWebSocket(server, group === null ? [record.clientId] : [record.clientId, addressTag(group)]);
     const state: ConnectionState = {
-      v: 1,
+      v: 2,
       clientId: record.clientId,
       connectionId: record.connectionId,
       basePos: record.basePos,
       connectedAt: now,
-      acked: resumed ? last : FIRST_SEQ - 1,
+      acked: resumed ? record.acked : FIRST_SEQ - 1,
+      ackedAt: now,
       resendRounds: [],
     };
     this.connections.set(server, state);
@@ -170,14 +246,17 @@ export class ListRoom extends DurableObject<RoomVars> {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
       clientId: record.clientId,
-      resumeToken: resumed ? token! : freshToken,
-      resumed: resumed !== null,
+      resumeToken: freshToken,
+      resumed,
       seq: state.acked + 1,
       resendIntervalMs: this.config.resendIntervalMs,
+      window: this.config.sendWindow,
     } satisfies WelcomeFrame);
-    const lastSeq = seqOfPos(state, this.lastPos);
-    this.frames.sendRange(server, state, state.acked + 1, lastSeq);
-    if (lastSeq > state.acked) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    if (this.frames.open(server, state, this.lastPos) > 0) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    // A newcomer hears the head count at once, from the broadcast or on its own.
+    if (!this.audienceChanged(now)) {
+      this.out.frame(server, { type: "presence", count: this.connectionCount() } satisfies PresenceFrame);
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -192,11 +271,11 @@ export class ListRoom extends DurableObject<RoomVars> {
         this.out.error(ws, ErrorCode.RateLimited, `slow down: at most ${this.config.framesPerSecond} frames a second`);
         return;
       case "disconnect":
-        ws.close(CloseCode.PolicyViolation, "too many frames");
+        this.out.closeWithBye(ws, CloseCode.PolicyViolation, "too many frames");
         return;
     }
     if (isOverFrameLimit(message)) {
-      ws.close(CloseCode.MessageTooBig, `frames are limited to ${CLIENT_FRAME_MAX_BYTES} bytes`);
+      this.out.closeWithBye(ws, CloseCode.MessageTooBig, `frames are limited to ${CLIENT_FRAME_MAX_BYTES} bytes`);
       return;
     }
     if (typeof message !== "string") {
@@ -219,6 +298,7 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     this.sessions.detach(ws, Date.now());
+    this.audienceChanged(Date.now());
     // Complete the closing handshake the peer started.
     try {
       if (!RESERVED_CLOSE_CODES.has(code)) ws.close(code, reason);
@@ -229,6 +309,25 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   override webSocketError(ws: WebSocket): void {
     this.sessions.detach(ws, Date.now());
+    this.audienceChanged(Date.now());
+  }
+
+  // ---- Presence -----------------------------------------------------------
+
+  /** Returns whether everyone was told the count just now. */
+  private audienceChanged(now: number): boolean {
+    const plan = this.presence.changed(now);
+    if (plan.kind === "later") this.scheduleAlarmBy(plan.at);
+    return plan.kind === "send" && this.broadcastPresence(now);
+  }
+
+  private broadcastPresence(now: number): boolean {
+    const sockets = [...this.openConnections()];
+    const count = this.presence.take(sockets.length, now);
+    if (count === null) return false;
+    const text = JSON.stringify({ type: "presence", count } satisfies PresenceFrame);
+    for (const [ws] of sockets) this.out.text(ws, text);
+    return true;
   }
 
   // ---- Resend -------------------------------------------------------------
@@ -241,23 +340,25 @@ export class ListRoom extends DurableObject<RoomVars> {
     for (const [ws, state] of this.openConnections()) {
       const oldest = this.frames.oldestPending(state, this.lastPos);
       if (oldest === null) continue;
-      const lastSeq = seqOfPos(state, this.lastPos);
-      const plan = planRound(oldest, state.resendRounds, now, lastSeq, this.config);
+      const sentThrough = this.frames.sentThrough(ws, state, this.lastPos);
+      const plan = planRound(oldest, state.resendRounds, now, sentThrough, this.config);
       switch (plan.kind) {
         case "wait":
           next = Math.min(next, plan.dueAt);
           break;
         case "drop":
           this.sessions.forget(state.clientId);
-          ws.close(CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
+          this.out.closeWithBye(ws, CloseCode.AckTimeout, "frames went unacknowledged; reconnect for a fresh snapshot");
           break;
         case "resend":
-          this.frames.sendRange(ws, state, oldest.seq, lastSeq);
+          this.frames.resendInFlight(ws, state, this.lastPos);
           this.connections.set(ws, { ...state, resendRounds: plan.rounds });
           next = Math.min(next, plan.nextRoundAt);
           break;
       }
     }
+    if (this.presence.isDue(now)) this.broadcastPresence(now);
+    next = Math.min(next, this.presence.dueAt ?? next);
     if (Number.isFinite(next)) this.scheduleAlarmBy(next);
   }
 
@@ -278,7 +379,13 @@ export class ListRoom extends DurableObject<RoomVars> {
       this.out.error(ws, ErrorCode.AckOutOfRange, `seq ${seq} was never sent on this connection (last is ${lastSeq})`);
       return;
     }
-    if (seq > state.acked) this.connections.set(ws, { ...state, acked: seq });
+    if (seq <= state.acked) return;
+    const now = Date.now();
+    const acked = { ...state, acked: seq, ackedAt: now };
+    this.connections.set(ws, acked);
+    if (this.frames.acknowledge(ws, acked, seq, this.lastPos) > 0) {
+      this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    }
   }
 
   /** Open sockets with their state; closing ones (after a drop or takeover) are left out. */

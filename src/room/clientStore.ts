@@ -1,8 +1,8 @@
 /**
  * Client sessions in SQLite: one row per client, written when a connection
  * opens, closes or is dropped — never per frame, so a save costs the same
- * whatever the audience. The resume token itself is never stored, only its
- * SHA-256.
+ * whatever the audience. Resume tokens themselves are never stored, only
+ * their SHA-256.
  */
 import type { Sql } from "./sql";
 
@@ -11,6 +11,10 @@ export interface ClientRecord {
   /** The log position its snapshot covered; frames after it are derived from the log. */
   basePos: number;
   connectionId: string;
+  /** The attempt number of the connection that holds the session now. */
+  attempt: number;
+  /** Highest seq acknowledged, as of when its last connection closed. */
+  acked: number;
   /** `null` while a connection is (believed) open. */
   disconnectedAt: number | null;
 }
@@ -19,6 +23,8 @@ interface ClientRow extends Record<string, SqlStorageValue> {
   client_id: string;
   base_pos: number;
   connection_id: string;
+  attempt: number;
+  acked: number;
   disconnected_at: number | null;
 }
 
@@ -27,6 +33,8 @@ function toRecord(row: ClientRow): ClientRecord {
     clientId: row.client_id,
     basePos: row.base_pos,
     connectionId: row.connection_id,
+    attempt: row.attempt,
+    acked: row.acked,
     disconnectedAt: row.disconnected_at,
   };
 }
@@ -34,8 +42,11 @@ function toRecord(row: ClientRow): ClientRecord {
 export class ClientStore {
   constructor(private readonly sql: Sql) {}
 
+  /** The session whose current token, or the one before it, has this hash. */
   findByTokenHash(tokenHash: string): ClientRecord | null {
-    const row = this.sql<ClientRow>`SELECT * FROM clients WHERE token_hash = ${tokenHash}`[0];
+    const row =
+      this.sql<ClientRow>`SELECT * FROM clients WHERE token_hash = ${tokenHash}`[0] ??
+      this.sql<ClientRow>`SELECT * FROM clients WHERE prev_token_hash = ${tokenHash}`[0];
     return row ? toRecord(row) : null;
   }
 
@@ -44,19 +55,21 @@ export class ClientStore {
     return row ? toRecord(row) : null;
   }
 
-  create(record: Omit<ClientRecord, "disconnectedAt">, tokenHash: string, now: number): void {
+  create(record: Pick<ClientRecord, "clientId" | "basePos" | "connectionId">, tokenHash: string, now: number): void {
     this.sql`INSERT INTO clients (client_id, token_hash, base_pos, connection_id, disconnected_at, created_at)
       VALUES (${record.clientId}, ${tokenHash}, ${record.basePos}, ${record.connectionId}, NULL, ${now})`;
   }
 
-  attach(clientId: string, connectionId: string): void {
-    this.sql`UPDATE clients SET connection_id = ${connectionId}, disconnected_at = NULL
+  /** A newer attempt holds the session now, under a new token; `usedTokenHash` stays good until the new one is used. */
+  takeOver(clientId: string, connectionId: string, attempt: number, tokenHash: string, usedTokenHash: string): void {
+    this.sql`UPDATE clients SET connection_id = ${connectionId}, attempt = ${attempt}, disconnected_at = NULL,
+      token_hash = ${tokenHash}, prev_token_hash = ${usedTokenHash}
       WHERE client_id = ${clientId}`;
   }
 
   /** Marks the client disconnected, unless a newer connection has taken it over. */
-  detach(clientId: string, connectionId: string, now: number): void {
-    this.sql`UPDATE clients SET disconnected_at = ${now}
+  detach(clientId: string, connectionId: string, now: number, acked: number | null): void {
+    this.sql`UPDATE clients SET disconnected_at = ${now}, acked = MAX(acked, COALESCE(${acked}, acked))
       WHERE client_id = ${clientId} AND connection_id = ${connectionId} AND disconnected_at IS NULL`;
   }
 

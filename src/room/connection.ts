@@ -7,7 +7,7 @@ import { FIRST_SEQ } from "../protocol/limits";
 import type { ResendRound } from "./resendSchedule";
 
 export interface ConnectionState {
-  v: 1;
+  v: 2;
   clientId: string;
   /** Distinguishes this socket from older or newer ones of the same client. */
   connectionId: string;
@@ -16,6 +16,8 @@ export interface ConnectionState {
   connectedAt: number;
   /** Highest seq the client acknowledged (cumulative). FIRST_SEQ − 1 before any. */
   acked: number;
+  /** When `acked` last moved (`connectedAt` before): frames the window held back went out then. */
+  ackedAt: number;
   /** Recent resend rounds on this socket (at most MAX_SEND_ATTEMPTS of them). */
   resendRounds: ResendRound[];
 }
@@ -32,8 +34,16 @@ export function messageIdOf(clientId: string, seq: number): string {
   return `${clientId}:${seq}`;
 }
 
-function isConnectionState(value: unknown): value is ConnectionState {
-  return typeof value === "object" && value !== null && (value as { v?: unknown }).v === 1;
+type StoredState = ConnectionState | (Omit<ConnectionState, "v" | "ackedAt"> & { v: 1 });
+
+function isStoredState(value: unknown): value is StoredState {
+  const v = typeof value === "object" && value !== null ? (value as { v?: unknown }).v : undefined;
+  return v === 1 || v === 2;
+}
+
+/** Attachments written before the send window (v1) lack `ackedAt`; their sockets survive a deploy. */
+function upgrade(state: StoredState): ConnectionState {
+  return state.v === 2 ? state : { ...state, v: 2, ackedAt: state.connectedAt };
 }
 
 /**
@@ -47,9 +57,10 @@ export class ConnectionStates {
     const cached = this.cache.get(ws);
     if (cached) return cached;
     const attached: unknown = ws.deserializeAttachment();
-    if (!isConnectionState(attached)) return null;
-    this.cache.set(ws, attached);
-    return attached;
+    if (!isStoredState(attached)) return null;
+    const state = upgrade(attached);
+    this.cache.set(ws, state);
+    return state;
   }
 
   set(ws: WebSocket, state: ConnectionState): void {

@@ -3,61 +3,159 @@
  * stored: its snapshot is seq FIRST_SEQ and covers the log up to `basePos`,
  * and item pos p is seq FIRST_SEQ + (p − basePos). Sending, resending and
  * replaying all read the same log, so a resend is the original frame again.
+ *
+ * Frames go out through each connection's send window (flowControl.ts): what
+ * does not fit waits in the log until an ack opens the window.
  */
-import { encodeItemFrame, type ItemFrame, type SnapshotFrame } from "../protocol/frames";
+import { encodeItemFrame, encodeSnapshotFrame, utf8Length } from "../protocol/frames";
 import { FIRST_SEQ, PAGE_DEFAULT_LIMIT } from "../protocol/limits";
+import type { SendWindow } from "../protocol/frames";
 import { messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "./connection";
+import { fitsWindow, InFlight, inFlightFrom } from "./flowControl";
 import type { ItemStore, LoggedItem } from "./itemStore";
 import type { Outbound } from "./outbound";
 import type { OldestPending } from "./resendSchedule";
 
+interface FrameText {
+  seq: number;
+  text: string;
+  bytes: number;
+}
+
+/** A snapshot's items, encoded once for every fresh client whose snapshot covers the same log. */
+interface EncodedSnapshot {
+  basePos: number;
+  itemsJson: string;
+  itemsBytes: number;
+  hasOlder: boolean;
+}
+
 export class DerivedFrames {
+  /** In-flight frames per socket: a cache of what {@link inFlightFrom} derives, rebuilt after a wake. */
+  private readonly inFlight = new WeakMap<WebSocket, InFlight>();
+  private snapshotCache: EncodedSnapshot | null = null;
+
   constructor(
     private readonly items: ItemStore,
     private readonly out: Outbound,
+    private readonly window: SendWindow,
   ) {}
 
-  /** Sends frames `fromSeq..toSeq` (inclusive) to one socket. */
-  sendRange(ws: WebSocket, state: ConnectionState, fromSeq: number, toSeq: number): void {
-    if (fromSeq > toSeq) return;
-    if (fromSeq <= FIRST_SEQ) this.out.frame(ws, this.snapshot(state));
-    const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
-    for (const { pos, item } of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
-      const seq = seqOfPos(state, pos);
-      this.out.frame(ws, { type: "item", seq, messageId: messageIdOf(state.clientId, seq), item } satisfies ItemFrame);
-    }
+  /** A connection starts with nothing in flight: sends what fits of what it is owed after `state.acked`. */
+  open(ws: WebSocket, state: ConnectionState, lastPos: number): number {
+    this.inFlight.set(ws, new InFlight(state.acked));
+    return this.fill(ws, state, lastPos);
   }
 
-  /** Sends a new item to every socket given, each with its own seq; returns how many got it. */
-  broadcast(sockets: Iterable<[WebSocket, ConnectionState]>, added: LoggedItem): number {
-    // The item is the bulk of every frame; encode it once, not once per socket.
-    const itemJson = JSON.stringify(added.item);
+  /** Sends what fits the window after what is already in flight; returns how many frames went out. */
+  fill(ws: WebSocket, state: ConnectionState, lastPos: number): number {
+    const inFlight = this.inFlightOf(ws, state, lastPos);
     let sent = 0;
-    for (const [ws, state] of sockets) {
-      const seq = seqOfPos(state, added.pos);
-      this.out.text(ws, encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson));
+    for (const frame of this.framesFrom(state, inFlight.sentThrough + 1, seqOfPos(state, lastPos))) {
+      if (!fitsWindow(this.window, inFlight, frame.bytes)) break;
+      this.out.text(ws, frame.text);
+      inFlight.add(frame.bytes);
       sent++;
     }
     return sent;
+  }
+
+  /** The client acknowledged up to `seq`: the window opens and what now fits goes out. */
+  acknowledge(ws: WebSocket, state: ConnectionState, seq: number, lastPos: number): number {
+    this.inFlightOf(ws, state, lastPos).acknowledge(seq);
+    return this.fill(ws, state, lastPos);
+  }
+
+  /**
+   * Sends a new item to every socket whose window has room for it, each with
+   * its own seq; the others get it when their acks open the window. Returns
+   * how many got it.
+   */
+  broadcast(sockets: Iterable<[WebSocket, ConnectionState]>, added: LoggedItem): number {
+    // The item is the bulk of every frame; encode and measure it once, not once per socket.
+    const itemJson = JSON.stringify(added.item);
+    const itemBytes = utf8Length(itemJson);
+    let sent = 0;
+    for (const [ws, state] of sockets) {
+      const inFlight = this.inFlightOf(ws, state, added.pos - 1);
+      const seq = seqOfPos(state, added.pos);
+      if (inFlight.sentThrough !== seq - 1) continue;
+      const text = encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson);
+      const bytes = text.length - itemJson.length + itemBytes;
+      if (!fitsWindow(this.window, inFlight, bytes)) continue;
+      this.out.text(ws, text);
+      inFlight.add(bytes);
+      sent++;
+    }
+    return sent;
+  }
+
+  /** The highest seq sent on this connection. */
+  sentThrough(ws: WebSocket, state: ConnectionState, lastPos: number): number {
+    return this.inFlightOf(ws, state, lastPos).sentThrough;
+  }
+
+  /** Sends every frame in flight again (never more than the window); returns the highest seq resent. */
+  resendInFlight(ws: WebSocket, state: ConnectionState, lastPos: number): number {
+    const inFlight = this.inFlightOf(ws, state, lastPos);
+    for (const frame of this.framesFrom(state, inFlight.acked + 1, inFlight.sentThrough)) this.out.text(ws, frame.text);
+    return inFlight.sentThrough;
   }
 
   /** The oldest frame the connection has not acknowledged, or null when it is up to date. */
   oldestPending(state: ConnectionState, lastPos: number): OldestPending | null {
     const seq = state.acked + 1;
     if (seq > seqOfPos(state, lastPos)) return null;
-    if (seq <= FIRST_SEQ) return { seq: FIRST_SEQ, firstSentAt: state.connectedAt };
+    // It went out when it was saved, when the socket opened, or when an ack
+    // made room for it, whichever came last.
+    const opened = Math.max(state.connectedAt, state.ackedAt);
+    if (seq <= FIRST_SEQ) return { seq: FIRST_SEQ, firstSentAt: opened };
     const savedAt = this.items.savedAt(posOfSeq(state, seq));
-    return { seq, firstSentAt: Math.max(state.connectedAt, savedAt ?? state.connectedAt) };
+    return { seq, firstSentAt: Math.max(opened, savedAt ?? opened) };
   }
 
-  private snapshot(state: ConnectionState): SnapshotFrame {
-    const page = this.items.pageBelow(state.basePos + 1, PAGE_DEFAULT_LIMIT);
-    return {
-      type: "snapshot",
-      seq: FIRST_SEQ,
-      messageId: messageIdOf(state.clientId, FIRST_SEQ),
-      items: page.items,
-      hasOlder: page.hasOlder,
-    };
+  private inFlightOf(ws: WebSocket, state: ConnectionState, lastPos: number): InFlight {
+    let inFlight = this.inFlight.get(ws);
+    if (!inFlight) {
+      const sizes = (function* (frames: Iterable<FrameText>) {
+        for (const frame of frames) yield frame.bytes;
+      })(this.framesFrom(state, state.acked + 1, seqOfPos(state, lastPos)));
+      inFlight = inFlightFrom(state.acked, sizes, this.window);
+      this.inFlight.set(ws, inFlight);
+    }
+    return inFlight;
+  }
+
+  /** Frames `fromSeq..toSeq` (inclusive), oldest first, read from the log as far as the caller goes. */
+  private *framesFrom(state: ConnectionState, fromSeq: number, toSeq: number): Generator<FrameText> {
+    if (fromSeq > toSeq) return;
+    if (fromSeq <= FIRST_SEQ) yield this.snapshot(state);
+    const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
+    for (const { pos, item } of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
+      const seq = seqOfPos(state, pos);
+      const itemJson = JSON.stringify(item);
+      const text = encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson);
+      yield { seq, text, bytes: text.length - itemJson.length + utf8Length(itemJson) };
+    }
+  }
+
+  private snapshot(state: ConnectionState): FrameText {
+    const encoded = this.encodedSnapshot(state.basePos);
+    const text = encodeSnapshotFrame(
+      FIRST_SEQ,
+      messageIdOf(state.clientId, FIRST_SEQ),
+      encoded.itemsJson,
+      encoded.hasOlder,
+    );
+    return { seq: FIRST_SEQ, text, bytes: text.length - encoded.itemsJson.length + encoded.itemsBytes };
+  }
+
+  private encodedSnapshot(basePos: number): EncodedSnapshot {
+    if (this.snapshotCache?.basePos !== basePos) {
+      const page = this.items.pageBelow(basePos + 1, PAGE_DEFAULT_LIMIT);
+      const itemsJson = JSON.stringify(page.items);
+      this.snapshotCache = { basePos, itemsJson, itemsBytes: utf8Length(itemsJson), hasOlder: page.hasOlder };
+    }
+    return this.snapshotCache;
   }
 }

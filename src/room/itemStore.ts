@@ -4,6 +4,8 @@
  * instead of stored per client.
  */
 import type { Item, NewItem } from "../protocol/item";
+import { utf8Length } from "../protocol/frames";
+import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "./itemId";
 import type { Sql } from "./sql";
 
@@ -21,6 +23,9 @@ export interface LoggedItem {
   savedAt: number;
   item: Item;
 }
+
+/** What the items of one page may take, as a JSON array, so the page fits a frame. */
+export const PAGE_ITEMS_MAX_BYTES = FRAME_MAX_BYTES - PAGE_ENVELOPE_BYTES;
 
 export interface Page {
   items: Item[];
@@ -69,17 +74,32 @@ export class ItemStore {
     return toLogged(row);
   }
 
-  /** Newest first: the `limit` items just below `belowPos` (exclusive). */
+  /**
+   * Newest first: at most `limit` items just below `belowPos` (exclusive),
+   * fewer when more would not fit a frame ({@link PAGE_ITEMS_MAX_BYTES});
+   * always at least one when there is one. Rows are read only as far as needed.
+   */
   pageBelow(belowPos: number, limit: number): Page {
-    const rows = this.sql<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos}
-      ORDER BY pos DESC LIMIT ${limit + 1}`;
-    return { items: rows.slice(0, limit).map((row) => toLogged(row).item), hasOlder: rows.length > limit };
+    const items: Item[] = [];
+    let bytes = 2; // the brackets of the JSON array
+    for (const row of this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} ORDER BY pos DESC`) {
+      const item = toLogged(row).item;
+      const itemBytes = utf8Length(JSON.stringify(item)) + (items.length > 0 ? 1 : 0);
+      if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
+        return { items, hasOlder: true };
+      }
+      items.push(item);
+      bytes += itemBytes;
+    }
+    return { items, hasOlder: false };
   }
 
-  /** Oldest first: the items with `fromPos <= pos <= toPos`. */
-  range(fromPos: number, toPos: number): LoggedItem[] {
-    return this.sql<ItemRow>`SELECT * FROM items WHERE pos >= ${fromPos} AND pos <= ${toPos}
-      ORDER BY pos`.map(toLogged);
+  /** Oldest first: the items with `fromPos <= pos <= toPos`, read as far as the caller goes. */
+  *range(fromPos: number, toPos: number): Generator<LoggedItem> {
+    for (const row of this.sql.each<ItemRow>`SELECT * FROM items WHERE pos >= ${fromPos} AND pos <= ${toPos}
+      ORDER BY pos`) {
+      yield toLogged(row);
+    }
   }
 
   /** When the item at `pos` was saved (ms since epoch), without reading its text. */

@@ -1,6 +1,7 @@
 /** Everything the room sends goes through here, so frames are encoded one way and counted. */
 import type { ErrorCode } from "../protocol/errors";
-import type { ErrorFrame, ServerFrame } from "../protocol/frames";
+import type { ByeFrame, ErrorFrame, ServerFrame } from "../protocol/frames";
+import type { CloseCode } from "../protocol/limits";
 import type { RoomUsage } from "./usage";
 
 export class Outbound {
@@ -12,6 +13,16 @@ export class Outbound {
 
   error(ws: WebSocket, code: ErrorCode, message: string): void {
     this.frame(ws, { type: "error", code, message } satisfies ErrorFrame);
+  }
+
+  /** Every close the server starts is announced, so the client acts at once rather than when TCP ends. */
+  closeWithBye(ws: WebSocket, code: CloseCode, reason: string): void {
+    this.frame(ws, { type: "bye", code, reason } satisfies ByeFrame);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed.
+    }
   }
 
   text(ws: WebSocket, text: string): void {

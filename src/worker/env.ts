@@ -9,6 +9,12 @@ declare global {
       ASSETS: Fetcher;
       /** "true" to serve GET /api/usage (benchmarks); anything else hides it. */
       EXPOSE_USAGE?: string;
+      /** "false" to limit loopback clients too (self-hosting); see clientAddress.ts. */
+      EXEMPT_LOOPBACK?: string;
+      /** Per-address limits at the edge (`[[ratelimits]]`); see guard.ts. */
+      READ_LIMITER: RateLimit;
+      CONNECT_LIMITER: RateLimit;
+      SAVE_LIMITER: RateLimit;
     }
   }
 }

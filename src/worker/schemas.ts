@@ -1,15 +1,17 @@
 /**
  * One zod schema per HTTP input. Item text rules come from the protocol
- * module, so the page and the server cannot disagree about them.
+ * module (src/protocol/text.ts), so the page and the server cannot disagree
+ * about them.
  */
 import { z } from "zod";
-import { problemWithField, type ItemField } from "../protocol/item";
+import { normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
+import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 function itemText(field: ItemField) {
   return z
     .string({ error: `${field} must be a string` })
-    .trim()
+    .transform(normalizeItemText)
     .superRefine((value, ctx) => {
       const problem = problemWithField(field, value);
       if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
@@ -54,7 +56,34 @@ export const SocketQuerySchema = z
       .regex(/^\d{1,15}$/, "last must be a non-negative whole number")
       .transform(Number)
       .optional(),
+    attempt: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/, "attempt must be a whole number from 1")
+      .transform(Number)
+      .optional(),
   })
   .refine((query) => query.resume === undefined || query.last !== undefined, {
     message: "resume needs last, the last seq the client applied",
   });
+
+function listTitle() {
+  return z
+    .string({ error: "title must be a string" })
+    .transform(normalizeItemText)
+    .superRefine((value, ctx) => {
+      const problem = problemWithListTitle(value);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+export const NewListSchema = z.object({ title: listTitle().default(DEFAULT_LIST_TITLE) });
+
+export const ListPatchSchema = z.object({ title: listTitle() });
+
+/** `Authorization: Bearer <key>`; its absence is a 401, told apart from a wrong key (403). */
+export const BearerSchema = z.object({
+  authorization: z
+    .string({ error: "send Authorization: Bearer <owner key>" })
+    .regex(/^Bearer [A-Za-z0-9_-]{1,200}$/, "send Authorization: Bearer <owner key>")
+    .transform((value) => value.slice("Bearer ".length)),
+});

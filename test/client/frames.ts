@@ -1,5 +1,5 @@
 /** Frame builders for client tests. */
-import type { ItemFrame, SnapshotFrame, WelcomeFrame } from "../../src/protocol/frames";
+import type { ItemFrame, SendWindow, SnapshotFrame, WelcomeFrame } from "../../src/protocol/frames";
 import type { Item } from "../../src/protocol/item";
 
 export function item(n: number): Item {
@@ -15,6 +15,11 @@ export function snapshotFrame(seq: number, items: Item[], hasOlder = false): Sna
 }
 
 /** A welcome from a server that resends every 500 ms, so acks are batched for 100 ms. */
-export function welcome(seq: number, resumed: boolean, token = "t".repeat(43)): WelcomeFrame {
-  return { type: "welcome", protocol: 1, clientId: "c", resumeToken: token, resumed, seq, resendIntervalMs: 500 };
+export function welcome(
+  seq: number,
+  resumed: boolean,
+  token = "t".repeat(43),
+  window: SendWindow = { frames: 32, bytes: 131_072 },
+): WelcomeFrame {
+  return { type: "welcome", protocol: 2, clientId: "c", resumeToken: token, resumed, seq, resendIntervalMs: 500, window };
 }

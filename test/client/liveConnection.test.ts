@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Applied } from "../../src/client/inbox";
 import { ackDelayFor, LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
-import { CloseCode } from "../../src/protocol/limits";
+import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/limits";
+import type { ServerFrame } from "../../src/protocol/frames";
 import { item, itemFrame, snapshotFrame, welcome } from "./frames";
 import { ManualScheduler } from "./manualScheduler";
 import { ScriptedSocket } from "./scriptedSocket";
@@ -12,6 +13,7 @@ let scheduler: ManualScheduler;
 let sockets: ScriptedSocket[];
 let applied: Applied[];
 let statuses: ConnectionStatus[];
+let presences: number[];
 let connection: LiveConnection;
 
 function current(): ScriptedSocket {
@@ -29,6 +31,7 @@ beforeEach(() => {
   sockets = [];
   applied = [];
   statuses = [];
+  presences = [];
   connection = new LiveConnection({
     socketUrl: URL,
     createSocket: (url) => {
@@ -39,6 +42,7 @@ beforeEach(() => {
     scheduler,
     onApplied: (changes) => applied.push(...changes),
     onStatus: (status) => statuses.push(status),
+    onPresence: (count) => presences.push(count),
   });
   connection.start();
 });
@@ -53,9 +57,15 @@ describe("LiveConnection", () => {
     expect(connection.currentStatus).toEqual({ state: "live" });
   });
 
+  it("stops for good, even on a welcome shaped differently, when the server speaks a newer protocol", () => {
+    current().open();
+    current().deliver({ type: "welcome", protocol: PROTOCOL_VERSION + 1 } as unknown as ServerFrame);
+    expect(connection.currentStatus).toEqual({ state: "outdated" });
+  });
+
   it("stops for good, without reconnecting, when the server speaks a newer protocol", () => {
     current().open();
-    current().deliver({ ...welcome(1, false), protocol: 2 }, snapshotFrame(1, [item(0)]));
+    current().deliver({ ...welcome(1, false), protocol: PROTOCOL_VERSION + 1 }, snapshotFrame(1, [item(0)]));
     expect(connection.currentStatus).toEqual({ state: "outdated" });
     expect(applied).toEqual([]);
     expect(current().closedByClient).toBe(1000);
@@ -93,7 +103,7 @@ describe("LiveConnection", () => {
     expect(sockets).toHaveLength(1);
     scheduler.advance(250);
     expect(sockets).toHaveLength(2);
-    expect(current().url).toBe(`${URL}?resume=${"b".repeat(43)}&last=2`);
+    expect(current().url).toBe(`${URL}?resume=${"b".repeat(43)}&last=2&attempt=2`);
   });
 
   it("backs off further on each failed try and starts over once connected", () => {
@@ -178,5 +188,103 @@ describe("a server that never answers", () => {
     scheduler.advance(1);
     expect(sockets[0]!.closedByClient).not.toBeNull();
     expect(connection.currentStatus.state).toBe("down");
+  });
+
+  it("waits longer for a welcome on each failed try in a row, up to four times as long", () => {
+    const patience: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const opened = scheduler.now();
+      const socket = current();
+      while (socket.closedByClient === null) scheduler.advance(100);
+      patience.push(scheduler.now() - opened);
+      retryNow();
+    }
+    expect(patience).toEqual([10_000, 20_000, 40_000, 40_000]);
+  });
+});
+
+/** Moves the clock to the planned retry, so exactly one new socket is made. */
+function retryNow(): void {
+  const status = connection.currentStatus;
+  if (status.state !== "down") throw new Error(`expected down, got ${status.state}`);
+  scheduler.advance(status.retryAt - scheduler.now());
+}
+
+describe("protocol 2: window, attempts, rotation, bye", () => {
+  it("acks at once when half the send window is outstanding, without waiting for the timer", () => {
+    current().open();
+    current().deliver(welcome(1, false, "a".repeat(43), { frames: 8, bytes: 1 << 20 }), snapshotFrame(1, []));
+    current().deliver(itemFrame(2), itemFrame(3));
+    expect(current().acks()).toEqual([]);
+    current().deliver(itemFrame(4));
+    expect(current().acks()).toEqual([4]);
+    current().deliver(itemFrame(5), itemFrame(6), itemFrame(7));
+    expect(current().acks()).toEqual([4]);
+    current().deliver(itemFrame(8));
+    expect(current().acks()).toEqual([4, 8]);
+  });
+
+  it("acks at once when half the window's bytes are outstanding", () => {
+    current().open();
+    current().deliver(welcome(1, false, "a".repeat(43), { frames: 100, bytes: 400 }), snapshotFrame(1, []));
+    expect(current().acks()).toEqual([]);
+    current().deliver(itemFrame(2), itemFrame(3));
+    expect(current().acks().length).toBeGreaterThan(0);
+  });
+
+  it("counts its attempts within a session and names each in the resume", () => {
+    goLive("b".repeat(43));
+    for (const attempt of [2, 3, 4]) {
+      current().serverClose(1006);
+      retryNow();
+      expect(current().url).toBe(`${URL}?resume=${"b".repeat(43)}&last=1&attempt=${attempt}`);
+    }
+  });
+
+  it("resumes with the token of the latest welcome, and starts counting again in a fresh session", () => {
+    goLive("b".repeat(43));
+    current().serverClose(1006);
+    retryNow();
+    current().open();
+    current().deliver(welcome(2, true, "c".repeat(43)));
+    current().serverClose(1006);
+    retryNow();
+    expect(current().url).toBe(`${URL}?resume=${"c".repeat(43)}&last=1&attempt=3`);
+
+    current().open();
+    current().deliver(welcome(1, false, "d".repeat(43)), snapshotFrame(1, []));
+    current().serverClose(1006);
+    retryNow();
+    expect(current().url).toBe(`${URL}?resume=${"d".repeat(43)}&last=1&attempt=2`);
+  });
+
+  it("acts on bye at once: gives the socket up and plans the next try, as on a close", () => {
+    goLive();
+    const first = current();
+    first.deliver({ type: "bye", code: CloseCode.Superseded, reason: "newer connection" });
+    expect(first.closedByClient).not.toBeNull();
+    expect(connection.currentStatus.state).toBe("down");
+    // The close that follows changes nothing more.
+    first.serverClose(CloseCode.Superseded);
+    retryNow();
+    expect(sockets).toHaveLength(2);
+  });
+
+  it("bye with 4008 drops the forgotten token", () => {
+    goLive();
+    current().deliver({ type: "bye", code: CloseCode.AckTimeout, reason: "unacknowledged" });
+    retryNow();
+    expect(current().url).toBe(URL);
+  });
+
+  it("passes the head count on, outside the sequence: nothing to apply or acknowledge", () => {
+    current().open();
+    current().deliver(welcome(1, false), snapshotFrame(1, [item(0)]), { type: "presence", count: 2 }, { type: "pong" });
+    current().deliver({ type: "presence", count: 3 }, itemFrame(2));
+    expect(presences).toEqual([2, 3]);
+    expect(connection.inbox.lastApplied).toBe(2);
+    scheduler.advance(150);
+    expect(current().acks()).toEqual([2]);
+    expect(connection.currentStatus).toEqual({ state: "live" });
   });
 });

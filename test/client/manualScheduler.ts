@@ -11,11 +11,13 @@ export class ManualScheduler implements Scheduler {
   private time = 1_000_000;
   private nextId = 1;
   private timers: Timer[] = [];
+  private timerWaiters: (() => void)[] = [];
   randomValue = 0.5;
 
   setTimeout(callback: () => void, ms: number): unknown {
     const timer = { id: this.nextId++, at: this.time + ms, callback };
     this.timers.push(timer);
+    for (const wake of this.timerWaiters.splice(0)) wake();
     return timer.id;
   }
 
@@ -42,5 +44,15 @@ export class ManualScheduler implements Scheduler {
       due.callback();
     }
     this.time = end;
+  }
+
+  /** Resolves once a timer is pending: code that schedules its next step has finished this one. */
+  whenTimerPending(): Promise<void> {
+    if (this.timers.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.timerWaiters.push(resolve));
+  }
+
+  pendingTimers(): number {
+    return this.timers.length;
   }
 }

@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { Outbox, OUTBOX_STORAGE_KEY, type KeyValueStore, type PendingSave, type PostOutcome } from "../../src/client/outbox";
+import {
+  Outbox,
+  OUTBOX_STORAGE_KEY,
+  outboxStorageKey,
+  type KeyValueStore,
+  type PendingSave,
+  type PostOutcome,
+} from "../../src/client/outbox";
 import type { Item } from "../../src/protocol/item";
 import { ManualScheduler } from "./manualScheduler";
 
@@ -19,6 +26,8 @@ let answers: PostOutcome[];
 let posted: PendingSave[];
 let saved: string[];
 let rejected: string[];
+/** Wakes whoever waits for the next save the outbox reports done (saved or refused). */
+let reported: () => void;
 
 function outbox(): Outbox {
   return new Outbox({
@@ -31,8 +40,14 @@ function outbox(): Outbox {
       return answer;
     },
     onChange: () => undefined,
-    onSaved: (save) => saved.push(save.key),
-    onRejected: (save) => rejected.push(save.key),
+    onSaved: (save) => {
+      saved.push(save.key);
+      reported();
+    },
+    onRejected: (save) => {
+      rejected.push(save.key);
+      reported();
+    },
   });
 }
 
@@ -40,8 +55,9 @@ function stored(n: number): Item {
   return { id: `id-${n}`, title: "t", body: "b", createdAt: new Date(0).toISOString() };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
+/** Resolves when the outbox next reports a save as done. */
+function nextReport(): Promise<void> {
+  return new Promise((resolve) => (reported = resolve));
 }
 
 beforeEach(() => {
@@ -51,14 +67,16 @@ beforeEach(() => {
   posted = [];
   saved = [];
   rejected = [];
+  reported = () => undefined;
 });
 
 describe("Outbox", () => {
   it("sends a save once when the server takes it, and forgets it", async () => {
     answers.push({ kind: "saved", item: stored(1) });
     const box = outbox();
+    const done = nextReport();
     box.add({ title: "t", body: "b" }, "key-1");
-    await settle();
+    await done;
     expect(posted.map((save) => save.key)).toEqual(["key-1"]);
     expect(saved).toEqual(["key-1"]);
     expect(box.pending()).toEqual([]);
@@ -68,22 +86,25 @@ describe("Outbox", () => {
     answers.push({ kind: "retry" });
     const box = outbox();
     box.add({ title: "t", body: "b" }, "key-1");
-    await settle();
+    await scheduler.whenTimerPending(); // the first answer said retry
     scheduler.advance(60_000);
-    await settle();
+    await scheduler.whenTimerPending(); // the network failed
     expect(box.pending().map((save) => save.key)).toEqual(["key-1"]);
     answers.push({ kind: "saved", item: stored(1) });
+    const done = nextReport();
     scheduler.advance(60_000);
-    await settle();
+    await done;
     expect(posted.map((save) => save.key)).toEqual(["key-1", "key-1", "key-1"]);
     expect(saved).toEqual(["key-1"]);
+    expect(box.pending()).toEqual([]);
+    expect(scheduler.pendingTimers()).toBe(0);
   });
 
   it("keeps unsent saves across a reload and sends them, in order, when asked", async () => {
     const before = outbox();
     before.add({ title: "first", body: "b" }, "key-1");
     before.add({ title: "second", body: "b" }, "key-2");
-    await settle();
+    await scheduler.whenTimerPending(); // offline: it waits to retry
     expect(JSON.parse(store.getItem(OUTBOX_STORAGE_KEY)!)).toHaveLength(2);
 
     answers.push({ kind: "saved", item: stored(1) }, { kind: "saved", item: stored(2) });
@@ -98,12 +119,12 @@ describe("Outbox", () => {
     answers.push({ kind: "retry" });
     const box = outbox();
     box.add({ title: "t", body: "b" }, "key-1");
-    await settle();
+    await scheduler.whenTimerPending(); // the first answer said retry
     box.hold();
     box.add({ title: "t", body: "b" }, "key-2");
     await box.flush();
     scheduler.advance(60_000);
-    await settle();
+    await box.flush();
     expect(posted.map((save) => save.key)).toEqual(["key-1"]);
     expect(box.pending().map((save) => save.key)).toEqual(["key-1", "key-2"]);
   });
@@ -128,5 +149,65 @@ describe("Outbox", () => {
     expect(outbox().pending()).toEqual([]);
     store.setItem(OUTBOX_STORAGE_KEY, JSON.stringify([{ key: 1 }, { key: "k", title: "t", body: "b", madeAt: 0 }]));
     expect(outbox().pending().map((save) => save.key)).toEqual(["k"]);
+  });
+});
+
+describe("one queue per list", () => {
+  /** An outbox posting to `listId`, recording which list each post went to. */
+  function outboxFor(listId: string | undefined, postedTo: string[]): Outbox {
+    return new Outbox({
+      store,
+      listId,
+      scheduler,
+      post: async (save) => {
+        postedTo.push(`${listId ?? "default"}:${save.key}`);
+        return { kind: "saved", item: stored(postedTo.length) };
+      },
+      onChange: () => undefined,
+      onSaved: () => undefined,
+      onRejected: () => undefined,
+    });
+  }
+
+  it("a save made on one list is only ever sent to that list, even when both share a store", async () => {
+    const postedTo: string[] = [];
+    const offline: PostOutcome[] = [];
+    // List A is offline: its save waits in the store.
+    const a = new Outbox({
+      store,
+      listId: "list-a-0123456789abcd",
+      scheduler,
+      post: async () => offline.shift() ?? { kind: "retry" },
+      onChange: () => undefined,
+      onSaved: () => undefined,
+      onRejected: () => undefined,
+    });
+    a.add({ title: "for A", body: "b" }, "key-a");
+    await scheduler.whenTimerPending(); // offline: it waits to retry
+
+    const b = outboxFor("list-b-0123456789abcd", postedTo);
+    expect(b.pending()).toEqual([]);
+    b.add({ title: "for B", body: "b" }, "key-b");
+    await b.flush();
+    expect(postedTo).toEqual(["list-b-0123456789abcd:key-b"]);
+    expect(a.pending().map((save) => save.key)).toEqual(["key-a"]);
+
+    const main = outboxFor("main", postedTo);
+    await main.flush();
+    expect(postedTo).toEqual(["list-b-0123456789abcd:key-b"]);
+  });
+
+  it("the default list keeps the key it had before there were lists, so saves waiting there still go out", async () => {
+    expect(outboxStorageKey("main")).toBe(OUTBOX_STORAGE_KEY);
+    store.setItem(OUTBOX_STORAGE_KEY, JSON.stringify([{ key: "old", title: "t", body: "b", madeAt: 1 }]));
+    const postedTo: string[] = [];
+    await outboxFor("main", postedTo).flush();
+    await outboxFor(undefined, postedTo).flush();
+    expect(postedTo).toEqual(["main:old"]);
+  });
+
+  it("other lists' keys are their own, and differ from the default list's", () => {
+    const keys = ["main", "list-a-0123456789abcd", "list-b-0123456789abcd"].map(outboxStorageKey);
+    expect(new Set(keys).size).toBe(3);
   });
 });

@@ -75,9 +75,9 @@ describe("saved lists", () => {
     expect(() => lists.save("main", list(3))).not.toThrow();
     expect(lists.load("main")).toBeNull();
     store.quota = Number.POSITIVE_INFINITY;
-    store.setItem("listroom.list.v1.main", "{not json");
+    store.setItem("listroom.saved.v1:main", "{not json");
     expect(lists.load("main")).toBeNull();
-    store.setItem("listroom.list.v1.main", JSON.stringify({ items: [{ id: 1 }, item(1)], savedAt: 1 }));
+    store.setItem("listroom.saved.v1:main", JSON.stringify({ items: [{ id: 1 }, item(1)], savedAt: 1 }));
     expect(lists.load("main")?.items).toEqual([item(1)]);
   });
 });

@@ -178,8 +178,10 @@ describe("wrangler dev end to end", () => {
 
     // Every attempt arrives as the same frame again: same seq, same content.
     await socket.waitForClosing(SLOW_SERVER_MS);
-    expect(types()).toEqual(["welcome", ...Array<string>(attempts).fill("snapshot")]);
-    for (const frame of socket.received.slice(1)) expect(frame).toEqual(snapshot);
+    // Then bye says what comes: the close, with the same code.
+    expect(types()).toEqual(["welcome", ...Array<string>(attempts).fill("snapshot"), "bye"]);
+    for (const frame of socket.received.slice(1, -1)) expect(frame).toEqual(snapshot);
+    expect(socket.received.at(-1)).toMatchObject({ type: "bye", code: ACK_TIMEOUT_CLOSE });
 
     // The close event comes later: a client fires it only once the server
     // ends the TCP connection, and under wrangler dev (workerd) a socket closed
@@ -189,7 +191,8 @@ describe("wrangler dev end to end", () => {
     const closed = await socket.waitForClose(SLOW_SERVER_MS);
     expect(closed.code).toBe(ACK_TIMEOUT_CLOSE);
     expect(closed.reason).not.toBe("");
-    expect(types()).toHaveLength(1 + attempts);
+    expect(socket.received.at(-1)).toEqual({ type: "bye", code: closed.code, reason: closed.reason });
+    expect(types()).toHaveLength(1 + attempts + 1);
   });
 
   it("an item frame left unacknowledged comes again with the same seq and messageId, and an ack stops the resends", async () => {
@@ -228,9 +231,10 @@ describe("wrangler dev end to end", () => {
       type: "welcome",
       resumed: true,
       clientId: welcome.clientId,
-      resumeToken: welcome.resumeToken,
       seq: snapshot.seq + 1,
     });
+    // Tokens rotate on every welcome.
+    expect(again.resumeToken).not.toBe(welcome.resumeToken);
     const frames = await readItems(resumed, 2);
     expect(frames.map((frame) => frame.seq)).toEqual([snapshot.seq + 1, snapshot.seq + 2]);
     expect(frames.map((frame) => frame.messageId)).toEqual([

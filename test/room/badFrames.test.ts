@@ -47,8 +47,9 @@ describe("bad frames", () => {
   it(`a binary frame over ${CLIENT_FRAME_MAX_BYTES} bytes closes the connection with 1009`, async () => {
     const { socket } = await connectFresh(freshRoom());
     socket.send(new Uint8Array(CLIENT_FRAME_MAX_BYTES + 1).buffer);
-    expect((await socket.waitForClose()).code).toBe(CloseCode.MessageTooBig);
-    expect(socket.unread()).toEqual([]);
+    const closed = await socket.waitForClose();
+    expect(closed.code).toBe(CloseCode.MessageTooBig);
+    expect(socket.unread()).toEqual([{ type: "bye", code: CloseCode.MessageTooBig, reason: closed.reason }]);
   });
 
   it("a frame just under the limit is read normally", async () => {

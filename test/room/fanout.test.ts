@@ -37,6 +37,7 @@ describe("fan-out", () => {
       resumed: false,
       seq: FIRST_SEQ,
       resendIntervalMs: CONFIG.resendIntervalMs,
+      window: CONFIG.sendWindow,
     });
     ws.close(1000);
   });

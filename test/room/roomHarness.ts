@@ -41,6 +41,8 @@ export interface Received {
 
 export class TestSocket {
   private readonly received: Received[] = [];
+  /** Head counts heard, kept apart from the other frames: only presence tests look at them. */
+  readonly presence: number[] = [];
   private waiter: (() => void) | null = null;
   closed: Closed | null = null;
 
@@ -49,7 +51,8 @@ export class TestSocket {
       const text = String(event.data);
       const parsed = parseServerFrame(text);
       if (!parsed.ok) throw new Error(`server sent a bad frame: ${text}`);
-      this.received.push({ frame: parsed.frame, text });
+      if (parsed.frame.type === "presence") this.presence.push(parsed.frame.count);
+      else this.received.push({ frame: parsed.frame, text });
       this.waiter?.();
     });
     ws.addEventListener("close", (event) => {
@@ -107,6 +110,11 @@ export class TestSocket {
     return this.closed!;
   }
 
+  /** Takes every frame received so far. */
+  async drain(): Promise<void> {
+    this.received.length = 0;
+  }
+
   /** Frames received but not yet taken with `next`. */
   unread(): ServerFrame[] {
     return this.received.map(({ frame }) => frame);
@@ -145,8 +153,16 @@ export interface Opened {
   welcome: WelcomeFrame;
 }
 
-export async function connect(stub: RoomStub, resume?: { token: string; last: number }): Promise<Opened> {
-  const query = resume ? `?resume=${encodeURIComponent(resume.token)}&last=${resume.last}` : "";
+export interface ResumeWith {
+  token: string;
+  last: number;
+  /** Left out, as clients of protocol 1 do, it counts as the newest attempt. */
+  attempt?: number;
+}
+
+export async function connect(stub: RoomStub, resume?: ResumeWith): Promise<Opened> {
+  const attempt = resume?.attempt === undefined ? "" : `&attempt=${resume.attempt}`;
+  const query = resume ? `?resume=${encodeURIComponent(resume.token)}&last=${resume.last}${attempt}` : "";
   const response = await stub.fetch(`http://room/ws${query}`, { headers: { Upgrade: "websocket" } });
   if (!response.webSocket) throw new Error(`upgrade failed with ${response.status}`);
   const socket = new TestSocket(response.webSocket);
@@ -214,12 +230,15 @@ export function alarmTime(stub: RoomStub): Promise<number | null> {
  * for a run. Objects read their vars when they start, so it reaches only
  * rooms that start (or restart) after this. The object and the test share
  * one `env`, so this is the runtime's own configuration, not a stand-in.
+ * Returns a way to put the var back before the test ends.
  */
-export function overrideVar(name: keyof RoomVars, value: string): void {
+export function overrideVar(name: keyof RoomVars, value: string): () => void {
   const vars = env as RoomVars;
   const previous = vars[name];
   vars[name] = value;
-  onTestFinished(() => {
+  const restore = () => {
     vars[name] = previous;
-  });
+  };
+  onTestFinished(restore);
+  return restore;
 }

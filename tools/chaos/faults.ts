@@ -123,6 +123,16 @@ async function disconnects(ctx: FaultContext, deadline: number, counts: FaultCou
   }
 }
 
+/** One of `candidates()`, at random, once there is one; null if none comes before `deadline`. */
+async function pickWhenThere(candidates: () => SimClient[], deadline: number, prng: Prng): Promise<SimClient | null> {
+  const found = await holdsWithin(() => candidates().length > 0, {
+    what: "a client that can take the fault",
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    pollMs: 250,
+  });
+  return found ? prng.pick(candidates()) : null;
+}
+
 async function silenceOne(ctx: FaultContext, kind: SilenceKind, at: number, deadline: number, counts: FaultCounts, prng: Prng): Promise<void> {
   await until(at);
   // Silent clients are direct, not writers: their frame counts must not be blurred by the proxy.
@@ -135,13 +145,8 @@ async function silenceOne(ctx: FaultContext, kind: SilenceKind, at: number, dead
         !client.record.role.writer &&
         !client.record.silences.some((silence) => silence.kind === "away"),
     );
-  const found = await holdsWithin(() => candidates().length > 0, {
-    what: "a client that can go silent",
-    timeoutMs: Math.max(0, deadline - Date.now()),
-    pollMs: 250,
-  });
-  if (!found) return;
-  const client = prng.pick(candidates());
+  const client = await pickWhenThere(candidates, deadline, prng);
+  if (!client) return;
   client.goSilent(kind);
   if (kind === "forever") counts.vanished++;
   else counts.temporarySilences++;
@@ -183,13 +188,8 @@ async function longAbsence(ctx: FaultContext, start: number, deadline: number, c
   await until(start + ctx.config.faultPhaseMs * 0.1);
   const candidates = () =>
     ctx.cast.clients.filter((client) => client.canTakeFault && !client.record.role.proxied && !client.record.role.writer);
-  const found = await holdsWithin(() => candidates().length > 0, {
-    what: "a client that can go away",
-    timeoutMs: Math.max(0, deadline - Date.now()),
-    pollMs: 250,
-  });
-  if (!found) return;
-  const client = prng.pick(candidates());
+  const client = await pickWhenThere(candidates, deadline, prng);
+  if (!client) return;
   client.goSilent("away");
   await holdsWithin(() => client.isAway || !client.isSilent, {
     what: `client ${client.index} to be dropped`,

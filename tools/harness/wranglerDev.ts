@@ -92,10 +92,6 @@ export class WranglerDev {
     return this.options.label ?? "wrangler dev";
   }
 
-  get running(): boolean {
-    return this.group !== null;
-  }
-
   /** The runtime workerd found at the last start, or null when it could not be told from the proxy. */
   runtime(): Runtime | null {
     return this.foundRuntime;
@@ -178,12 +174,6 @@ export class WranglerDev {
   /** SIGKILL to wrangler's whole group now, as a crash would; resolves once the port is free. Storage is kept. */
   async kill(): Promise<void> {
     await this.end((group) => group.kill());
-  }
-
-  /** Stops (or with `hard`, kills) and starts again on the same port and storage. */
-  async restart({ hard = false } = {}): Promise<void> {
-    await (hard ? this.kill() : this.stop());
-    await this.start();
   }
 
   /** Stops the server and removes the storage if it made it. */

@@ -36,8 +36,8 @@ export interface SavedListLimits {
 /** A snapshot's worth of items; about 300 KB of UTF-16 per list at most; six lists. */
 export const SAVED_LIST_LIMITS: SavedListLimits = { items: PAGE_DEFAULT_LIMIT, chars: 150_000, lists: 6 };
 
-const LIST_KEY_PREFIX = "listroom.list.v1.";
-const INDEX_KEY = "listroom.lists.v1";
+const LIST_KEY_PREFIX = "listroom.saved.v1:";
+const INDEX_KEY = "listroom.saved.v1";
 
 interface IndexEntry {
   listId: string;

@@ -113,6 +113,10 @@ class BenchClient {
     }
   }
 
+  get ackPending(): boolean {
+    return this.ackTimer !== null;
+  }
+
   private send(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(text);
@@ -162,6 +166,11 @@ export class ClientPool {
 
   get size(): number {
     return this.clients.length;
+  }
+
+  /** Clients holding an ack they have not sent yet (batching). */
+  acksPending(): number {
+    return this.clients.filter((client) => client.ackPending).length;
   }
 
   /**

@@ -11,7 +11,7 @@ import { dueAt, runOpenLoop, type SaveClient } from "../load/writers";
 import { foreignCpuMeter, FOREIGN_CPU_BUSY_CORES } from "../lib/machine";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf } from "../../harness/proc";
 import { LatencyHistogram, round, type Percentiles } from "../lib/stats";
-import { delay, holdsWithin, now } from "../../harness/wait";
+import { holdsWithin, now } from "../../harness/wait";
 import { PAGE_ACK_DELAY_CAP_MS } from "../load/protocols";
 import type { RunningSystem, UsageCounters } from "../systems/types";
 import { PointRecorder } from "./recorder";
@@ -31,8 +31,8 @@ const ITEM_BODY =
   "Two litres of semi-skimmed milk, a dozen free-range eggs, and whatever bread is freshest; " +
   "check the date on the yoghurt before buying more of it.";
 const START_MARGIN_MS = 20;
-/** Margin past the clients' ack batching delay for their last acks to arrive and be handled. */
-const ACK_SETTLE_EXTRA_MS = 100;
+/** How long past their batching delay the clients' last acks may take to be sent and counted before the point goes on without them. */
+const ACK_WAIT_EXTRA_MS = 2_000;
 const MIN_DRAIN_MS = 50;
 
 let pointCounter = 0;
@@ -172,16 +172,29 @@ export async function runPoint(
   eventLoop.disable();
   const ownCpu = process.cpuUsage(ownCpuBefore);
   // Listroom clients ack up to a batching delay after the last frame; the server's work on those
-  // acks belongs to this point, so its CPU and counters are read once they are in.
-  if (system.protocol === "listroom") await delay((pool.observedAckDelayMs ?? PAGE_ACK_DELAY_CAP_MS) + ACK_SETTLE_EXTRA_MS);
+  // acks belongs to this point, so its CPU and counters are read once every client has sent its
+  // last ack and, where the room counts frames, once the room has counted them.
+  const ackDelayMs = pool.observedAckDelayMs ?? PAGE_ACK_DELAY_CAP_MS;
+  await holdsWithin(() => pool.acksPending() === 0, { what: "the clients' last acks", timeoutMs: ackDelayMs + ACK_WAIT_EXTRA_MS, pollMs: 5 });
+  let usageAfter: UsageCounters | null = null;
+  if (system.usage && usageBefore) {
+    const readUsage = system.usage;
+    const framesSent = pool.counters.framesSent - counters.framesSent;
+    await holdsWithin(
+      async () => {
+        usageAfter = await readUsage();
+        return usageAfter === null || usageAfter.framesIn - usageBefore.framesIn >= framesSent;
+      },
+      { what: "the room to count the clients' frames", timeoutMs: ACK_WAIT_EXTRA_MS, pollMs: 20 },
+    );
+  }
   const wallMs = now() - wallStart;
   const serverCpuMs = ((cpuTicksOf(processes.server) - serverTicksBefore) * 1000) / CLOCK_TICKS_PER_SECOND;
   const toolingCpuMs = ((cpuTicksOf(processes.tooling) - toolingTicksBefore) * 1000) / CLOCK_TICKS_PER_SECOND;
   const foreignCpuCores = foreign();
   let billable: BillablePerSave | null = null;
-  if (system.usage && usageBefore) {
-    const usageAfter = await system.usage();
-    const delta = usageAfter ? usageDelta(usageBefore, usageAfter) : null;
+  if (usageBefore && usageAfter) {
+    const delta = usageDelta(usageBefore, usageAfter);
     billable = delta ? perSave(delta, spec.saves, clients) : null;
   }
 
