@@ -4,7 +4,7 @@
  * DOM-free modules; this file only finds elements and connects events. The
  * same page serves every list: `/` is the default list, `/l/{id}` any other.
  */
-import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
+import { DEFAULT_LIST_ID, listPaths, MAIN_LIST_TITLE } from "../protocol/lists";
 import { ItemDialog } from "./itemDialog";
 import { readItemsPage } from "./itemsApi";
 import { listIdFromPath, ownerKeyFromFragment, socketUrl } from "./listAddress";
@@ -15,10 +15,14 @@ import { ListView } from "./listView";
 import { browserScheduler, LiveConnection } from "./liveConnection";
 import { LocalLists } from "./localLists";
 import { NewListDialog } from "./newListDialog";
+import { PageUpdates } from "./offline/pageUpdates";
+import { SavedLists, type StringStore } from "./offline/savedLists";
 import { Outbox, postSave, type KeyValueStore } from "./outbox";
 import { StatusLine } from "./statusLine";
 
 const TIME_REFRESH_MS = 30_000;
+/** The list as shown is saved on the device at most this often (and when the page is hidden). */
+const LIST_SAVE_DELAY_MS = 1_000;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -27,7 +31,7 @@ function byId<T extends HTMLElement>(id: string): T {
 }
 
 /** `localStorage` when the browser lets us have it; otherwise saves live as long as the tab. */
-function durableStore(): KeyValueStore {
+function durableStore(): StringStore {
   try {
     const probe = "listroom.probe";
     localStorage.setItem(probe, probe);
@@ -35,21 +39,45 @@ function durableStore(): KeyValueStore {
     return localStorage;
   } catch {
     const memory = new Map<string, string>();
-    return { getItem: (key) => memory.get(key) ?? null, setItem: (key, value) => void memory.set(key, value) };
+    return {
+      getItem: (key) => memory.get(key) ?? null,
+      setItem: (key, value) => void memory.set(key, value),
+      removeItem: (key) => void memory.delete(key),
+    };
   }
 }
 
+/** In place of the list: what the server's own 404 page says, for a page the service worker served. */
+function showNoSuchList(): void {
+  const main = document.querySelector("main");
+  if (!main) return;
+  const note = document.createElement("p");
+  note.className = "emptystate";
+  const home = document.createElement("a");
+  home.href = "/";
+  home.textContent = "Go to the shared list";
+  note.append("This link does not lead to a list. ", home, ".");
+  main.replaceChildren(note);
+  byId("additem").hidden = true;
+  byId("statusmessage").textContent = "no such list";
+}
+
+/** The server writes a list's title into the page's one <h1> (src/worker/lists.ts), so it goes without an id. */
+function pageTitle(): HTMLElement {
+  const title = document.querySelector<HTMLElement>("h1");
+  if (!title) throw new Error("the page has no <h1>");
+  return title;
+}
+
 /** The list's title, owner controls, share links, "Your lists" and "New list". */
-function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch): void {
+function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): void {
   const local = new LocalLists(store);
   // An owner link: keep the key, then take it out of the address bar (and so out of history).
   const { ownerKey, rest } = ownerKeyFromFragment(location.hash);
   if (ownerKey !== null) local.keepOwnerKey(listId, ownerKey);
   if (rest !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + rest);
 
-  // The server writes a list's title into the page's one <h1> (src/worker/lists.ts), so it goes without an id.
-  const title = document.querySelector<HTMLElement>("h1");
-  if (!title) throw new Error("the page has no <h1>");
+  const title = pageTitle();
   const header = new ListHeader(
     {
       title,
@@ -75,14 +103,15 @@ function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetc
   );
   header.setOwnerKey(local.ownerKey(listId));
   header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
-  // A named list's page comes with its title; the default list's is static, and its owner may have renamed it.
-  if (listId === DEFAULT_LIST_ID) {
-    void readList(fetchImpl, listId).then((answer) => {
-      if (!answer.ok) return;
-      header.showTitle(answer.list.title);
-      header.showYourLists(local.retitle(listId, answer.list.title));
-    });
-  }
+  // The page may be the service worker's cached shell, which does not know the list's current title.
+  void readList(fetchImpl, listId).then((answer) => {
+    if (!answer.ok) {
+      if (answer.status === 404) onMissing();
+      return;
+    }
+    header.showTitle(answer.list.title);
+    header.showYourLists(local.retitle(listId, answer.list.title));
+  });
 
   const newList = new NewListDialog(
     {
@@ -108,7 +137,13 @@ function start(): void {
   const paths = listPaths(listId);
   const store = durableStore();
   const fetchImpl = fetch.bind(globalThis);
-  startLists(listId, store, fetchImpl);
+  // A list that does not exist (an old link, a typo): say so, and stop trying to reach it.
+  startLists(listId, store, fetchImpl, () => {
+    connection.stop();
+    outbox.hold();
+    showNoSuchList();
+  });
+  const title = pageTitle();
 
   const view = new ListView({
     list: byId("mainlist"),
@@ -120,7 +155,32 @@ function start(): void {
     retryNow: byId<HTMLButtonElement>("retrynow"),
     liveMark: byId("livemark"),
     presence: byId("presence"),
+    reloadToUpdate: byId<HTMLButtonElement>("reloadtoupdate"),
   });
+  const updates = new PageUpdates(() => status.offerUpdate());
+
+  // Paint the list as this device last saw it, before anything else happens.
+  const savedLists = new SavedLists(store);
+  const saved = savedLists.load(listId);
+  if (saved) {
+    view.restore(saved);
+    status.showingSaved(true);
+    // Offline, a named list's page is the cached shell, which does not know the list's title.
+    if (saved.title !== null && listId !== DEFAULT_LIST_ID && title.textContent === MAIN_LIST_TITLE) {
+      title.textContent = saved.title;
+    }
+  }
+  let fromServer = false;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  const saveListNow = () => {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (fromServer) savedLists.save(listId, { ...view.model.unbrokenTop(), title: title.textContent, savedAt: Date.now() });
+  };
+  const saveListSoon = () => {
+    saveTimer ??= setTimeout(saveListNow, LIST_SAVE_DELAY_MS);
+  };
+  window.addEventListener("pagehide", saveListNow);
 
   const outbox: Outbox = new Outbox({
     store,
@@ -138,11 +198,18 @@ function start(): void {
     scheduler: browserScheduler,
     onApplied: (applied) => {
       view.apply(applied);
+      if (!fromServer) status.showingSaved(false);
+      fromServer = true;
+      saveListSoon();
       if (view.model.gapCursor() !== null) void closeGap();
     },
     onStatus: (next) => {
       status.show(next);
-      if (next.state === "live") void outbox.flush();
+      if (next.state === "live") {
+        void outbox.flush();
+        updates.check();
+      }
+      if (next.state === "outdated") outbox.hold();
     },
     onPresence: (count) => status.showPresence(count),
   });
@@ -163,6 +230,7 @@ function start(): void {
     } finally {
       closingGap = false;
       view.render();
+      saveListSoon();
     }
   };
 
@@ -182,6 +250,7 @@ function start(): void {
 
   byId("additem").addEventListener("click", () => dialog.open());
   byId("retrynow").addEventListener("click", () => connection.checkNow());
+  byId("reloadtoupdate").addEventListener("click", () => void updates.apply());
   const readPage = (before: string) => readItemsPage(fetchImpl, "", before, paths.items);
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
@@ -192,6 +261,7 @@ function start(): void {
       const page = await readPage(before);
       connection.inbox.markShown(page.items);
       view.appendOlder(page);
+      saveListSoon();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
@@ -206,12 +276,14 @@ function start(): void {
   window.addEventListener("online", comeBack);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") comeBack();
+    else saveListNow();
   });
   setInterval(() => view.refreshTimes(), TIME_REFRESH_MS);
 
   view.showPending(outbox.pending());
   connection.start();
   void outbox.flush();
+  updates.start();
 }
 
 start();

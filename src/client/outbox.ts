@@ -66,6 +66,7 @@ function isPendingSave(value: unknown): value is PendingSave {
 
 export class Outbox {
   private sending = false;
+  private held = false;
   private attempt = 0;
   private retryTimer: unknown = null;
 
@@ -92,13 +93,22 @@ export class Outbox {
     return save;
   }
 
+  /**
+   * Stops sending for good; saves still queue and stay queued. For a page
+   * whose code is older than the server's: the updated page sends them.
+   */
+  hold(): void {
+    this.held = true;
+    this.clearRetry();
+  }
+
   /** Sends what is queued now, without waiting for a retry timer. */
   async flush(): Promise<void> {
-    if (this.sending) return;
+    if (this.sending || this.held) return;
     this.sending = true;
     this.clearRetry();
     try {
-      for (let save = this.pending()[0]; save; save = this.pending()[0]) {
+      for (let save = this.pending()[0]; save && !this.held; save = this.pending()[0]) {
         const outcome = await this.postSafely(save);
         if (outcome.kind === "retry") {
           this.scheduleRetry();

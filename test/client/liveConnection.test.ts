@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Applied } from "../../src/client/inbox";
 import { ackDelayFor, LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
-import { CloseCode } from "../../src/protocol/limits";
+import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/limits";
+import type { ServerFrame } from "../../src/protocol/frames";
 import { item, itemFrame, snapshotFrame, welcome } from "./frames";
 import { ManualScheduler } from "./manualScheduler";
 import { ScriptedSocket } from "./scriptedSocket";
@@ -54,6 +55,22 @@ describe("LiveConnection", () => {
     expect(connection.currentStatus).toEqual({ state: "catching-up" });
     current().deliver({ type: "pong" });
     expect(connection.currentStatus).toEqual({ state: "live" });
+  });
+
+  it("stops for good, even on a welcome shaped differently, when the server speaks a newer protocol", () => {
+    current().open();
+    current().deliver({ type: "welcome", protocol: PROTOCOL_VERSION + 1 } as unknown as ServerFrame);
+    expect(connection.currentStatus).toEqual({ state: "outdated" });
+  });
+
+  it("stops for good, without reconnecting, when the server speaks a newer protocol", () => {
+    current().open();
+    current().deliver({ ...welcome(1, false), protocol: PROTOCOL_VERSION + 1 }, snapshotFrame(1, [item(0)]));
+    expect(connection.currentStatus).toEqual({ state: "outdated" });
+    expect(applied).toEqual([]);
+    expect(current().closedByClient).toBe(1000);
+    scheduler.advance(600_000);
+    expect(sockets).toHaveLength(1);
   });
 
   it("acknowledges a burst with one cumulative ack, well within the resend interval", () => {

@@ -115,6 +115,20 @@ describe("Outbox", () => {
     expect(after.pending()).toEqual([]);
   });
 
+  it("a held outbox keeps every save queued and sends none, on add, flush or timer", async () => {
+    answers.push({ kind: "retry" });
+    const box = outbox();
+    box.add({ title: "t", body: "b" }, "key-1");
+    await scheduler.whenTimerPending(); // the first answer said retry
+    box.hold();
+    box.add({ title: "t", body: "b" }, "key-2");
+    await box.flush();
+    scheduler.advance(60_000);
+    await box.flush();
+    expect(posted.map((save) => save.key)).toEqual(["key-1"]);
+    expect(box.pending().map((save) => save.key)).toEqual(["key-1", "key-2"]);
+  });
+
   it("hands a refused save back and goes on with the next", async () => {
     answers.push({ kind: "rejected", error: { code: "invalid_input", message: "no" } }, { kind: "saved", item: stored(2) });
     const box = outbox();
