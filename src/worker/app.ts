@@ -6,6 +6,7 @@
  * static assets before this code runs, except the document itself, which
  * passes through here for its HSTS header (headers.ts).
  */
+import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import { isListId, LISTS_PATH } from "../protocol/lists";
@@ -48,7 +49,7 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
     } catch {
       return { ok: false, status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
     }
-    result = NewItemSchema.safeParse(raw);
+    result = z.safeParse(NewItemSchema, raw);
   } else if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     let form: unknown;
     try {
@@ -57,7 +58,7 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
       // A multipart body without a boundary, or one cut short.
       return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: "the form body could not be read" };
     }
-    result = SeedFormSchema.safeParse(form);
+    result = z.safeParse(SeedFormSchema, form);
   } else {
     return {
       ok: false,
@@ -149,7 +150,7 @@ app.post("/save", limitPerAddress("save"), limitBody, async (c) => {
 });
 
 app.get("/list", limitPerAddress("read"), async (c) => {
-  const page = JSON.parse(await newestPageText(c, ListQuerySchema.parse({}).limit)) as ItemsPageBody;
+  const page = JSON.parse(await newestPageText(c, z.parse(ListQuerySchema, {}).limit)) as ItemsPageBody;
   const rows = page.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }));
   return c.json({ rows });
 });

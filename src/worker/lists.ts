@@ -6,6 +6,7 @@
  * default list's, mounted under `/api/lists/{id}` in app.ts. Creation is
  * limited per address group (`LISTS_PER_HOUR`, listQuota.ts).
  */
+import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
@@ -46,7 +47,7 @@ lists.post("/", limitBody, async (c) => {
       return errorResponse(c, 400, ErrorCode.InvalidJson, "the body is not valid JSON");
     }
   }
-  const parsed = NewListSchema.safeParse(raw);
+  const parsed = z.safeParse(NewListSchema, raw);
   if (!parsed.success) return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(parsed.error));
 
   // Read on every creation, exempt or not, so a bad value is an error at once.
@@ -76,7 +77,7 @@ lists.get("/:listId", async (c) => {
 
 lists.patch("/:listId", async (c, next) => {
   // Told apart before the body is read: no key is a 401, a wrong one a 403.
-  const auth = BearerSchema.safeParse({ authorization: c.req.header("authorization") });
+  const auth = z.safeParse(BearerSchema, { authorization: c.req.header("authorization") });
   if (!auth.success) {
     c.header("WWW-Authenticate", 'Bearer realm="listroom"');
     return errorResponse(c, 401, ErrorCode.Unauthorized, describeIssues(auth.error));
@@ -84,7 +85,7 @@ lists.patch("/:listId", async (c, next) => {
   if (!isListId(c.req.param("listId"))) return notFound(c);
   await next();
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
-  const auth = BearerSchema.parse({ authorization: c.req.header("authorization") });
+  const auth = z.parse(BearerSchema, { authorization: c.req.header("authorization") });
   const result = await room(c).renameList(c.req.valid("json").title, auth.authorization);
   if (result.ok) return c.json({ list: result.list });
   return errorResponse(c, result.error.code === ErrorCode.NotFound ? 404 : 403, result.error.code, result.error.message);

@@ -1,7 +1,7 @@
-/** Input checks shared by the routes: zod through Hono's validator, answering in our error shape, and the body limit. */
-import { zValidator } from "@hono/zod-validator";
+/** Input checks shared by the routes: zod/mini schemas through Hono's validator, answering in our error shape, and the body limit. */
 import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
+import { validator } from "hono/validator";
+import * as z from "zod/mini";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import { REQUEST_BODY_MAX_BYTES } from "../protocol/limits";
 import { errorResponse } from "./httpErrors";
@@ -12,13 +12,18 @@ export function describeIssues(error: z.core.$ZodError): string {
     .join("; ");
 }
 
-/** `zValidator` that answers failures in our error shape. */
-export function validated<Target extends "query" | "header" | "json", Schema extends z.ZodType>(
+/**
+ * Hono's validator with a `zod/mini` schema, answering failures in our error
+ * shape. (Header names arrive lowercased, as the header schemas spell them.)
+ */
+export function validated<Target extends "query" | "header" | "json", Schema extends z.ZodMiniType>(
   target: Target,
   schema: Schema,
 ) {
-  return zValidator(target, schema, (result, c) => {
+  return validator(target, async (value, c) => {
+    const result = await z.safeParseAsync(schema, value);
     if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
+    return result.data;
   });
 }
 
