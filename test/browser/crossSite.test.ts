@@ -8,13 +8,12 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WranglerDev as DevServer } from "../../tools/harness/wranglerDev";
 import { startDevServer } from "../e2e/devServer";
+import { launchChromium, storedTitles } from "./pageDriver";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"];
 const WAIT_MS = 30_000;
 
 let browser: Browser;
@@ -27,12 +26,6 @@ function evilOrigin(): string {
   return `http://localhost:${(evilSite.address() as AddressInfo).port}`;
 }
 
-async function storedTitles(): Promise<string[]> {
-  const response = await fetch(`${server.baseUrl}/api/items`);
-  const { items } = (await response.json()) as { items: { title: string }[] };
-  return items.map((item) => item.title);
-}
-
 beforeAll(async () => {
   evilSite = createServer((_request, response) => {
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -40,7 +33,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((listening) => evilSite.listen(0, "127.0.0.1", listening));
   [browser, server] = await Promise.all([
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }),
+    launchChromium(),
     startDevServer(),
   ]);
 });
@@ -65,7 +58,7 @@ describe("cross-site writes in Chromium", () => {
     expect(response.request().headers()["origin"]).toBe(evilOrigin());
     expect(response.status()).toBe(403);
     expect(await response.json()).toMatchObject({ result: "failure", error: { code: "forbidden_origin" } });
-    expect(await storedTitles()).not.toContain(title);
+    expect(await storedTitles(server.baseUrl)).not.toContain(title);
     await page.close();
   });
 
@@ -82,7 +75,7 @@ describe("cross-site writes in Chromium", () => {
     await page.goto(evilOrigin());
     expect((await answer).status()).toBe(403);
     await expect.poll(() => page.title(), { timeout: WAIT_MS }).toBe("sent");
-    expect(await storedTitles()).not.toContain(title);
+    expect(await storedTitles(server.baseUrl)).not.toContain(title);
     await page.close();
   });
 
@@ -100,7 +93,7 @@ describe("cross-site writes in Chromium", () => {
       return [form.status, api.status];
     }, title);
     expect(statuses).toEqual([200, 201]);
-    expect(await storedTitles()).toEqual(expect.arrayContaining([`${title} form`, `${title} api`]));
+    expect(await storedTitles(server.baseUrl)).toEqual(expect.arrayContaining([`${title} form`, `${title} api`]));
     await page.close();
   });
 });

@@ -4,22 +4,13 @@
  * in place, what a non-owner sees, the 404 page, and the head count. Each
  * person is a browser context of their own (their own localStorage).
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListInfo } from "../../src/protocol/lists";
 import type { WranglerDev as DevServer } from "../../tools/harness/wranglerDev";
 import { startDevServer } from "../e2e/devServer";
+import { addThroughDialog, launchChromium, storedTitles, titles } from "./pageDriver";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT_MS = 30_000;
 const LIST_PAGE = /\/l\/([A-Za-z0-9_-]{16,64})$/;
 
@@ -63,11 +54,6 @@ async function storedList(id: string): Promise<ListInfo> {
   return ((await (await fetch(`${server.baseUrl}/api/lists/${id}`)).json()) as { list: ListInfo }).list;
 }
 
-async function storedTitles(itemsPath: string): Promise<string[]> {
-  const { items } = (await (await fetch(`${server.baseUrl}${itemsPath}`)).json()) as { items: { title: string }[] };
-  return items.map((item) => item.title);
-}
-
 async function postItem(itemsPath: string, title: string): Promise<void> {
   const response = await fetch(`${server.baseUrl}${itemsPath}`, {
     method: "POST",
@@ -75,17 +61,6 @@ async function postItem(itemsPath: string, title: string): Promise<void> {
     body: JSON.stringify({ title, body: "b" }),
   });
   expect(response.status).toBe(201);
-}
-
-function titles(page: Page): Promise<string[]> {
-  return page.locator("#mainlist .itementry h2").allTextContents();
-}
-
-async function addThroughDialog(page: Page, title: string): Promise<void> {
-  await page.getByRole("button", { name: "Add New Item", exact: true }).click();
-  await page.locator("#itemformmain input[name=itemtitle]").fill(title);
-  await page.locator("#itemformmain textarea[name=itemtext]").fill("from the page");
-  await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
 }
 
 /** Waits until the page shows exactly `expected`, every one of them confirmed by its frame (none pending). */
@@ -104,7 +79,7 @@ async function copied(page: Page, button: "Copy link" | "Copy owner link"): Prom
 }
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }), startDevServer()]);
+  [browser, server] = await Promise.all([launchChromium(), startDevServer()]);
 });
 
 afterAll(async () => {
@@ -125,19 +100,19 @@ describe("lists in the browser", () => {
     expect(await a1.locator("h1").textContent()).toBe("List A");
     expect(await b1.locator("h1").textContent()).toBe("List B");
 
-    await addThroughDialog(a1, "Only for A");
+    await addThroughDialog(a1, "Only for A", "from the page");
     await expectShown(a2, ["Only for A"]);
-    await addThroughDialog(b1, "Only for B");
+    await addThroughDialog(b1, "Only for B", "from the page");
     await expectShown(b1, ["Only for B"]);
     // Saved after A's items, so B's page has had every chance to (wrongly) hear them first.
-    await addThroughDialog(a2, "A again");
+    await addThroughDialog(a2, "A again", "from the page");
     await postItem(bItems, "B again");
     await expectShown(b1, ["B again", "Only for B"]);
     for (const page of [a1, a2]) await expectShown(page, ["A again", "Only for A"]);
 
-    expect(await storedTitles(aItems)).toEqual(["A again", "Only for A"]);
-    expect(await storedTitles(bItems)).toEqual(["B again", "Only for B"]);
-    const onMain = await storedTitles("/api/items");
+    expect(await storedTitles(server.baseUrl, aItems)).toEqual(["A again", "Only for A"]);
+    expect(await storedTitles(server.baseUrl, bItems)).toEqual(["B again", "Only for B"]);
+    const onMain = await storedTitles(server.baseUrl, "/api/items");
     expect(onMain.filter((title) => /Only for|again/.test(title))).toEqual([]);
     // Each list's unsent saves wait in a queue of their own.
     const queues = await a1.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("listroom.outbox")));

@@ -7,15 +7,14 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyApp, type AppCopy } from "../../tools/harness/appCopy";
 import { startWranglerDev, type WranglerDev } from "../../tools/harness/wranglerDev";
 import { PROTOCOL_VERSION } from "../../src/protocol/limits";
 import { DEV_VARS } from "../e2e/devServer";
+import { addThroughDialog, launchChromium, statusText, storedTitles, titles } from "./pageDriver";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const WAIT_MS = 30_000;
 /** Offline reloads whose first paint is measured (reported, not asserted). */
 const PAINT_SAMPLES = 5;
@@ -67,27 +66,6 @@ async function openPage(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-function statusText(page: Page): Promise<string | null> {
-  return page.locator("#statusmessage").textContent();
-}
-
-function titles(page: Page): Promise<string[]> {
-  return page.locator("#mainlist .itementry h2").allTextContents();
-}
-
-async function addThroughDialog(page: Page, title: string, text: string): Promise<void> {
-  await page.getByRole("button", { name: "Add New Item", exact: true }).click();
-  await page.locator("#itemformmain input[name=itemtitle]").fill(title);
-  await page.locator("#itemformmain textarea[name=itemtext]").fill(text);
-  await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
-}
-
-async function storedTitles(): Promise<string[]> {
-  const response = await fetch(`${server.baseUrl}/api/items`);
-  const { items } = (await response.json()) as { items: { title: string }[] };
-  return items.map((item) => item.title);
-}
-
 /** What the page's document and script say about their version ("none" for the first build). */
 function editions(page: Page): Promise<{ html: string; script: string }> {
   return page.evaluate(() => ({
@@ -104,7 +82,7 @@ function median(values: number[]): number {
 beforeAll(async () => {
   app = copyApp("listroom-offline-test-");
   [browser, server] = await Promise.all([
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }),
+    launchChromium(),
     startWranglerDev({ label: "wrangler dev (offline tests)", projectDir: app.dir, vars: DEV_VARS }),
   ]);
 });
@@ -144,13 +122,13 @@ describe("the page offline", () => {
     const pending = page.locator(".itementry.pending");
     await expect.poll(() => pending.locator("h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Written on the train"]);
     expect(await pending.locator(".meta").textContent()).toBe("sending…");
-    expect(await storedTitles()).not.toContain("Written on the train");
+    expect(await storedTitles(server.baseUrl)).not.toContain("Written on the train");
 
     await context.setOffline(false);
     await expect.poll(() => pending.count(), { timeout: WAIT_MS }).toBe(0);
     await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toBe("");
     expect((await titles(page)).filter((title) => title === "Written on the train")).toHaveLength(1);
-    expect((await storedTitles()).filter((title) => title === "Written on the train")).toHaveLength(1);
+    expect((await storedTitles(server.baseUrl)).filter((title) => title === "Written on the train")).toHaveLength(1);
     await context.close();
   });
 
@@ -218,7 +196,7 @@ describe("the page offline", () => {
     // A save is posted in the task that queues it: a request made after it would be seen after its POST.
     await page.evaluate(() => fetch("/api/items?limit=1").then(() => undefined));
     expect(posts).toEqual([]);
-    expect(await storedTitles()).not.toContain("Typed into an old page");
+    expect(await storedTitles(server.baseUrl)).not.toContain("Typed into an old page");
     await context.close();
   });
 
