@@ -4,8 +4,10 @@
  * anything is sent, and can reopen with the server's message and the text
  * still in place when a save is refused.
  */
-import { charCount, problemWithField, type ItemField, type NewItem } from "../protocol/item";
+import type { NewItem } from "../protocol/item";
 import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../protocol/limits";
+import { charCount, normalizeItemText, type ItemField } from "../protocol/text";
+import { checkNewItem } from "./itemCheck";
 
 export interface DialogElements {
   dialog: HTMLDialogElement;
@@ -62,14 +64,16 @@ export class ItemDialog {
   }
 
   private submit(): void {
-    const input = { title: this.elements.title.value.trim(), body: this.elements.text.value.trim() };
-    const problems = (["title", "body"] as const).map((field) => problemWithField(field, input[field]));
-    this.markInvalid(problems);
-    const problem = problems.find((found) => found !== null);
-    if (problem) {
+    const check = checkNewItem(this.elements.title.value, this.elements.text.value);
+    if (!check.ok) {
+      const problems = [check.titleProblem, check.bodyProblem];
+      this.markInvalid(problems);
+      const problem = problems.find((found) => found !== null)!;
       this.showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
       return;
     }
+    const { input } = check;
+    this.markInvalid([null, null]);
     this.showProblem(null);
     this.elements.form.reset();
     this.updateCounters();
@@ -95,7 +99,7 @@ export class ItemDialog {
       [this.elements.textCounter, this.elements.text.value, "body"],
     ];
     for (const [counter, value, field] of pairs) {
-      const count = charCount(value.trim());
+      const count = charCount(normalizeItemText(value));
       counter.textContent = `${count} / ${MAX[field]}`;
       counter.classList.toggle("over", count > MAX[field]);
     }

@@ -1,13 +1,24 @@
-/** Reading pages of the list from `GET /api/items`, checked at the boundary like every frame. */
+/**
+ * Reading pages of a list from its items route (`GET /api/items` for the
+ * default list, `GET /api/lists/{id}/items` for others), checked at the
+ * boundary like every frame.
+ */
 import { isErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
+import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import type { ItemsPage } from "./listModel";
 
-export const ITEMS_ENDPOINT = "/api/items";
-
-/** The page of items older than `before`; throws with the server's message when refused. */
-export async function readItemsPage(fetchImpl: typeof fetch, baseUrl: string, before: string): Promise<ItemsPage> {
-  const response = await fetchImpl(`${baseUrl}${ITEMS_ENDPOINT}?before=${encodeURIComponent(before)}`);
+/**
+ * The page of items older than `before`; throws with the server's message when refused.
+ * `itemsPath` is the list's, from `listPaths(id).items`; the default list's when left out.
+ */
+export async function readItemsPage(
+  fetchImpl: typeof fetch,
+  baseUrl: string,
+  before: string,
+  itemsPath = listPaths(DEFAULT_LIST_ID).items,
+): Promise<ItemsPage> {
+  const response = await fetchImpl(`${baseUrl}${itemsPath}?before=${encodeURIComponent(before)}`);
   const body: unknown = await response.json();
   if (!response.ok) throw new Error(isErrorBody(body) ? body.error.message : `HTTP ${response.status}`);
   const page = typeof body === "object" && body !== null ? (body as { items?: unknown; nextBefore?: unknown }) : {};

@@ -6,7 +6,7 @@
  */
 import type { Item } from "../protocol/item";
 import type { Applied } from "./inbox";
-import { ListModel, type ItemsPage } from "./listModel";
+import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import type { PendingSave } from "./outbox";
 import { exactTime, timeAgo } from "./relativeTime";
 
@@ -38,6 +38,12 @@ export class ListView {
   private readonly confirmedAwaitingFrame = new Map<string, HTMLElement>();
 
   constructor(private readonly elements: ListElements) {}
+
+  /** A copy of the list saved on the device, painted until the server's snapshot reconciles it. */
+  restore(saved: ShownList): void {
+    this.model.restore(saved);
+    this.render();
+  }
 
   apply(applied: readonly Applied[]): void {
     this.model.apply(applied);

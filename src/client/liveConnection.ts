@@ -17,6 +17,7 @@ import {
 } from "../protocol/limits";
 import { backoffDelay } from "./backoff";
 import { Inbox, type Applied } from "./inbox";
+import { isNewerProtocol } from "./offline/versionCheck";
 
 /** The part of the WebSocket API used here; browsers' and Node's sockets both fit. */
 export interface SocketLike {
@@ -46,7 +47,9 @@ export type ConnectionStatus =
   | { state: "connecting" }
   | { state: "catching-up" }
   | { state: "live" }
-  | { state: "down"; retryAt: number };
+  | { state: "down"; retryAt: number }
+  /** The server speaks a newer protocol than this code: it has stopped for good, a reload is due. */
+  | { state: "outdated" };
 
 export interface ClientTiming {
   /**
@@ -86,10 +89,22 @@ export interface LiveConnectionOptions {
   onApplied(applied: Applied[]): void;
   onStatus(status: ConnectionStatus): void;
   onServerError?(frame: ErrorFrame): void;
+  /** How many connections the list has open, this one included; sent by the server when it changes. */
+  onPresence?(count: number): void;
   timing?: Partial<ClientTiming>;
 }
 
 type Timer = "retry" | "ack" | "ping" | "dead";
+
+function welcomesNewerProtocol(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "welcome" &&
+      isNewerProtocol((value as { protocol?: unknown }).protocol);
+  } catch {
+    return false;
+  }
+}
 
 export class LiveConnection {
   readonly inbox = new Inbox();
@@ -182,7 +197,11 @@ export class LiveConnection {
   private onText(text: string): void {
     this.clearTimer("dead");
     const parsed = parseServerFrame(text);
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      // A newer protocol may shape its welcome differently; its version alone is enough to stop.
+      if (welcomesNewerProtocol(text)) this.becomeOutdated();
+      return;
+    }
     if (parsed.frame.type === "snapshot" || parsed.frame.type === "item") {
       this.unacked.frames++;
       this.unacked.bytes += utf8Length(text);
@@ -193,6 +212,10 @@ export class LiveConnection {
   private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "welcome":
+        if (isNewerProtocol(frame.protocol)) {
+          this.becomeOutdated();
+          return;
+        }
         // The token rotates on every welcome; a fresh session's first connection is its attempt 1.
         this.resumeToken = frame.resumeToken;
         if (!frame.resumed) this.sessionAttempt = 1;
@@ -225,7 +248,16 @@ export class LiveConnection {
       case "bye":
         this.onBye(frame.code);
         return;
+      case "presence":
+        this.options.onPresence?.(frame.count);
+        return;
     }
+  }
+
+  /** The server speaks a newer protocol than this page: stop for good rather than misread it. */
+  private becomeOutdated(): void {
+    this.stop();
+    this.setStatus({ state: "outdated" });
   }
 
   /** The server is closing this connection: act now rather than when the close itself arrives. */

@@ -1,18 +1,28 @@
 /**
  * The page: wires the DOM to the delivery logic. Everything that decides
- * (ordering, acks, reconnects, the outbox) lives in DOM-free modules; this
- * file only finds elements and connects events.
+ * (ordering, acks, reconnects, the outbox, which list this is) lives in
+ * DOM-free modules; this file only finds elements and connects events. The
+ * same page serves every list: `/` is the default list, `/l/{id}` any other.
  */
-import { SOCKET_PATH } from "../protocol/limits";
+import { DEFAULT_LIST_ID, listPaths, MAIN_LIST_TITLE } from "../protocol/lists";
 import { ItemDialog } from "./itemDialog";
-import { ITEMS_ENDPOINT, readItemsPage } from "./itemsApi";
+import { readItemsPage } from "./itemsApi";
+import { listIdFromPath, ownerKeyFromFragment, socketUrl } from "./listAddress";
+import { ListHeader } from "./listHeader";
 import { fillGap } from "./listModel";
+import { createList, readList, renameList } from "./listsApi";
 import { ListView } from "./listView";
 import { browserScheduler, LiveConnection } from "./liveConnection";
+import { LocalLists } from "./localLists";
+import { NewListDialog } from "./newListDialog";
+import { PageUpdates } from "./offline/pageUpdates";
+import { SavedLists, type StringStore } from "./offline/savedLists";
 import { Outbox, postSave, type KeyValueStore } from "./outbox";
 import { StatusLine } from "./statusLine";
 
 const TIME_REFRESH_MS = 30_000;
+/** The list as shown is saved on the device at most this often (and when the page is hidden). */
+const LIST_SAVE_DELAY_MS = 1_000;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -21,7 +31,7 @@ function byId<T extends HTMLElement>(id: string): T {
 }
 
 /** `localStorage` when the browser lets us have it; otherwise saves live as long as the tab. */
-function durableStore(): KeyValueStore {
+function durableStore(): StringStore {
   try {
     const probe = "listroom.probe";
     localStorage.setItem(probe, probe);
@@ -29,16 +39,112 @@ function durableStore(): KeyValueStore {
     return localStorage;
   } catch {
     const memory = new Map<string, string>();
-    return { getItem: (key) => memory.get(key) ?? null, setItem: (key, value) => void memory.set(key, value) };
+    return {
+      getItem: (key) => memory.get(key) ?? null,
+      setItem: (key, value) => void memory.set(key, value),
+      removeItem: (key) => void memory.delete(key),
+    };
   }
 }
 
-function socketUrl(): string {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${SOCKET_PATH}`;
+/** In place of the list: what the server's own 404 page says, for a page the service worker served. */
+function showNoSuchList(): void {
+  const main = document.querySelector("main");
+  if (!main) return;
+  const note = document.createElement("p");
+  note.className = "emptystate";
+  const home = document.createElement("a");
+  home.href = "/";
+  home.textContent = "Go to the shared list";
+  note.append("This link does not lead to a list. ", home, ".");
+  main.replaceChildren(note);
+  byId("additem").hidden = true;
+  byId("statusmessage").textContent = "no such list";
+}
+
+/** The server writes a list's title into the page's one <h1> (src/worker/lists.ts), so it goes without an id. */
+function pageTitle(): HTMLElement {
+  const title = document.querySelector<HTMLElement>("h1");
+  if (!title) throw new Error("the page has no <h1>");
+  return title;
+}
+
+/** The list's title, owner controls, share links, "Your lists" and "New list". */
+function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): void {
+  const local = new LocalLists(store);
+  // An owner link: keep the key, then take it out of the address bar (and so out of history).
+  const { ownerKey, rest } = ownerKeyFromFragment(location.hash);
+  if (ownerKey !== null) local.keepOwnerKey(listId, ownerKey);
+  if (rest !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + rest);
+
+  const title = pageTitle();
+  const header = new ListHeader(
+    {
+      title,
+      rename: byId<HTMLButtonElement>("renamelist"),
+      renameForm: byId<HTMLFormElement>("renameform"),
+      renameInput: byId<HTMLInputElement>("renametitle"),
+      renameSave: byId<HTMLButtonElement>("saverename"),
+      renameCancel: byId<HTMLButtonElement>("cancelrename"),
+      renameError: byId("renameerror"),
+      copyLink: byId<HTMLButtonElement>("copylink"),
+      copyOwnerLink: byId<HTMLButtonElement>("copyownerlink"),
+      linkField: byId<HTMLInputElement>("linkfield"),
+      note: byId("sharenote"),
+      yourListsMenu: byId<HTMLDetailsElement>("yourlists"),
+      yourLists: byId("yourlistsitems"),
+    },
+    {
+      listId,
+      origin: location.origin,
+      rename: (newTitle, key) => renameList(fetchImpl, listId, newTitle, key),
+      onRenamed: (list) => header.showYourLists(local.retitle(list.id, list.title)),
+    },
+  );
+  header.setOwnerKey(local.ownerKey(listId));
+  header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
+  // The page may be the service worker's cached shell, which does not know the list's current title.
+  void readList(fetchImpl, listId).then((answer) => {
+    if (!answer.ok) {
+      if (answer.status === 404) onMissing();
+      return;
+    }
+    header.showTitle(answer.list.title);
+    header.showYourLists(local.retitle(listId, answer.list.title));
+  });
+
+  const newList = new NewListDialog(
+    {
+      dialog: byId<HTMLDialogElement>("newlistform"),
+      form: byId<HTMLFormElement>("newlistformmain"),
+      title: byId<HTMLInputElement>("newlisttitle"),
+      create: byId<HTMLButtonElement>("createlist"),
+      cancel: byId<HTMLButtonElement>("cancelnewlist"),
+      error: byId("newlisterror"),
+    },
+    (newTitle) => createList(fetchImpl, newTitle),
+    (list, key) => {
+      local.keepOwnerKey(list.id, key);
+      local.remember({ id: list.id, title: list.title, seenAt: Date.now() });
+      location.assign(listPaths(list.id).page);
+    },
+  );
+  byId("newlist").addEventListener("click", () => newList.open());
 }
 
 function start(): void {
+  const listId = listIdFromPath(location.pathname) ?? DEFAULT_LIST_ID;
+  const paths = listPaths(listId);
+  const store = durableStore();
+  const fetchImpl = fetch.bind(globalThis);
+  // A list that does not exist (an old link, a typo): say so, and stop trying to reach it.
+  startLists(listId, store, fetchImpl, () => {
+    connection.stop();
+    outbox.hold();
+    showNoSuchList();
+  });
+  const title = pageTitle();
+
   const view = new ListView({
     list: byId("mainlist"),
     emptyState: byId("emptystate"),
@@ -48,11 +154,38 @@ function start(): void {
     message: byId("statusmessage"),
     retryNow: byId<HTMLButtonElement>("retrynow"),
     liveMark: byId("livemark"),
+    presence: byId("presence"),
+    reloadToUpdate: byId<HTMLButtonElement>("reloadtoupdate"),
   });
+  const updates = new PageUpdates(() => status.offerUpdate());
+
+  // Paint the list as this device last saw it, before anything else happens.
+  const savedLists = new SavedLists(store);
+  const saved = savedLists.load(listId);
+  if (saved) {
+    view.restore(saved);
+    status.showingSaved(true);
+    // Offline, a named list's page is the cached shell, which does not know the list's title.
+    if (saved.title !== null && listId !== DEFAULT_LIST_ID && title.textContent === MAIN_LIST_TITLE) {
+      title.textContent = saved.title;
+    }
+  }
+  let fromServer = false;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  const saveListNow = () => {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (fromServer) savedLists.save(listId, { ...view.model.unbrokenTop(), title: title.textContent, savedAt: Date.now() });
+  };
+  const saveListSoon = () => {
+    saveTimer ??= setTimeout(saveListNow, LIST_SAVE_DELAY_MS);
+  };
+  window.addEventListener("pagehide", saveListNow);
 
   const outbox: Outbox = new Outbox({
-    store: durableStore(),
-    post: (save) => postSave(fetch.bind(globalThis), ITEMS_ENDPOINT, save),
+    store,
+    listId,
+    post: (save) => postSave(fetchImpl, paths.items, save),
     scheduler: browserScheduler,
     onChange: (pending) => view.showPending(pending),
     onSaved: (save, item) => view.confirmPending(save.key, item),
@@ -60,17 +193,25 @@ function start(): void {
   });
 
   const connection = new LiveConnection({
-    socketUrl: socketUrl(),
+    socketUrl: socketUrl(location, listId),
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,
     onApplied: (applied) => {
       view.apply(applied);
+      if (!fromServer) status.showingSaved(false);
+      fromServer = true;
+      saveListSoon();
       if (view.model.gapCursor() !== null) void closeGap();
     },
     onStatus: (next) => {
       status.show(next);
-      if (next.state === "live") void outbox.flush();
+      if (next.state === "live") {
+        void outbox.flush();
+        updates.check();
+      }
+      if (next.state === "outdated") outbox.hold();
     },
+    onPresence: (count) => status.showPresence(count),
   });
 
   // After a long absence the new snapshot may not reach what is shown; read the items in between.
@@ -89,6 +230,7 @@ function start(): void {
     } finally {
       closingGap = false;
       view.render();
+      saveListSoon();
     }
   };
 
@@ -108,7 +250,8 @@ function start(): void {
 
   byId("additem").addEventListener("click", () => dialog.open());
   byId("retrynow").addEventListener("click", () => connection.checkNow());
-  const readPage = (before: string) => readItemsPage(fetch.bind(globalThis), "", before);
+  byId("reloadtoupdate").addEventListener("click", () => void updates.apply());
+  const readPage = (before: string) => readItemsPage(fetchImpl, "", before, paths.items);
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
     const before = view.model.oldestId();
@@ -118,6 +261,7 @@ function start(): void {
       const page = await readPage(before);
       connection.inbox.markShown(page.items);
       view.appendOlder(page);
+      saveListSoon();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
@@ -132,12 +276,14 @@ function start(): void {
   window.addEventListener("online", comeBack);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") comeBack();
+    else saveListNow();
   });
   setInterval(() => view.refreshTimes(), TIME_REFRESH_MS);
 
   view.showPending(outbox.pending());
   connection.start();
   void outbox.flush();
+  updates.start();
 }
 
 start();

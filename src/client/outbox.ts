@@ -4,11 +4,13 @@
  * is stored once however often it is sent. The queue lives in a key-value
  * store (`localStorage` in the page), so a save survives a reload or a closed
  * tab and goes out when the network is back. Saves go out one at a time, in
- * the order they were made.
+ * the order they were made. Each list has its own queue (see
+ * {@link outboxStorageKey}), so a save made on one list never goes to another.
  */
 import { isErrorBody, type ErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
 import type { Item, NewItem } from "../protocol/item";
+import { DEFAULT_LIST_ID } from "../protocol/lists";
 import { backoffDelay, type BackoffPolicy } from "./backoff";
 import type { Scheduler } from "./liveConnection";
 
@@ -30,6 +32,8 @@ export interface KeyValueStore {
 
 export interface OutboxOptions {
   store: KeyValueStore;
+  /** The list `post` sends to; its queue is kept apart from other lists'. The default list when left out. */
+  listId?: string;
   post(save: PendingSave): Promise<PostOutcome>;
   scheduler: Scheduler;
   onChange(pending: readonly PendingSave[]): void;
@@ -37,7 +41,14 @@ export interface OutboxOptions {
   onRejected(save: PendingSave, error: ErrorBody["error"]): void;
 }
 
+/** The default list's queue, under the key it had before there were other lists, so saves waiting there still go out. */
 export const OUTBOX_STORAGE_KEY = "listroom.outbox.v1";
+
+/** Where a list's queue lives in the store. */
+export function outboxStorageKey(listId: string): string {
+  return listId === DEFAULT_LIST_ID ? OUTBOX_STORAGE_KEY : `${OUTBOX_STORAGE_KEY}:${listId}`;
+}
+
 /** A save with no answer by then is sent again (same key): a half-dead connection must not hold the queue. */
 export const SAVE_TIMEOUT_MS = 15_000;
 const RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 };
@@ -55,14 +66,19 @@ function isPendingSave(value: unknown): value is PendingSave {
 
 export class Outbox {
   private sending = false;
+  private held = false;
   private attempt = 0;
   private retryTimer: unknown = null;
 
-  constructor(private readonly options: OutboxOptions) {}
+  private readonly storageKey: string;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.storageKey = outboxStorageKey(options.listId ?? DEFAULT_LIST_ID);
+  }
 
   pending(): PendingSave[] {
     try {
-      const parsed: unknown = JSON.parse(this.options.store.getItem(OUTBOX_STORAGE_KEY) ?? "[]");
+      const parsed: unknown = JSON.parse(this.options.store.getItem(this.storageKey) ?? "[]");
       return Array.isArray(parsed) ? parsed.filter(isPendingSave) : [];
     } catch {
       return [];
@@ -77,13 +93,22 @@ export class Outbox {
     return save;
   }
 
+  /**
+   * Stops sending for good; saves still queue and stay queued. For a page
+   * whose code is older than the server's: the updated page sends them.
+   */
+  hold(): void {
+    this.held = true;
+    this.clearRetry();
+  }
+
   /** Sends what is queued now, without waiting for a retry timer. */
   async flush(): Promise<void> {
-    if (this.sending) return;
+    if (this.sending || this.held) return;
     this.sending = true;
     this.clearRetry();
     try {
-      for (let save = this.pending()[0]; save; save = this.pending()[0]) {
+      for (let save = this.pending()[0]; save && !this.held; save = this.pending()[0]) {
         const outcome = await this.postSafely(save);
         if (outcome.kind === "retry") {
           this.scheduleRetry();
@@ -127,7 +152,7 @@ export class Outbox {
   }
 
   private write(pending: PendingSave[]): void {
-    this.options.store.setItem(OUTBOX_STORAGE_KEY, JSON.stringify(pending));
+    this.options.store.setItem(this.storageKey, JSON.stringify(pending));
     this.options.onChange(pending);
   }
 }

@@ -12,6 +12,9 @@ export const ErrorCode = {
   IdempotencyKeyReused: "idempotency_key_reused",
   RateLimited: "rate_limited",
   TooManyConnections: "too_many_connections",
+  // Who may do what.
+  Unauthorized: "unauthorized",
+  Forbidden: "forbidden",
   // Routing and transport.
   NotFound: "not_found",
   MethodNotAllowed: "method_not_allowed",

@@ -62,8 +62,14 @@ export interface ByeFrame {
   reason: string;
 }
 
+/** How many connections the list has open; sent when it changes, at most once per `PRESENCE_INTERVAL_MS`. */
+export interface PresenceFrame {
+  type: "presence";
+  count: number;
+}
+
 export type SequencedFrame = SnapshotFrame | ItemFrame;
-export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame | ByeFrame;
+export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame | ByeFrame | PresenceFrame;
 
 export interface AckFrame {
   type: "ack";
@@ -209,6 +215,9 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
       return { ok: true, frame: value as unknown as ErrorFrame };
     case "pong":
       return { ok: true, frame: { type: "pong" } };
+    case "presence":
+      if (!isSeq(value.count)) return invalid("malformed presence");
+      return { ok: true, frame: { type: "presence", count: value.count } };
     case "bye":
       if (!isSeq(value.code) || typeof value.reason !== "string") return invalid("malformed bye");
       return { ok: true, frame: { type: "bye", code: value.code, reason: value.reason } };

@@ -12,6 +12,13 @@ export const PROTOCOL_VERSION = 2;
 
 export const TITLE_MAX_CHARS = 200;
 export const BODY_MAX_CHARS = 5000;
+/**
+ * UTF-8 bytes: three per character, so a full-length text in any script of
+ * the Basic Multilingual Plane fits, while text of 4-byte characters alone
+ * (most emoji) holds three quarters as many.
+ */
+export const TITLE_MAX_BYTES = TITLE_MAX_CHARS * 3;
+export const BODY_MAX_BYTES = BODY_MAX_CHARS * 3;
 
 /** Items per `GET /api/items` page and per snapshot frame, at most; {@link FRAME_MAX_BYTES} may cut a page shorter. */
 export const PAGE_DEFAULT_LIMIT = 200;

@@ -7,11 +7,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import { PING_TEXT, PONG_TEXT, parseClientFrame, type WelcomeFrame } from "../protocol/frames";
+import { PING_TEXT, PONG_TEXT, parseClientFrame, type PresenceFrame, type WelcomeFrame } from "../protocol/frames";
 import type { Item, NewItem } from "../protocol/item";
+import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import {
   ATTEMPT_PARAM,
-  CLIENT_ADDRESS_HEADER,
   CLIENT_FRAME_MAX_BYTES,
   CloseCode,
   FIRST_SEQ,
@@ -19,18 +19,20 @@ import {
   PROTOCOL_VERSION,
   RESUME_TOKEN_PARAM,
 } from "../protocol/limits";
-import { AbuseLimits, addressTag } from "./abuseLimits";
+import { AbuseLimits, addressTag, CLIENT_GROUP_HEADER } from "./abuseLimits";
 import { ClientStore } from "./clientStore";
 import { readConfig, type RoomConfig, type RoomVars } from "./config";
 import { ConnectionStates, seqOfPos, type ConnectionState } from "./connection";
 import { DerivedFrames } from "./derivedFrames";
 import { ItemStore, type Page } from "./itemStore";
-import { runMigrations } from "./migrations";
+import { ListMeta } from "./listMeta";
+import { hasSchema, runMigrations, setUpAt } from "./migrations";
+import { Presence } from "./presence";
 import { Outbound } from "./outbound";
 import { planRound } from "./resendSchedule";
 import { Sessions } from "./sessions";
 import { taggedSql } from "./sql";
-import { hashToken, isWellFormedToken, newResumeToken } from "./tokens";
+import { hashToken, isWellFormedToken, newToken } from "./tokens";
 import { emptyUsage, type RoomUsage } from "./usage";
 
 export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
@@ -38,6 +40,8 @@ export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: numbe
 export type AddItemResult =
   | { ok: true; item: Item; replayed: boolean }
   | { ok: false; error: RoomError };
+
+export type RenameResult = { ok: true; list: ListInfo } | { ok: false; error: RoomError };
 
 export type ListItemsResult = ({ ok: true } & Page) | { ok: false; error: RoomError };
 
@@ -63,6 +67,10 @@ export class ListRoom extends DurableObject<RoomVars> {
   private lastPos = 0;
   /** The alarm as last set, so a save sets it only when it must move earlier. */
   private alarmAt: number | null = null;
+  private readonly meta: ListMeta;
+  private readonly presence: Presence;
+  /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
+  private ready = false;
 
   constructor(ctx: DurableObjectState, env: RoomVars) {
     super(ctx, env);
@@ -72,24 +80,66 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.out = new Outbound(this.usageCounters);
     this.sessions = new Sessions(new ClientStore(sql), ctx, this.connections, this.out, this.config.resumeWindowMs);
     this.frames = new DerivedFrames(this.items, this.out, this.config.sendWindow);
-    this.limits = new AbuseLimits(this.config);
+    this.limits = new AbuseLimits(this.config, Date.now());
+    this.meta = new ListMeta(sql, env.OWNER_KEY);
+    this.presence = new Presence(this.config.presenceIntervalMs);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
-      runMigrations(ctx.storage);
-      this.lastPos = this.items.lastPos();
-      this.sessions.detachThoseWithoutSocket(Date.now());
+      if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
+  private get listId(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
+  }
+
+  /** Sets storage up (once): the default list on first use, a named list when it is created. */
+  private setUp(): void {
+    if (this.ready) return;
+    runMigrations(this.ctx.storage);
+    this.lastPos = this.items.lastPos();
+    this.sessions.detachThoseWithoutSocket(Date.now());
+    this.ready = true;
+  }
+
+  // ---- The list -------------------------------------------------------------
+
+  /** Creates this list; false if it exists already. */
+  createList(info: ListInfo, ownerKeyHash: string): boolean {
+    if (this.ready && this.meta.info(this.listId, 0) !== null) return false;
+    this.setUp();
+    this.meta.create(info, ownerKeyHash);
+    return true;
+  }
+
+  /** The list, or null for one never created. Reads only: the Worker asks this before anything else. */
+  listInfo(): ListInfo | null {
+    if (!this.ready) return null;
+    return this.meta.info(this.listId, setUpAt(this.ctx.storage));
+  }
+
+  async renameList(title: string, ownerKey: string): Promise<RenameResult> {
+    if (!this.ready || this.listInfo() === null) {
+      return { ok: false, error: { code: ErrorCode.NotFound, message: "no such list" } };
+    }
+    const check = await this.meta.checkOwner(this.listId, ownerKey);
+    if (check !== "owner") {
+      const message = check === "no-owner" ? "this list has no owner" : "that is not this list's owner key";
+      return { ok: false, error: { code: ErrorCode.Forbidden, message } };
+    }
+    return { ok: true, list: this.meta.rename(this.listId, title, setUpAt(this.ctx.storage)) };
+  }
+
   // ---- RPC ----------------------------------------------------------------
 
-  /** `address` is the client's (CF-Connecting-IP), for the per-address save limit; null if unknown. */
-  addItem(input: NewItem, idempotencyKey: string | null, address: string | null = null): AddItemResult {
+  /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
+  addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): AddItemResult {
+    this.setUp();
     const now = Date.now();
-    const waitMs = this.limits.saveDelay(address, now);
+    const waitMs = this.limits.saveDelay(group, now);
     if (waitMs > 0) {
-      const message = `too many saves from your address; the limit is ${this.config.savesPerMinute} a minute`;
+      const message = `the list is taking too many saves; the limit is ${this.config.listSavesPerMinute} a minute`;
       return { ok: false, error: { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs } };
     }
     const outcome = this.ctx.storage.transactionSync(() => {
@@ -113,7 +163,13 @@ export class ListRoom extends DurableObject<RoomVars> {
     return { ok: true, item: added.item, replayed: false };
   }
 
+  /** Position of the newest item: what the Worker keys its cached newest page by. */
+  newestPosition(): number {
+    return this.lastPos;
+  }
+
   listItems(query: ListQuery): ListItemsResult {
+    this.setUp();
     let belowPos = this.lastPos + 1;
     if (query.before !== null) {
       const pos = this.items.posOf(query.before);
@@ -138,20 +194,21 @@ export class ListRoom extends DurableObject<RoomVars> {
   // ---- WebSocket lifecycle ------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
+    this.setUp();
     const url = new URL(request.url);
     const token = url.searchParams.get(RESUME_TOKEN_PARAM);
     const last = Number(url.searchParams.get(LAST_SEQ_PARAM) ?? FIRST_SEQ - 1);
     const attemptParam = url.searchParams.get(ATTEMPT_PARAM);
     const resumeHash = token !== null && isWellFormedToken(token) ? await hashToken(token) : null;
     // Every welcome carries a new token: a token seen in a URL (and so perhaps in a log) soon stops working.
-    const freshToken = newResumeToken();
+    const freshToken = newToken();
     const freshHash = await hashToken(freshToken);
 
     // No awaits from here on: the log position read below is the one this
     // connection's seq numbers are derived from, so no save may slip in.
     const now = Date.now();
-    const address = request.headers.get(CLIENT_ADDRESS_HEADER);
-    if (!this.limits.mayConnect(address, address === null ? 0 : this.ctx.getWebSockets(addressTag(address)).length)) {
+    const group = request.headers.get(CLIENT_GROUP_HEADER);
+    if (!this.limits.mayConnect(group, group === null ? 0 : this.ctx.getWebSockets(addressTag(group)).length)) {
       const message = `too many connections from your address; the limit is ${this.config.connectionsPerAddress}`;
       return Response.json(errorBody(ErrorCode.TooManyConnections, message), { status: 429 });
     }
@@ -173,7 +230,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     }
     const resumed = resumption.kind === "resumed";
     const record = resumed ? resumption.record : this.sessions.register(freshHash, now, this.lastPos);
-    this.ctx.acceptWebSocket(server, address === null ? [record.clientId] : [record.clientId, addressTag(address)]);
+    this.ctx.acceptWebSocket(server, group === null ? [record.clientId] : [record.clientId, addressTag(group)]);
     const state: ConnectionState = {
       v: 2,
       clientId: record.clientId,
@@ -196,6 +253,10 @@ export class ListRoom extends DurableObject<RoomVars> {
       window: this.config.sendWindow,
     } satisfies WelcomeFrame);
     if (this.frames.open(server, state, this.lastPos) > 0) this.scheduleAlarmBy(now + this.config.resendIntervalMs);
+    // A newcomer hears the head count at once, from the broadcast or on its own.
+    if (!this.audienceChanged(now)) {
+      this.out.frame(server, { type: "presence", count: this.connectionCount() } satisfies PresenceFrame);
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -237,6 +298,7 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     this.sessions.detach(ws, Date.now());
+    this.audienceChanged(Date.now());
     // Complete the closing handshake the peer started.
     try {
       if (!RESERVED_CLOSE_CODES.has(code)) ws.close(code, reason);
@@ -247,6 +309,25 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   override webSocketError(ws: WebSocket): void {
     this.sessions.detach(ws, Date.now());
+    this.audienceChanged(Date.now());
+  }
+
+  // ---- Presence -----------------------------------------------------------
+
+  /** Returns whether everyone was told the count just now. */
+  private audienceChanged(now: number): boolean {
+    const plan = this.presence.changed(now);
+    if (plan.kind === "later") this.scheduleAlarmBy(plan.at);
+    return plan.kind === "send" && this.broadcastPresence(now);
+  }
+
+  private broadcastPresence(now: number): boolean {
+    const sockets = [...this.openConnections()];
+    const count = this.presence.take(sockets.length, now);
+    if (count === null) return false;
+    const text = JSON.stringify({ type: "presence", count } satisfies PresenceFrame);
+    for (const [ws] of sockets) this.out.text(ws, text);
+    return true;
   }
 
   // ---- Resend -------------------------------------------------------------
@@ -276,6 +357,8 @@ export class ListRoom extends DurableObject<RoomVars> {
           break;
       }
     }
+    if (this.presence.isDue(now)) this.broadcastPresence(now);
+    next = Math.min(next, this.presence.dueAt ?? next);
     if (Number.isFinite(next)) this.scheduleAlarmBy(next);
   }
 

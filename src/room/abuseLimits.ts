@@ -1,20 +1,29 @@
 /**
- * The limits that keep one client from taking the room down: frames per
- * second per connection, saves per minute per address, open connections per
- * address. State is in memory: a flood keeps the object awake, so it does not
+ * The limits the room keeps itself, because only the one object sees every
+ * request: frames per second per connection, open sockets per address group,
+ * and a ceiling on saves to the whole list so that no set of addresses can
+ * flood it. Per-address limits on requests are the Worker's (src/worker/guard.ts),
+ * which also decides who is exempt and passes the client's address group in
+ * {@link CLIENT_GROUP_HEADER} or as `addItem`'s argument (null when exempt).
+ * State is in memory: a flood keeps the object awake, so it does not
  * hibernate away, and a restart forgiving everyone is harmless.
- * Loopback addresses (local development) are exempt; see {@link isLoopback}.
  */
 import type { RoomConfig } from "./config";
-import { isLoopback, KeyedBuckets, TokenBucket } from "./rateLimit";
+import { TokenBucket } from "./rateLimit";
 
-/** Addresses remembered for save limits; the least recently seen are forgotten first. */
-const TRACKED_ADDRESSES = 10_000;
-export const SAVE_BURST = 10;
+/** The list-wide ceiling lets this many seconds' worth of saves through at once. */
+export const LIST_SAVE_BURST_SECONDS = 10;
 /** A connection may send this many seconds' worth of frames at once. */
 export const FRAME_BURST_SECONDS = 3;
 /** A flooding connection hears about it at most this often. */
 const NOTICE_INTERVAL_MS = 1_000;
+
+/**
+ * The header in which the Worker hands the room a socket's address group
+ * (absent when the client is exempt). The Worker sets or removes it on every
+ * upgrade it forwards, so a client cannot choose it.
+ */
+export const CLIENT_GROUP_HEADER = "x-listroom-client-group";
 
 export type FrameAdmission = "accept" | "refuse" | "refuse-and-notify" | "disconnect";
 
@@ -24,22 +33,25 @@ interface ConnectionFlow {
 }
 
 export class AbuseLimits {
-  private readonly saves: KeyedBuckets;
+  private readonly listSaves: TokenBucket;
   private readonly flows = new WeakMap<WebSocket, ConnectionFlow>();
 
-  constructor(private readonly config: RoomConfig) {
-    this.saves = new KeyedBuckets({ burst: SAVE_BURST, perSecond: config.savesPerMinute / 60 }, TRACKED_ADDRESSES);
+  constructor(
+    private readonly config: RoomConfig,
+    now: number,
+  ) {
+    const perSecond = config.listSavesPerMinute / 60;
+    this.listSaves = new TokenBucket({ burst: Math.max(1, Math.round(perSecond * LIST_SAVE_BURST_SECONDS)), perSecond }, now);
   }
 
-  /** 0 when the save may go ahead; otherwise how long to wait, in ms. */
-  saveDelay(address: string | null, now: number): number {
-    if (address === null || isLoopback(address)) return 0;
-    const bucket = this.saves.get(address, now);
-    return bucket.take(now) ? 0 : Math.max(1, bucket.msUntilToken(now));
+  /** 0 when a save from `group` may go ahead (null: exempt); otherwise how long to wait, in ms. */
+  saveDelay(group: string | null, now: number): number {
+    if (group === null) return 0;
+    return this.listSaves.take(now) ? 0 : Math.max(1, this.listSaves.msUntilToken(now));
   }
 
-  mayConnect(address: string | null, openFromAddress: number): boolean {
-    return address === null || isLoopback(address) || openFromAddress < this.config.connectionsPerAddress;
+  mayConnect(group: string | null, openFromGroup: number): boolean {
+    return group === null || openFromGroup < this.config.connectionsPerAddress;
   }
 
   admitFrame(ws: WebSocket, now: number): FrameAdmission {
@@ -57,7 +69,7 @@ export class AbuseLimits {
   }
 }
 
-/** The tag that groups a connection's socket with others from its address. */
-export function addressTag(address: string): string {
-  return `addr:${address}`;
+/** The tag that groups a connection's socket with others from its address group. */
+export function addressTag(group: string): string {
+  return `addr:${group}`;
 }

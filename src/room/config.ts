@@ -13,21 +13,26 @@ export interface RoomVars {
   MAX_SEND_ATTEMPTS?: string;
   RESUME_WINDOW_MS?: string;
   FRAMES_PER_SECOND?: string;
-  SAVES_PER_MINUTE?: string;
+  LIST_SAVES_PER_MINUTE?: string;
   CONNECTIONS_PER_ADDRESS?: string;
   SEND_WINDOW_FRAMES?: string;
   SEND_WINDOW_BYTES?: string;
+  PRESENCE_INTERVAL_MS?: string;
+  /** A secret (`wrangler secret put OWNER_KEY`): whoever holds it owns the default list. */
+  OWNER_KEY?: string;
 }
 
 export interface RoomConfig extends DeliveryTiming {
   resumeWindowMs: number;
   /** Sustained client frames per second per connection (bursts of three seconds' worth pass). */
   framesPerSecond: number;
-  /** Sustained saves per minute per client address. */
-  savesPerMinute: number;
+  /** Sustained saves per minute to the whole list, from every limited address together. */
+  listSavesPerMinute: number;
   connectionsPerAddress: number;
   /** What one connection may have sent but unacknowledged. */
   sendWindow: SendWindow;
+  /** The head count goes out at most this often. */
+  presenceIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -35,12 +40,14 @@ export const DEFAULT_CONFIG: RoomConfig = {
   maxSendAttempts: 5,
   resumeWindowMs: 120_000,
   framesPerSecond: 20,
-  savesPerMinute: 30,
+  listSavesPerMinute: 600,
   connectionsPerAddress: 100,
   sendWindow: { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES },
+  presenceIntervalMs: 2_000,
 };
 
-function wholeNumber(name: keyof RoomVars, raw: string | undefined, fallback: number, min: number, max: number): number {
+/** A var read as a whole number from `min` to `max`; unset or empty is `fallback`, anything else throws naming the var. */
+export function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -57,7 +64,13 @@ export function readConfig(vars: RoomVars): RoomConfig {
     maxSendAttempts: wholeNumber("MAX_SEND_ATTEMPTS", vars.MAX_SEND_ATTEMPTS, DEFAULT_CONFIG.maxSendAttempts, 1, 100),
     resumeWindowMs: wholeNumber("RESUME_WINDOW_MS", vars.RESUME_WINDOW_MS, DEFAULT_CONFIG.resumeWindowMs, 0, 30 * DAY_MS),
     framesPerSecond: wholeNumber("FRAMES_PER_SECOND", vars.FRAMES_PER_SECOND, DEFAULT_CONFIG.framesPerSecond, 1, 10_000),
-    savesPerMinute: wholeNumber("SAVES_PER_MINUTE", vars.SAVES_PER_MINUTE, DEFAULT_CONFIG.savesPerMinute, 1, 1_000_000),
+    listSavesPerMinute: wholeNumber(
+      "LIST_SAVES_PER_MINUTE",
+      vars.LIST_SAVES_PER_MINUTE,
+      DEFAULT_CONFIG.listSavesPerMinute,
+      1,
+      1_000_000,
+    ),
     connectionsPerAddress: wholeNumber(
       "CONNECTIONS_PER_ADDRESS",
       vars.CONNECTIONS_PER_ADDRESS,
@@ -70,5 +83,12 @@ export function readConfig(vars: RoomVars): RoomConfig {
       // At least one frame's worth, so a window is never smaller than what must fit in it.
       bytes: wholeNumber("SEND_WINDOW_BYTES", vars.SEND_WINDOW_BYTES, DEFAULT_CONFIG.sendWindow.bytes, FRAME_MAX_BYTES, 1 << 30),
     },
+    presenceIntervalMs: wholeNumber(
+      "PRESENCE_INTERVAL_MS",
+      vars.PRESENCE_INTERVAL_MS,
+      DEFAULT_CONFIG.presenceIntervalMs,
+      10,
+      DAY_MS,
+    ),
   };
 }

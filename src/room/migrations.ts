@@ -52,7 +52,22 @@ export const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE clients ADD COLUMN prev_token_hash TEXT;
     CREATE UNIQUE INDEX clients_by_prev_token_hash ON clients (prev_token_hash) WHERE prev_token_hash IS NOT NULL`,
   },
+  {
+    // The list itself: one row (none for the default list until its owner renames it).
+    id: "004_list_meta",
+    sql: `CREATE TABLE list_meta (
+      id TEXT PRIMARY KEY,
+      title TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      owner_key_hash TEXT
+    )`,
+  },
 ];
+
+/** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */
+export function hasSchema(storage: DurableObjectStorage): boolean {
+  return storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'`).toArray().length > 0;
+}
 
 export function runMigrations(storage: DurableObjectStorage): void {
   const sql = storage.sql;
@@ -72,4 +87,9 @@ export function runMigrations(storage: DurableObjectStorage): void {
       sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, Date.now());
     });
   }
+}
+
+/** When this object's storage was set up (ms since epoch): the first migration's time. */
+export function setUpAt(storage: DurableObjectStorage): number {
+  return storage.sql.exec<{ at: number }>(`SELECT MIN(applied_at) AS at FROM _migrations`).one().at;
 }

@@ -45,30 +45,3 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 }
-
-/** One bucket per key, at most `capacity` keys; the least recently used go first. */
-export class KeyedBuckets {
-  private readonly buckets = new Map<string, TokenBucket>();
-
-  constructor(
-    private readonly policy: BucketPolicy,
-    private readonly capacity: number,
-  ) {}
-
-  get(key: string, now: number): TokenBucket {
-    let bucket = this.buckets.get(key);
-    if (bucket) {
-      this.buckets.delete(key);
-    } else {
-      bucket = new TokenBucket(this.policy, now);
-      if (this.buckets.size >= this.capacity) this.buckets.delete(this.buckets.keys().next().value!);
-    }
-    this.buckets.set(key, bucket);
-    return bucket;
-  }
-}
-
-/** Loopback is local development (wrangler dev, tests, benchmarks); at the edge it never occurs. */
-export function isLoopback(address: string): boolean {
-  return address === "::1" || address.startsWith("127.") || address === "localhost";
-}

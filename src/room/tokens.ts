@@ -1,17 +1,18 @@
 /**
- * Resume tokens: 256 random bits, base64url. Only their SHA-256 is stored, so
- * reading storage never yields a token that could act as a client.
+ * Secrets a client holds (resume tokens, owner keys): 256 random bits,
+ * base64url. Only their SHA-256 is stored, so reading storage never yields a
+ * secret that could act as a client or an owner.
  */
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-function base64url(bytes: Uint8Array): string {
+export function base64url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function newResumeToken(): string {
+export function newToken(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
 }
 

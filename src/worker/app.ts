@@ -1,19 +1,25 @@
 /**
- * The Worker's routes. It validates input and forwards commands to the one
- * `ListRoom` object over RPC; the object decides. The page itself is served
- * by Workers static assets before this code runs.
+ * The Worker's routes. Every request passes the guard first (guard.ts:
+ * same-site writes, the client's address, per-address limits); then the
+ * Worker validates input and forwards commands to the one `ListRoom` object
+ * over RPC, and the object decides. The page's files are served by Workers
+ * static assets before this code runs, except the document itself, which
+ * passes through here for its HSTS header (headers.ts).
  */
-import { zValidator } from "@hono/zod-validator";
+import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
-import { errorBody, ErrorCode } from "../protocol/errors";
+import { ErrorCode } from "../protocol/errors";
+import { isListId, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
-import { CLIENT_ADDRESS_HEADER, REQUEST_BODY_MAX_BYTES, SOCKET_PATH } from "../protocol/limits";
+import { SOCKET_PATH } from "../protocol/limits";
+import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
 import type { AddItemResult, RoomError } from "../room/ListRoom";
-import type { Env } from "./env";
-import { ROOM_NAME } from "./env";
+import { room, type AppEnv } from "./context";
+import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
+import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
+import { LIST_PATH, listPage, lists } from "./lists";
+import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
   IdempotencyHeaderSchema,
   ListQuerySchema,
@@ -21,31 +27,10 @@ import {
   SeedFormSchema,
   SocketQuerySchema,
 } from "./schemas";
+import { describeIssues, limitBody, validated } from "./validation";
 
-type AppEnv = { Bindings: Env };
-
-function room(c: Context<AppEnv>) {
-  return c.env.LIST_ROOM.getByName(ROOM_NAME);
-}
-
-function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
-
-/** `zValidator` that answers failures in our error shape. */
-function validated<Target extends "query" | "header", Schema extends z.ZodType>(target: Target, schema: Schema) {
-  return zValidator(target, schema, (result, c) => {
-    if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
-  });
-}
-
-const limitBody = bodyLimit({
-  maxSize: REQUEST_BODY_MAX_BYTES,
-  onError: (c) =>
-    errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`),
-});
+/** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
+const PAGE_PATHS = ["/", "/index.html"];
 
 type InputProblem = { status: 400 | 415; code: ErrorCode; message: string };
 type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & InputProblem);
@@ -64,7 +49,7 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
     } catch {
       return { ok: false, status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
     }
-    result = NewItemSchema.safeParse(raw);
+    result = z.safeParse(NewItemSchema, raw);
   } else if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     let form: unknown;
     try {
@@ -73,7 +58,7 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
       // A multipart body without a boundary, or one cut short.
       return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: "the form body could not be read" };
     }
-    result = SeedFormSchema.safeParse(form);
+    result = z.safeParse(SeedFormSchema, form);
   } else {
     return {
       ok: false,
@@ -88,13 +73,9 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
   return { ok: true, input: result.data };
 }
 
-function clientAddress(c: Context<AppEnv>): string | null {
-  return c.req.header(CLIENT_ADDRESS_HEADER) ?? null;
-}
-
 /** Asks the room to store an item; a refusal comes back with the status it deserves. */
 async function addItem(c: Context<AppEnv>, input: NewItem, key: string | null): Promise<AddItemResult> {
-  const result = await room(c).addItem(input, key, clientAddress(c));
+  const result = await room(c).addItem(input, key, clientGroup(c));
   if (!result.ok && result.error.retryAfterMs !== undefined) {
     c.header("Retry-After", String(Math.ceil(result.error.retryAfterMs / 1000)));
   }
@@ -105,31 +86,48 @@ function refusalStatus(error: RoomError): 422 | 429 {
   return error.code === ErrorCode.RateLimited ? 429 : 422;
 }
 
-function isCrossSite(requestUrl: string, origin: string | undefined): boolean {
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== new URL(requestUrl).host;
-  } catch {
-    return true;
-  }
-}
-
 export const app = new Hono<AppEnv>();
 
+app.use("*", securityHeaders);
 app.use("*", async (c, next) => {
   await next();
-  if (c.req.path !== SOCKET_PATH) c.header("Cache-Control", "no-store");
+  // API answers are never cached by browsers or proxies; the page keeps the
+  // validators static assets come with.
+  if (c.res.status !== 101 && !c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+});
+// Before anything reads a body or reaches the room: same-site writes only,
+// then a well-formed client address for the per-address limits.
+app.use("*", sameSiteWrites);
+app.use("*", identifyClient);
+
+// A named list must exist before anything reaches its items or socket; asking writes nothing.
+app.use(`${LIST_PATH}/*`, async (c, next) => {
+  const id = c.req.param("listId")!;
+  if (!isListId(id) || (await room(c).listInfo()) === null) {
+    return errorResponse(c, 404, ErrorCode.NotFound, `there is no list ${JSON.stringify(id.slice(0, 64))}`);
+  }
+  await next();
 });
 
-app.get("/api/items", validated("query", ListQuerySchema), async (c) => {
+app.route(LISTS_PATH, lists);
+
+// The default list's routes, and the same for every named list under /api/lists/{id}.
+const ITEMS_PATHS = ["/api/items", `${LIST_PATH}/items`] as const;
+const SOCKET_PATHS = [SOCKET_PATH, `${LIST_PATH}/ws`] as const;
+
+// The page document, run through the Worker only so that it carries HSTS (headers.ts).
+app.on("GET", PAGE_PATHS, (c) => c.env.ASSETS.fetch(c.req.raw));
+
+for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
-  const result = await room(c).listItems({ before: before ?? null, limit });
+  if (before === undefined) return c.body(await newestPageText(c, limit), 200, { "content-type": "application/json" });
+  const result = await room(c).listItems({ before, limit });
   if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
   const { items, hasOlder } = result;
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
-app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
+for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
   const key = c.req.valid("header")["idempotency-key"] ?? null;
@@ -140,7 +138,7 @@ app.post("/api/items", limitBody, validated("header", IdempotencyHeaderSchema), 
 });
 
 // The seed's routes, kept so its clients keep working.
-app.post("/save", limitBody, async (c) => {
+app.post("/save", limitPerAddress("save"), limitBody, async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return c.json({ result: "failure", error: { code: read.code, message: read.message } }, read.status);
   const result = await addItem(c, read.input, null);
@@ -151,11 +149,9 @@ app.post("/save", limitBody, async (c) => {
   return c.json({ result: "success" });
 });
 
-app.get("/list", async (c) => {
-  const result = await room(c).listItems({ before: null, limit: ListQuerySchema.parse({}).limit });
-  const rows = result.ok
-    ? result.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }))
-    : [];
+app.get("/list", limitPerAddress("read"), async (c) => {
+  const page = JSON.parse(await newestPageText(c, z.parse(ListQuerySchema, {}).limit)) as ItemsPageBody;
+  const rows = page.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }));
   return c.json({ rows });
 });
 
@@ -165,17 +161,27 @@ app.get("/api/usage", async (c) => {
   return c.json({ usage: await room(c).usage() });
 });
 
-app.get(SOCKET_PATH, validated("query", SocketQuerySchema), async (c) => {
+for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c, next) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return errorResponse(c, 426, ErrorCode.UpgradeRequired, "this endpoint speaks WebSocket only");
   }
-  if (isCrossSite(c.req.url, c.req.header("origin"))) {
+  // A socket is a read the browser makes without a preflight: its Origin is
+  // checked whatever the method.
+  if (isCrossSite(c.req.url, c.req.header("origin") ?? null, null)) {
     return errorResponse(c, 403, ErrorCode.ForbiddenOrigin, "WebSocket connections from other sites are refused");
   }
-  return room(c).fetch(c.req.raw);
+  await next();
+}, limitPerAddress("connect"), async (c) => {
+  const forwarded = new Request(c.req.raw);
+  const group = clientGroup(c);
+  if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
+  else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
+  return room(c).fetch(forwarded);
 });
 
-app.on(["PUT", "PATCH", "DELETE"], ["/api/items", "/save", "/list", SOCKET_PATH], (c) =>
+app.get("/l/:listId", (c) => listPage(c, room(c)));
+
+app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
   errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
 );
 

@@ -1,7 +1,8 @@
-/** The Worker's entry point: the routes, and the Durable Object class they address. */
+/** The Worker's entry point: the routes, and the Durable Object classes they address. */
 import { app } from "./app";
 
 export { ListRoom } from "../room/ListRoom";
+export { ListQuota } from "./listQuota";
 
 declare global {
   namespace Cloudflare {
@@ -9,7 +10,7 @@ declare global {
     // routes) does not import this module back.
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "ListRoom";
+      durableNamespaces: "ListRoom" | "ListQuota";
     }
   }
 }

@@ -1,19 +1,34 @@
 /**
- * One zod schema per HTTP input. Item text rules come from the protocol
- * module, so the page and the server cannot disagree about them.
+ * One schema per HTTP input, in zod's tree-shakable `zod/mini` form so the
+ * Worker bundle carries only the validators it uses. Item text rules come
+ * from the protocol module (src/protocol/text.ts), so the page and the server
+ * cannot disagree about them.
  */
-import { z } from "zod";
-import { problemWithField, type ItemField } from "../protocol/item";
+import * as z from "zod/mini";
+import { normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
+import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
+/** Text normalised as stored, then judged by `problemOf`. */
+function text(typeError: string, problemOf: (value: string) => string | null) {
+  return z.pipe(
+    z.pipe(z.string({ error: typeError }), z.transform(normalizeItemText)),
+    z.string().check(
+      z.superRefine((value, ctx) => {
+        const problem = problemOf(value);
+        if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: value });
+      }),
+    ),
+  );
+}
+
 function itemText(field: ItemField) {
-  return z
-    .string({ error: `${field} must be a string` })
-    .trim()
-    .superRefine((value, ctx) => {
-      const problem = problemWithField(field, value);
-      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-    });
+  return text(`${field} must be a string`, (value) => problemWithField(field, value));
+}
+
+/** A whole number sent as text (a query parameter), read as a number. */
+function wholeNumberText(pattern: RegExp, message: string) {
+  return z.optional(z.pipe(z.string().check(z.regex(pattern, message)), z.transform(Number)));
 }
 
 export const NewItemSchema = z.object({
@@ -22,44 +37,64 @@ export const NewItemSchema = z.object({
 });
 
 /** The seed's form fields, as `POST /save` and HTML forms send them. */
-export const SeedFormSchema = z
-  .object({ itemtitle: itemText("title"), itemtext: itemText("body") })
-  .transform(({ itemtitle, itemtext }) => ({ title: itemtitle, body: itemtext }));
+export const SeedFormSchema = z.pipe(
+  z.object({ itemtitle: itemText("title"), itemtext: itemText("body") }),
+  z.transform(({ itemtitle, itemtext }) => ({ title: itemtitle, body: itemtext })),
+);
 
 export const IdempotencyHeaderSchema = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(
-      new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_CHARS}}$`),
-      `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_CHARS} visible ASCII characters`,
-    )
-    .optional(),
+  "idempotency-key": z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_CHARS}}$`),
+          `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_CHARS} visible ASCII characters`,
+        ),
+      ),
+  ),
 });
 
 export const ListQuerySchema = z.object({
-  before: z.string().min(1).max(100).optional(),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(PAGE_MAX_LIMIT, `limit must be at most ${PAGE_MAX_LIMIT}`)
-    .default(PAGE_DEFAULT_LIMIT),
+  before: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  limit: z._default(
+    z.coerce
+      .number({ error: "limit must be a number" })
+      .check(
+        z.int("limit must be a whole number"),
+        z.gte(1, "limit must be at least 1"),
+        z.lte(PAGE_MAX_LIMIT, `limit must be at most ${PAGE_MAX_LIMIT}`),
+      ),
+    PAGE_DEFAULT_LIMIT,
+  ),
 });
 
 export const SocketQuerySchema = z
   .object({
-    resume: z.string().max(200).optional(),
-    last: z
-      .string()
-      .regex(/^\d{1,15}$/, "last must be a non-negative whole number")
-      .transform(Number)
-      .optional(),
-    attempt: z
-      .string()
-      .regex(/^[1-9]\d{0,14}$/, "attempt must be a whole number from 1")
-      .transform(Number)
-      .optional(),
+    resume: z.optional(z.string().check(z.maxLength(200))),
+    last: wholeNumberText(/^\d{1,15}$/, "last must be a non-negative whole number"),
+    attempt: wholeNumberText(/^[1-9]\d{0,14}$/, "attempt must be a whole number from 1"),
   })
-  .refine((query) => query.resume === undefined || query.last !== undefined, {
-    message: "resume needs last, the last seq the client applied",
-  });
+  .check(
+    z.refine((query) => query.resume === undefined || query.last !== undefined, {
+      message: "resume needs last, the last seq the client applied",
+    }),
+  );
+
+function listTitle() {
+  return text("title must be a string", problemWithListTitle);
+}
+
+export const NewListSchema = z.object({ title: z._default(listTitle(), DEFAULT_LIST_TITLE) });
+
+export const ListPatchSchema = z.object({ title: listTitle() });
+
+/** `Authorization: Bearer <key>`; its absence is a 401, told apart from a wrong key (403). */
+export const BearerSchema = z.object({
+  authorization: z.pipe(
+    z
+      .string({ error: "send Authorization: Bearer <owner key>" })
+      .check(z.regex(/^Bearer [A-Za-z0-9_-]{1,200}$/, "send Authorization: Bearer <owner key>")),
+    z.transform((value: string) => value.slice("Bearer ".length)),
+  ),
+});

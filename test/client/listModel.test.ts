@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillGap, ListModel, type ItemsPage } from "../../src/client/listModel";
+import { fillGap, keptBelowSnapshot, ListModel, type ItemsPage } from "../../src/client/listModel";
 import type { Item } from "../../src/protocol/item";
 import { item } from "./frames";
 
@@ -73,5 +73,51 @@ describe("ListModel", () => {
     });
     expect(ids(model).slice(-10)).toEqual(newestFirst(1, 10).map((shown) => shown.id));
     expect(new Set(ids(model)).size).toBe(ids(model).length);
+  });
+
+  it("paints a saved copy at once; the first snapshot keeps only what is older than its range", () => {
+    const model = new ListModel();
+    model.restore({ items: [item(6), item(5), item(4), item(2), item(1)], hasOlder: false });
+    expect(model.isLoaded).toBe(true);
+    expect(ids(model)).toEqual(["item-6", "item-5", "item-4", "item-2", "item-1"]);
+    // Meanwhile 7 was saved and 5 is gone; the snapshot's range reaches down to 4.
+    model.apply([{ kind: "snapshot", items: [item(7), item(6), item(4)], hasOlder: true }]);
+    expect(ids(model)).toEqual(["item-7", "item-6", "item-4", "item-2", "item-1"]);
+    expect(model.has("item-5")).toBe(false);
+    expect(model.gapCursor()).toBeNull();
+  });
+
+  it("a snapshot of the whole list drops every saved item it does not hold", () => {
+    const model = new ListModel();
+    model.restore({ items: newestFirst(1, 3), hasOlder: false });
+    model.apply([{ kind: "snapshot", items: [item(9)], hasOlder: false }]);
+    expect(ids(model)).toEqual(["item-9"]);
+    expect(model.olderExist).toBe(false);
+  });
+
+  it("a saved copy the snapshot does not reach is kept below a gap, told older by its time", () => {
+    const saved = newestFirst(1, 3);
+    expect(keptBelowSnapshot(saved, newestFirst(10, 12), true).map((kept) => kept.id)).toEqual(saved.map((kept) => kept.id));
+    // Same times, other ids (a wiped store): not older, so not kept.
+    expect(keptBelowSnapshot([{ ...item(11), id: "x" }], newestFirst(10, 12), true)).toEqual([]);
+    const model = new ListModel();
+    model.restore({ items: saved, hasOlder: false });
+    model.apply([{ kind: "snapshot", items: newestFirst(10, 12), hasOlder: true }]);
+    expect(model.gapCursor()).toBe("item-10");
+  });
+
+  it("saves only the unbroken top of the list, never the items below a gap", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
+    expect(model.unbrokenTop()).toEqual({ items: newestFirst(1, 3), hasOlder: false });
+    model.apply([{ kind: "snapshot", items: newestFirst(10, 12), hasOlder: true }]);
+    expect(model.unbrokenTop()).toEqual({ items: newestFirst(10, 12), hasOlder: true });
+  });
+
+  it("a restore after the server's list arrived changes nothing", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 2), hasOlder: false }]);
+    model.restore({ items: [item(9)], hasOlder: true });
+    expect(ids(model)).toEqual(["item-2", "item-1"]);
   });
 });

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Applied } from "../../src/client/inbox";
 import { ackDelayFor, LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
-import { CloseCode } from "../../src/protocol/limits";
+import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/limits";
+import type { ServerFrame } from "../../src/protocol/frames";
 import { item, itemFrame, snapshotFrame, welcome } from "./frames";
 import { ManualScheduler } from "./manualScheduler";
 import { ScriptedSocket } from "./scriptedSocket";
@@ -12,6 +13,7 @@ let scheduler: ManualScheduler;
 let sockets: ScriptedSocket[];
 let applied: Applied[];
 let statuses: ConnectionStatus[];
+let presences: number[];
 let connection: LiveConnection;
 
 function current(): ScriptedSocket {
@@ -29,6 +31,7 @@ beforeEach(() => {
   sockets = [];
   applied = [];
   statuses = [];
+  presences = [];
   connection = new LiveConnection({
     socketUrl: URL,
     createSocket: (url) => {
@@ -39,6 +42,7 @@ beforeEach(() => {
     scheduler,
     onApplied: (changes) => applied.push(...changes),
     onStatus: (status) => statuses.push(status),
+    onPresence: (count) => presences.push(count),
   });
   connection.start();
 });
@@ -51,6 +55,22 @@ describe("LiveConnection", () => {
     expect(connection.currentStatus).toEqual({ state: "catching-up" });
     current().deliver({ type: "pong" });
     expect(connection.currentStatus).toEqual({ state: "live" });
+  });
+
+  it("stops for good, even on a welcome shaped differently, when the server speaks a newer protocol", () => {
+    current().open();
+    current().deliver({ type: "welcome", protocol: PROTOCOL_VERSION + 1 } as unknown as ServerFrame);
+    expect(connection.currentStatus).toEqual({ state: "outdated" });
+  });
+
+  it("stops for good, without reconnecting, when the server speaks a newer protocol", () => {
+    current().open();
+    current().deliver({ ...welcome(1, false), protocol: PROTOCOL_VERSION + 1 }, snapshotFrame(1, [item(0)]));
+    expect(connection.currentStatus).toEqual({ state: "outdated" });
+    expect(applied).toEqual([]);
+    expect(current().closedByClient).toBe(1000);
+    scheduler.advance(600_000);
+    expect(sockets).toHaveLength(1);
   });
 
   it("acknowledges a burst with one cumulative ack, well within the resend interval", () => {
@@ -255,5 +275,16 @@ describe("protocol 2: window, attempts, rotation, bye", () => {
     current().deliver({ type: "bye", code: CloseCode.AckTimeout, reason: "unacknowledged" });
     retryNow();
     expect(current().url).toBe(URL);
+  });
+
+  it("passes the head count on, outside the sequence: nothing to apply or acknowledge", () => {
+    current().open();
+    current().deliver(welcome(1, false), snapshotFrame(1, [item(0)]), { type: "presence", count: 2 }, { type: "pong" });
+    current().deliver({ type: "presence", count: 3 }, itemFrame(2));
+    expect(presences).toEqual([2, 3]);
+    expect(connection.inbox.lastApplied).toBe(2);
+    scheduler.advance(150);
+    expect(current().acks()).toEqual([2]);
+    expect(connection.currentStatus).toEqual({ state: "live" });
   });
 });

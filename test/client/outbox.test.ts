@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { Outbox, OUTBOX_STORAGE_KEY, type KeyValueStore, type PendingSave, type PostOutcome } from "../../src/client/outbox";
+import {
+  Outbox,
+  OUTBOX_STORAGE_KEY,
+  outboxStorageKey,
+  type KeyValueStore,
+  type PendingSave,
+  type PostOutcome,
+} from "../../src/client/outbox";
 import type { Item } from "../../src/protocol/item";
 import { ManualScheduler } from "./manualScheduler";
 
@@ -108,6 +115,20 @@ describe("Outbox", () => {
     expect(after.pending()).toEqual([]);
   });
 
+  it("a held outbox keeps every save queued and sends none, on add, flush or timer", async () => {
+    answers.push({ kind: "retry" });
+    const box = outbox();
+    box.add({ title: "t", body: "b" }, "key-1");
+    await scheduler.whenTimerPending(); // the first answer said retry
+    box.hold();
+    box.add({ title: "t", body: "b" }, "key-2");
+    await box.flush();
+    scheduler.advance(60_000);
+    await box.flush();
+    expect(posted.map((save) => save.key)).toEqual(["key-1"]);
+    expect(box.pending().map((save) => save.key)).toEqual(["key-1", "key-2"]);
+  });
+
   it("hands a refused save back and goes on with the next", async () => {
     answers.push({ kind: "rejected", error: { code: "invalid_input", message: "no" } }, { kind: "saved", item: stored(2) });
     const box = outbox();
@@ -128,5 +149,65 @@ describe("Outbox", () => {
     expect(outbox().pending()).toEqual([]);
     store.setItem(OUTBOX_STORAGE_KEY, JSON.stringify([{ key: 1 }, { key: "k", title: "t", body: "b", madeAt: 0 }]));
     expect(outbox().pending().map((save) => save.key)).toEqual(["k"]);
+  });
+});
+
+describe("one queue per list", () => {
+  /** An outbox posting to `listId`, recording which list each post went to. */
+  function outboxFor(listId: string | undefined, postedTo: string[]): Outbox {
+    return new Outbox({
+      store,
+      listId,
+      scheduler,
+      post: async (save) => {
+        postedTo.push(`${listId ?? "default"}:${save.key}`);
+        return { kind: "saved", item: stored(postedTo.length) };
+      },
+      onChange: () => undefined,
+      onSaved: () => undefined,
+      onRejected: () => undefined,
+    });
+  }
+
+  it("a save made on one list is only ever sent to that list, even when both share a store", async () => {
+    const postedTo: string[] = [];
+    const offline: PostOutcome[] = [];
+    // List A is offline: its save waits in the store.
+    const a = new Outbox({
+      store,
+      listId: "list-a-0123456789abcd",
+      scheduler,
+      post: async () => offline.shift() ?? { kind: "retry" },
+      onChange: () => undefined,
+      onSaved: () => undefined,
+      onRejected: () => undefined,
+    });
+    a.add({ title: "for A", body: "b" }, "key-a");
+    await scheduler.whenTimerPending(); // offline: it waits to retry
+
+    const b = outboxFor("list-b-0123456789abcd", postedTo);
+    expect(b.pending()).toEqual([]);
+    b.add({ title: "for B", body: "b" }, "key-b");
+    await b.flush();
+    expect(postedTo).toEqual(["list-b-0123456789abcd:key-b"]);
+    expect(a.pending().map((save) => save.key)).toEqual(["key-a"]);
+
+    const main = outboxFor("main", postedTo);
+    await main.flush();
+    expect(postedTo).toEqual(["list-b-0123456789abcd:key-b"]);
+  });
+
+  it("the default list keeps the key it had before there were lists, so saves waiting there still go out", async () => {
+    expect(outboxStorageKey("main")).toBe(OUTBOX_STORAGE_KEY);
+    store.setItem(OUTBOX_STORAGE_KEY, JSON.stringify([{ key: "old", title: "t", body: "b", madeAt: 1 }]));
+    const postedTo: string[] = [];
+    await outboxFor("main", postedTo).flush();
+    await outboxFor(undefined, postedTo).flush();
+    expect(postedTo).toEqual(["main:old"]);
+  });
+
+  it("other lists' keys are their own, and differ from the default list's", () => {
+    const keys = ["main", "list-a-0123456789abcd", "list-b-0123456789abcd"].map(outboxStorageKey);
+    expect(new Set(keys).size).toBe(3);
   });
 });

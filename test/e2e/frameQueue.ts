@@ -11,6 +11,10 @@ const CLOSE_TIMEOUT_MS = 10_000;
 /** How often a wait asks whether its frame (or close) is there. */
 const FRAME_POLL_MS = 5;
 
+function isPresence(frame: unknown): frame is { type: "presence"; count: number } {
+  return typeof frame === "object" && frame !== null && (frame as { type?: unknown }).type === "presence";
+}
+
 export interface Closed {
   code: number;
   reason: string;
@@ -25,8 +29,10 @@ export class FrameQueue {
   private readonly frames: unknown[] = [];
   private closedWith: Closed | null = null;
   private failure: string | null = null;
-  /** Every frame received, read or not, in order. */
+  /** Every frame received, read or not, in order (head counts aside). */
   readonly received: unknown[] = [];
+  /** Head counts heard, kept apart from the other frames: presence is not what these tests are about. */
+  readonly presence: number[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (event) => {
@@ -37,7 +43,9 @@ export class FrameQueue {
         this.failure = `server sent a frame that is not JSON: ${String(event.data).slice(0, 200)}`;
         frame = undefined;
       }
-      if (frame !== undefined) {
+      if (isPresence(frame)) {
+        this.presence.push(frame.count);
+      } else if (frame !== undefined) {
         this.frames.push(frame);
         this.received.push(frame);
       }

@@ -5,17 +5,31 @@
  * case open, the oracle says which answers it allows.
  */
 
-/** The document's item text rules (Items): trimmed, 1–max code points, no control characters but a body's tabs and line breaks. */
+/**
+ * The document's item text rules (Items): NFC, then trimmed; at least one
+ * visible character; no unpaired surrogate; no control characters but a
+ * body's tab, line breaks (LF, CR, U+0085, U+2028, U+2029); no bidi
+ * embedding, override or isolate; at most 8 combining marks in a row; 1–200
+ * code points and 600 bytes for a title, 5000 and 15 000 for a body.
+ */
 export function documentedText(field: "title" | "body", raw: string): { ok: true; stored: string } | { ok: false } {
-  const text = raw.trim(); // "leading and trailing white space", as the platform defines it
-  if (!text.isWellFormed()) return { ok: false }; // an unpaired UTF-16 surrogate
-  const max = field === "title" ? 200 : 5000;
-  const length = [...text].length; // code points
-  if (length < 1 || length > max) return { ok: false };
-  for (const char of text) {
-    if (!/\p{Cc}/u.test(char)) continue; // Unicode's control characters: C0, DEL and C1
-    if (field === "body" && (char === "\t" || char === "\n" || char === "\r")) continue;
-    return { ok: false };
+  if (!raw.isWellFormed()) return { ok: false }; // an unpaired UTF-16 surrogate
+  const text = raw.normalize("NFC").trim(); // "leading and trailing white space", as the platform defines it
+  const [maxChars, maxBytes] = field === "title" ? [200, 600] : [5000, 15_000];
+  const chars = [...text];
+  if (chars.length < 1 || chars.length > maxChars) return { ok: false };
+  if (new TextEncoder().encode(text).byteLength > maxBytes) return { ok: false };
+  const invisible = /[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]/u;
+  if (chars.every((char) => invisible.test(char))) return { ok: false };
+  const bodyBreaks = new Set(["\t", "\n", "\r", "\u0085", "\u2028", "\u2029"]);
+  let marksInRow = 0;
+  for (const char of chars) {
+    if (/[\u202a-\u202e\u2066-\u2069]/u.test(char)) return { ok: false };
+    const isBreak = bodyBreaks.has(char);
+    if (field === "title" && isBreak) return { ok: false };
+    if (/\p{Cc}/u.test(char) && !isBreak) return { ok: false }; // C0, DEL and C1
+    marksInRow = /\p{M}/u.test(char) ? marksInRow + 1 : 0;
+    if (marksInRow > 8) return { ok: false };
   }
   return { ok: true, stored: text };
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import { CloseCode } from "../../src/protocol/limits";
-import { FRAME_BURST_SECONDS, SAVE_BURST } from "../../src/room/abuseLimits";
+import { CLIENT_GROUP_HEADER, FRAME_BURST_SECONDS, LIST_SAVE_BURST_SECONDS } from "../../src/room/abuseLimits";
 import { CONFIG, connectFresh, controlClock, eventually, freshRoom, numbered, save, TestSocket } from "./roomHarness";
 
 const FRAME_BURST = CONFIG.framesPerSecond * FRAME_BURST_SECONDS;
 // The test pool sets CONNECTIONS_PER_ADDRESS low, so this needs few sockets.
 const CONNECTIONS = CONFIG.connectionsPerAddress;
+const LIST_SAVE_BURST = Math.round((CONFIG.listSavesPerMinute / 60) * LIST_SAVE_BURST_SECONDS);
 
 describe("abuse limits", () => {
   it("a flood of frames gets one rate_limited notice, then the connection is closed with 1008", async () => {
@@ -43,25 +44,31 @@ describe("abuse limits", () => {
     expect(socket.closed).toBeNull();
   });
 
-  it("saves past the per-address limit are refused with a retry delay, and other addresses are not affected", async () => {
+  it("saves from many addresses together stop at the list-wide ceiling, with a retry delay", async () => {
+    const clock = controlClock();
     const room = freshRoom();
-    for (let n = 0; n < SAVE_BURST; n++) expect((await room.addItem(numbered(n), null, "203.0.113.7")).ok).toBe(true);
-    const refused = await room.addItem(numbered(99), null, "203.0.113.7");
+    for (let n = 0; n < LIST_SAVE_BURST; n++) {
+      expect((await room.addItem(numbered(n), null, `198.51.${n >> 8}.${n & 0xff}`)).ok).toBe(true);
+    }
+    const refused = await room.addItem(numbered(-1), null, "203.0.113.250");
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.RateLimited } });
     expect(!refused.ok && refused.error.retryAfterMs).toBeGreaterThan(0);
-    expect((await room.addItem(numbered(100), null, "198.51.100.1")).ok).toBe(true);
     const listed = await room.listItems({ before: null, limit: 200 });
-    expect(listed.ok && listed.items.map((item) => item.title)).not.toContain("item 99");
+    expect(listed.ok && listed.items.map((item) => item.title)).not.toContain("item -1");
+    clock.advance(!refused.ok ? refused.error.retryAfterMs! : 0);
+    expect((await room.addItem(numbered(-2), null, "203.0.113.250")).ok).toBe(true);
   });
 
-  it("loopback addresses (local development) are not limited", async () => {
+  it("exempt clients (no group: the Worker's loopback exemption) are not counted", async () => {
+    controlClock();
     const room = freshRoom();
-    for (let n = 0; n < SAVE_BURST * 2; n++) expect((await room.addItem(numbered(n), null, "127.0.0.1")).ok).toBe(true);
+    for (let n = 0; n < LIST_SAVE_BURST + 5; n++) expect((await room.addItem(numbered(n), null, null)).ok).toBe(true);
+    expect((await room.addItem(numbered(-1), null, "203.0.113.251")).ok).toBe(true);
   });
 
   it("connections past the per-address cap are refused with 429 while others still connect", async () => {
     const room = freshRoom();
-    const headers = { Upgrade: "websocket", "cf-connecting-ip": "203.0.113.9" };
+    const headers = { Upgrade: "websocket", [CLIENT_GROUP_HEADER]: "203.0.113.9" };
     const open: TestSocket[] = [];
     for (let n = 0; n < CONNECTIONS; n++) {
       const response = await room.fetch("http://room/ws", { headers });
@@ -71,7 +78,7 @@ describe("abuse limits", () => {
     const refused = await room.fetch("http://room/ws", { headers });
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ error: { code: ErrorCode.TooManyConnections } });
-    const other = await room.fetch("http://room/ws", { headers: { ...headers, "cf-connecting-ip": "198.51.100.2" } });
+    const other = await room.fetch("http://room/ws", { headers: { ...headers, [CLIENT_GROUP_HEADER]: "2001:db8:1:2::/64" } });
     expect(other.status).toBe(101);
 
     open[0]!.close();

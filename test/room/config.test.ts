@@ -10,9 +10,10 @@ describe("room config", () => {
       maxSendAttempts: 5,
       resumeWindowMs: 120_000,
       framesPerSecond: 20,
-      savesPerMinute: 30,
+      listSavesPerMinute: 600,
       connectionsPerAddress: 100,
       sendWindow: { frames: 32, bytes: 131_072 },
+      presenceIntervalMs: 2_000,
     });
   });
 
@@ -23,19 +24,21 @@ describe("room config", () => {
         MAX_SEND_ATTEMPTS: "3",
         RESUME_WINDOW_MS: "0",
         FRAMES_PER_SECOND: "5",
-        SAVES_PER_MINUTE: "600",
+        LIST_SAVES_PER_MINUTE: "60",
         CONNECTIONS_PER_ADDRESS: "2",
         SEND_WINDOW_FRAMES: "4",
         SEND_WINDOW_BYTES: "70000",
+        PRESENCE_INTERVAL_MS: "500",
       }),
     ).toEqual({
       resendIntervalMs: 300,
       maxSendAttempts: 3,
       resumeWindowMs: 0,
       framesPerSecond: 5,
-      savesPerMinute: 600,
+      listSavesPerMinute: 60,
       connectionsPerAddress: 2,
       sendWindow: { frames: 4, bytes: 70_000 },
+      presenceIntervalMs: 500,
     });
   });
 
@@ -47,7 +50,7 @@ describe("room config", () => {
     [{ SEND_WINDOW_BYTES: "65535" }, /SEND_WINDOW_BYTES/],
     [{ RESUME_WINDOW_MS: "-1" }, /RESUME_WINDOW_MS/],
     [{ FRAMES_PER_SECOND: "0" }, /FRAMES_PER_SECOND/],
-    [{ SAVES_PER_MINUTE: "1.5" }, /SAVES_PER_MINUTE/],
+    [{ LIST_SAVES_PER_MINUTE: "1.5" }, /LIST_SAVES_PER_MINUTE/],
     [{ CONNECTIONS_PER_ADDRESS: "" + "x" }, /CONNECTIONS_PER_ADDRESS/],
   ])("refuses %j naming the var", (vars, name) => {
     expect(() => readConfig(vars)).toThrow(name);

@@ -15,6 +15,7 @@ describe("migrations", () => {
 
   it("refuses to run on storage whose history this code does not know", async () => {
     const error = await runInDurableObject(freshRoom(), (_room: ListRoom, state) => {
+      runMigrations(state.storage);
       state.storage.sql.exec("INSERT INTO _migrations (id, applied_at) VALUES ('000_foreign', 0)");
       try {
         runMigrations(state.storage);

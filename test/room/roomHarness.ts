@@ -15,7 +15,7 @@ import {
   type WelcomeFrame,
 } from "../../src/protocol/frames";
 import type { NewItem } from "../../src/protocol/item";
-import { readConfig, type RoomVars } from "../../src/room/config";
+import { readConfig } from "../../src/room/config";
 import type { ListRoom } from "../../src/room/ListRoom";
 
 /** The room's settings as wrangler.toml (and the test pool) give them. */
@@ -41,6 +41,8 @@ export interface Received {
 
 export class TestSocket {
   private readonly received: Received[] = [];
+  /** Head counts heard, kept apart from the other frames: only presence tests look at them. */
+  readonly presence: number[] = [];
   private waiter: (() => void) | null = null;
   closed: Closed | null = null;
 
@@ -49,7 +51,8 @@ export class TestSocket {
       const text = String(event.data);
       const parsed = parseServerFrame(text);
       if (!parsed.ok) throw new Error(`server sent a bad frame: ${text}`);
-      this.received.push({ frame: parsed.frame, text });
+      if (parsed.frame.type === "presence") this.presence.push(parsed.frame.count);
+      else this.received.push({ frame: parsed.frame, text });
       this.waiter?.();
     });
     ws.addEventListener("close", (event) => {
@@ -222,15 +225,19 @@ export function alarmTime(stub: RoomStub): Promise<number | null> {
   return runInDurableObject(stub, (_room: ListRoom, state) => state.storage.getAlarm());
 }
 
+/** The Worker's vars: every binding that is a string. */
+type VarName = { [Name in keyof Cloudflare.Env]-?: Cloudflare.Env[Name] extends string | undefined ? Name : never }[keyof Cloudflare.Env];
+
 /**
  * Sets a Worker var for the rest of the test, as `wrangler dev --var` would
  * for a run. Objects read their vars when they start, so it reaches only
- * rooms that start (or restart) after this. The object and the test share
- * one `env`, so this is the runtime's own configuration, not a stand-in.
+ * rooms that start (or restart) after this; the Worker's routes read theirs
+ * on every request. The object, the Worker and the test share one `env`, so
+ * this is the runtime's own configuration, not a stand-in.
  * Returns a way to put the var back before the test ends.
  */
-export function overrideVar(name: keyof RoomVars, value: string): () => void {
-  const vars = env as RoomVars;
+export function overrideVar(name: VarName, value: string): () => void {
+  const vars = env as Record<VarName, string | undefined>;
   const previous = vars[name];
   vars[name] = value;
   const restore = () => {

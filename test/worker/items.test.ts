@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import { expectRejected, listedIds, postJson, readBack, request } from "./request";
-import { BODY_MAX_CHARS, REQUEST_BODY_MAX_BYTES, TITLE_MAX_CHARS } from "../../src/protocol/limits";
+import { BODY_MAX_CHARS, REQUEST_BODY_MAX_BYTES, TITLE_MAX_BYTES, TITLE_MAX_CHARS } from "../../src/protocol/limits";
 
 describe("POST /api/items", () => {
   it("stores a JSON item, trimmed, and answers 201 with it", async () => {
@@ -41,11 +41,13 @@ describe("POST /api/items", () => {
     expect(await readBack(item.id)).toMatchObject({ title: "Multipart", body: "line one\r\nline two 🎉" });
   });
 
-  it("counts characters as code points: 200 emoji make a valid title", async () => {
-    const response = await postJson({ title: "😀".repeat(TITLE_MAX_CHARS), body: "b" });
+  it("counts characters as code points, and bytes too: 150 emoji (600 bytes) make a valid title, 151 do not", async () => {
+    const response = await postJson({ title: "😀".repeat(TITLE_MAX_BYTES / 4), body: "b" });
     expect(response.status).toBe(201);
     const { item } = await response.json<{ item: Item }>();
-    expect((await readBack(item.id)).title).toBe("😀".repeat(TITLE_MAX_CHARS));
+    expect((await readBack(item.id)).title).toBe("😀".repeat(TITLE_MAX_BYTES / 4));
+    expect((await postJson({ title: "é".repeat(TITLE_MAX_CHARS), body: "b" })).status).toBe(201);
+    await expectRejected(await postJson({ title: "😀".repeat(TITLE_MAX_BYTES / 4 + 1), body: "b" }), 400, "invalid_input");
   });
 
   it.each([

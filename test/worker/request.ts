@@ -1,4 +1,8 @@
-/** Requests to the Worker in the test pool, as a browser or curl would send them. */
+/**
+ * Requests to the Worker in the test pool, as a browser or curl would send
+ * them through `wrangler dev`: from 127.0.0.1 (exempt from the per-address
+ * limits) unless a test names another `CF-Connecting-IP`.
+ */
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
@@ -6,10 +10,30 @@ import type { Item } from "../../src/protocol/item";
 import type { ListRoom } from "../../src/room/ListRoom";
 import { ROOM_NAME } from "../../src/worker/env";
 
-const BASE = "https://listroom.test";
+export const BASE = "https://listroom.test";
+const LOCAL_ADDRESS = "127.0.0.1";
 
 export function request(path: string, init?: RequestInit): Promise<Response> {
+  const headers = new Headers(init?.headers);
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", LOCAL_ADDRESS);
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers }));
+}
+
+/** A request exactly as given: no address added. */
+export function rawRequest(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+/** An address in a documentation range (RFC 5737) no other test uses. */
+export function randomIPv4(): string {
+  const [a, b] = crypto.getRandomValues(new Uint8Array(2));
+  return `198.18.${a}.${b}`;
+}
+
+/** A random /64 in the documentation range (RFC 3849), as a prefix to append an interface id to. */
+export function randomIPv6Prefix(): string {
+  const [a, b] = crypto.getRandomValues(new Uint16Array(2));
+  return `2001:db8:${a!.toString(16)}:${b!.toString(16)}`;
 }
 
 export function postJson(body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "./paths";
 import { makeTempDir, removeTempDir } from "./tempDirs";
 
 /** What the app needs to build and serve under wrangler dev (its [build] runs `npm run build`). */
-export const APP_FILES = ["wrangler.toml", "package.json", "tsconfig.json", "src", "public"] as const;
+export const APP_FILES = ["wrangler.toml", "package.json", "tsconfig.json", "src", "public", "tools/build.mjs"] as const;
 
 export interface AppCopy {
   dir: string;

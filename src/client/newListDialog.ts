@@ -1,0 +1,66 @@
+/**
+ * The "New list" dialog: a native modal `<dialog>` asking for an optional
+ * title (the server's rules, checked before anything is sent). Creating
+ * hands the new list and its owner key on; a refusal stays in the dialog,
+ * with the title still in place.
+ */
+import { problemWithListTitle, type ListInfo } from "../protocol/lists";
+import { sentence, type ListAnswer } from "./listsApi";
+
+export interface NewListElements {
+  dialog: HTMLDialogElement;
+  form: HTMLFormElement;
+  title: HTMLInputElement;
+  create: HTMLButtonElement;
+  cancel: HTMLButtonElement;
+  error: HTMLElement;
+}
+
+export class NewListDialog {
+  constructor(
+    private readonly elements: NewListElements,
+    private readonly create: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>,
+    private readonly onCreated: (list: ListInfo, ownerKey: string) => void,
+  ) {
+    elements.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.submit();
+    });
+    elements.cancel.addEventListener("click", () => elements.dialog.close());
+  }
+
+  open(): void {
+    this.showProblem(null);
+    if (!this.elements.dialog.open) this.elements.dialog.showModal();
+    this.elements.title.focus();
+  }
+
+  private async submit(): Promise<void> {
+    const { title, create } = this.elements;
+    const text = title.value.trim();
+    const problem = text === "" ? null : problemWithListTitle(text);
+    if (problem !== null) {
+      this.showProblem(problem);
+      title.focus();
+      return;
+    }
+    create.disabled = true;
+    try {
+      const answer = await this.create(text);
+      if (!answer.ok) {
+        this.showProblem(`could not create the list: ${answer.message}`);
+        return;
+      }
+      this.onCreated(answer.list, answer.ownerKey);
+    } finally {
+      create.disabled = false;
+    }
+  }
+
+  private showProblem(problem: string | null): void {
+    const { error, title } = this.elements;
+    error.textContent = problem === null ? "" : sentence(problem);
+    error.hidden = problem === null;
+    title.setAttribute("aria-invalid", String(problem !== null));
+  }
+}

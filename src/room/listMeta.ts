@@ -1,0 +1,60 @@
+/**
+ * What a list is: its id, title, when it was created, and who owns it (only
+ * the SHA-256 of the owner key is stored). The default list was never
+ * created: its owner is whoever holds the `OWNER_KEY` secret, and it has a
+ * row only once that owner renames it.
+ */
+import { DEFAULT_LIST_ID, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import type { Sql } from "./sql";
+import { hashToken } from "./tokens";
+
+interface MetaRow extends Record<string, SqlStorageValue> {
+  id: string;
+  title: string;
+  created_at: number;
+  owner_key_hash: string | null;
+}
+
+export type OwnerCheck = "owner" | "not-owner" | "no-owner";
+
+export class ListMeta {
+  constructor(
+    private readonly sql: Sql,
+    /** The default list's owner key, from the `OWNER_KEY` secret; unset means it has no owner. */
+    private readonly defaultOwnerKey: string | undefined,
+  ) {}
+
+  private row(): MetaRow | null {
+    return this.sql<MetaRow>`SELECT * FROM list_meta LIMIT 1`[0] ?? null;
+  }
+
+  create(info: ListInfo, ownerKeyHash: string): void {
+    this.sql`INSERT INTO list_meta (id, title, created_at, owner_key_hash)
+      VALUES (${info.id}, ${info.title}, ${Date.parse(info.createdAt)}, ${ownerKeyHash})`;
+  }
+
+  /** The list as it is, or null for a list never created. `setUpAt` dates the default list. */
+  info(id: string, setUpAt: number): ListInfo | null {
+    const row = this.row();
+    if (row) return { id: row.id, title: row.title, createdAt: new Date(row.created_at).toISOString() };
+    if (id !== DEFAULT_LIST_ID) return null;
+    return { id, title: MAIN_LIST_TITLE, createdAt: new Date(setUpAt).toISOString() };
+  }
+
+  async checkOwner(id: string, presentedKey: string): Promise<OwnerCheck> {
+    const expected =
+      id === DEFAULT_LIST_ID
+        ? this.defaultOwnerKey === undefined || this.defaultOwnerKey === ""
+          ? null
+          : await hashToken(this.defaultOwnerKey)
+        : (this.row()?.owner_key_hash ?? null);
+    if (expected === null) return "no-owner";
+    return (await hashToken(presentedKey)) === expected ? "owner" : "not-owner";
+  }
+
+  rename(id: string, title: string, setUpAt: number): ListInfo {
+    if (this.row()) this.sql`UPDATE list_meta SET title = ${title}`;
+    else this.sql`INSERT INTO list_meta (id, title, created_at, owner_key_hash) VALUES (${id}, ${title}, ${setUpAt}, NULL)`;
+    return this.info(id, setUpAt)!;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The head count: how many connections a list has open, sent to all of them
+ * as an unsequenced `presence` frame when it changes, at most once per
+ * interval, so a thousand people arriving cost a few broadcasts, not a
+ * thousand. What was last sent is kept in memory only: after a wake or a
+ * restart it is unknown, and the next chance sends the count again.
+ */
+
+export type PresencePlan = { kind: "send" } | { kind: "later"; at: number } | { kind: "nothing" };
+
+/**
+ * Whether the count goes out now, later (at the end of the interval that
+ * began with the last broadcast), or not at all (a broadcast is already due).
+ *
+ * @example
+ * planPresence(1_000, null, 1_500, 2_000) // { kind: "later", at: 3_000 }
+ */
+export function planPresence(lastSentAt: number, dueAt: number | null, now: number, intervalMs: number): PresencePlan {
+  if (dueAt !== null) return { kind: "nothing" };
+  if (now >= lastSentAt + intervalMs) return { kind: "send" };
+  return { kind: "later", at: lastSentAt + intervalMs };
+}
+
+export class Presence {
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private lastSentCount: number | null = null;
+  /** When a coalesced broadcast is due, if one is. */
+  dueAt: number | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** The audience changed: what to do about it. */
+  changed(now: number): PresencePlan {
+    const plan = planPresence(this.lastSentAt, this.dueAt, now, this.intervalMs);
+    if (plan.kind === "later") this.dueAt = plan.at;
+    return plan;
+  }
+
+  /** Whether a broadcast is due now (the alarm asks); an unknown last count is always worth sending. */
+  isDue(now: number): boolean {
+    return (this.dueAt !== null && this.dueAt <= now) || (this.dueAt === null && this.lastSentCount === null);
+  }
+
+  /** The count to broadcast, or null when everyone already has it. */
+  take(count: number, now: number): number | null {
+    this.dueAt = null;
+    if (count === this.lastSentCount) return null;
+    this.lastSentAt = now;
+    this.lastSentCount = count;
+    return count;
+  }
+}

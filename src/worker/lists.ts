@@ -1,0 +1,112 @@
+/**
+ * Lists as people make and share them: `POST /api/lists` creates one (its id
+ * and owner key are random, the key's hash is all the list keeps), `GET` and
+ * `PATCH /api/lists/{id}` read and rename it, and `GET /l/{id}` is its page.
+ * Each list is its own `ListRoom`; its items and socket routes are the
+ * default list's, mounted under `/api/lists/{id}` in app.ts. Creation is
+ * limited per address group (`LISTS_PER_HOUR`, listQuota.ts).
+ */
+import * as z from "zod/mini";
+import { Hono, type Context } from "hono";
+import { ErrorCode } from "../protocol/errors";
+import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { base64url, hashToken, newToken } from "../room/tokens";
+import { room, type AppEnv } from "./context";
+import { clientGroup } from "./guard";
+import { errorResponse } from "./httpErrors";
+import { readListsPerHour } from "./listQuota";
+import { BearerSchema, ListPatchSchema, NewListSchema } from "./schemas";
+import { describeIssues, limitBody, validated } from "./validation";
+
+export const LIST_PATH = `${LISTS_PATH}/:listId`;
+
+/** 128 random bits, 22 URL-safe characters: never `main`, never guessed. */
+const LIST_ID_BYTES = 16;
+
+function newListId(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(LIST_ID_BYTES)));
+}
+
+function notFound(c: Context<AppEnv>): Response {
+  return errorResponse(c, 404, ErrorCode.NotFound, "there is no such list");
+}
+
+export const lists = new Hono<AppEnv>();
+
+lists.post("/", limitBody, async (c) => {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const text = await c.req.text();
+  let raw: unknown = {};
+  if (text.trim() !== "") {
+    if (type !== "application/json") {
+      return errorResponse(c, 415, ErrorCode.UnsupportedMediaType, "send application/json");
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return errorResponse(c, 400, ErrorCode.InvalidJson, "the body is not valid JSON");
+    }
+  }
+  const parsed = z.safeParse(NewListSchema, raw);
+  if (!parsed.success) return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(parsed.error));
+
+  // Read on every creation, exempt or not, so a bad value is an error at once.
+  const perHour = readListsPerHour(c.env);
+  const group = clientGroup(c);
+  if (group !== null) {
+    const admission = await c.env.LIST_QUOTA.getByName(group).admit(perHour);
+    if (!admission.ok) {
+      const seconds = Math.ceil(admission.retryAfterMs / 1000);
+      c.header("Retry-After", String(seconds));
+      return errorResponse(c, 429, ErrorCode.RateLimited, `too many new lists from your address; try again in ${seconds} s`);
+    }
+  }
+
+  const list: ListInfo = { id: newListId(), title: parsed.data.title, createdAt: new Date().toISOString() };
+  const ownerKey = newToken();
+  const created = await c.env.LIST_ROOM.getByName(list.id).createList(list, await hashToken(ownerKey));
+  if (!created) throw new Error("a new list id was already taken");
+  return c.json({ list, ownerKey }, 201);
+});
+
+lists.get("/:listId", async (c) => {
+  const id = c.req.param("listId");
+  const list = isListId(id) ? await room(c).listInfo() : null;
+  return list === null ? notFound(c) : c.json({ list });
+});
+
+lists.patch("/:listId", async (c, next) => {
+  // Told apart before the body is read: no key is a 401, a wrong one a 403.
+  const auth = z.safeParse(BearerSchema, { authorization: c.req.header("authorization") });
+  if (!auth.success) {
+    c.header("WWW-Authenticate", 'Bearer realm="listroom"');
+    return errorResponse(c, 401, ErrorCode.Unauthorized, describeIssues(auth.error));
+  }
+  if (!isListId(c.req.param("listId"))) return notFound(c);
+  await next();
+}, limitBody, validated("json", ListPatchSchema), async (c) => {
+  const auth = z.parse(BearerSchema, { authorization: c.req.header("authorization") });
+  const result = await room(c).renameList(c.req.valid("json").title, auth.authorization);
+  if (result.ok) return c.json({ list: result.list });
+  return errorResponse(c, result.error.code === ErrorCode.NotFound ? 404 : 403, result.error.code, result.error.message);
+});
+
+/** A list's page: the default list's page with the list's title in it, or a 404 page that leads home. */
+export async function listPage(c: Context<AppEnv>, stub: ReturnType<typeof room>): Promise<Response> {
+  const id = c.req.param("listId") ?? "";
+  const list = isListId(id) ? await stub.listInfo() : null;
+  if (list === null) {
+    return c.html(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such list · ${MAIN_LIST_TITLE}</title>` +
+        `<link rel="stylesheet" href="/styles.css"></head><body><main class="notfound"><h1>No such list</h1>` +
+        `<p>This link does not lead to a list. <a href="/">Go to the shared list</a>.</p></main></body></html>`,
+      404,
+    );
+  }
+  const shell = await c.env.ASSETS.fetch(new URL("/", c.req.url));
+  const page = new HTMLRewriter()
+    .on("title", { element: (element) => void element.setInnerContent(`${list.title} · ${MAIN_LIST_TITLE}`) })
+    .on("h1", { element: (element) => void element.setInnerContent(list.title) })
+    .transform(shell);
+  return new Response(page.body, { status: 200, headers: page.headers });
+}
