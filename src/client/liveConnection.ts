@@ -76,6 +76,14 @@ export const DEFAULT_CLIENT_TIMING: ClientTiming = {
   connectTimeoutMs: 10_000,
 };
 
+/**
+ * Whether an ack must go out now rather than on its timer: half the send
+ * window (in frames or bytes) is outstanding, so the server is about to stall.
+ */
+export function ackDueNow(unacked: { frames: number; bytes: number }, window: SendWindow): boolean {
+  return unacked.frames * 2 >= window.frames || unacked.bytes * 2 >= window.bytes;
+}
+
 /** How long to batch acks, given the server's resend interval: well inside it, never longer than the cap. */
 export function ackDelayFor(resendIntervalMs: number, capMs: number): number {
   return Math.max(1, Math.min(capMs, Math.floor(resendIntervalMs / 5)));
@@ -291,7 +299,7 @@ export class LiveConnection {
 
   /** Acks wait to be batched, but not once half the send window is outstanding: the server would stall. */
   private scheduleAck(): void {
-    if (this.unacked.frames * 2 >= this.window.frames || this.unacked.bytes * 2 >= this.window.bytes) {
+    if (ackDueNow(this.unacked, this.window)) {
       this.clearTimer("ack");
       this.sendAck();
       return;

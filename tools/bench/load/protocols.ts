@@ -8,7 +8,7 @@
  *   `{"type":"ack","seq":N}` batched for as long as the page batches them
  *   (`ackDelayFor` in src/client/liveConnection.ts, from the welcome's
  *   `resendIntervalMs`), and sent at once when half the welcome's send
- *   window is outstanding, as the page does ({@link ackDueNow});
+ *   window is outstanding, as the page does (`ackDueNow` in src/client/liveConnection.ts);
  * - socketio: Engine.IO v4 / Socket.IO v5 packets spoken directly over `ws`
  *   (so the load generator costs the same per frame for every system), with
  *   `43<id>[]` for each acknowledgement request, as socket.io-client does;
@@ -23,16 +23,6 @@ export type ProtocolName = "listroom" | "bare" | "socketio" | "ws";
 /** The window a Listroom client assumes until its welcome names one. */
 export const DEFAULT_SEND_WINDOW: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
 
-/**
- * The page's rule for an ack that cannot wait for its timer: half the send
- * window (in frames or bytes) is outstanding, so the server is about to stall.
- * A copy of the test in LiveConnection.scheduleAck (src/client/liveConnection.ts),
- * which keeps it private; it should move to an exported function there and be
- * imported here.
- */
-export function ackDueNow(unacked: { frames: number; bytes: number }, window: SendWindow): boolean {
-  return unacked.frames * 2 >= window.frames || unacked.bytes * 2 >= window.bytes;
-}
 
 /** The page's ack batching before a welcome says otherwise: its cap. */
 export const PAGE_ACK_DELAY_CAP_MS = DEFAULT_CLIENT_TIMING.ackDelayMs;

@@ -1,4 +1,5 @@
 /** What the runner needs from each system under test, however it is started. */
+import type { RoomUsage } from "../../../src/room/usage";
 import type { ProtocolName } from "../load/protocols";
 
 export type SystemName = "listroom" | "bare" | "socketio" | "ws";
@@ -17,15 +18,8 @@ export interface ServerProcesses {
   tooling: number[];
 }
 
-/** Listroom's billable-work counters (src/room/usage.ts), as `GET /api/usage` serves them. */
-export interface UsageCounters {
-  rowsRead: number;
-  rowsWritten: number;
-  setAlarmCalls: number;
-  alarmRuns: number;
-  framesIn: number;
-  framesOut: number;
-}
+/** Listroom's billable-work counters, as `GET /api/usage` serves them. */
+export type UsageCounters = RoomUsage;
 
 export interface RunningSystem {
   name: SystemName;
