@@ -19,6 +19,8 @@ export interface Cast {
 
 export interface Endpoints {
   apiBase: string;
+  /** The run's list's items path (`/api/items`, or `/api/lists/{id}/items`). */
+  itemsPath: string;
   directSocketUrl: string;
   proxiedSocketUrl: string;
 }
@@ -42,7 +44,7 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
   for (let index = 0; index < config.clients; index++) {
     const proxied = isProxiedIndex(index);
     const writer =
-      index < config.writers ? new Writer(index, endpoints.apiBase, seededScheduler(prng.fork(`outbox ${index}`)), history) : null;
+      index < config.writers ? new Writer(index, endpoints.apiBase + endpoints.itemsPath, seededScheduler(prng.fork(`outbox ${index}`)), history) : null;
     if (writer) writers.push(writer);
     clients.push(
       new SimClient({
@@ -50,6 +52,7 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
         role: { writer: writer !== null, proxied, crowd: false },
         socketUrl: proxied ? endpoints.proxiedSocketUrl : endpoints.directSocketUrl,
         apiBase: endpoints.apiBase,
+      itemsPath: endpoints.itemsPath,
         prng: prng.fork(`client ${index}`),
         history,
         // The page flushes its outbox whenever its connection goes live.
@@ -64,6 +67,7 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
       role: { writer: false, proxied: false, crowd: true },
       socketUrl: endpoints.directSocketUrl,
       apiBase: endpoints.apiBase,
+      itemsPath: endpoints.itemsPath,
       prng: prng.fork(`client ${index}`),
       history,
       onLive: () => undefined,

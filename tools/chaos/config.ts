@@ -42,6 +42,8 @@ export interface RunConfig {
    * gap in the page's snapshot merge (docs/RELIABILITY.md).
    */
   longAbsence: boolean;
+  /** Run on a list created for the run (`/api/lists/{id}/…`) rather than the default list. */
+  list: boolean;
   /** The words after `npm run chaos --`, for the report. */
   argv: string[];
 }
@@ -61,12 +63,13 @@ const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, di
 const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, disconnects: 40, restarts: 1, crowd: null };
 
 export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
-                        [--disconnects N] [--restarts N] [--crowd N] [--long-absence]
+                        [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list]
   --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
   --seed N       replay the fault plan of an earlier run (its seed is printed)
   --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
   --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
-  --long-absence one client is dropped and away while more than 200 items are saved`;
+  --long-absence one client is dropped and away while more than 200 items are saved
+  --list         run on a list created for the run (POST /api/lists), not the default list`;
 
 const SIZE_FLAGS = {
   "--duration": (size: Size, value: number) => ({ ...size, faultPhaseMs: value * 1000 }),
@@ -95,11 +98,17 @@ export function parseArgs(argv: string[]): RunConfig {
   let seed: number | null = null;
   let custom = false;
   let longAbsence = false;
+  let list = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--quick") continue;
     if (flag === "--long-absence") {
       longAbsence = true;
+      custom = true;
+      continue;
+    }
+    if (flag === "--list") {
+      list = true;
       custom = true;
       continue;
     }
@@ -127,6 +136,7 @@ export function parseArgs(argv: string[]): RunConfig {
     abandons: Math.max(1, Math.round(size.disconnects / 10)),
     timing: TIMING,
     longAbsence,
+    list,
     argv,
   };
 }

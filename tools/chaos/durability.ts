@@ -26,13 +26,13 @@ function answeredBy(history: History, cutoff: number): Map<string, string> {
   return answered;
 }
 
-export async function checkDurability(history: History, baseUrl: string, label: string, cutoff: number): Promise<void> {
+export async function checkDurability(history: History, itemsUrl: string, label: string, cutoff: number): Promise<void> {
   const answered = answeredBy(history, cutoff);
   let list: Item[] = [];
   await waitFor(
     async () => {
       try {
-        list = await fetchFullList(baseUrl);
+        list = await fetchFullList(itemsUrl);
         return true;
       } catch {
         return false;

@@ -43,6 +43,8 @@ export interface FaultContext {
   cast: Cast;
   proxy: FaultProxy;
   server: WranglerDev;
+  /** The run's list's items endpoint. */
+  itemsUrl: string;
   history: History;
   prng: Prng;
   log(line: string): void;
@@ -254,7 +256,7 @@ async function restarts(ctx: FaultContext, start: number, counts: FaultCounts): 
     record.answeringAt = Date.now();
     counts.restarts++;
     ctx.log(`restart ${i + 1}/${count}: answering again after ${((record.answeringAt - record.killedAt) / 1000).toFixed(1)} s`);
-    await checkDurability(ctx.history, ctx.server.baseUrl, `after restart ${i + 1}`, record.killedAt);
+    await checkDurability(ctx.history, ctx.itemsUrl, `after restart ${i + 1}`, record.killedAt);
   }
 }
 

@@ -26,11 +26,27 @@ import { copyApp } from "../harness/appCopy";
 import { PROJECT_ROOT } from "../harness/paths";
 import { waitFor } from "../harness/wait";
 import { WranglerDev } from "../harness/wranglerDev";
+import { DEFAULT_LIST_ID, listPaths } from "../../src/protocol/lists";
 
 const FIRST_LIVE_TIMEOUT_MS = 60_000;
 
 function log(line: string): void {
   console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+/** A list of the run's own (`--list`): created as the page creates one, so the run exercises the named-list routes. */
+async function createRunList(baseUrl: string, seed: number): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/lists`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ title: `chaos ${seed}` }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json()) as { list?: { id?: unknown } };
+  if (response.status !== 201 || typeof body.list?.id !== "string") {
+    throw new Error(`POST /api/lists answered ${response.status}: ${JSON.stringify(body)}`);
+  }
+  return body.list.id;
 }
 
 async function run(): Promise<number> {
@@ -63,7 +79,11 @@ async function run(): Promise<number> {
   log(`starting wrangler dev on ${server.baseUrl}`);
   await server.start();
 
-  const probe = new LatencyProbe(server.wsUrl, history, config.timing.resendIntervalMs);
+  const paths = listPaths(config.list ? await createRunList(server.baseUrl, config.seed) : DEFAULT_LIST_ID);
+  if (config.list) log(`running on the list at ${paths.page}`);
+  const itemsUrl = `${server.baseUrl}${paths.items}`;
+  const socketUrl = `${server.baseUrl.replace(/^http/, "ws")}${paths.socket}`;
+  const probe = new LatencyProbe(socketUrl, history, config.timing.resendIntervalMs);
   probe.start();
   onCleanup(() => probe.stop());
   const proxy = await FaultProxy.start(server.baseUrl.replace(/^http/, "ws"), prng.fork("proxy"), {
@@ -77,7 +97,7 @@ async function run(): Promise<number> {
   onCleanup(() => void proxy.close());
   const cast = createCast(
     config,
-    { apiBase: server.baseUrl, directSocketUrl: server.wsUrl, proxiedSocketUrl: proxy.wsUrl },
+    { apiBase: server.baseUrl, itemsPath: paths.items, directSocketUrl: socketUrl, proxiedSocketUrl: proxy.socketUrl(paths.socket) },
     history,
     prng,
   );
@@ -89,14 +109,14 @@ async function run(): Promise<number> {
   });
   log(`all ${cast.clients.length} clients live; injecting faults for ${config.faultPhaseMs / 1000} s`);
 
-  const counts = await runFaultPhase({ config, cast, proxy, server, history, prng, log });
+  const counts = await runFaultPhase({ config, cast, proxy, server, itemsUrl, history, prng, log });
   history.faultsEndedAt = Date.now();
   log("faults stopped; settling");
-  const settled = await settle(config, cast, proxy, history, server.baseUrl);
+  const settled = await settle(config, cast, proxy, history, itemsUrl);
   log(`settled in ${(settled.ms / 1000).toFixed(1)} s; checking`);
 
-  await checkDurability(history, server.baseUrl, "at the end", Date.now());
-  const finalList = await fetchFullList(server.baseUrl);
+  await checkDurability(history, itemsUrl, "at the end", Date.now());
+  const finalList = await fetchFullList(itemsUrl);
   const finalClientLists = new Map(
     cast.clients.filter((client) => !client.isStopped).map((client) => [client.index, client.list.ids()] as const),
   );

@@ -136,10 +136,11 @@ export class FaultProxy {
     return new FaultProxy(server, upstreamOrigin, prng, rates);
   }
 
-  get wsUrl(): string {
+  /** The proxy's address for a socket path (it forwards the path upstream as it is). */
+  socketUrl(path: string): string {
     const address = this.server.address();
     if (address === null || typeof address === "string") throw new Error("the proxy is not listening on a port");
-    return `ws://127.0.0.1:${address.port}/ws`;
+    return `ws://127.0.0.1:${address.port}${path}`;
   }
 
   /** From now on frames pass untouched (the settle phase). */

@@ -11,12 +11,13 @@ import { PAGE_MAX_LIMIT } from "../../src/protocol/limits";
 const PAGES_MAX = 1_000;
 const PAGE_TIMEOUT_MS = 10_000;
 
-export async function fetchFullList(baseUrl: string): Promise<Item[]> {
+/** `itemsUrl` is the list's items endpoint (`…/api/items`, or `…/api/lists/{id}/items`). */
+export async function fetchFullList(itemsUrl: string): Promise<Item[]> {
   const items: Item[] = [];
   let before: string | null = null;
   for (let page = 0; page < PAGES_MAX; page++) {
     const cursor: string = before === null ? "" : `&before=${encodeURIComponent(before)}`;
-    const url = `${baseUrl}/api/items?limit=${PAGE_MAX_LIMIT}${cursor}`;
+    const url = `${itemsUrl}?limit=${PAGE_MAX_LIMIT}${cursor}`;
     const response = await fetch(url, { signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
     const body = (await response.json()) as { items?: unknown; nextBefore?: unknown };
     if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);

@@ -51,7 +51,7 @@ function runningClients(cast: Cast): SimClient[] {
   return cast.clients.filter((client) => !client.isStopped);
 }
 
-async function converge(cast: Cast, history: History, baseUrl: string): Promise<boolean> {
+async function converge(cast: Cast, history: History, itemsUrl: string): Promise<boolean> {
   let serverIds: string[] = [];
   let lastRead = 0;
   return holdsWithin(
@@ -63,7 +63,7 @@ async function converge(cast: Cast, history: History, baseUrl: string): Promise<
       if (Date.now() - lastRead >= 1_000 || clients.some((client) => client.list.size !== serverIds.length)) {
         lastRead = Date.now();
         try {
-          serverIds = (await fetchFullList(baseUrl)).map((item) => item.id);
+          serverIds = (await fetchFullList(itemsUrl)).map((item) => item.id);
         } catch {
           return false;
         }
@@ -77,7 +77,7 @@ async function converge(cast: Cast, history: History, baseUrl: string): Promise<
   );
 }
 
-export async function settle(config: RunConfig, cast: Cast, proxy: FaultProxy, history: History, baseUrl: string): Promise<SettleResult> {
+export async function settle(config: RunConfig, cast: Cast, proxy: FaultProxy, history: History, itemsUrl: string): Promise<SettleResult> {
   const start = Date.now();
   proxy.calm();
   for (const client of runningClients(cast)) client.connection.checkNow();
@@ -106,6 +106,6 @@ export async function settle(config: RunConfig, cast: Cast, proxy: FaultProxy, h
   }
 
   for (const client of runningClients(cast)) client.connection.checkNow();
-  const converged = await converge(cast, history, baseUrl);
+  const converged = await converge(cast, history, itemsUrl);
   return { savesDrained, silencesResolved, converged, probeSaves: PROBE_SAVES, ms: Date.now() - start };
 }

@@ -34,6 +34,7 @@ export interface SimClientOptions {
   role: ClientRole;
   socketUrl: string;
   apiBase: string;
+  itemsPath: string;
   prng: Prng;
   history: History;
   /** Called whenever the client's connection goes live (the page flushes its outbox then). */
@@ -226,7 +227,7 @@ export class SimClient {
   private async readPage(before: string): Promise<ItemsPage> {
     const timed: typeof fetch = (input, init) =>
       fetch(input, { ...init, signal: AbortSignal.timeout(OLDER_PAGE_TIMEOUT_MS) });
-    const page = await readItemsPage(timed, this.options.apiBase, before);
+    const page = await readItemsPage(timed, this.options.apiBase, before, this.options.itemsPath);
     this.connection.inbox.markShown(page.items);
     return page;
   }

@@ -31,11 +31,12 @@ export class Writer {
 
   constructor(
     readonly index: number,
-    apiBase: string,
+    /** The list's items endpoint. */
+    itemsUrl: string,
     scheduler: Scheduler,
     private readonly history: History,
   ) {
-    this.endpoint = `${apiBase}/api/items`;
+    this.endpoint = itemsUrl;
     this.outbox = new Outbox({
       store: memoryStore(),
       post: (save) => postSave(this.recordingFetch(save.key, "outbox"), this.endpoint, save),
