@@ -5,6 +5,7 @@
  * welcomes, the largest frame), saves, percentiles, the load average, and a
  * bounded CPU hog pinned beside the server. Everything targets 127.0.0.1.
  */
+import { listPaths } from "../../src/protocol/lists";
 import { loadavg } from "node:os";
 import WebSocket from "ws";
 import type { Applied } from "../../src/client/inbox";
@@ -86,8 +87,8 @@ export function mib(bytes: number): string {
 }
 
 /** Saves one item; resolves with its id once answered 201. */
-export async function saveItem(baseUrl: string, key: string, title: string, body: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/items`, {
+export async function saveItem(baseUrl: string, key: string, title: string, body: string, itemsPath = "/api/items"): Promise<string> {
+  const response = await fetch(`${baseUrl}${itemsPath}`, {
     method: "POST",
     headers: { "content-type": "application/json", "idempotency-key": key },
     body: JSON.stringify({ title, body }),
@@ -96,6 +97,23 @@ export async function saveItem(baseUrl: string, key: string, title: string, body
   if (response.status !== 201) throw new Error(`save ${key} answered ${response.status}: ${await response.text()}`);
   const { item } = (await response.json()) as { item: { id: string } };
   return item.id;
+}
+
+/** Lists created for the run, as the page creates them; their paths. */
+export async function createLists(baseUrl: string, count: number): Promise<ReturnType<typeof listPaths>[]> {
+  const lists: ReturnType<typeof listPaths>[] = [];
+  for (let n = 0; n < count; n++) {
+    const response = await fetch(`${baseUrl}/api/lists`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: `soak ${n + 1}` }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = (await response.json()) as { list?: { id?: unknown } };
+    if (response.status !== 201 || typeof body.list?.id !== "string") throw new Error(`POST /api/lists answered ${response.status}`);
+    lists.push(listPaths(body.list.id));
+  }
+  return lists;
 }
 
 /** What one page client's sockets did. */

@@ -1,15 +1,20 @@
 /**
- * Steady mode: holds many concurrent page clients on one list under
- * `wrangler dev` while saves flow, and shows that every client received every
- * item, once and in order.
+ * Steady mode: holds many concurrent page clients under `wrangler dev`
+ * while saves flow, and shows that every client received every item of its
+ * list, once and in order. With `lists` > 1 the clients and the saves are
+ * spread over that many lists created for the run (each its own ListRoom),
+ * to compare N lists of M clients with one list of N·M.
  */
 import { delay, waitFor } from "../harness/wait";
-import { loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startSoakServer, type PageClient } from "./common";
+import { DEFAULT_LIST_ID, listPaths } from "../../src/protocol/lists";
+import { createLists, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startSoakServer, type PageClient } from "./common";
 
 export interface SteadyOptions {
   clients: number;
   saves: number;
   rate: number;
+  /** 1: the default list. More: that many lists created for the run, clients and saves dealt round-robin. */
+  lists: number;
 }
 
 const CONNECT_PER_SECOND = 500;
@@ -22,8 +27,10 @@ export async function runSteady(options: SteadyOptions): Promise<boolean> {
   const memory = sampleMemory(server, 500);
   const clients: PageClient[] = [];
   try {
+    const lists = options.lists === 1 ? [listPaths(DEFAULT_LIST_ID)] : await createLists(server.baseUrl, options.lists);
+    const wsOrigin = server.baseUrl.replace(/^http/, "ws");
     for (let n = 0; n < options.clients; n++) {
-      clients.push(openPageClient(server.wsUrl));
+      clients.push(openPageClient(`${wsOrigin}${lists[n % lists.length]!.socket}`));
       if (n % CONNECT_PER_SECOND === CONNECT_PER_SECOND - 1) await delay(1000);
     }
     await waitFor(() => clients.every((client) => client.connection.currentStatus.state === "live"), {
@@ -33,30 +40,35 @@ export async function runSteady(options: SteadyOptions): Promise<boolean> {
     const idle = runtimeMemory(server);
     console.log(`${options.clients} clients live; runtime workerd RSS ${mib(idle.rss)}`);
 
-    const savedIds: string[] = [];
+    /** Each list's saves, in save order. */
+    const savedIds: string[][] = lists.map(() => []);
     const sentAt = new Map<string, number>();
     for (let n = 0; n < options.saves; n++) {
       const intended = Date.now();
-      const id = await saveItem(server.baseUrl, `soak-${n}`, `soak ${n}`, "load");
-      savedIds.push(id);
+      const list = n % lists.length;
+      const id = await saveItem(server.baseUrl, `soak-${n}`, `soak ${n}`, "load", lists[list]!.items);
+      savedIds[list]!.push(id);
       sentAt.set(id, intended);
       await delay(intended + 1000 / options.rate - Date.now());
     }
-    await waitFor(() => clients.every((client) => client.applied.length >= options.saves), {
-      what: "every client to receive every item",
+    const owed = (n: number) => savedIds[n % lists.length]!;
+    await waitFor(() => clients.every((client, n) => client.applied.length >= owed(n).length), {
+      what: "every client to receive every item of its list",
       timeoutMs: SETTLE_TIMEOUT_MS,
     });
 
-    const inOrder = clients.filter((client) => client.applied.join() === savedIds.join()).length;
+    const inOrder = clients.filter((client, n) => client.applied.join() === owed(n).join()).length;
     const duplicates = clients.reduce((sum, client) => sum + client.duplicates, 0);
     const latencies = clients
-      .flatMap((client) => savedIds.map((id) => (client.arrivedAt.get(id) ?? Number.NaN) - sentAt.get(id)!))
+      .flatMap((client, n) => owed(n).map((id) => (client.arrivedAt.get(id) ?? Number.NaN) - sentAt.get(id)!))
       .sort((a, b) => a - b);
+    const owedInAll = clients.reduce((sum, _client, n) => sum + owed(n).length, 0);
     const finalMemory = runtimeMemory(server);
     const summary = [
+      `| lists | ${lists.length} (${lists.length === 1 ? "the default list" : `created for the run, ${Math.round(options.clients / lists.length)} clients each`}) |`,
       `| connections held | ${options.clients} |`,
       `| saves | ${options.saves} at ${options.rate}/s |`,
-      `| items delivered | ${clients.reduce((sum, client) => sum + client.applied.length, 0)} of ${options.clients * options.saves} |`,
+      `| items delivered | ${clients.reduce((sum, client) => sum + client.applied.length, 0)} of ${owedInAll} |`,
       `| clients with every item, in save order | ${inOrder} of ${options.clients} |`,
       `| duplicates applied | ${duplicates} |`,
       `| delivery latency p50 / p99 / max | ${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${latencies.at(-1)} ms |`,
