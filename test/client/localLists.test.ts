@@ -1,16 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { LocalLists, REMEMBERED_LISTS_KEY, REMEMBERED_LISTS_MAX } from "../../src/client/localLists";
 import type { KeyValueStore } from "../../src/client/outbox";
-
-class MemoryStore implements KeyValueStore {
-  readonly data = new Map<string, string>();
-  getItem(key: string) {
-    return this.data.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.data.set(key, value);
-  }
-}
+import { MemoryStore } from "./memoryStore";
 
 let store: MemoryStore;
 let lists: LocalLists;

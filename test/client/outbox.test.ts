@@ -3,22 +3,12 @@ import {
   Outbox,
   OUTBOX_STORAGE_KEY,
   outboxStorageKey,
-  type KeyValueStore,
   type PendingSave,
   type PostOutcome,
 } from "../../src/client/outbox";
 import type { Item } from "../../src/protocol/item";
 import { ManualScheduler } from "./manualScheduler";
-
-class MemoryStore implements KeyValueStore {
-  readonly data = new Map<string, string>();
-  getItem(key: string) {
-    return this.data.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.data.set(key, value);
-  }
-}
+import { MemoryStore } from "./memoryStore";
 
 let scheduler: ManualScheduler;
 let store: MemoryStore;
