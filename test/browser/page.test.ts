@@ -35,8 +35,8 @@ async function openPage({ clock = false } = {}): Promise<Page> {
   return page;
 }
 
-async function postItem(title: string, body: string): Promise<void> {
-  const response = await fetch(`${server.baseUrl}/api/items`, {
+async function postItem(title: string, body: string, itemsPath = "/api/items"): Promise<void> {
+  const response = await fetch(`${server.baseUrl}${itemsPath}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ title, body }),
@@ -293,11 +293,25 @@ describe("the page", () => {
   });
 
   it("takes the README screenshot", async () => {
-    await postItem("Bring the projector", "The one in room 2 has the right cable.");
-    await postItem("Agenda for Thursday", "1. Budget\n2. Hiring plan\n3. Anything else");
-    await postItem("Order more coffee ☕", "Oat milk too, please.");
+    // On a list of its own, so no other test's items are in the picture.
+    const created = await fetch(`${server.baseUrl}/api/lists`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Team list" }),
+    });
+    expect(created.status).toBe(201);
+    const { list } = (await created.json()) as { list: { id: string } };
+    const items = `/api/lists/${list.id}/items`;
+    await postItem("Bring the projector", "The one in room 2 has the right cable.", items);
+    await postItem("Agenda for Thursday", "1. Budget\n2. Hiring plan\n3. Anything else", items);
+    await postItem("Order more coffee ☕", "Oat milk too, please.", items);
     const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
-    await page.goto(server.baseUrl);
+    await page.goto(`${server.baseUrl}/l/${list.id}`);
+    await expect.poll(() => titles(page), { timeout: WAIT_MS }).toEqual([
+      "Order more coffee ☕",
+      "Agenda for Thursday",
+      "Bring the projector",
+    ]);
     await expect.poll(() => page.locator("#livemark").isVisible(), { timeout: WAIT_MS }).toBe(true);
     await page.screenshot({ path: SCREENSHOT });
     await page.close();
