@@ -179,7 +179,7 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   return room(c).fetch(forwarded);
 });
 
-app.get("/l/:listId", (c) => listPage(c, room(c)));
+app.get("/l/:listId", listPage);
 
 app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
   errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),

@@ -92,9 +92,9 @@ lists.patch("/:listId", async (c, next) => {
 });
 
 /** A list's page: the default list's page with the list's title in it, or a 404 page that leads home. */
-export async function listPage(c: Context<AppEnv>, stub: ReturnType<typeof room>): Promise<Response> {
+export async function listPage(c: Context<AppEnv>): Promise<Response> {
   const id = c.req.param("listId") ?? "";
-  const list = isListId(id) ? await stub.listInfo() : null;
+  const list = isListId(id) ? await room(c).listInfo() : null;
   if (list === null) {
     return c.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such list · ${MAIN_LIST_TITLE}</title>` +

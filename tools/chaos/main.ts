@@ -24,6 +24,7 @@ import { fetchFullList } from "./serverList";
 import { settle } from "./settle";
 import { copyApp } from "../harness/appCopy";
 import { PROJECT_ROOT } from "../harness/paths";
+import { createList } from "../harness/lists";
 import { waitFor } from "../harness/wait";
 import { WranglerDev } from "../harness/wranglerDev";
 import { DEFAULT_LIST_ID, listPaths } from "../../src/protocol/lists";
@@ -32,21 +33,6 @@ const FIRST_LIVE_TIMEOUT_MS = 60_000;
 
 function log(line: string): void {
   console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
-}
-
-/** A list of the run's own (`--list`): created as the page creates one, so the run exercises the named-list routes. */
-async function createRunList(baseUrl: string, seed: number): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/lists`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ title: `chaos ${seed}` }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await response.json()) as { list?: { id?: unknown } };
-  if (response.status !== 201 || typeof body.list?.id !== "string") {
-    throw new Error(`POST /api/lists answered ${response.status}: ${JSON.stringify(body)}`);
-  }
-  return body.list.id;
 }
 
 async function run(): Promise<number> {
@@ -79,7 +65,7 @@ async function run(): Promise<number> {
   log(`starting wrangler dev on ${server.baseUrl}`);
   await server.start();
 
-  const paths = listPaths(config.list ? await createRunList(server.baseUrl, config.seed) : DEFAULT_LIST_ID);
+  const paths = listPaths(config.list ? await createList(server.baseUrl, `chaos ${config.seed}`) : DEFAULT_LIST_ID);
   if (config.list) log(`running on the list at ${paths.page}`);
   const itemsUrl = `${server.baseUrl}${paths.items}`;
   const socketUrl = `${server.baseUrl.replace(/^http/, "ws")}${paths.socket}`;

@@ -12,6 +12,7 @@ import type { Applied } from "../../src/client/inbox";
 import { LiveConnection, browserScheduler, type SocketLike } from "../../src/client/liveConnection";
 import { utf8Length } from "../../src/protocol/frames";
 import { copyApp } from "../harness/appCopy";
+import { createList } from "../harness/lists";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, peakRssOf, rssOf } from "../harness/proc";
 import { startProcessGroup, type ProcessGroup } from "../harness/processGroup";
 import { PROJECT_ROOT } from "../harness/paths";
@@ -102,17 +103,7 @@ export async function saveItem(baseUrl: string, key: string, title: string, body
 /** Lists created for the run, as the page creates them; their paths. */
 export async function createLists(baseUrl: string, count: number): Promise<ReturnType<typeof listPaths>[]> {
   const lists: ReturnType<typeof listPaths>[] = [];
-  for (let n = 0; n < count; n++) {
-    const response = await fetch(`${baseUrl}/api/lists`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ title: `soak ${n + 1}` }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const body = (await response.json()) as { list?: { id?: unknown } };
-    if (response.status !== 201 || typeof body.list?.id !== "string") throw new Error(`POST /api/lists answered ${response.status}`);
-    lists.push(listPaths(body.list.id));
-  }
+  for (let n = 0; n < count; n++) lists.push(listPaths(await createList(baseUrl, `soak ${n + 1}`)));
   return lists;
 }
 
