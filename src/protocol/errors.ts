@@ -15,6 +15,10 @@ export const ErrorCode = {
   // Who may do what.
   Unauthorized: "unauthorized",
   Forbidden: "forbidden",
+  /** `If-Match` named another version than the item's. */
+  VersionMismatch: "version_mismatch",
+  /** The item saved with this Idempotency-Key was removed since. */
+  ItemRemoved: "item_removed",
   // Routing and transport.
   NotFound: "not_found",
   MethodNotAllowed: "method_not_allowed",

@@ -68,7 +68,23 @@ export interface PresenceFrame {
   count: number;
 }
 
-export type SequencedFrame = SnapshotFrame | ItemFrame;
+/** An item changed: `item` is the item as it is now, at `item.version` or later. */
+export interface EditedFrame {
+  type: "edited";
+  seq: number;
+  messageId: string;
+  item: Item;
+}
+
+/** An item was removed: drop it and never show it again. */
+export interface RemovedFrame {
+  type: "removed";
+  seq: number;
+  messageId: string;
+  itemId: string;
+}
+
+export type SequencedFrame = SnapshotFrame | ItemFrame | EditedFrame | RemovedFrame;
 export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame | ByeFrame | PresenceFrame;
 
 export interface AckFrame {
@@ -87,12 +103,18 @@ export const PING_TEXT = JSON.stringify({ type: "ping" } satisfies PingFrame);
 export const PONG_TEXT = JSON.stringify({ type: "pong" } satisfies PongFrame);
 
 /**
- * The text of an item frame, from an item already encoded as JSON: a save is
- * sent to every socket with a different seq but the same item, so the item is
- * encoded once. Equal to `JSON.stringify` of the {@link ItemFrame}.
+ * The text of an item or edited frame, from an item already encoded as JSON:
+ * a change is sent to every socket with a different seq but the same item, so
+ * the item is encoded once. Equal to `JSON.stringify` of the {@link ItemFrame}
+ * or {@link EditedFrame}.
  */
-export function encodeItemFrame(seq: number, messageId: string, itemJson: string): string {
-  return `{"type":"item","seq":${seq},"messageId":${JSON.stringify(messageId)},"item":${itemJson}}`;
+export function encodeItemFrame(type: "item" | "edited", seq: number, messageId: string, itemJson: string): string {
+  return `{"type":"${type}","seq":${seq},"messageId":${JSON.stringify(messageId)},"item":${itemJson}}`;
+}
+
+/** The text of a removed frame; equal to `JSON.stringify` of the {@link RemovedFrame}. */
+export function encodeRemovedFrame(seq: number, messageId: string, itemId: string): string {
+  return JSON.stringify({ type: "removed", seq, messageId, itemId } satisfies RemovedFrame);
 }
 
 /**
@@ -172,7 +194,10 @@ export function isItem(value: unknown): value is Item {
     typeof value.id === "string" &&
     typeof value.title === "string" &&
     typeof value.body === "string" &&
-    typeof value.createdAt === "string"
+    typeof value.createdAt === "string" &&
+    isSeq(value.version) &&
+    value.version >= 1 &&
+    (value.updatedAt === null || typeof value.updatedAt === "string")
   );
 }
 
@@ -206,8 +231,12 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
       }
       return { ok: true, frame: { ...(value as unknown as SnapshotFrame), hasOlder: value.hasOlder === true } };
     case "item":
-      if (!isSequenced(value) || !isItem(value.item)) return invalid("malformed item frame");
-      return { ok: true, frame: value as unknown as ItemFrame };
+    case "edited":
+      if (!isSequenced(value) || !isItem(value.item)) return invalid(`malformed ${value.type} frame`);
+      return { ok: true, frame: value as unknown as ItemFrame | EditedFrame };
+    case "removed":
+      if (!isSequenced(value) || typeof value.itemId !== "string") return invalid("malformed removed frame");
+      return { ok: true, frame: value as unknown as RemovedFrame };
     case "error":
       if (typeof value.code !== "string" || typeof value.message !== "string") {
         return invalid("malformed error frame");

@@ -4,11 +4,12 @@
  */
 
 /**
- * Bumped when the protocol changes (docs/PROTOCOL.md, "Versions"). Version 2
- * added the send window, frame budget, `attempt` and `bye`; a version 1 client
- * still works against it.
+ * Bumped when the protocol changes (docs/PROTOCOL.md, "Versions"). Version 3
+ * added edits and removals: items carry `version`, and the sequence carries
+ * `edited` and `removed` frames, which a version 2 client would misread, so a
+ * page that hears a newer version than its own reloads instead.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const TITLE_MAX_CHARS = 200;
 export const BODY_MAX_CHARS = 5000;
