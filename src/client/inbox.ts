@@ -1,21 +1,27 @@
 /**
  * Applies sequenced frames strictly in seq order, exactly once: the expected
  * frame is applied, later ones wait until the gap fills, earlier ones and
- * duplicates are dropped — by seq, and by item id, so that neither a resend
- * nor a fresh snapshot after a lost session can show an item twice.
+ * duplicates are dropped — by seq, and by item id and version, so that
+ * neither a resend nor a fresh snapshot after a lost session can show an item
+ * twice, an older version over a newer one, or a removed item again.
  */
 import type { SequencedFrame, WelcomeFrame } from "../protocol/frames";
 import type { Item } from "../protocol/item";
 import { FIRST_SEQ } from "../protocol/limits";
+import { KnownItems } from "./knownItems";
 
 export type Applied =
   | { kind: "snapshot"; items: Item[]; hasOlder: boolean }
-  | { kind: "item"; item: Item };
+  /** An item never seen before, saved since the page opened: it goes on top. */
+  | { kind: "item"; item: Item }
+  /** A newer version of an item (which may not be shown: it keeps its place in the list). */
+  | { kind: "edited"; item: Item }
+  | { kind: "removed"; itemId: string };
 
 export class Inbox {
   private expected = FIRST_SEQ;
   private readonly held = new Map<number, SequencedFrame>();
-  private readonly shownIds = new Set<string>();
+  private readonly known = new KnownItems();
 
   /** A welcome starts a session, or resumes one at the seq it names. */
   begin(welcome: Pick<WelcomeFrame, "resumed" | "seq">): void {
@@ -50,9 +56,9 @@ export class Inbox {
     return this.held.size;
   }
 
-  /** Records items shown by other means (an older page, say), so frames never repeat them. */
+  /** Records items shown by other means (an older page, say), so frames never repeat them or their versions. */
   markShown(items: readonly Item[]): void {
-    for (const item of items) this.shownIds.add(item.id);
+    for (const item of items) this.known.take(item);
   }
 
   private takeHeld(seq: number): SequencedFrame | undefined {
@@ -62,12 +68,19 @@ export class Inbox {
   }
 
   private apply(frame: SequencedFrame): Applied | null {
-    if (frame.type === "snapshot") {
-      this.markShown(frame.items);
-      return { kind: "snapshot", items: frame.items, hasOlder: frame.hasOlder };
+    switch (frame.type) {
+      case "snapshot": {
+        const items = frame.items.filter((item) => !this.known.isRemoved(item.id));
+        this.markShown(items);
+        return { kind: "snapshot", items, hasOlder: frame.hasOlder };
+      }
+      case "removed":
+        return this.known.remove(frame.itemId) ? { kind: "removed", itemId: frame.itemId } : null;
+      default: {
+        const seen = this.known.has(frame.item.id);
+        if (!this.known.take(frame.item)) return null;
+        return { kind: seen ? "edited" : frame.type, item: frame.item };
+      }
     }
-    if (this.shownIds.has(frame.item.id)) return null;
-    this.shownIds.add(frame.item.id);
-    return { kind: "item", item: frame.item };
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The "Add New Item" dialog: a native modal `<dialog>` with the seed's form.
- * It checks the same rules the server does (from the protocol module) before
- * anything is sent, and can reopen with the server's message and the text
- * still in place when a save is refused.
+ * The "Add New Item" dialog: a native modal `<dialog>` with the seed's form,
+ * also used to edit an item (prefilled, titled "Edit item"). It checks the
+ * same rules the server does (from the protocol module) before anything is
+ * sent, and can reopen with the server's message and the text still in place
+ * when a save or an edit is refused.
  */
 import type { NewItem } from "../protocol/item";
 import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../protocol/limits";
@@ -18,14 +19,23 @@ export interface DialogElements {
   textCounter: HTMLElement;
   error: HTMLElement;
   cancel: HTMLButtonElement;
+  heading: HTMLElement;
+}
+
+/** The item an edit is for, and the version the person saw (sent as `If-Match`). */
+export interface EditTarget {
+  itemId: string;
+  version: number;
 }
 
 const MAX: Record<ItemField, number> = { title: TITLE_MAX_CHARS, body: BODY_MAX_CHARS };
 
 export class ItemDialog {
+  private editing: EditTarget | null = null;
+
   constructor(
     private readonly elements: DialogElements,
-    private readonly onSave: (input: NewItem) => void,
+    private readonly onSave: (input: NewItem, editing: EditTarget | null) => void,
   ) {
     const { form, title, text, cancel, dialog } = elements;
     form.addEventListener("submit", (event) => {
@@ -50,9 +60,13 @@ export class ItemDialog {
     this.updateCounters();
   }
 
-  /** Opens the dialog, empty or filled with a refused save and the reason. */
-  open(prefill?: NewItem, problem?: string): void {
-    const { dialog, title, text } = this.elements;
+  /** Opens the dialog, empty or filled (a refused save and the reason, or an item to edit). */
+  open(prefill?: NewItem, problem?: string, editing: EditTarget | null = null): void {
+    const { dialog, title, text, form, heading } = this.elements;
+    // A draft of a new item survives Cancel; an edit's text does not become one.
+    if (editing !== null || this.editing !== null) form.reset();
+    this.editing = editing;
+    heading.textContent = editing ? "Edit item" : "New item";
     if (prefill) {
       title.value = prefill.title;
       text.value = prefill.body;
@@ -73,12 +87,14 @@ export class ItemDialog {
       return;
     }
     const { input } = check;
+    const editing = this.editing;
+    this.editing = null;
     this.markInvalid([null, null]);
     this.showProblem(null);
     this.elements.form.reset();
     this.updateCounters();
     this.elements.dialog.close();
-    this.onSave(input);
+    this.onSave(input, editing);
   }
 
   private markInvalid(problems: (string | null)[]): void {

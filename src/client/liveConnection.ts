@@ -48,8 +48,8 @@ export type ConnectionStatus =
   | { state: "catching-up" }
   | { state: "live" }
   | { state: "down"; retryAt: number }
-  /** The server speaks a newer protocol than this code: it has stopped for good, a reload is due. */
-  | { state: "outdated" };
+  /** The server speaks a newer protocol (`protocol`) than this code: it has stopped for good, a reload is due. */
+  | { state: "outdated"; protocol: number };
 
 export interface ClientTiming {
   /**
@@ -104,13 +104,15 @@ export interface LiveConnectionOptions {
 
 type Timer = "retry" | "ack" | "ping" | "dead";
 
-function welcomesNewerProtocol(text: string): boolean {
+/** The protocol of a welcome newer than this code's, however else it is shaped; null for anything else. */
+function newerProtocolWelcomed(text: string): number | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "welcome" &&
-      isNewerProtocol((value as { protocol?: unknown }).protocol);
+    if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "welcome") return null;
+    const protocol = (value as { protocol?: unknown }).protocol;
+    return isNewerProtocol(protocol) ? (protocol as number) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -207,10 +209,11 @@ export class LiveConnection {
     const parsed = parseServerFrame(text);
     if (!parsed.ok) {
       // A newer protocol may shape its welcome differently; its version alone is enough to stop.
-      if (welcomesNewerProtocol(text)) this.becomeOutdated();
+      const protocol = newerProtocolWelcomed(text);
+      if (protocol !== null) this.becomeOutdated(protocol);
       return;
     }
-    if (parsed.frame.type === "snapshot" || parsed.frame.type === "item") {
+    if ("seq" in parsed.frame && parsed.frame.type !== "welcome") {
       this.unacked.frames++;
       this.unacked.bytes += utf8Length(text);
     }
@@ -221,7 +224,7 @@ export class LiveConnection {
     switch (frame.type) {
       case "welcome":
         if (isNewerProtocol(frame.protocol)) {
-          this.becomeOutdated();
+          this.becomeOutdated(frame.protocol);
           return;
         }
         // The token rotates on every welcome; a fresh session's first connection is its attempt 1.
@@ -239,7 +242,9 @@ export class LiveConnection {
         this.ping();
         return;
       case "snapshot":
-      case "item": {
+      case "item":
+      case "edited":
+      case "removed": {
         const applied = this.inbox.receive(frame);
         if (applied.length > 0) this.options.onApplied(applied);
         this.scheduleAck();
@@ -263,9 +268,9 @@ export class LiveConnection {
   }
 
   /** The server speaks a newer protocol than this page: stop for good rather than misread it. */
-  private becomeOutdated(): void {
+  private becomeOutdated(protocol: number): void {
     this.stop();
-    this.setStatus({ state: "outdated" });
+    this.setStatus({ state: "outdated", protocol });
   }
 
   /** The server is closing this connection: act now rather than when the close itself arrives. */

@@ -109,9 +109,9 @@ describe("ListModel", () => {
   it("saves only the unbroken top of the list, never the items below a gap", () => {
     const model = new ListModel();
     model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
-    expect(model.unbrokenTop()).toEqual({ items: newestFirst(1, 3), hasOlder: false });
+    expect(model.unbrokenTop()).toEqual({ items: newestFirst(1, 3), hasOlder: false, removed: [] });
     model.apply([{ kind: "snapshot", items: newestFirst(10, 12), hasOlder: true }]);
-    expect(model.unbrokenTop()).toEqual({ items: newestFirst(10, 12), hasOlder: true });
+    expect(model.unbrokenTop()).toEqual({ items: newestFirst(10, 12), hasOlder: true, removed: [] });
   });
 
   it("a restore after the server's list arrived changes nothing", () => {

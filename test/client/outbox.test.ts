@@ -42,7 +42,7 @@ function outbox(): Outbox {
 }
 
 function stored(n: number): Item {
-  return { id: `id-${n}`, title: "t", body: "b", createdAt: new Date(0).toISOString() };
+  return { id: `id-${n}`, title: "t", body: "b", createdAt: new Date(0).toISOString(), version: 1, updatedAt: null };
 }
 
 /** Resolves when the outbox next reports a save as done. */

@@ -20,7 +20,7 @@ class MemoryStore implements StringStore {
 }
 
 function list(count: number, savedAt = 1): SavedList {
-  return { title: null, items: Array.from({ length: count }, (_, n) => item(count - n)), hasOlder: false, savedAt };
+  return { title: null, items: Array.from({ length: count }, (_, n) => item(count - n)), hasOlder: false, savedAt, removed: [] };
 }
 
 let store: MemoryStore;
