@@ -125,6 +125,8 @@ export class Outbox {
   private held = false;
   private attempt = 0;
   private retryTimer: unknown = null;
+  /** The server's `Retry-After`: not even a flush the page asks for goes out before then. */
+  private notBefore = 0;
 
   private readonly storageKey: string;
 
@@ -165,7 +167,7 @@ export class Outbox {
 
   /** Sends what is queued now, without waiting for a retry timer. */
   async flush(): Promise<void> {
-    if (this.sending || this.held) return;
+    if (this.sending || this.held || this.options.scheduler.now() < this.notBefore) return;
     this.sending = true;
     this.clearRetry();
     try {
@@ -233,8 +235,9 @@ export class Outbox {
     this.write(entries);
   }
 
-  private scheduleRetry(notBeforeMs: number): void {
-    const delay = Math.max(notBeforeMs, backoffDelay(this.attempt++, () => this.options.scheduler.random(), RETRY_BACKOFF));
+  private scheduleRetry(retryAfterMs: number): void {
+    this.notBefore = this.options.scheduler.now() + retryAfterMs;
+    const delay = Math.max(retryAfterMs, backoffDelay(this.attempt++, () => this.options.scheduler.random(), RETRY_BACKOFF));
     this.retryTimer = this.options.scheduler.setTimeout(() => {
       this.retryTimer = null;
       void this.flush();
