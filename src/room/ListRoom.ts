@@ -1,6 +1,7 @@
 /**
- * The one list: its items, its WebSocket audience and the delivery protocol
- * (docs/PROTOCOL.md). Commands arrive as RPC (`addItem`, `listItems`); `fetch`
+ * One list: its items, its WebSocket audience and the delivery protocol
+ * (docs/PROTOCOL.md). Commands arrive as RPC (`addItem`, `editItem`,
+ * `removeItem`, `listItems`); `fetch`
  * is only the WebSocket upgrade. Sockets use the hibernation API, so
  * everything a socket needs after the object sleeps is in its attachment or
  * in SQL, and one alarm drives every resend.
@@ -8,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import { PING_TEXT, PONG_TEXT, parseClientFrame, type PresenceFrame, type WelcomeFrame } from "../protocol/frames";
-import type { Item, NewItem } from "../protocol/item";
+import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import {
   ATTEMPT_PARAM,
@@ -24,7 +25,9 @@ import { ClientStore } from "./clientStore";
 import { readConfig, type RoomConfig, type RoomVars } from "./config";
 import { ConnectionStates, seqOfPos, type ConnectionState } from "./connection";
 import { DerivedFrames } from "./derivedFrames";
-import { ItemStore, type Page } from "./itemStore";
+import { EditKeys } from "./editKeys";
+import { ItemCommands, type ChangeRequest, type RoomError, type Saved } from "./itemCommands";
+import { ItemStore, type LogEntry, type Page } from "./itemStore";
 import { ListMeta } from "./listMeta";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Presence } from "./presence";
@@ -35,11 +38,11 @@ import { taggedSql } from "./sql";
 import { hashToken, isWellFormedToken, newToken } from "./tokens";
 import { emptyUsage, type RoomUsage } from "./usage";
 
-export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
+export type { ChangeRequest, RoomError };
 
-export type AddItemResult =
-  | { ok: true; item: Item; replayed: boolean }
-  | { ok: false; error: RoomError };
+export type AddItemResult = ({ ok: true } & Saved) | { ok: false; error: RoomError };
+export type EditItemResult = { ok: true; item: Item } | { ok: false; error: RoomError };
+export type RemoveItemResult = { ok: true } | { ok: false; error: RoomError };
 
 export type RenameResult = { ok: true; list: ListInfo } | { ok: false; error: RoomError };
 
@@ -69,6 +72,8 @@ export class ListRoom extends DurableObject<RoomVars> {
   private alarmAt: number | null = null;
   private readonly meta: ListMeta;
   private readonly presence: Presence;
+  private readonly editKeys: EditKeys;
+  private readonly commands: ItemCommands;
   /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
   private ready = false;
 
@@ -83,6 +88,16 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.limits = new AbuseLimits(this.config, Date.now());
     this.meta = new ListMeta(sql, env.OWNER_KEY);
     this.presence = new Presence(this.config.presenceIntervalMs);
+    this.editKeys = new EditKeys(sql);
+    this.commands = new ItemCommands({
+      items: this.items,
+      editKeys: this.editKeys,
+      meta: this.meta,
+      limits: this.limits,
+      listId: this.listId,
+      listSavesPerMinute: this.config.listSavesPerMinute,
+      record: (write) => this.record(write),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
       if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
@@ -98,6 +113,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   private setUp(): void {
     if (this.ready) return;
     runMigrations(this.ctx.storage);
+    this.editKeys.ensureSecret();
     this.lastPos = this.items.lastPos();
     this.sessions.detachThoseWithoutSocket(Date.now());
     this.ready = true;
@@ -134,33 +150,32 @@ export class ListRoom extends DurableObject<RoomVars> {
   // ---- RPC ----------------------------------------------------------------
 
   /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
-  addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): AddItemResult {
+  async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): Promise<AddItemResult> {
     this.setUp();
-    const now = Date.now();
-    const waitMs = this.limits.saveDelay(group, now);
-    if (waitMs > 0) {
-      const message = `the list is taking too many saves; the limit is ${this.config.listSavesPerMinute} a minute`;
-      return { ok: false, error: { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs } };
+    const outcome = await this.commands.save(input, idempotencyKey, group, Date.now());
+    return outcome.ok ? { ok: true, ...outcome.value } : outcome;
+  }
+
+  async editItem(request: ChangeRequest, patch: ItemPatch): Promise<EditItemResult> {
+    this.setUp();
+    const outcome = await this.commands.edit(request, patch, Date.now());
+    return outcome.ok ? { ok: true, item: outcome.value } : outcome;
+  }
+
+  async removeItem(request: ChangeRequest): Promise<RemoveItemResult> {
+    this.setUp();
+    const outcome = await this.commands.remove(request, Date.now());
+    return outcome.ok ? { ok: true } : outcome;
+  }
+
+  /** Writes the next log entry and sends it to every open socket, with no await between, so entries go out in order. */
+  private record(write: (pos: number) => LogEntry): LogEntry {
+    const entry = this.ctx.storage.transactionSync(() => write(this.lastPos + 1));
+    this.lastPos = entry.pos;
+    if (this.frames.broadcast(this.openConnections(), entry) > 0) {
+      this.scheduleAlarmBy(Date.now() + this.config.resendIntervalMs);
     }
-    const outcome = this.ctx.storage.transactionSync(() => {
-      const earlier = idempotencyKey === null ? null : this.items.findByIdempotencyKey(idempotencyKey);
-      if (earlier) return { earlier };
-      return { added: this.items.append(input, idempotencyKey, now) };
-    });
-    if (outcome.earlier) {
-      const { title, body } = outcome.earlier.item;
-      if (title !== input.title || body !== input.body) {
-        const message = "this Idempotency-Key was already used for a different item";
-        return { ok: false, error: { code: ErrorCode.IdempotencyKeyReused, message } };
-      }
-      return { ok: true, item: outcome.earlier.item, replayed: true };
-    }
-    const added = outcome.added!;
-    this.lastPos = added.pos;
-    if (this.frames.broadcast(this.openConnections(), added) > 0) {
-      this.scheduleAlarmBy(now + this.config.resendIntervalMs);
-    }
-    return { ok: true, item: added.item, replayed: false };
+    return entry;
   }
 
   /** Position of the newest item: what the Worker keys its cached newest page by. */

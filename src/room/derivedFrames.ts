@@ -6,13 +6,17 @@
  *
  * Frames go out through each connection's send window (flowControl.ts): what
  * does not fit waits in the log until an ack opens the window.
+ *
+ * A frame carries its item as the log reads it now, so a resend may carry a
+ * later version than the first send, or `removed` in place of an item since
+ * removed: a client never sees text that was taken back.
  */
-import { encodeItemFrame, encodeSnapshotFrame, utf8Length } from "../protocol/frames";
+import { encodeItemFrame, encodeRemovedFrame, encodeSnapshotFrame, utf8Length } from "../protocol/frames";
 import { FIRST_SEQ, PAGE_DEFAULT_LIMIT } from "../protocol/limits";
 import type { SendWindow } from "../protocol/frames";
 import { messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "./connection";
 import { fitsWindow, InFlight, inFlightFrom } from "./flowControl";
-import type { ItemStore, LoggedItem } from "./itemStore";
+import type { ItemStore, LogEntry } from "./itemStore";
 import type { Outbound } from "./outbound";
 import type { OldestPending } from "./resendSchedule";
 
@@ -20,6 +24,26 @@ interface FrameText {
   seq: number;
   text: string;
   bytes: number;
+}
+
+/** A log entry's frame for any connection: the item encoded once, the seq and messageId filled in per socket. */
+class EntryFrame {
+  private readonly itemJson: string | null;
+  private readonly itemBytes: number;
+
+  constructor(private readonly entry: LogEntry) {
+    this.itemJson = entry.item === null ? null : JSON.stringify(entry.item);
+    this.itemBytes = this.itemJson === null ? 0 : utf8Length(this.itemJson);
+  }
+
+  forSeq(seq: number, messageId: string): FrameText {
+    if (this.itemJson === null) {
+      const text = encodeRemovedFrame(seq, messageId, this.entry.itemId);
+      return { seq, text, bytes: utf8Length(text) };
+    }
+    const text = encodeItemFrame(this.entry.kind === "item" ? "item" : "edited", seq, messageId, this.itemJson);
+    return { seq, text, bytes: text.length - this.itemJson.length + this.itemBytes };
+  }
 }
 
 /** A snapshot's items, encoded once for every fresh client whose snapshot covers the same log. */
@@ -67,24 +91,24 @@ export class DerivedFrames {
   }
 
   /**
-   * Sends a new item to every socket whose window has room for it, each with
-   * its own seq; the others get it when their acks open the window. Returns
-   * how many got it.
+   * Sends a new log entry to every socket whose window has room for it, each
+   * with its own seq; the others get it when their acks open the window.
+   * Returns how many got it.
    */
-  broadcast(sockets: Iterable<[WebSocket, ConnectionState]>, added: LoggedItem): number {
+  broadcast(sockets: Iterable<[WebSocket, ConnectionState]>, entry: LogEntry): number {
+    // A snapshot resent after a change must show the change too.
+    if (entry.kind !== "item") this.snapshotCache = null;
     // The item is the bulk of every frame; encode and measure it once, not once per socket.
-    const itemJson = JSON.stringify(added.item);
-    const itemBytes = utf8Length(itemJson);
+    const frames = new EntryFrame(entry);
     let sent = 0;
     for (const [ws, state] of sockets) {
-      const inFlight = this.inFlightOf(ws, state, added.pos - 1);
-      const seq = seqOfPos(state, added.pos);
+      const inFlight = this.inFlightOf(ws, state, entry.pos - 1);
+      const seq = seqOfPos(state, entry.pos);
       if (inFlight.sentThrough !== seq - 1) continue;
-      const text = encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson);
-      const bytes = text.length - itemJson.length + itemBytes;
-      if (!fitsWindow(this.window, inFlight, bytes)) continue;
-      this.out.text(ws, text);
-      inFlight.add(bytes);
+      const frame = frames.forSeq(seq, messageIdOf(state.clientId, seq));
+      if (!fitsWindow(this.window, inFlight, frame.bytes)) continue;
+      this.out.text(ws, frame.text);
+      inFlight.add(frame.bytes);
       sent++;
     }
     return sent;
@@ -106,12 +130,12 @@ export class DerivedFrames {
   oldestPending(state: ConnectionState, lastPos: number): OldestPending | null {
     const seq = state.acked + 1;
     if (seq > seqOfPos(state, lastPos)) return null;
-    // It went out when it was saved, when the socket opened, or when an ack
+    // It went out when it was made, when the socket opened, or when an ack
     // made room for it, whichever came last.
     const opened = Math.max(state.connectedAt, state.ackedAt);
     if (seq <= FIRST_SEQ) return { seq: FIRST_SEQ, firstSentAt: opened };
-    const savedAt = this.items.savedAt(posOfSeq(state, seq));
-    return { seq, firstSentAt: Math.max(opened, savedAt ?? opened) };
+    const madeAt = this.items.entryAt(posOfSeq(state, seq));
+    return { seq, firstSentAt: Math.max(opened, madeAt ?? opened) };
   }
 
   private inFlightOf(ws: WebSocket, state: ConnectionState, lastPos: number): InFlight {
@@ -131,11 +155,9 @@ export class DerivedFrames {
     if (fromSeq > toSeq) return;
     if (fromSeq <= FIRST_SEQ) yield this.snapshot(state);
     const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
-    for (const { pos, item } of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
-      const seq = seqOfPos(state, pos);
-      const itemJson = JSON.stringify(item);
-      const text = encodeItemFrame(seq, messageIdOf(state.clientId, seq), itemJson);
-      yield { seq, text, bytes: text.length - itemJson.length + utf8Length(itemJson) };
+    for (const entry of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
+      const seq = seqOfPos(state, entry.pos);
+      yield new EntryFrame(entry).forSeq(seq, messageIdOf(state.clientId, seq));
     }
   }
 

@@ -1,9 +1,12 @@
 /**
- * The item log in SQLite. Items are immutable and numbered by `pos` without
- * gaps, which is what lets a connection's frames be derived from the log
- * instead of stored per client.
+ * The list's log in SQLite. Saves, edits and removals are numbered by `pos`
+ * without gaps, which is what lets a connection's frames be derived from the
+ * log instead of stored per client. A save's `pos` is its item's row in
+ * `items`; an edit or removal takes the next `pos` in `changes`. `items`
+ * holds each item as it is now, so the log reads every entry with its item's
+ * current state.
  */
-import type { Item, NewItem } from "../protocol/item";
+import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "./itemId";
@@ -15,13 +18,32 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   title: string;
   body: string;
   created_at: number;
+  version: number;
+  updated_at: number | null;
+  removed_at: number | null;
+  idempotency_key: string | null;
+  first_text: string | null;
 }
 
-/** An item with where it sits in the log and when it was saved (ms since epoch). */
-export interface LoggedItem {
+export type EntryKind = "item" | "edited" | "removed";
+
+/**
+ * One entry of the log: what happened at `pos`, at `at` (ms since epoch), to
+ * which item, and that item as it is now (null once it is removed).
+ */
+export interface LogEntry {
   pos: number;
-  savedAt: number;
-  item: Item;
+  at: number;
+  kind: EntryKind;
+  itemId: string;
+  item: Item | null;
+}
+
+/** An item as stored now: null `item` once removed. */
+export interface StoredItem {
+  pos: number;
+  itemId: string;
+  item: Item | null;
 }
 
 /** What the items of one page may take, as a JSON array, so the page fits a frame. */
@@ -32,58 +54,106 @@ export interface Page {
   hasOlder: boolean;
 }
 
-function toLogged(row: ItemRow): LoggedItem {
+function itemOf(row: ItemRow): Item | null {
+  if (row.removed_at !== null) return null;
   return {
-    pos: row.pos,
-    savedAt: row.created_at,
-    item: {
-      id: row.id,
-      title: row.title,
-      body: row.body,
-      createdAt: new Date(row.created_at).toISOString(),
-    },
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    createdAt: new Date(row.created_at).toISOString(),
+    version: row.version,
+    updatedAt: row.updated_at === null ? null : new Date(row.updated_at).toISOString(),
   };
+}
+
+function storedOf(row: ItemRow): StoredItem {
+  return { pos: row.pos, itemId: row.id, item: itemOf(row) };
+}
+
+/** The text a save sent, as kept in `first_text`. */
+function textKey(text: NewItem): string {
+  return JSON.stringify([text.title, text.body]);
 }
 
 export class ItemStore {
   constructor(private readonly sql: Sql) {}
 
-  /** The position of the newest item; 0 while the list is empty. */
+  /** The position of the newest log entry; 0 while the log is empty. */
   lastPos(): number {
-    return this.sql<{ pos: number }>`SELECT COALESCE(MAX(pos), 0) AS pos FROM items`[0]?.pos ?? 0;
+    return (
+      this.sql<{ pos: number }>`SELECT MAX(
+        COALESCE((SELECT MAX(pos) FROM items), 0),
+        COALESCE((SELECT MAX(pos) FROM changes), 0)) AS pos`[0]?.pos ?? 0
+    );
   }
 
-  /** Where the item with this id sits, or null if there is none. */
+  /** Where the item with this id was saved, removed or not, or null if there is none. */
   posOf(id: string): number | null {
     const pos = claimedPos(id);
     if (pos === null) return null;
     return this.sql<{ pos: number }>`SELECT pos FROM items WHERE pos = ${pos} AND id = ${id}`[0]?.pos ?? null;
   }
 
-  findByIdempotencyKey(key: string): LoggedItem | null {
-    const row = this.sql<ItemRow>`SELECT * FROM items WHERE idempotency_key = ${key}`[0];
-    return row ? toLogged(row) : null;
+  /** The item saved at `pos`, as it is now. */
+  at(pos: number): StoredItem | null {
+    const row = this.sql<ItemRow>`SELECT * FROM items WHERE pos = ${pos}`[0];
+    return row ? storedOf(row) : null;
   }
 
-  /** Appends one item; call inside a transaction so `pos` stays gapless. */
-  append(input: NewItem, idempotencyKey: string | null, now: number): LoggedItem {
-    const pos = this.lastPos() + 1;
-    const row: ItemRow = { pos, id: newItemId(pos), title: input.title, body: input.body, created_at: now };
+  /** The item a save with this key stored, and whether `input` is the text that save sent. */
+  findByIdempotencyKey(key: string, input: NewItem): { stored: StoredItem; sameText: boolean } | null {
+    const row = this.sql<ItemRow>`SELECT * FROM items WHERE idempotency_key = ${key}`[0];
+    if (!row) return null;
+    const sameText = (row.first_text ?? textKey(row)) === textKey(input);
+    return { stored: storedOf(row), sameText: row.removed_at === null ? sameText : false };
+  }
+
+  /** Appends a save at `pos` (the next after the log's end); call inside a transaction. */
+  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number): LogEntry {
+    const id = newItemId(pos);
     this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key)
-      VALUES (${row.pos}, ${row.id}, ${row.title}, ${row.body}, ${row.created_at}, ${idempotencyKey})`;
-    return toLogged(row);
+      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey})`;
+    const item: Item = { id, title: input.title, body: input.body, createdAt: new Date(now).toISOString(), version: 1, updatedAt: null };
+    return { pos, at: now, kind: "item", itemId: id, item };
+  }
+
+  /** Records an edit of a live item at `pos` (the next after the log's end); call inside a transaction. */
+  edit(target: StoredItem & { item: Item }, patch: ItemPatch, pos: number, now: number): LogEntry {
+    const item: Item = {
+      ...target.item,
+      title: patch.title ?? target.item.title,
+      body: patch.body ?? target.item.body,
+      version: target.item.version + 1,
+      updatedAt: new Date(now).toISOString(),
+    };
+    // The first edit of a keyed save keeps what the save sent, for its repeats.
+    this.sql`UPDATE items SET
+        first_text = CASE WHEN idempotency_key IS NOT NULL AND first_text IS NULL THEN ${textKey(target.item)} ELSE first_text END,
+        title = ${item.title}, body = ${item.body}, version = ${item.version}, updated_at = ${now}
+      WHERE pos = ${target.pos}`;
+    this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
+    return { pos, at: now, kind: "edited", itemId: target.itemId, item };
+  }
+
+  /** Removes a live item, erasing its text, at `pos` (the next after the log's end); call inside a transaction. */
+  remove(target: StoredItem, pos: number, now: number): LogEntry {
+    this.sql`UPDATE items SET title = '', body = '', first_text = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
+    this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'removed', ${now})`;
+    return { pos, at: now, kind: "removed", itemId: target.itemId, item: null };
   }
 
   /**
-   * Newest first: at most `limit` items just below `belowPos` (exclusive),
-   * fewer when more would not fit a frame ({@link PAGE_ITEMS_MAX_BYTES});
-   * always at least one when there is one. Rows are read only as far as needed.
+   * Newest first: at most `limit` live items saved just below `belowPos`
+   * (exclusive), fewer when more would not fit a frame
+   * ({@link PAGE_ITEMS_MAX_BYTES}); always at least one when there is one.
+   * Rows are read only as far as needed.
    */
   pageBelow(belowPos: number, limit: number): Page {
     const items: Item[] = [];
     let bytes = 2; // the brackets of the JSON array
-    for (const row of this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} ORDER BY pos DESC`) {
-      const item = toLogged(row).item;
+    for (const row of this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} AND removed_at IS NULL
+      ORDER BY pos DESC`) {
+      const item = itemOf(row)!;
       const itemBytes = utf8Length(JSON.stringify(item)) + (items.length > 0 ? 1 : 0);
       if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
         return { items, hasOlder: true };
@@ -94,16 +164,25 @@ export class ItemStore {
     return { items, hasOlder: false };
   }
 
-  /** Oldest first: the items with `fromPos <= pos <= toPos`, read as far as the caller goes. */
-  *range(fromPos: number, toPos: number): Generator<LoggedItem> {
-    for (const row of this.sql.each<ItemRow>`SELECT * FROM items WHERE pos >= ${fromPos} AND pos <= ${toPos}
-      ORDER BY pos`) {
-      yield toLogged(row);
+  /** Oldest first: the log entries with `fromPos <= pos <= toPos`, read as far as the caller goes. */
+  *range(fromPos: number, toPos: number): Generator<LogEntry> {
+    type EntryRow = ItemRow & { log_pos: number; log_kind: EntryKind; log_at: number };
+    for (const row of this.sql.each<EntryRow>`SELECT log.pos AS log_pos, log.kind AS log_kind, log.at AS log_at, items.*
+      FROM (
+        SELECT pos, pos AS item_pos, 'item' AS kind, created_at AS at FROM items WHERE pos BETWEEN ${fromPos} AND ${toPos}
+        UNION ALL
+        SELECT pos, item_pos, kind, at FROM changes WHERE pos BETWEEN ${fromPos} AND ${toPos}
+      ) AS log JOIN items ON items.pos = log.item_pos
+      ORDER BY log.pos`) {
+      yield { pos: row.log_pos, at: row.log_at, kind: row.log_kind, itemId: row.id, item: itemOf(row) };
     }
   }
 
-  /** When the item at `pos` was saved (ms since epoch), without reading its text. */
-  savedAt(pos: number): number | null {
-    return this.sql<{ created_at: number }>`SELECT created_at FROM items WHERE pos = ${pos}`[0]?.created_at ?? null;
+  /** When the log entry at `pos` was made (ms since epoch), without reading any text. */
+  entryAt(pos: number): number | null {
+    return (
+      this.sql<{ at: number }>`SELECT created_at AS at FROM items WHERE pos = ${pos}
+        UNION ALL SELECT at FROM changes WHERE pos = ${pos}`[0]?.at ?? null
+    );
   }
 }

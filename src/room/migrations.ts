@@ -62,6 +62,32 @@ export const MIGRATIONS: readonly Migration[] = [
       owner_key_hash TEXT
     )`,
   },
+  {
+    // Edits and removals share the log with saves: a change takes the next
+    // `pos`, so seq numbers stay gapless and a connection's frames are still
+    // derived from the log. `items` holds each item as it is now (a removed
+    // one keeps its row, text erased, so cursors naming it still work); a
+    // change row only says which item changed and how, so it costs the same
+    // whatever the audience. `first_text` keeps the text as first saved once
+    // an item saved with an Idempotency-Key is edited, so a repeat of that
+    // save is still checked against what it sent. Edit keys are derived from
+    // `room_secrets`.
+    id: "005_changes",
+    sql: `ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE items ADD COLUMN updated_at INTEGER;
+    ALTER TABLE items ADD COLUMN removed_at INTEGER;
+    ALTER TABLE items ADD COLUMN first_text TEXT;
+    CREATE TABLE changes (
+      pos INTEGER PRIMARY KEY,
+      item_pos INTEGER NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('edited', 'removed')),
+      at INTEGER NOT NULL
+    );
+    CREATE TABLE room_secrets (
+      name TEXT PRIMARY KEY,
+      secret TEXT NOT NULL
+    )`,
+  },
 ];
 
 /** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */

@@ -27,29 +27,25 @@ import {
   SeedFormSchema,
   SocketQuerySchema,
 } from "./schemas";
-import { describeIssues, limitBody, validated } from "./validation";
+import { itemChanges, ITEM_PATHS } from "./itemChanges";
+import { describeIssues, limitBody, mediaType, readJson, validated, type BodyProblem } from "./validation";
 
 /** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
 const PAGE_PATHS = ["/", "/index.html"];
 
-type InputProblem = { status: 400 | 415; code: ErrorCode; message: string };
-type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & InputProblem);
+type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & BodyProblem);
 
 /**
  * Reads a new item from JSON (`{"title","body"}`) or from a form with the
  * seed's field names (`itemtitle`, `itemtext`).
  */
 async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(c);
   let result;
   if (type === "application/json") {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return { ok: false, status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
-    }
-    result = z.safeParse(NewItemSchema, raw);
+    const json = await readJson(c);
+    if (!json.ok) return json;
+    result = z.safeParse(NewItemSchema, json.value);
   } else if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     let form: unknown;
     try {
@@ -82,8 +78,9 @@ async function addItem(c: Context<AppEnv>, input: NewItem, key: string | null): 
   return result;
 }
 
-function refusalStatus(error: RoomError): 422 | 429 {
-  return error.code === ErrorCode.RateLimited ? 429 : 422;
+function refusalStatus(error: RoomError): 410 | 422 | 429 {
+  if (error.code === ErrorCode.RateLimited) return 429;
+  return error.code === ErrorCode.ItemRemoved ? 410 : 422;
 }
 
 export const app = new Hono<AppEnv>();
@@ -134,7 +131,7 @@ for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBod
   const result = await addItem(c, read.input, key);
   if (!result.ok) return errorResponse(c, refusalStatus(result.error), result.error.code, result.error.message);
   if (result.replayed) c.header("Idempotent-Replayed", "true");
-  return c.json({ item: result.item }, 201);
+  return c.json({ item: result.item, editKey: result.editKey }, 201);
 });
 
 // The seed's routes, kept so its clients keep working.
@@ -179,8 +176,13 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   return room(c).fetch(forwarded);
 });
 
+for (const path of ITEM_PATHS) app.route(path, itemChanges);
+
 app.get("/l/:listId", listPage);
 
+app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], (c) =>
+  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
+);
 app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
   errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
 );

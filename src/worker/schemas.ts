@@ -36,6 +36,26 @@ export const NewItemSchema = z.object({
   body: itemText("body"),
 });
 
+export const ItemPatchSchema = z
+  .object({ title: z.optional(itemText("title")), body: z.optional(itemText("body")) })
+  .check(
+    z.refine((patch) => patch.title !== undefined || patch.body !== undefined, {
+      message: "send title, body or both",
+    }),
+  );
+
+/** `If-Match: "N"` (or `W/"N"`, or `*` for any version): the version the change expects; absent, any. */
+export const IfMatchSchema = z.object({
+  "if-match": z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(z.regex(/^(\*|(W\/)?"[1-9]\d{0,14}")$/, 'If-Match must be the item\'s version in quotes, like "3"')),
+      z.transform((value: string) => (value === "*" ? null : Number(value.replace(/^(W\/)?"|"$/g, "")))),
+    ),
+  ),
+});
+
 /** The seed's form fields, as `POST /save` and HTML forms send them. */
 export const SeedFormSchema = z.pipe(
   z.object({ itemtitle: itemText("title"), itemtext: itemText("body") }),
@@ -90,11 +110,15 @@ export const NewListSchema = z.object({ title: z._default(listTitle(), DEFAULT_L
 export const ListPatchSchema = z.object({ title: listTitle() });
 
 /** `Authorization: Bearer <key>`; its absence is a 401, told apart from a wrong key (403). */
-export const BearerSchema = z.object({
-  authorization: z.pipe(
-    z
-      .string({ error: "send Authorization: Bearer <owner key>" })
-      .check(z.regex(/^Bearer [A-Za-z0-9_-]{1,200}$/, "send Authorization: Bearer <owner key>")),
-    z.transform((value: string) => value.slice("Bearer ".length)),
-  ),
-});
+function bearer(keyName: string) {
+  const message = `send Authorization: Bearer <${keyName}>`;
+  return z.object({
+    authorization: z.pipe(
+      z.string({ error: message }).check(z.regex(/^Bearer [A-Za-z0-9_-]{1,200}$/, message)),
+      z.transform((value: string) => value.slice("Bearer ".length)),
+    ),
+  });
+}
+
+export const BearerSchema = bearer("owner key");
+export const ItemBearerSchema = bearer("edit key or owner key");

@@ -1,4 +1,5 @@
 /** Input checks shared by the routes: zod/mini schemas through Hono's validator, answering in our error shape, and the body limit. */
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { validator } from "hono/validator";
 import * as z from "zod/mini";
@@ -25,6 +26,25 @@ export function validated<Target extends "query" | "header" | "json", Schema ext
     if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
     return result.data;
   });
+}
+
+export type BodyProblem = { status: 400 | 415; code: ErrorCode; message: string };
+
+/** The media type of the request body, lowercased, without parameters. */
+export function mediaType(c: Context): string {
+  return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/** A JSON body, or why it is not one (415 for another media type, 400 for JSON that does not parse). */
+export async function readJson(c: Context): Promise<{ ok: true; value: unknown } | ({ ok: false } & BodyProblem)> {
+  if (mediaType(c) !== "application/json") {
+    return { ok: false, status: 415, code: ErrorCode.UnsupportedMediaType, message: "send application/json" };
+  }
+  try {
+    return { ok: true, value: await c.req.json() };
+  } catch {
+    return { ok: false, status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
+  }
 }
 
 export const limitBody = bodyLimit({

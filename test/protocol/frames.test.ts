@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeItemFrame, PING_TEXT, parseClientFrame, parseServerFrame } from "../../src/protocol/frames";
+import { encodeItemFrame, encodeRemovedFrame, PING_TEXT, parseClientFrame, parseServerFrame } from "../../src/protocol/frames";
 import { charCount, problemWithField } from "../../src/protocol/text";
 
 describe("parseClientFrame", () => {
@@ -25,7 +25,7 @@ describe("parseClientFrame", () => {
 
 describe("parseServerFrame", () => {
   it("reads an item frame and refuses one whose item is malformed", () => {
-    const item = { id: "i", title: "t", body: "b", createdAt: "2026-01-01T00:00:00.000Z" };
+    const item = { id: "i", title: "t", body: "b", createdAt: "2026-01-01T00:00:00.000Z", version: 1, updatedAt: null };
     expect(parseServerFrame(JSON.stringify({ type: "item", seq: 2, messageId: "c:2", item }))).toMatchObject({ ok: true });
     expect(parseServerFrame(JSON.stringify({ type: "item", seq: 2, messageId: "c:2", item: { id: 1 } }))).toMatchObject({
       ok: false,
@@ -62,11 +62,36 @@ describe("item text", () => {
   });
 });
 
-describe("encodeItemFrame", () => {
-  it("is the same text as JSON.stringify of the frame, for awkward text too", () => {
-    const item = { id: "i\"d", title: "t\u2028\n😀", body: "<b>\\</b>", createdAt: "2026-01-01T00:00:00.000Z" };
-    const frame = { type: "item", seq: 42, messageId: 'c"1:42', item };
-    expect(encodeItemFrame(42, 'c"1:42', JSON.stringify(item))).toBe(JSON.stringify(frame));
-    expect(parseServerFrame(encodeItemFrame(42, "m", JSON.stringify(item)))).toMatchObject({ ok: true });
+describe("encodeItemFrame and encodeRemovedFrame", () => {
+  const item = {
+    id: "i\"d",
+    title: "t\u2028\n😀",
+    body: "<b>\\</b>",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    version: 2,
+    updatedAt: "2026-01-02T00:00:00.000Z",
+  };
+
+  it.each(["item", "edited"] as const)("a %s frame is the same text as JSON.stringify of the frame, for awkward text too", (type) => {
+    const frame = { type, seq: 42, messageId: 'c"1:42', item };
+    expect(encodeItemFrame(type, 42, 'c"1:42', JSON.stringify(item))).toBe(JSON.stringify(frame));
+    expect(parseServerFrame(encodeItemFrame(type, 42, "m", JSON.stringify(item)))).toEqual({
+      ok: true,
+      frame: { ...frame, messageId: "m" },
+    });
+  });
+
+  it("a removed frame parses back to itself", () => {
+    const text = encodeRemovedFrame(7, "c:7", "k3-9f2c41d07ab3e5c8");
+    expect(parseServerFrame(text)).toEqual({
+      ok: true,
+      frame: { type: "removed", seq: 7, messageId: "c:7", itemId: "k3-9f2c41d07ab3e5c8" },
+    });
+  });
+
+  it("refuses items without a version, and removed frames without an item id", () => {
+    const { version: _, ...unversioned } = item;
+    expect(parseServerFrame(JSON.stringify({ type: "edited", seq: 1, messageId: "m", item: unversioned }))).toMatchObject({ ok: false });
+    expect(parseServerFrame(JSON.stringify({ type: "removed", seq: 1, messageId: "m" }))).toMatchObject({ ok: false });
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * Saving, editing and removing items: who may, whether the item is at the
+ * version the caller saw, and the one transaction that writes each change to
+ * the log. The room delivers each entry as it is written (`record`), before
+ * anything is awaited, so entries go out in log order.
+ */
+import { ErrorCode } from "../protocol/errors";
+import type { ExpectedVersion, Item, ItemPatch, NewItem } from "../protocol/item";
+import type { AbuseLimits } from "./abuseLimits";
+import type { EditKeys } from "./editKeys";
+import type { ItemStore, LogEntry, StoredItem } from "./itemStore";
+import type { ListMeta } from "./listMeta";
+
+export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: RoomError };
+
+export interface Saved {
+  item: Item;
+  editKey: string;
+  replayed: boolean;
+}
+
+/** Who asks for a change, and what they expect the item to be. */
+export interface ChangeRequest {
+  itemId: string;
+  /** The edit key or the list's owner key, from `Authorization: Bearer`. */
+  key: string;
+  expected: ExpectedVersion;
+  /** The client's address group, for the list-wide ceiling; null if exempt. */
+  group: string | null;
+}
+
+export interface CommandContext {
+  items: ItemStore;
+  editKeys: EditKeys;
+  meta: ListMeta;
+  limits: AbuseLimits;
+  listId: string;
+  listSavesPerMinute: number;
+  /** Writes one log entry at the next position, in a transaction, and delivers it to every open socket. */
+  record: (write: (pos: number) => LogEntry) => LogEntry;
+}
+
+const notFound = (): RoomError => ({ code: ErrorCode.NotFound, message: "there is no such item on this list" });
+
+export class ItemCommands {
+  constructor(private readonly room: CommandContext) {}
+
+  async save(input: NewItem, idempotencyKey: string | null, group: string | null, now: number): Promise<Outcome<Saved>> {
+    const ceiling = this.listCeiling(group, now);
+    if (ceiling) return { ok: false, error: ceiling };
+    const earlier = idempotencyKey === null ? null : this.room.items.findByIdempotencyKey(idempotencyKey, input);
+    const outcome = earlier
+      ? { earlier }
+      : { added: this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now)) };
+    if (outcome.earlier) {
+      const { stored, sameText } = outcome.earlier;
+      if (stored.item === null) {
+        const message = "the item saved with this Idempotency-Key has since been removed";
+        return { ok: false, error: { code: ErrorCode.ItemRemoved, message } };
+      }
+      if (!sameText) {
+        const message = "this Idempotency-Key was already used for a different item";
+        return { ok: false, error: { code: ErrorCode.IdempotencyKeyReused, message } };
+      }
+      return { ok: true, value: { item: stored.item, editKey: await this.room.editKeys.keyFor(stored.itemId), replayed: true } };
+    }
+    const added = outcome.added!;
+    const editKey = await this.room.editKeys.keyFor(added.itemId);
+    return { ok: true, value: { item: added.item!, editKey, replayed: false } };
+  }
+
+  async edit(request: ChangeRequest, patch: ItemPatch, now: number): Promise<Outcome<Item>> {
+    const found = await this.authorized(request);
+    if (!found.ok) return found;
+    // Read again: other requests ran while the key was checked.
+    const target = this.room.items.at(found.value.pos);
+    if (target?.item == null) return { ok: false, error: notFound() };
+    const current = target.item;
+    // An edit that is already in place is answered, not refused: repeating an edit is safe.
+    if ((patch.title ?? current.title) === current.title && (patch.body ?? current.body) === current.body) {
+      return { ok: true, value: current };
+    }
+    const mismatch = versionMismatch(request.expected, current);
+    if (mismatch) return { ok: false, error: mismatch };
+    const ceiling = this.listCeiling(request.group, now);
+    if (ceiling) return { ok: false, error: ceiling };
+    const entry = this.room.record((pos) => this.room.items.edit({ ...target, item: current }, patch, pos, now));
+    return { ok: true, value: entry.item! };
+  }
+
+  async remove(request: ChangeRequest, now: number): Promise<Outcome<null>> {
+    const found = await this.authorized(request);
+    if (!found.ok) return found;
+    const target = this.room.items.at(found.value.pos);
+    if (!target) return { ok: false, error: notFound() };
+    if (target.item === null) return { ok: true, value: null };
+    const mismatch = versionMismatch(request.expected, target.item);
+    if (mismatch) return { ok: false, error: mismatch };
+    const ceiling = this.listCeiling(request.group, now);
+    if (ceiling) return { ok: false, error: ceiling };
+    this.room.record((pos) => this.room.items.remove(target, pos, now));
+    return { ok: true, value: null };
+  }
+
+  /** The item, if it exists and the key is its edit key or the list's owner key. */
+  private async authorized(request: ChangeRequest): Promise<Outcome<StoredItem>> {
+    const pos = this.room.items.posOf(request.itemId);
+    const stored = pos === null ? null : this.room.items.at(pos);
+    if (!stored) return { ok: false, error: notFound() };
+    const allowed =
+      (await this.room.editKeys.matches(stored.itemId, request.key)) ||
+      (await this.room.meta.checkOwner(this.room.listId, request.key)) === "owner";
+    if (!allowed) {
+      const message = "that key is neither this item's edit key nor the list's owner key";
+      return { ok: false, error: { code: ErrorCode.Forbidden, message } };
+    }
+    return { ok: true, value: stored };
+  }
+
+  private listCeiling(group: string | null, now: number): RoomError | null {
+    const waitMs = this.room.limits.saveDelay(group, now);
+    if (waitMs === 0) return null;
+    const message = `the list is taking too many changes; the limit is ${this.room.listSavesPerMinute} a minute`;
+    return { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs };
+  }
+}
+
+function versionMismatch(expected: ExpectedVersion, item: Item): RoomError | null {
+  if (expected === null || expected === item.version) return null;
+  return { code: ErrorCode.VersionMismatch, message: `the item is at version ${item.version}, not ${expected}` };
+}
