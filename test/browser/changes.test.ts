@@ -234,7 +234,9 @@ describe("edits and removals in the browser", () => {
     await expectTitles(bystander, ["Spam"]);
     expect(await bystander.getByRole("button", { name: /^(Edit|Remove)$/ }).count()).toBe(0);
 
-    await entry(owner, "Spam").getByRole("button", { name: "Remove", exact: true }).click();
+    await editThroughDialog(owner, "Spam", "Spam (flagged)");
+    await expectTitles(visitor, ["Spam (flagged)"]);
+    await entry(owner, "Spam (flagged)").getByRole("button", { name: "Remove", exact: true }).click();
     await expect.poll(() => titles(visitor), { timeout: WAIT_MS }).toEqual([]);
     await expect.poll(() => titles(bystander), { timeout: WAIT_MS }).toEqual([]);
     expect(await stored(list.items)).toEqual([]);
