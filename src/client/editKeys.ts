@@ -12,38 +12,38 @@ export const EDIT_KEYS_PREFIX = "listroom.editkeys.v1:";
 export const EDIT_KEYS_MAX = 500;
 
 export class EditKeys {
-  private readonly storageKey: string;
+  readonly #storageKey: string;
   /** Read once: the page asks for every item on every paint. Keys saved in other tabs show after a reload. */
-  private cached: Map<string, string> | null = null;
+  #cached: Map<string, string> | null = null;
 
   constructor(
     private readonly store: KeyValueStore,
     listId: string = DEFAULT_LIST_ID,
   ) {
-    this.storageKey = EDIT_KEYS_PREFIX + listId;
+    this.#storageKey = EDIT_KEYS_PREFIX + listId;
   }
 
   get(itemId: string): string | null {
-    this.cached ??= this.read();
-    return this.cached.get(itemId) ?? null;
+    this.#cached ??= this.#read();
+    return this.#cached.get(itemId) ?? null;
   }
 
   keep(itemId: string, editKey: string): void {
-    const keys = this.read();
+    const keys = this.#read();
     keys.delete(itemId);
     keys.set(itemId, editKey);
     const newest = [...keys].slice(-EDIT_KEYS_MAX);
-    this.cached = new Map(newest);
+    this.#cached = new Map(newest);
     try {
-      this.store.setItem(this.storageKey, JSON.stringify(Object.fromEntries(newest)));
+      this.store.setItem(this.#storageKey, JSON.stringify(Object.fromEntries(newest)));
     } catch {
       // A full store: the item can still be changed by an owner.
     }
   }
 
-  private read(): Map<string, string> {
+  #read(): Map<string, string> {
     try {
-      const parsed: unknown = JSON.parse(this.store.getItem(this.storageKey) ?? "{}");
+      const parsed: unknown = JSON.parse(this.store.getItem(this.#storageKey) ?? "{}");
       if (typeof parsed !== "object" || parsed === null) return new Map();
       return new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
     } catch {

@@ -31,7 +31,7 @@ export interface EditTarget {
 const MAX: Record<ItemField, number> = { title: TITLE_MAX_CHARS, body: BODY_MAX_CHARS };
 
 export class ItemDialog {
-  private editing: EditTarget | null = null;
+  #editing: EditTarget | null = null;
 
   constructor(
     private readonly elements: DialogElements,
@@ -40,11 +40,11 @@ export class ItemDialog {
     const { form, title, text, cancel, dialog } = elements;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.submit();
+      this.#submit();
     });
     cancel.addEventListener("click", () => dialog.close());
-    title.addEventListener("input", () => this.updateCounters());
-    text.addEventListener("input", () => this.updateCounters());
+    title.addEventListener("input", () => this.#updateCounters());
+    text.addEventListener("input", () => this.#updateCounters());
     title.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
@@ -54,62 +54,62 @@ export class ItemDialog {
     form.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        this.submit();
+        this.#submit();
       }
     });
-    this.updateCounters();
+    this.#updateCounters();
   }
 
   /** Opens the dialog, empty or filled (a refused save and the reason, or an item to edit). */
   open(prefill?: NewItem, problem?: string, editing: EditTarget | null = null): void {
     const { dialog, title, text, form, heading } = this.elements;
     // A draft of a new item survives Cancel; an edit's text does not become one.
-    if (editing !== null || this.editing !== null) form.reset();
-    this.editing = editing;
+    if (editing !== null || this.#editing !== null) form.reset();
+    this.#editing = editing;
     heading.textContent = editing ? "Edit item" : "New item";
     if (prefill) {
       title.value = prefill.title;
       text.value = prefill.body;
     }
-    this.showProblem(problem ?? null);
-    this.updateCounters();
+    this.#showProblem(problem ?? null);
+    this.#updateCounters();
     if (!dialog.open) dialog.showModal();
     title.focus();
   }
 
-  private submit(): void {
+  #submit(): void {
     const check = checkNewItem(this.elements.title.value, this.elements.text.value);
     if (!check.ok) {
       const problems = [check.titleProblem, check.bodyProblem];
-      this.markInvalid(problems);
+      this.#markInvalid(problems);
       const problem = problems.find((found) => found !== null)!;
-      this.showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
+      this.#showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
       return;
     }
     const { input } = check;
-    const editing = this.editing;
-    this.editing = null;
-    this.markInvalid([null, null]);
-    this.showProblem(null);
+    const editing = this.#editing;
+    this.#editing = null;
+    this.#markInvalid([null, null]);
+    this.#showProblem(null);
     this.elements.form.reset();
-    this.updateCounters();
+    this.#updateCounters();
     this.elements.dialog.close();
     this.onSave(input, editing);
   }
 
-  private markInvalid(problems: (string | null)[]): void {
+  #markInvalid(problems: (string | null)[]): void {
     const [titleProblem, bodyProblem] = problems;
     this.elements.title.setAttribute("aria-invalid", String(titleProblem !== null));
     this.elements.text.setAttribute("aria-invalid", String(bodyProblem !== null));
     (titleProblem ? this.elements.title : bodyProblem ? this.elements.text : null)?.focus();
   }
 
-  private showProblem(problem: string | null): void {
+  #showProblem(problem: string | null): void {
     this.elements.error.textContent = problem ?? "";
     this.elements.error.hidden = problem === null;
   }
 
-  private updateCounters(): void {
+  #updateCounters(): void {
     const pairs: [HTMLElement, string, ItemField][] = [
       [this.elements.titleCounter, this.elements.title.value, "title"],
       [this.elements.textCounter, this.elements.text.value, "body"],

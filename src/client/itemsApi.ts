@@ -57,11 +57,8 @@ export async function sendChange(
     signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
   });
   const answer = await readAnswer(response, edit ? "edit" : "removal");
-  if (answer.kind === "ok") {
-    if (!edit) return { kind: "done", item: null };
-    // A success we cannot read is retried: repeating an edit is harmless.
-    return answer.item ? { kind: "done", item: answer.item } : { kind: "retry" };
-  }
-  if (answer.kind === "rejected" && !edit && answer.status === 404) return { kind: "done", item: null };
-  return answer.kind === "rejected" ? { kind: "rejected", error: answer.error } : answer;
+  // A success we cannot read is retried: repeating an edit is harmless.
+  if (answer.kind === "ok") return edit && !answer.item ? { kind: "retry" } : { kind: "done", item: answer.item };
+  if (answer.kind !== "rejected") return answer;
+  return !edit && answer.status === 404 ? { kind: "done", item: null } : { kind: "rejected", error: answer.error };
 }

@@ -77,16 +77,16 @@ function setText(element: HTMLElement, text: string): void {
 export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
-  private readonly entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, Entry>();
   /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
-  private readonly pendingByKey = new Map<string, HTMLElement>();
-  private readonly confirmedAwaitingFrame = new Map<string, HTMLElement>();
+  readonly #pendingByKey = new Map<string, HTMLElement>();
+  readonly #confirmedAwaitingFrame = new Map<string, HTMLElement>();
   /** Own edits not yet answered, by item id: shown in place of the item's text. */
-  private unsentEdits = new Map<string, ItemPatch>();
+  #unsentEdits = new Map<string, ItemPatch>();
   /** Own removals queued to go out: hidden already. */
-  private unsentRemovals = new Set<string>();
+  #unsentRemovals = new Set<string>();
   /** Removals still in their Undo window. */
-  private readonly undoable = new Set<string>();
+  readonly #undoable = new Set<string>();
 
   constructor(
     private readonly elements: ListElements,
@@ -118,15 +118,15 @@ export class ListView {
   /** Brings the page in line with the model: moves only what moved, and repaints each item's text if it changed. */
   render(): void {
     const now = Date.now();
-    for (const [id, element] of this.confirmedAwaitingFrame) {
+    for (const [id, element] of this.#confirmedAwaitingFrame) {
       if (this.model.has(id) || this.model.isRemoved(id)) {
         element.remove();
-        this.confirmedAwaitingFrame.delete(id);
+        this.#confirmedAwaitingFrame.delete(id);
       }
     }
-    const items = this.model.items.filter((item) => !this.unsentRemovals.has(item.id));
-    const itemNodes = items.map((item) => this.paint(item, now));
-    const pendingNodes = [...this.pendingByKey.values(), ...this.confirmedAwaitingFrame.values()].reverse();
+    const items = this.model.items.filter((item) => !this.#unsentRemovals.has(item.id));
+    const itemNodes = items.map((item) => this.#paint(item, now));
+    const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
     const { list } = this.elements;
     let cursor = list.firstElementChild;
     for (const node of [...pendingNodes, ...itemNodes]) {
@@ -138,7 +138,7 @@ export class ListView {
       cursor.remove();
       cursor = next;
     }
-    for (const id of this.entries.keys()) if (!this.model.has(id)) this.entries.delete(id);
+    for (const id of this.#entries.keys()) if (!this.model.has(id)) this.#entries.delete(id);
     this.elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
     this.elements.showOlder.hidden = !this.model.olderExist;
   }
@@ -150,84 +150,84 @@ export class ListView {
 
   showPending(pending: readonly PendingSave[]): void {
     const keys = new Set(pending.map((save) => save.key));
-    for (const [key, element] of this.pendingByKey) {
+    for (const [key, element] of this.#pendingByKey) {
       if (!keys.has(key)) {
         element.remove();
-        this.pendingByKey.delete(key);
+        this.#pendingByKey.delete(key);
       }
     }
     for (const save of pending) {
-      if (this.pendingByKey.has(save.key)) continue;
+      if (this.#pendingByKey.has(save.key)) continue;
       const { root, meta } = entry(save.title, save.body, "itementry pending");
       meta.textContent = "sending…";
-      this.pendingByKey.set(save.key, root);
+      this.#pendingByKey.set(save.key, root);
     }
     this.render();
   }
 
   /** Own edits and removals waiting in the outbox. */
   showChanges(changes: readonly PendingChange[]): void {
-    this.unsentEdits = new Map();
-    this.unsentRemovals = new Set();
+    this.#unsentEdits = new Map();
+    this.#unsentRemovals = new Set();
     for (const change of changes) {
       const itemId = changedItemId(change);
       if (itemId === null) continue;
-      if (change.kind === "remove") this.unsentRemovals.add(itemId);
-      else this.unsentEdits.set(itemId, { ...this.unsentEdits.get(itemId), ...change.patch });
+      if (change.kind === "remove") this.#unsentRemovals.add(itemId);
+      else this.#unsentEdits.set(itemId, { ...this.#unsentEdits.get(itemId), ...change.patch });
     }
     this.render();
   }
 
   /** Marks an item "Removed · Undo" (in its Undo window), or shows it again. */
   showUndoable(itemId: string, undoable: boolean): void {
-    if (undoable) this.undoable.add(itemId);
-    else this.undoable.delete(itemId);
+    if (undoable) this.#undoable.add(itemId);
+    else this.#undoable.delete(itemId);
     this.render();
   }
 
   /** The server stored an own save; keep its place until the frame carrying it arrives. */
   confirmPending(key: string, item: Item): void {
-    const element = this.pendingByKey.get(key);
+    const element = this.#pendingByKey.get(key);
     if (!element) return;
-    this.pendingByKey.delete(key);
+    this.#pendingByKey.delete(key);
     if (this.model.has(item.id) || this.model.isRemoved(item.id)) {
       element.remove();
     } else {
       element.querySelector(".meta")!.textContent = "saved";
-      this.confirmedAwaitingFrame.set(item.id, element);
+      this.#confirmedAwaitingFrame.set(item.id, element);
     }
     this.render();
   }
 
   /** Relative times drift; refresh them now and then. */
   refreshTimes(now = Date.now()): void {
-    for (const item of this.model.items) this.updateTime(item, now);
+    for (const item of this.model.items) this.#updateTime(item, now);
   }
 
   /** The item's element, created once and brought up to date with the version shown and any unsent edit. */
-  private paint(item: Item, now: number): HTMLElement {
-    let shown = this.entries.get(item.id);
+  #paint(item: Item, now: number): HTMLElement {
+    let shown = this.#entries.get(item.id);
     if (!shown) {
       shown = entry(item.title, item.body, "itementry");
       shown.root.dataset.id = item.id;
-      this.entries.set(item.id, shown);
+      this.#entries.set(item.id, shown);
     }
-    const edit = this.unsentEdits.get(item.id);
+    const edit = this.#unsentEdits.get(item.id);
     setText(shown.title, edit?.title ?? item.title);
     setText(shown.body, edit?.body ?? item.body);
     shown.root.classList.toggle("unsent", edit !== undefined);
-    const undoable = this.undoable.has(item.id);
+    const undoable = this.#undoable.has(item.id);
     shown.root.classList.toggle("removed", undoable);
     shown.removedNote.hidden = !undoable;
     shown.actions.hidden = undoable || !this.actions?.canChange(item.id);
-    this.updateTime(item, now);
+    this.#updateTime(item, now);
     return shown.root;
   }
 
-  private updateTime(item: Item, now: number): void {
-    const meta = this.entries.get(item.id)?.meta;
+  #updateTime(item: Item, now: number): void {
+    const meta = this.#entries.get(item.id)?.meta;
     if (!meta) return;
-    if (this.unsentEdits.has(item.id)) {
+    if (this.#unsentEdits.has(item.id)) {
       setText(meta, "saving edit…");
       return;
     }

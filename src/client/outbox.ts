@@ -121,39 +121,39 @@ function isSave(entry: Entry): entry is PendingSave {
 }
 
 export class Outbox {
-  private sending = false;
-  private held = false;
-  private attempt = 0;
-  private retryTimer: unknown = null;
+  #sending = false;
+  #held = false;
+  #attempt = 0;
+  #retryTimer: unknown = null;
   /** The server's `Retry-After`: not even a flush the page asks for goes out before then. */
-  private notBefore = 0;
+  #notBefore = 0;
 
-  private readonly storageKey: string;
+  readonly #storageKey: string;
 
   constructor(private readonly options: OutboxOptions) {
-    this.storageKey = outboxStorageKey(options.listId ?? DEFAULT_LIST_ID);
+    this.#storageKey = outboxStorageKey(options.listId ?? DEFAULT_LIST_ID);
   }
 
   /** Saves not yet answered, oldest first. */
   pending(): PendingSave[] {
-    return this.entries().filter(isSave);
+    return this.#entries().filter(isSave);
   }
 
   /** Edits and removals not yet answered, oldest first. */
   changes(): PendingChange[] {
-    return this.entries().filter((entry) => !isSave(entry));
+    return this.#entries().filter((entry) => !isSave(entry));
   }
 
   /** Queues a save (it is durable once this returns) and starts sending. */
   add(input: NewItem, key: string): PendingSave {
     const save: PendingSave = { ...input, key, madeAt: this.options.scheduler.now() };
-    this.enqueue(save);
+    this.#enqueue(save);
     return save;
   }
 
   /** Queues an edit or removal (durable once this returns) and starts sending. */
   change(change: PendingChange): void {
-    this.enqueue(change);
+    this.#enqueue(change);
   }
 
   /**
@@ -161,48 +161,48 @@ export class Outbox {
    * whose code is older than the server's: the updated page sends them.
    */
   hold(): void {
-    this.held = true;
-    this.clearRetry();
+    this.#held = true;
+    this.#clearRetry();
   }
 
   /** Sends what is queued now, without waiting for a retry timer. */
   async flush(): Promise<void> {
-    if (this.sending || this.held || this.options.scheduler.now() < this.notBefore) return;
-    this.sending = true;
-    this.clearRetry();
+    if (this.#sending || this.#held || this.options.scheduler.now() < this.#notBefore) return;
+    this.#sending = true;
+    this.#clearRetry();
     try {
-      for (let entry = this.entries()[0]; entry && !this.held; entry = this.entries()[0]) {
-        const outcome = await this.sendSafely(entry);
+      for (let entry = this.#entries()[0]; entry && !this.#held; entry = this.#entries()[0]) {
+        const outcome = await this.#sendSafely(entry);
         if (outcome.kind === "retry") {
-          this.scheduleRetry(outcome.afterMs ?? 0);
+          this.#scheduleRetry(outcome.afterMs ?? 0);
           return;
         }
-        this.attempt = 0;
+        this.#attempt = 0;
         // Tell the page first, so it can keep the edit key and the entry's
         // place until the item's frame arrives, then drop it from the queue.
-        this.report(entry, outcome);
-        this.remove(entry.key);
+        this.#report(entry, outcome);
+        this.#remove(entry.key);
       }
     } finally {
-      this.sending = false;
+      this.#sending = false;
     }
   }
 
-  private enqueue(entry: Entry): void {
-    this.write([...this.entries(), entry]);
+  #enqueue(entry: Entry): void {
+    this.#write([...this.#entries(), entry]);
     void this.flush();
   }
 
-  private entries(): Entry[] {
+  #entries(): Entry[] {
     try {
-      const parsed: unknown = JSON.parse(this.options.store.getItem(this.storageKey) ?? "[]");
+      const parsed: unknown = JSON.parse(this.options.store.getItem(this.#storageKey) ?? "[]");
       return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
     } catch {
       return [];
     }
   }
 
-  private async sendSafely(entry: Entry): Promise<PostOutcome | ChangeOutcome> {
+  async #sendSafely(entry: Entry): Promise<PostOutcome | ChangeOutcome> {
     try {
       if (isSave(entry)) return await this.options.post(entry);
       const itemId = changedItemId(entry);
@@ -215,12 +215,12 @@ export class Outbox {
     }
   }
 
-  private report(entry: Entry, outcome: Exclude<PostOutcome | ChangeOutcome, RetryOutcome>): void {
+  #report(entry: Entry, outcome: Exclude<PostOutcome | ChangeOutcome, RetryOutcome>): void {
     const { options } = this;
     if (isSave(entry)) {
       if (outcome.kind === "saved") {
         options.onSaved(entry, outcome.item, outcome.editKey ?? null);
-        this.retarget(entry.key, outcome.item.id);
+        this.#retarget(entry.key, outcome.item.id);
       } else if (outcome.kind === "rejected") options.onRejected(entry, outcome.error);
       else if (outcome.kind === "removed") options.onSaveRemoved?.(entry);
     } else if (outcome.kind === "done") options.onChangeDone?.(entry, outcome.item);
@@ -228,33 +228,33 @@ export class Outbox {
   }
 
   /** Changes waiting for the save `saveKey` learn the id of the item it made. */
-  private retarget(saveKey: string, itemId: string): void {
-    const entries = this.entries().map((entry) =>
+  #retarget(saveKey: string, itemId: string): void {
+    const entries = this.#entries().map((entry) =>
       !isSave(entry) && "saveKey" in entry.target && entry.target.saveKey === saveKey ? { ...entry, target: { itemId } } : entry,
     );
-    this.write(entries);
+    this.#write(entries);
   }
 
-  private scheduleRetry(retryAfterMs: number): void {
-    this.notBefore = this.options.scheduler.now() + retryAfterMs;
-    const delay = Math.max(retryAfterMs, backoffDelay(this.attempt++, () => this.options.scheduler.random(), RETRY_BACKOFF));
-    this.retryTimer = this.options.scheduler.setTimeout(() => {
-      this.retryTimer = null;
+  #scheduleRetry(retryAfterMs: number): void {
+    this.#notBefore = this.options.scheduler.now() + retryAfterMs;
+    const delay = Math.max(retryAfterMs, backoffDelay(this.#attempt++, () => this.options.scheduler.random(), RETRY_BACKOFF));
+    this.#retryTimer = this.options.scheduler.setTimeout(() => {
+      this.#retryTimer = null;
       void this.flush();
     }, delay);
   }
 
-  private clearRetry(): void {
-    if (this.retryTimer !== null) this.options.scheduler.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+  #clearRetry(): void {
+    if (this.#retryTimer !== null) this.options.scheduler.clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
-  private remove(key: string): void {
-    this.write(this.entries().filter((entry) => entry.key !== key));
+  #remove(key: string): void {
+    this.#write(this.#entries().filter((entry) => entry.key !== key));
   }
 
-  private write(entries: Entry[]): void {
-    this.options.store.setItem(this.storageKey, JSON.stringify(entries));
+  #write(entries: Entry[]): void {
+    this.options.store.setItem(this.#storageKey, JSON.stringify(entries));
     this.options.onChange(entries.filter(isSave), entries.filter((entry) => !isSave(entry)));
   }
 }

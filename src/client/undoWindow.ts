@@ -11,36 +11,36 @@ import type { Scheduler } from "./liveConnection";
 export const UNDO_WINDOW_MS = 5_000;
 
 export class UndoWindow {
-  private readonly waiting = new Map<string, { timer: unknown; commit: () => void }>();
+  readonly #waiting = new Map<string, { timer: unknown; commit: () => void }>();
 
   constructor(private readonly scheduler: Scheduler) {}
 
   /** Starts the window for `itemId`; `commit` runs when it closes, unless undone first. */
   start(itemId: string, commit: () => void): void {
-    if (this.waiting.has(itemId)) return;
-    const timer = this.scheduler.setTimeout(() => this.commit(itemId), UNDO_WINDOW_MS);
-    this.waiting.set(itemId, { timer, commit });
+    if (this.#waiting.has(itemId)) return;
+    const timer = this.scheduler.setTimeout(() => this.#commit(itemId), UNDO_WINDOW_MS);
+    this.#waiting.set(itemId, { timer, commit });
   }
 
   /** Takes the removal back; false when its window had already closed. */
   undo(itemId: string): boolean {
-    const waiting = this.waiting.get(itemId);
+    const waiting = this.#waiting.get(itemId);
     if (!waiting) return false;
     this.scheduler.clearTimeout(waiting.timer);
-    this.waiting.delete(itemId);
+    this.#waiting.delete(itemId);
     return true;
   }
 
   /** Closes every window now (the page is going away). */
   commitAll(): void {
-    for (const itemId of [...this.waiting.keys()]) this.commit(itemId);
+    for (const itemId of [...this.#waiting.keys()]) this.#commit(itemId);
   }
 
-  private commit(itemId: string): void {
-    const waiting = this.waiting.get(itemId);
+  #commit(itemId: string): void {
+    const waiting = this.#waiting.get(itemId);
     if (!waiting) return;
     this.scheduler.clearTimeout(waiting.timer);
-    this.waiting.delete(itemId);
+    this.#waiting.delete(itemId);
     waiting.commit();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RELOADED_FOR_KEY, shouldReloadFor } from "../../src/client/offline/reloadOnce";
+import { RELOADED_FOR_KEY, reloadedForNewerProtocol, shouldReloadFor } from "../../src/client/offline/reloadOnce";
 import { MemoryStore } from "./memoryStore";
 
 describe("reloading once for a newer protocol", () => {
@@ -23,5 +23,14 @@ describe("reloading once for a newer protocol", () => {
     expect(shouldReloadFor(throwing, 4)).toBe(false);
     const forgetful = { getItem: () => null, setItem: () => undefined };
     expect(shouldReloadFor(forgetful, 4)).toBe(false);
+  });
+
+  it("after that reload, the tab knows from the start that its code is too old, until it runs newer code", () => {
+    const session = new MemoryStore();
+    expect(reloadedForNewerProtocol(session, 3)).toBe(false);
+    shouldReloadFor(session, 4);
+    expect(reloadedForNewerProtocol(session, 3)).toBe(true);
+    expect(reloadedForNewerProtocol(session, 4)).toBe(false);
+    expect(reloadedForNewerProtocol(null, 3)).toBe(false);
   });
 });

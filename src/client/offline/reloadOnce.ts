@@ -5,6 +5,7 @@
  * in charge), reloading again would loop. The mark lives in
  * `sessionStorage`, which survives a reload and dies with the tab.
  */
+import { PROTOCOL_VERSION } from "../../protocol/limits";
 import type { KeyValueStore } from "../outbox";
 
 export const RELOADED_FOR_KEY = "listroom.reloadedForProtocol";
@@ -22,6 +23,15 @@ export function shouldReloadFor(store: KeyValueStore, protocol: number): boolean
     if (store.getItem(RELOADED_FOR_KEY) === String(protocol)) return false;
     store.setItem(RELOADED_FOR_KEY, String(protocol));
     return store.getItem(RELOADED_FOR_KEY) === String(protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this tab already reloaded for a protocol newer than this code's: the reload did not bring the update. */
+export function reloadedForNewerProtocol(store: KeyValueStore | null, pageProtocol: number = PROTOCOL_VERSION): boolean {
+  try {
+    return Number(store?.getItem(RELOADED_FOR_KEY) ?? 0) > pageProtocol;
   } catch {
     return false;
   }

@@ -132,24 +132,24 @@ export class SavedLists {
   /** Saves a list's newest items within the limits, forgetting the least recent lists beyond them. */
   save(listId: string, list: SavedList): void {
     const text = JSON.stringify(bounded(list, this.limits));
-    const index = [{ listId, savedAt: list.savedAt }, ...this.index().filter((entry) => entry.listId !== listId)];
+    const index = [{ listId, savedAt: list.savedAt }, ...this.#index().filter((entry) => entry.listId !== listId)];
     index.sort((a, b) => b.savedAt - a.savedAt);
     const keep = index.slice(0, this.limits.lists);
     try {
-      this.forget(index.slice(this.limits.lists));
-      this.write(listId, text, keep);
+      this.#forget(index.slice(this.limits.lists));
+      this.#write(listId, text, keep);
     } catch {
       // Out of space: the other lists go, this one is the one in use.
       try {
-        this.forget(keep.filter((entry) => entry.listId !== listId));
-        this.write(listId, text, keep.filter((entry) => entry.listId === listId));
+        this.#forget(keep.filter((entry) => entry.listId !== listId));
+        this.#write(listId, text, keep.filter((entry) => entry.listId === listId));
       } catch {
         // Still no room (or no storage at all): the page works without a saved copy.
       }
     }
   }
 
-  private index(): IndexEntry[] {
+  #index(): IndexEntry[] {
     try {
       return parseIndex(this.store.getItem(INDEX_KEY));
     } catch {
@@ -157,12 +157,12 @@ export class SavedLists {
     }
   }
 
-  private write(listId: string, text: string, index: IndexEntry[]): void {
+  #write(listId: string, text: string, index: IndexEntry[]): void {
     this.store.setItem(LIST_KEY_PREFIX + listId, text);
     this.store.setItem(INDEX_KEY, JSON.stringify(index));
   }
 
-  private forget(entries: IndexEntry[]): void {
+  #forget(entries: IndexEntry[]): void {
     for (const entry of entries) this.store.removeItem(LIST_KEY_PREFIX + entry.listId);
   }
 }
