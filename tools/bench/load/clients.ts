@@ -53,7 +53,7 @@ class BenchClient {
     private readonly protocol: ProtocolName,
     private readonly pool: ClientPool,
   ) {
-    this.ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: OPEN_TIMEOUT_MS });
+    this.ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: OPEN_TIMEOUT_MS, headers: pool.headers });
     this.ws.on("open", () => {
       if (readyOnOpen(protocol)) this.ready = true;
     });
@@ -181,6 +181,8 @@ export class ClientPool {
     private readonly protocol: ProtocolName,
     /** Listroom clients batch acks this long instead of as the page would (a what-if). */
     readonly ackDelayOverrideMs: number | null = null,
+    /** Sent with every handshake (see RunningSystem.requestHeaders). */
+    readonly headers: Record<string, string> = {},
   ) {}
 
   /** The ack batching Listroom clients used, as their welcome implied (or as overridden). */
