@@ -10,7 +10,8 @@
  * `-- --render tools/bench/results/<date>.json` only redraws the outputs from a
  * results file. The same bundle is also the Node peers' server
  * (`--serve socketio|ws`) and the Miniflare host of the workerd column
- * (`--serve workerd`).
+ * (`--serve workerd`). `-- --cpu-profile` profiles Listroom's and the bare
+ * room's JavaScript on workerd instead of measuring (run/cpuProfile.ts).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -24,6 +25,7 @@ import { makeTempDir, removeTempDir } from "../harness/tempDirs";
 import { hasTaskset, killAllGroupsNow, stopAllGroups } from "../harness/processGroup";
 import { now } from "../harness/wait";
 import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
+import { profileCpu } from "./run/cpuProfile";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
 import { publish, republish, withDerived } from "./report/publish";
@@ -251,6 +253,7 @@ async function main(): Promise<void> {
       db: { type: "string" },
       "host-config": { type: "string" },
       render: { type: "string" },
+      "cpu-profile": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -264,6 +267,12 @@ async function main(): Promise<void> {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 13)) {
     throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);
+  }
+  if (values["cpu-profile"]) {
+    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+    await profileCpu(planFor("quick"), pinned ? SERVER_CPU : null, log);
+    await stopAllGroups();
+    return;
   }
   process.once("SIGINT", () => void stopAllGroups().finally(() => process.exit(130)));
   process.once("SIGTERM", () => void stopAllGroups().finally(() => process.exit(143)));

@@ -28,6 +28,8 @@ export interface WorkerdHostConfig {
   host: string;
   port: number;
   persistDir: string;
+  /** Open workerd's inspector here (profiling runs only; measured runs leave it closed). */
+  inspectorPort: number | null;
 }
 
 export async function serveWorkerd(configFile: string): Promise<void> {
@@ -38,6 +40,7 @@ export async function serveWorkerd(configFile: string): Promise<void> {
     convertV4MiniflareOptions({
       host: config.host,
       port: 0,
+      ...(config.inspectorPort === null ? {} : { inspectorPort: config.inspectorPort }),
       rootPath: config.bundleDir,
       resourcePersistencePath: config.persistDir,
       workers: [

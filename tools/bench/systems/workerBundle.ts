@@ -24,10 +24,15 @@ export interface WorkerBundle {
   gzipBytes: number;
 }
 
-/** Builds the Worker of the project in `projectDir` (config `configPath`, its wrangler.toml by default). */
-export function buildWorkerBundle(projectDir: string, configPath = join(projectDir, "wrangler.toml")): WorkerBundle {
+/**
+ * Builds the Worker of the project in `projectDir` (config `configPath`, its
+ * wrangler.toml by default); `readable` leaves it unminified, so that a
+ * profile names functions (the source map places them either way).
+ */
+export function buildWorkerBundle(projectDir: string, configPath = join(projectDir, "wrangler.toml"), readable = false): WorkerBundle {
   const dir = makeTempDir("listroom-bench-bundle-");
-  const build = spawnSync(WRANGLER_BIN, ["deploy", "--dry-run", "--config", configPath, "--outdir", dir], {
+  const args = ["deploy", "--dry-run", "--config", configPath, "--outdir", dir, ...(readable ? ["--minify=false"] : [])];
+  const build = spawnSync(WRANGLER_BIN, args, {
     cwd: projectDir,
     encoding: "utf8",
     timeout: BUILD_TIMEOUT_MS,

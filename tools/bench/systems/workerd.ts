@@ -33,6 +33,8 @@ export interface WorkerdTarget {
   healthPath: string;
   usagePath: string | null;
   cpu: number | null;
+  /** Opens workerd's inspector on this port (the CPU profile); never for measured runs. */
+  inspectorPort?: number;
 }
 
 async function readUsage(url: string): Promise<UsageCounters | null> {
@@ -57,6 +59,7 @@ export async function startWorkerdSystem(target: WorkerdTarget): Promise<Running
     host: HOST,
     port,
     persistDir: join(stateDir, "state"),
+    inspectorPort: target.inspectorPort ?? null,
   };
   const configFile = join(stateDir, "host.json");
   writeFileSync(configFile, JSON.stringify(hostConfig));
