@@ -75,12 +75,15 @@ export interface MeasuredWork {
 export interface CostLine {
   item: string;
   quantity: number;
+  /** With the month's included usage taken off first. */
   dollars: number;
+  /** Every unit at the list price: what the usage adds to an account whose allowances are already spent. */
+  marginalDollars: number;
 }
 
 export interface CostRow {
   workload: string;
-  cloudflare: { total: number; lines: CostLine[] };
+  cloudflare: { total: number; marginalTotal: number; lines: CostLine[] };
   vm: { size: string; count: number; total: number; why: string } | null;
   assumptions: string[];
 }
@@ -92,8 +95,13 @@ export interface CostTable {
   assumptions: string[];
 }
 
-function overage(quantity: number, included: number, perMillion: number): number {
-  return (Math.max(0, quantity - included) / 1e6) * perMillion;
+function line(item: string, quantity: number, included: number, perMillion: number): CostLine {
+  return {
+    item,
+    quantity,
+    dollars: (Math.max(0, quantity - included) / 1e6) * perMillion,
+    marginalDollars: (quantity / 1e6) * perMillion,
+  };
 }
 
 function cloudflareCost(workload: Workload, work: MeasuredWork): CostRow["cloudflare"] {
@@ -114,22 +122,30 @@ function cloudflareCost(workload: Workload, work: MeasuredWork): CostRow["cloudf
   const rowsWritten = saves * work.perSave.rowsWritten + connections * (perConnection?.rowsWritten ?? 0);
   const rowsRead = saves * work.perSave.rowsRead + connections * (perConnection?.rowsRead ?? 0);
   const storedGb = (saves * STORED_BYTES_PER_ITEM) / 1e9;
+  const { requests, cpuMs } = WORKERS_PAID;
+  const { duration, rowsRead: read, rowsWritten: written, storage } = DURABLE_OBJECTS;
   const lines: CostLine[] = [
-    { item: "Workers Paid subscription", quantity: 1, dollars: WORKERS_PAID.subscriptionPerMonth },
-    { item: "Worker requests", quantity: workerRequests, dollars: overage(workerRequests, WORKERS_PAID.requests.includedPerMonth, WORKERS_PAID.requests.perMillion) },
-    { item: "Worker CPU ms", quantity: workerCpuMs, dollars: overage(workerCpuMs, WORKERS_PAID.cpuMs.includedPerMonth, WORKERS_PAID.cpuMs.perMillion) },
-    { item: "DO requests (incoming WebSocket messages at 20:1)", quantity: objectRequests, dollars: overage(objectRequests, DURABLE_OBJECTS.requests.includedPerMonth, DURABLE_OBJECTS.requests.perMillion) },
-    {
-      item: "DO duration GB-s",
-      quantity: gbSeconds,
-      dollars: overage(gbSeconds, DURABLE_OBJECTS.duration.includedGbSecondsPerMonth, DURABLE_OBJECTS.duration.perMillionGbSeconds),
-    },
-    { item: "SQLite rows written", quantity: rowsWritten, dollars: overage(rowsWritten, DURABLE_OBJECTS.rowsWritten.includedPerMonth, DURABLE_OBJECTS.rowsWritten.perMillion) },
-    { item: "SQLite rows read", quantity: rowsRead, dollars: overage(rowsRead, DURABLE_OBJECTS.rowsRead.includedPerMonth, DURABLE_OBJECTS.rowsRead.perMillion) },
-    { item: "SQLite storage GB-month", quantity: storedGb, dollars: Math.max(0, storedGb - DURABLE_OBJECTS.storage.includedGbMonths) * DURABLE_OBJECTS.storage.perGbMonth },
+    { item: "Workers Paid subscription", quantity: 1, dollars: WORKERS_PAID.subscriptionPerMonth, marginalDollars: 0 },
+    line("Worker requests", workerRequests, requests.includedPerMonth, requests.perMillion),
+    line("Worker CPU ms", workerCpuMs, cpuMs.includedPerMonth, cpuMs.perMillion),
+    line("DO requests (incoming WebSocket messages at 20:1)", objectRequests, DURABLE_OBJECTS.requests.includedPerMonth, DURABLE_OBJECTS.requests.perMillion),
+    line("DO duration GB-s", gbSeconds, duration.includedGbSecondsPerMonth, duration.perMillionGbSeconds),
+    line("SQLite rows written", rowsWritten, written.includedPerMonth, written.perMillion),
+    line("SQLite rows read", rowsRead, read.includedPerMonth, read.perMillion),
+    // Per GB-month rather than per million: scaled so that `line` prices it the same way.
+    line("SQLite storage GB-month", storedGb, storage.includedGbMonths, storage.perGbMonth * 1e6),
   ];
-  const rounded = lines.map((line) => ({ ...line, quantity: round(line.quantity, 1), dollars: round(line.dollars, 2) }));
-  return { total: round(lines.reduce((sum, line) => sum + line.dollars, 0), 2), lines: rounded };
+  const rounded = lines.map((entry) => ({
+    ...entry,
+    quantity: round(entry.quantity, 1),
+    dollars: round(entry.dollars, 2),
+    marginalDollars: round(entry.marginalDollars, 2),
+  }));
+  return {
+    total: round(lines.reduce((sum, entry) => sum + entry.dollars, 0), 2),
+    marginalTotal: round(lines.reduce((sum, entry) => sum + entry.marginalDollars, 0), 2),
+    lines: rounded,
+  };
 }
 
 function vmFor(workload: Workload, work: MeasuredWork): CostRow["vm"] {

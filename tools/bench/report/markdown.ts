@@ -147,28 +147,32 @@ function costSection(cost: CostTable): string[] {
       `; object hibernated when idle: ${work.hibernates === null ? "not measured" : work.hibernates ? "yes" : "no"})`,
     "",
     table(
-      ["workload", "Cloudflare / month", "biggest items", "Socket.IO on a VM / month", "VM sizing"],
+      ["workload", "Cloudflare / month", "usage at list price, no allowances", "biggest items at list price", "Socket.IO on a VM / month", "VM sizing"],
       cost.rows.map((row) => {
         const biggest = [...row.cloudflare.lines]
-          .filter((line) => line.dollars > 0)
-          .sort((a, b) => b.dollars - a.dollars)
+          .filter((line) => line.marginalDollars > 0)
+          .sort((a, b) => b.marginalDollars - a.marginalDollars)
           .slice(0, 3)
-          .map((line) => `${line.item} ${money(line.dollars)} (${number(line.quantity, 0)})`);
+          .map((line) => `${line.item} ${money(line.marginalDollars)} (${number(line.quantity, 0)})`);
         return [
           row.workload,
           money(row.cloudflare.total),
-          biggest.join("; ") || "within the included usage",
+          money(row.cloudflare.marginalTotal),
+          biggest.join("; ") || "–",
           row.vm ? `${money(row.vm.total)} (${row.vm.count} × ${row.vm.size})` : "–",
           row.vm ? `${row.vm.why}; ${row.assumptions.join("; ")}` : row.assumptions.join("; "),
         ];
       }),
     ),
     "",
-    "<details><summary>Every line of the Cloudflare bill</summary>",
+    "<details><summary>Every line of the Cloudflare bill (quantity → after the included usage, and at list price)</summary>",
     "",
     table(
       ["workload", ...cost.rows[0]!.cloudflare.lines.map((line) => line.item)],
-      cost.rows.map((row) => [row.workload, ...row.cloudflare.lines.map((line) => `${number(line.quantity, 0)} → ${money(line.dollars)}`)]),
+      cost.rows.map((row) => [
+        row.workload,
+        ...row.cloudflare.lines.map((line) => `${number(line.quantity, 0)} → ${money(line.dollars)} (${money(line.marginalDollars)} at list price)`),
+      ]),
     ),
     "",
     "</details>",

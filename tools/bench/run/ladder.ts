@@ -13,6 +13,9 @@ import type { RunningSystem } from "../systems/types";
 import { runPoint, type BillablePerSave, type PointResult, type PointSpec } from "./point";
 
 const NOISY_RETRY_PAUSE_MS = 1_000;
+/** After a failing step, the next waits until the clients have received nothing for this long (at most the timeout). */
+const BACKLOG_QUIET_MS = 500;
+const BACKLOG_TIMEOUT_MS = 10_000;
 
 export type Verdict = "ok" | "p99 over limit" | "drops" | "invalid: load generator saturated" | "server exited";
 
@@ -79,7 +82,7 @@ export interface Ladder {
 export const BRACKET_PRECISION = 0.1;
 /** Bounds on the extra steps: bisections (three halve a 2× gap to under 10 %), and halvings below a failing first rung. */
 const MAX_BISECTIONS = 6;
-const MAX_DESCENTS = 3;
+const MAX_DESCENTS = 2;
 /** Bisected rates are rounded to this many deliveries/s, so the tables stay readable. */
 const RATE_ROUNDING = 100;
 
@@ -220,6 +223,8 @@ export async function climbLadder(
     const step = await repeatPoint(system, pool, writer, plan, target);
     ladder.steps.push(step);
     log(`    ${describeStep(step)}`);
+    // Bisection goes down after a failure: let the server's backlog drain first, or the next step measures it.
+    if (step.verdict !== "ok") await pool.drained(BACKLOG_QUIET_MS, BACKLOG_TIMEOUT_MS);
     const { bracket } = ladder;
     if (step.verdict === "ok") {
       if (bracket.pass === null || target > bracket.pass) {
