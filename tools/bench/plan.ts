@@ -90,7 +90,7 @@ export function planFor(mode: Mode, systems: SystemName[] = defaultSystems(mode)
       pointSeconds: 1,
       warmupSeconds: 0.8,
       drainTimeoutMs: 1_000,
-      minSavesPerPoint: 10,
+      minSavesPerPoint: 8,
       maxPointSeconds: 3,
       idleClients: 1_000,
       // Hibernation and memory at rest matter for the cost table, which reads the workerd column.
@@ -99,12 +99,12 @@ export function planFor(mode: Mode, systems: SystemName[] = defaultSystems(mode)
       idleSecondsDurableObject: 12,
       idleSecondsNode: 3,
       idleRepeatsDurableObject: 1,
-      saveOnly: { perSecond: 200, seconds: 0.6 },
+      saveOnly: { perSecond: 200, seconds: 0.4 },
       proxyComparison: [],
       // Profiles: `npm run bench -- --cpu-profile` (V8, per function) or the full run (perf).
       profile: [],
       profileSeconds: 3,
-      quietWaitBudgetMs: 10_000,
+      quietWaitBudgetMs: 4_000,
       // A guard, not a plan: ladders are never cut short; this only skips systems not yet started.
       deadlineMs: 280_000,
       settleMs: 200,
