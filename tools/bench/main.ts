@@ -11,7 +11,9 @@
  * results file. The same bundle is also the Node peers' server
  * (`--serve socketio|ws`) and the Miniflare host of the workerd column
  * (`--serve workerd`). `-- --cpu-profile` profiles Listroom's and the bare
- * room's JavaScript on workerd instead of measuring (run/cpuProfile.ts).
+ * room's JavaScript on workerd instead of measuring (run/cpuProfile.ts);
+ * `-- --cold-start [REV,…]` compares the Worker's size and cold start with
+ * earlier trees (run/coldStarts.ts).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -25,6 +27,7 @@ import { makeTempDir, removeTempDir } from "../harness/tempDirs";
 import { hasTaskset, killAllGroupsNow, stopAllGroups } from "../harness/processGroup";
 import { now } from "../harness/wait";
 import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
+import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
 import { profileCpu } from "./run/cpuProfile";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
@@ -254,6 +257,7 @@ async function main(): Promise<void> {
       "host-config": { type: "string" },
       render: { type: "string" },
       "cpu-profile": { type: "boolean", default: false },
+      "cold-start": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -267,6 +271,13 @@ async function main(): Promise<void> {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 13)) {
     throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);
+  }
+  if (values["cold-start"] !== undefined) {
+    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+    const revisions = values["cold-start"] === "" ? DEFAULT_COLD_START_REVISIONS : values["cold-start"].split(",");
+    await coldStarts(revisions, pinned ? SERVER_CPU : null, log);
+    await stopAllGroups();
+    return;
   }
   if (values["cpu-profile"]) {
     const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
