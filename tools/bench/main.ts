@@ -13,7 +13,9 @@
  * (`--serve workerd`). `-- --cpu-profile` profiles Listroom's and the bare
  * room's JavaScript on workerd instead of measuring (run/cpuProfile.ts);
  * `-- --cold-start [REV,…]` compares the Worker's size and cold start with
- * earlier trees (run/coldStarts.ts).
+ * earlier trees (run/coldStarts.ts); `-- --listroom-tree DIR` builds the
+ * workerd column's Listroom from another tree (to measure a change to src/
+ * before making it).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -97,10 +99,17 @@ class Bundles {
   private listroom: { bundle: WorkerBundle; provenance: Provenance } | null = null;
   private bare: WorkerBundle | null = null;
 
+  /** `listroomTree`: another checkout or copy to build Listroom's workerd bundle from (an A/B of a change to src/). */
+  constructor(private readonly listroomTree: string | null = null) {}
+
   forListroom(): { bundle: WorkerBundle; provenance: Provenance } {
     if (!this.listroom) {
       const snapshot = snapshotListroom();
-      this.listroom = { bundle: buildWorkerBundle(snapshot.dir), provenance: snapshot.provenance };
+      const tree = this.listroomTree ?? snapshot.dir;
+      const provenance = this.listroomTree
+        ? { ...snapshot.provenance, uncommitted: [`built from ${this.listroomTree}, not this checkout`] }
+        : snapshot.provenance;
+      this.listroom = { bundle: buildWorkerBundle(tree), provenance };
     }
     return this.listroom;
   }
@@ -148,7 +157,7 @@ function starterFor(name: SystemName, serverCpu: number | null, bundles: Bundles
   };
 }
 
-async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
+async function bench(mode: Mode, systems: SystemName[], listroomTree: string | null): Promise<void> {
   const plan: Plan = planFor(mode, systems);
   if (!hasPerf()) plan.profile = [];
   const startedAt = new Date();
@@ -165,7 +174,7 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
   const scratchDir = makeTempDir("listroom-bench-scratch-");
   const errors: string[] = [];
   let quietBudget = plan.quietWaitBudgetMs;
-  const workerBundles = new Bundles();
+  const workerBundles = new Bundles(listroomTree);
 
   let bundles: BundleSizes | null = null;
   try {
@@ -258,6 +267,7 @@ async function main(): Promise<void> {
       render: { type: "string" },
       "cpu-profile": { type: "boolean", default: false },
       "cold-start": { type: "string" },
+      "listroom-tree": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -289,7 +299,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stopAllGroups().finally(() => process.exit(143)));
   // Whatever is still running or still on disk when the process exits goes then (tools/harness).
   const mode = values.quick ? "quick" : "full";
-  await bench(mode, parseSystems(values.systems, mode));
+  await bench(mode, parseSystems(values.systems, mode), values["listroom-tree"] ?? null);
 }
 
 main().catch(async (error: unknown) => {
