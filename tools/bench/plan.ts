@@ -87,7 +87,7 @@ export function planFor(mode: Mode, systems: SystemName[] = defaultSystems(mode)
       clientCounts: [1_000],
       deliveryLadder: [5_000, 10_000, 20_000, 40_000, 80_000],
       repeats: 3,
-      pointSeconds: 1,
+      pointSeconds: 0.8,
       warmupSeconds: 0.8,
       drainTimeoutMs: 1_000,
       minSavesPerPoint: 8,
@@ -96,10 +96,10 @@ export function planFor(mode: Mode, systems: SystemName[] = defaultSystems(mode)
       // Hibernation and memory at rest matter for the cost table, which reads the workerd column.
       idleRoom: ["listroom-workerd"],
       // Past workerd's 10 s before a hibernatable object is evicted.
-      idleSecondsDurableObject: 12,
+      idleSecondsDurableObject: 11,
       idleSecondsNode: 3,
       idleRepeatsDurableObject: 1,
-      saveOnly: { perSecond: 200, seconds: 0.4 },
+      saveOnly: { perSecond: 200, seconds: 0.3 },
       proxyComparison: [],
       // Profiles: `npm run bench -- --cpu-profile` (V8, per function) or the full run (perf).
       profile: [],

@@ -103,10 +103,11 @@ export class InspectorSession {
 
 /** A source map's path (relative to wherever the bundle was built) as a path in the repository. */
 function repositoryPath(source: string): string {
-  const modules = source.lastIndexOf("node_modules/");
-  if (modules >= 0) return source.slice(modules);
-  const sources = source.lastIndexOf("src/");
-  return sources >= 0 ? source.slice(sources) : source;
+  for (const root of ["node_modules/", "tools/", "src/"]) {
+    const at = source.lastIndexOf(root);
+    if (at >= 0) return source.slice(at);
+  }
+  return source;
 }
 
 /** Self time per function over the whole profile, hottest first, placed in the sources through `sourceMapFile`. */
