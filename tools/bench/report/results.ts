@@ -131,6 +131,16 @@ export function spreadRatio(ours: Spread, theirs: Spread): RatioRange {
   return rangeRatio({ value: ours.median, low: ours.min, high: ours.max }, { value: theirs.median, low: theirs.min, high: theirs.max });
 }
 
+/** The highest passing target and the lowest failing one above it, from a ladder's steps. */
+export function bracketOfSteps(steps: readonly { targetDeliveriesPerSecond: number; verdict: string }[]): Bracket {
+  const passes = steps.filter((step) => step.verdict === "ok").map((step) => step.targetDeliveriesPerSecond);
+  const pass = passes.length > 0 ? Math.max(...passes) : null;
+  const failing = steps
+    .filter((step) => step.verdict !== "ok" && (pass === null || step.targetDeliveriesPerSecond > pass))
+    .sort((a, b) => a.targetDeliveriesPerSecond - b.targetDeliveriesPerSecond)[0];
+  return { pass, fail: failing?.targetDeliveriesPerSecond ?? null, failedBy: (failing?.verdict as Bracket["failedBy"]) ?? null };
+}
+
 function bracketRatio(ours: Bracket, theirs: Bracket): RatioRange {
   return rangeRatio({ value: ours.pass, low: ours.pass, high: ours.fail }, { value: theirs.pass, low: theirs.pass, high: theirs.fail });
 }
@@ -183,8 +193,8 @@ export function compare(systems: BenchResults["systems"], clientCounts: number[]
     const sustained = ladders.map(({ system, ladder }) => ({
       system: system.name,
       deliveriesPerSecond: ladder?.sustainedDeliveriesPerSecond ?? 0,
-      // Results from before brackets: the highest passing step, nothing known above it.
-      bracket: ladder?.bracket ?? noBracket,
+      // Results from before brackets carry none: derive it from their steps.
+      bracket: ladder ? (ladder.bracket ?? bracketOfSteps(ladder.steps)) : noBracket,
       stoppedBy: ladder?.stoppedBy ?? "not run",
     }));
     const bracketOf = (name: SystemName) => sustained.find((entry) => entry.system === name)?.bracket ?? noBracket;
