@@ -54,6 +54,8 @@ export interface ListQuery {
   limit: number;
 }
 
+const NO_SUCH_LIST = { ok: false, error: { code: ErrorCode.NotFound, message: "there is no such list" } } as const;
+
 /** Close codes a peer may send but an endpoint must never send back (RFC 6455 §7.4.1). */
 const RESERVED_CLOSE_CODES = new Set([1005, 1006, 1015]);
 
@@ -109,6 +111,17 @@ export class ListRoom extends DurableObject<RoomVars> {
     return this.ctx.id.name ?? this.ctx.id.toString();
   }
 
+  /**
+   * Whether this list exists: the default list always (its storage is set up
+   * on first use), a named list once created. Every command asks first, so a
+   * list never created answers "no such list" and writes nothing, without
+   * the Worker having to ask separately.
+   */
+  private exists(): boolean {
+    if (this.listId === DEFAULT_LIST_ID) this.setUp();
+    return this.ready;
+  }
+
   /** Sets storage up (once): the default list on first use, a named list when it is created. */
   private setUp(): void {
     if (this.ready) return;
@@ -129,7 +142,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     return true;
   }
 
-  /** The list, or null for one never created. Reads only: the Worker asks this before anything else. */
+  /** The list, or null for one never created. Reads only, so asking about any id writes nothing. */
   listInfo(): ListInfo | null {
     if (!this.ready) return null;
     return this.meta.info(this.listId, setUpAt(this.ctx.storage));
@@ -151,19 +164,19 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
   async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): Promise<AddItemResult> {
-    this.setUp();
+    if (!this.exists()) return NO_SUCH_LIST;
     const outcome = await this.commands.save(input, idempotencyKey, group, Date.now());
     return outcome.ok ? { ok: true, ...outcome.value } : outcome;
   }
 
   async editItem(request: ChangeRequest, patch: ItemPatch): Promise<EditItemResult> {
-    this.setUp();
+    if (!this.exists()) return NO_SUCH_LIST;
     const outcome = await this.commands.edit(request, patch, Date.now());
     return outcome.ok ? { ok: true, item: outcome.value } : outcome;
   }
 
   async removeItem(request: ChangeRequest): Promise<RemoveItemResult> {
-    this.setUp();
+    if (!this.exists()) return NO_SUCH_LIST;
     const outcome = await this.commands.remove(request, Date.now());
     return outcome.ok ? { ok: true } : outcome;
   }
@@ -178,13 +191,13 @@ export class ListRoom extends DurableObject<RoomVars> {
     return entry;
   }
 
-  /** Position of the newest item: what the Worker keys its cached newest page by. */
-  newestPosition(): number {
-    return this.lastPos;
+  /** Position of the newest log entry: what the Worker keys its cached newest page by; null for no such list. */
+  newestPosition(): number | null {
+    return this.exists() ? this.lastPos : null;
   }
 
   listItems(query: ListQuery): ListItemsResult {
-    this.setUp();
+    if (!this.exists()) return NO_SUCH_LIST;
     let belowPos = this.lastPos + 1;
     if (query.before !== null) {
       const pos = this.items.posOf(query.before);
@@ -209,7 +222,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   // ---- WebSocket lifecycle ------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
-    this.setUp();
+    if (!this.exists()) return Response.json(errorBody(NO_SUCH_LIST.error.code, NO_SUCH_LIST.error.message), { status: 404 });
     const url = new URL(request.url);
     const token = url.searchParams.get(RESUME_TOKEN_PARAM);
     const last = Number(url.searchParams.get(LAST_SEQ_PARAM) ?? FIRST_SEQ - 1);

@@ -78,9 +78,15 @@ async function addItem(c: Context<AppEnv>, input: NewItem, key: string | null): 
   return result;
 }
 
-function refusalStatus(error: RoomError): 410 | 422 | 429 {
+function refusalStatus(error: RoomError): 404 | 410 | 422 | 429 {
   if (error.code === ErrorCode.RateLimited) return 429;
+  if (error.code === ErrorCode.NotFound) return 404;
   return error.code === ErrorCode.ItemRemoved ? 410 : 422;
+}
+
+function noSuchList(c: Context<AppEnv>): Response {
+  const id = c.req.param("listId") ?? "";
+  return errorResponse(c, 404, ErrorCode.NotFound, `there is no list ${JSON.stringify(id.slice(0, 64))}`);
 }
 
 export const app = new Hono<AppEnv>();
@@ -99,12 +105,10 @@ app.use("*", async (c, next) => {
 app.use("*", sameSiteWrites);
 app.use("*", identifyClient);
 
-// A named list must exist before anything reaches its items or socket; asking writes nothing.
+// An id that cannot be a list's never reaches a room. Whether a well-formed
+// one exists, the room itself says in answer to the command (writing nothing).
 app.use(`${LIST_PATH}/*`, async (c, next) => {
-  const id = c.req.param("listId")!;
-  if (!isListId(id) || (await room(c).listInfo()) === null) {
-    return errorResponse(c, 404, ErrorCode.NotFound, `there is no list ${JSON.stringify(id.slice(0, 64))}`);
-  }
+  if (!isListId(c.req.param("listId")!)) return noSuchList(c);
   await next();
 });
 
@@ -119,8 +123,12 @@ app.on("GET", PAGE_PATHS, (c) => c.env.ASSETS.fetch(c.req.raw));
 
 for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
-  if (before === undefined) return c.body(await newestPageText(c, limit), 200, { "content-type": "application/json" });
+  if (before === undefined) {
+    const text = await newestPageText(c, limit);
+    return text === null ? noSuchList(c) : c.body(text, 200, { "content-type": "application/json" });
+  }
   const result = await room(c).listItems({ before, limit });
+  if (!result.ok && result.error.code === ErrorCode.NotFound) return noSuchList(c);
   if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
   const { items, hasOlder } = result;
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
@@ -149,7 +157,8 @@ app.post("/save", limitPerAddress("save"), limitBody, async (c) => {
 });
 
 app.get("/list", limitPerAddress("read"), async (c) => {
-  const page = JSON.parse(await newestPageText(c, z.parse(ListQuerySchema, {}).limit)) as ItemsPageBody;
+  // The default list always exists.
+  const page = JSON.parse((await newestPageText(c, z.parse(ListQuerySchema, {}).limit))!) as ItemsPageBody;
   const rows = page.items.map((item) => ({ id: item.id, title: item.title, bodytext: item.body, createdAt: item.createdAt }));
   return c.json({ rows });
 });

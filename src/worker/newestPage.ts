@@ -5,8 +5,8 @@
  * every read (`newestPosition`, a number kept in memory: no storage read and
  * a reply of a few bytes). A save moves the position, so the next read looks
  * up a new key and misses: a save is visible at once, and no purge is needed
- * in any location. Items are never edited or deleted, so a page keyed by a
- * position never goes stale. The copy stored under a position is read after
+ * in any location. Edits and removals take a position too, so a page keyed
+ * by a position never goes stale. The copy stored under a position is read after
  * the position was, so it is never older than the position (it may hold a
  * save that landed in between, which is newer, never staler).
  *
@@ -36,10 +36,12 @@ function cacheKey(requestUrl: string, listId: string, position: number, limit: n
   return url.toString();
 }
 
-/** The body of `GET /api/items?limit=<limit>` without `before`, as JSON text. */
-export async function newestPageText(c: Context<AppEnv>, limit: number): Promise<string> {
+/** The body of `GET /api/items?limit=<limit>` without `before`, as JSON text; null when there is no such list. */
+export async function newestPageText(c: Context<AppEnv>, limit: number): Promise<string | null> {
   const cache = caches.default;
-  const key = cacheKey(c.req.url, listIdOf(c), await room(c).newestPosition(), limit);
+  const position = await room(c).newestPosition();
+  if (position === null) return null;
+  const key = cacheKey(c.req.url, listIdOf(c), position, limit);
   const hit = await cache.match(key);
   if (hit) return hit.text();
   const result = await room(c).listItems({ before: null, limit });

@@ -32,7 +32,7 @@ describe("configuration defaults", () => {
 
   it("a var left unset falls back to its documented default", async () => {
     overrideVar("RESEND_INTERVAL_MS", "");
-    const { welcome } = await connect(freshRoom());
+    const { welcome } = await connect(await freshRoom());
     expect(welcome.resendIntervalMs).toBe(30000);
   });
 });

@@ -12,7 +12,7 @@ import { alarmTime, connect, connectFresh, controlClock, eventually, freshRoom }
 describe("resend and drop", () => {
   it("resends every 30000 ms, 5 sends in all, and closes with 4008 at 150 s", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const openedAt = clock.now();
     const { socket, snapshot } = await connectFresh(room);
     expect(await alarmTime(room)).toBe(openedAt + 30000);
@@ -44,7 +44,7 @@ describe("resume window: 120000 ms", () => {
     [120001, false],
   ])("a token %i ms after the connection ended resumes: %s", async (after, resumes) => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.close();
     await first.socket.waitForClose();
@@ -66,7 +66,7 @@ describe("resume window: 120000 ms", () => {
 
 describe("a superseded connection", () => {
   it("is closed with 4009 when its client resumes elsewhere", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     await connect(room, { token: first.welcome.resumeToken, last: 1 });
     expect((await first.socket.waitForClose()).code).toBe(4009);

@@ -17,7 +17,7 @@ const RUNS = 300;
 describe("hostile frames", () => {
   it(`${RUNS} random and malformed frames each get the documented answer, and change nothing`, async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const attacker = await connectFresh(room);
     const bystander = await connectFresh(room);
     const before = await room.listItems({ before: null, limit: 200 });
@@ -53,7 +53,7 @@ describe("hostile frames", () => {
 
   it("acks aimed at another client's seq numbers move only the sender's own state", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const victim = await connectFresh(room);
     const attacker = await connectFresh(room);
     await save(room, numbered(1));

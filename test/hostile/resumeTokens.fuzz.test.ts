@@ -5,7 +5,7 @@ import { connect, connectFresh, freshRoom } from "../room/roomHarness";
 
 describe("forged and replayed resume tokens", () => {
   it("random, truncated and altered tokens never resume someone's session", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const owner = await connectFresh(room);
     owner.socket.close();
     await owner.socket.waitForClose();

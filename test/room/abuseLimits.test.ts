@@ -12,7 +12,7 @@ const LIST_SAVE_BURST = Math.round((CONFIG.listSavesPerMinute / 60) * LIST_SAVE_
 describe("abuse limits", () => {
   it("a flood of frames gets one rate_limited notice, then the connection is closed with 1008", async () => {
     controlClock(); // Frozen: no tokens come back during the flood, and no second notice is due.
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     const bystander = await connectFresh(room);
     const framesIn = async () => (await room.usage()).framesIn;
@@ -37,7 +37,7 @@ describe("abuse limits", () => {
   });
 
   it("a burst within the limit is served in full", async () => {
-    const { socket } = await connectFresh(freshRoom());
+    const { socket } = await connectFresh(await freshRoom());
     for (let n = 0; n < FRAME_BURST - 5; n++) socket.send({ type: "ack", seq: 1 });
     await socket.settle();
     expect(socket.unread()).toEqual([]);
@@ -46,7 +46,7 @@ describe("abuse limits", () => {
 
   it("saves from many addresses together stop at the list-wide ceiling, with a retry delay", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     for (let n = 0; n < LIST_SAVE_BURST; n++) {
       expect((await room.addItem(numbered(n), null, `198.51.${n >> 8}.${n & 0xff}`)).ok).toBe(true);
     }
@@ -61,13 +61,13 @@ describe("abuse limits", () => {
 
   it("exempt clients (no group: the Worker's loopback exemption) are not counted", async () => {
     controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     for (let n = 0; n < LIST_SAVE_BURST + 5; n++) expect((await room.addItem(numbered(n), null, null)).ok).toBe(true);
     expect((await room.addItem(numbered(-1), null, "203.0.113.251")).ok).toBe(true);
   });
 
   it("connections past the per-address cap are refused with 429 while others still connect", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const headers = { Upgrade: "websocket", [CLIENT_GROUP_HEADER]: "203.0.113.9" };
     const open: TestSocket[] = [];
     for (let n = 0; n < CONNECTIONS; n++) {

@@ -5,7 +5,7 @@ import { connect, connectFresh, freshRoom, numbered, save } from "./roomHarness"
 
 describe("connection attempts and token rotation", () => {
   it("a late, older attempt is refused with bye and 4009; the live connection is left alone", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const token = first.welcome.resumeToken;
     // Attempt 2 was abandoned in flight; attempt 3, with the same token, got through first.
@@ -21,7 +21,7 @@ describe("connection attempts and token rotation", () => {
   });
 
   it("the refused attempt's own socket hears bye, then closes with 4009", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const token = first.welcome.resumeToken;
     await connect(room, { token, last: first.snapshot.seq, attempt: 3 });
@@ -40,7 +40,7 @@ describe("connection attempts and token rotation", () => {
   });
 
   it("a newer attempt takes the session over; the one it replaces hears bye and 4009", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const second = await connect(room, { token: first.welcome.resumeToken, last: first.snapshot.seq, attempt: 2 });
     expect(second.welcome).toMatchObject({ resumed: true, clientId: first.welcome.clientId });
@@ -49,7 +49,7 @@ describe("connection attempts and token rotation", () => {
   });
 
   it("a resume without attempt counts as the newest", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const second = await connect(room, { token: first.welcome.resumeToken, last: first.snapshot.seq, attempt: 7 });
     const third = await connect(room, { token: second.welcome.resumeToken, last: first.snapshot.seq });
@@ -58,7 +58,7 @@ describe("connection attempts and token rotation", () => {
   });
 
   it("attempt numbers survive the object restarting", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const token = first.welcome.resumeToken;
     const fifth = await connect(room, { token, last: first.snapshot.seq, attempt: 5 });
@@ -72,7 +72,7 @@ describe("connection attempts and token rotation", () => {
   });
 
   it("every resume rotates the token; a token stops working once its successor has been used", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const t1 = first.welcome.resumeToken;
     const second = await connect(room, { token: t1, last: 1, attempt: 2 });
@@ -88,7 +88,7 @@ describe("connection attempts and token rotation", () => {
   });
 
   it("a client whose welcome was lost resumes with the token it used, on a newer attempt", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const t1 = first.welcome.resumeToken;
     // Attempt 2's welcome (carrying t2) never reached the client.

@@ -24,7 +24,7 @@ describe("bad frames", () => {
     ["an ack for a seq never sent", { type: "ack", seq: 2 }, ErrorCode.AckOutOfRange],
     ["deeply nested JSON", "[".repeat(5000) + "]".repeat(5000), ErrorCode.InvalidFrame],
   ])("%s gets an error frame and the connection stays usable", async (_name, frame, code) => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     await expectError(socket, frame, code);
     const item = await save(room, numbered(1));
@@ -32,12 +32,12 @@ describe("bad frames", () => {
   });
 
   it("a binary frame gets an error frame", async () => {
-    const { socket } = await connectFresh(freshRoom());
+    const { socket } = await connectFresh(await freshRoom());
     await expectError(socket, new Uint8Array([0xff, 0xfe, 0x00]).buffer, ErrorCode.BinaryFrame);
   });
 
   it(`a frame over ${CLIENT_FRAME_MAX_BYTES} bytes closes the connection with 1009`, async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     // Under the limit in UTF-16 units, over it in UTF-8 bytes.
     socket.send(JSON.stringify({ type: "ping", pad: "é".repeat(CLIENT_FRAME_MAX_BYTES / 2) }));
@@ -45,7 +45,7 @@ describe("bad frames", () => {
   });
 
   it(`a binary frame over ${CLIENT_FRAME_MAX_BYTES} bytes closes the connection with 1009`, async () => {
-    const { socket } = await connectFresh(freshRoom());
+    const { socket } = await connectFresh(await freshRoom());
     socket.send(new Uint8Array(CLIENT_FRAME_MAX_BYTES + 1).buffer);
     const closed = await socket.waitForClose();
     expect(closed.code).toBe(CloseCode.MessageTooBig);
@@ -53,7 +53,7 @@ describe("bad frames", () => {
   });
 
   it("a frame just under the limit is read normally", async () => {
-    const { socket } = await connectFresh(freshRoom());
+    const { socket } = await connectFresh(await freshRoom());
     const padding = "x".repeat(CLIENT_FRAME_MAX_BYTES - 40);
     socket.send(JSON.stringify({ type: "ping", padding }));
     expect(await socket.next()).toEqual({ type: "pong" });
@@ -61,7 +61,7 @@ describe("bad frames", () => {
 
   it("one client's bad frames and acks change nothing for another client or the list", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const victim = await connectFresh(room);
     const attacker = await connectFresh(room);
     await save(room, numbered(1));

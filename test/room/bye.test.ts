@@ -14,7 +14,7 @@ async function expectByeThenClose(socket: TestSocket, code: number): Promise<voi
 describe("bye before every close the server starts", () => {
   it("4008, when frames went unacknowledged", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     await save(room, numbered(1));
     for (let attempt = 1; attempt <= CONFIG.maxSendAttempts; attempt++) {
@@ -25,20 +25,20 @@ describe("bye before every close the server starts", () => {
   });
 
   it("4009, when the client resumed on a newer connection", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     await connect(room, { token: first.welcome.resumeToken, last: first.snapshot.seq });
     await expectByeThenClose(first.socket, 4009);
   });
 
   it("1008, when a connection keeps flooding", async () => {
-    const { socket } = await connectFresh(freshRoom());
+    const { socket } = await connectFresh(await freshRoom());
     for (let n = 0; n < CONFIG.framesPerSecond * FRAME_BURST_SECONDS * 2 + 10; n++) socket.send({ type: "ack", seq: 1 });
     await expectByeThenClose(socket, 1008);
   });
 
   it("1009, when a frame is over the limit", async () => {
-    const { socket } = await connectFresh(freshRoom());
+    const { socket } = await connectFresh(await freshRoom());
     socket.send(JSON.stringify({ type: "ack", seq: 1, pad: "x".repeat(16 * 1024) }));
     await expectByeThenClose(socket, 1009);
   });

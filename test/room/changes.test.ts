@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import type { Item } from "../../src/protocol/item";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { hashToken } from "../../src/room/tokens";
-import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, type RoomStub } from "./roomHarness";
+import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, TEST_OWNER_KEY, type RoomStub } from "./roomHarness";
 
 async function saveKeyed(room: RoomStub, n: number, idempotencyKey: string | null = null) {
   const result = await room.addItem(numbered(n), idempotencyKey);
@@ -24,7 +23,7 @@ async function listed(room: RoomStub): Promise<Item[]> {
 
 describe("edit", () => {
   it("with the edit key: the item changes in place, version 2, and every socket gets an edited frame", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const saved = await saveKeyed(room, 1);
     const watchers = [await connectFresh(room), await connectFresh(room)];
     const edited = await room.editItem(by(saved.editKey, saved.item.id), { title: "renamed" });
@@ -39,7 +38,7 @@ describe("edit", () => {
   });
 
   it("edit keys are 43 URL-safe characters, one per item, the same on a replayed save", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await saveKeyed(room, 1, "k1");
     const second = await saveKeyed(room, 2);
     expect(first.editKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -48,7 +47,7 @@ describe("edit", () => {
   });
 
   it("another item's key, or no owner's key, is refused and changes nothing", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const target = await saveKeyed(room, 1);
     const other = await saveKeyed(room, 2);
     const { socket } = await connectFresh(room);
@@ -62,18 +61,15 @@ describe("edit", () => {
   });
 
   it("the list's owner key edits and removes anyone's item", async () => {
-    const room = freshRoom();
-    const ownerKey = "owner-key-of-this-test-list";
-    const listId = await runInDurableObject(room, (_: ListRoom, state) => state.id.name!);
-    await room.createList({ id: listId, title: "Test", createdAt: new Date().toISOString() }, await hashToken(ownerKey));
+    const room = await freshRoom();
     const { item } = await saveKeyed(room, 1);
-    expect(await room.editItem(by(ownerKey, item.id), { body: "fixed" })).toMatchObject({ ok: true, item: { version: 2 } });
-    expect(await room.removeItem(by(ownerKey, item.id))).toEqual({ ok: true });
+    expect(await room.editItem(by(TEST_OWNER_KEY, item.id), { body: "fixed" })).toMatchObject({ ok: true, item: { version: 2 } });
+    expect(await room.removeItem(by(TEST_OWNER_KEY, item.id))).toEqual({ ok: true });
     expect(await listed(room)).toEqual([]);
   });
 
   it("If-Match must name the current version; an edit already in place is answered, not refused", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { item, editKey } = await saveKeyed(room, 1);
     expect(await room.editItem(by(editKey, item.id, 2), { title: "x" })).toMatchObject({
       ok: false,
@@ -88,7 +84,7 @@ describe("edit", () => {
   });
 
   it("an unknown or removed item is not found", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { item, editKey } = await saveKeyed(room, 1);
     expect(await room.editItem(by(editKey, "zz-0123456789abcdef"), { title: "x" })).toMatchObject({
       ok: false,
@@ -102,7 +98,7 @@ describe("edit", () => {
   });
 
   it("a replayed save answers with the item as it is now; after removal it is item_removed", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { item, editKey } = await saveKeyed(room, 1, "key");
     await room.editItem(by(editKey, item.id), { title: "edited" });
     expect(await room.addItem(numbered(1), "key")).toMatchObject({ ok: true, replayed: true, item: { title: "edited", version: 2 } });
@@ -118,7 +114,7 @@ describe("edit", () => {
 
 describe("remove", () => {
   it("erases the item for everyone: a removed frame, gone from pages and snapshots, text erased in storage", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const kept = await saveKeyed(room, 1);
     const gone = await saveKeyed(room, 2);
     const watcher = await connectFresh(room);
@@ -138,7 +134,7 @@ describe("remove", () => {
   });
 
   it("repeating a removal answers ok and sends nothing more", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { item, editKey } = await saveKeyed(room, 1);
     const { socket } = await connectFresh(room);
     expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true });
@@ -149,7 +145,7 @@ describe("remove", () => {
   });
 
   it("a cursor naming a removed item still pages from where it stood", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const items = [];
     for (let n = 1; n <= 3; n++) items.push(await saveKeyed(room, n));
     await room.removeItem(by(items[1]!.editKey, items[1]!.item.id));
@@ -160,7 +156,7 @@ describe("remove", () => {
 
 describe("changes through the delivery protocol", () => {
   it("a resume replays saves, edits and removals in order, each carrying its item as it is now", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const a = await saveKeyed(room, 1);
     const first = await connectFresh(room);
     first.socket.ack(first.snapshot.seq);
@@ -191,7 +187,7 @@ describe("changes through the delivery protocol", () => {
 
   it("a resend after a removal carries no text: the unacknowledged item frame goes out as removed", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     socket.ack(snapshot.seq);
     const { item, editKey } = await saveKeyed(room, 1);
@@ -207,7 +203,7 @@ describe("changes through the delivery protocol", () => {
   it("a change writes the same rows whatever the audience", async () => {
     const written: number[][] = [];
     for (const audience of [0, 10]) {
-      const room = freshRoom();
+      const room = await freshRoom();
       const { item, editKey } = await saveKeyed(room, 1);
       const sockets = await Promise.all(Array.from({ length: audience }, () => connectFresh(room)));
       const rows = [];

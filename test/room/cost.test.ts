@@ -5,7 +5,7 @@ describe("cost per save", () => {
   it("a save writes the same rows and alarms with one socket or ten", async () => {
     const written: number[] = [];
     for (const audience of [1, 10]) {
-      const room = freshRoom();
+      const room = await freshRoom();
       const sockets = await Promise.all(Array.from({ length: audience }, () => connectFresh(room)));
       await save(room, numbered(0));
       await Promise.all(sockets.map(({ socket }) => socket.items(1)));
@@ -21,7 +21,7 @@ describe("cost per save", () => {
   });
 
   it("acknowledging writes nothing to storage", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     await save(room, numbered(1));
     const [frame] = await socket.items(1);
@@ -37,7 +37,7 @@ describe("cost per save", () => {
 
 describe("cost of an Idempotency-Key", () => {
   it("a keyed save writes two rows: the item and its key's index entry", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     await save(room, numbered(0));
     const before = await room.usage();
     await save(room, numbered(1), "key-1");

@@ -4,7 +4,7 @@ import { CONFIG, connect, connectFresh, freshRoom, numbered, save } from "./room
 
 describe("fan-out", () => {
   it("a fresh connection gets a welcome and then a snapshot of the newest items", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await save(room, numbered(1));
     const second = await save(room, numbered(2));
     const { socket, welcome } = await connect(room);
@@ -23,7 +23,7 @@ describe("fan-out", () => {
   });
 
   it("the welcome names the protocol version and the resend interval, as sent", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const response = await room.fetch("http://room/ws", { headers: { Upgrade: "websocket" } });
     const ws = response.webSocket!;
     const first = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data))));
@@ -43,7 +43,7 @@ describe("fan-out", () => {
   });
 
   it("fans a save out to every socket with contiguous seq numbers", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const a = await connectFresh(room);
     const b = await connectFresh(room);
     const saved = [await save(room, numbered(1)), await save(room, numbered(2))];
@@ -56,7 +56,7 @@ describe("fan-out", () => {
   });
 
   it("a burst of saves arrives in save order", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     const saved = await Promise.all(Array.from({ length: 25 }, (_, n) => room.addItem(numbered(n), null)));
     const frames = await socket.items(25);
@@ -69,7 +69,7 @@ describe("fan-out", () => {
   });
 
   it("a socket that connects later starts from its own seq 1 and does not see older items as frames", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const early = await connectFresh(room);
     await save(room, numbered(1));
     const late = await connectFresh(room);
@@ -81,7 +81,7 @@ describe("fan-out", () => {
   });
 
   it("the snapshot is bounded and says when older items exist", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     for (let n = 0; n < 205; n++) await room.addItem(numbered(n), null);
     const { socket } = await connect(room);
     const snapshot = JSON.parse((await socket.nextReceived()).text) as { items: { title: string }[]; hasOlder: unknown };

@@ -15,7 +15,7 @@ async function fillWithLargeItems(room: RoomStub): Promise<Item[]> {
 
 describe("frame budget", () => {
   it("a snapshot carries the newest items that fit in 64 KiB and says there are older ones", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const saved = await fillWithLargeItems(room);
     const { snapshot } = await connectFresh(room);
     expect(bytesOf(snapshot)).toBeLessThanOrEqual(FRAME_LIMIT);
@@ -28,7 +28,7 @@ describe("frame budget", () => {
   });
 
   it("pages of items are cut at 64 KiB too, and the cursor carries on to the oldest without a gap", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const saved = await fillWithLargeItems(room);
     const seen: Item[] = [];
     let before: string | null = null;
@@ -45,7 +45,7 @@ describe("frame budget", () => {
   });
 
   it("a short list still comes whole in one snapshot", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const saved = [await save(room, { title: "a", body: "b" }), await save(room, { title: "c", body: "d" })];
     const { snapshot } = await connectFresh(room);
     expect(snapshot.items).toEqual([...saved].reverse());

@@ -10,7 +10,7 @@ const ATTEMPTS = CONFIG.maxSendAttempts;
 describe("hibernation and restart", () => {
   it("a hibernated socket keeps its seq, acks and fan-out", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     socket.ack(snapshot.seq);
     await socket.settle();
@@ -41,7 +41,7 @@ describe("hibernation and restart", () => {
 
   it("resends keep their count across hibernation and still end in 4008", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     for (let attempt = 2; attempt <= ATTEMPTS; attempt++) {
       await evictDurableObject(room, { webSockets: "hibernate" });
@@ -56,7 +56,7 @@ describe("hibernation and restart", () => {
   });
 
   it("a client whose socket vanished with the old instance can resume on the new one", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.ack(first.snapshot.seq);
     await first.socket.settle();
@@ -70,7 +70,7 @@ describe("hibernation and restart", () => {
   });
 
   it("items and client sessions are in SQL, not in the instance", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { welcome } = await connectFresh(room);
     await save(room, numbered(1));
     await evictDurableObject(room, { webSockets: "hibernate" });

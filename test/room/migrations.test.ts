@@ -6,7 +6,7 @@ import { freshRoom } from "./roomHarness";
 
 describe("migrations", () => {
   it("records every migration once, in order, and running again changes nothing", async () => {
-    const ids = await runInDurableObject(freshRoom(), (_room: ListRoom, state) => {
+    const ids = await runInDurableObject(await freshRoom(), (_room: ListRoom, state) => {
       runMigrations(state.storage);
       return state.storage.sql.exec<{ id: string }>("SELECT id FROM _migrations ORDER BY id").toArray().map((r) => r.id);
     });
@@ -14,7 +14,7 @@ describe("migrations", () => {
   });
 
   it("refuses to run on storage whose history this code does not know", async () => {
-    const error = await runInDurableObject(freshRoom(), (_room: ListRoom, state) => {
+    const error = await runInDurableObject(await freshRoom(), (_room: ListRoom, state) => {
       runMigrations(state.storage);
       state.storage.sql.exec("INSERT INTO _migrations (id, applied_at) VALUES ('000_foreign', 0)");
       try {

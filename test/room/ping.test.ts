@@ -4,7 +4,7 @@ import { connectFresh, freshRoom } from "./roomHarness";
 
 describe("ping", () => {
   it('the exact text {"type":"ping"} is answered {"type":"pong"} by the platform, without waking the room', async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     socket.ack(snapshot.seq);
     await socket.settle();
@@ -18,7 +18,7 @@ describe("ping", () => {
   });
 
   it("any other spelling of a ping reaches the room and is answered too", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     const before = (await room.usage()).framesIn;
     socket.send('{ "type": "ping" }');

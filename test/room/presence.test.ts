@@ -21,7 +21,7 @@ describe("presence", () => {
 
   it("a newcomer hears the head count at once; the others hear it once the interval is over", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     expect(await presenceCounts(first.socket)).toEqual([1]);
 
@@ -37,7 +37,7 @@ describe("presence", () => {
 
   it("a crowd arriving within one interval costs one broadcast", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const watcher = await connectFresh(room);
     await presenceCounts(watcher.socket);
     const crowd = [];
@@ -54,7 +54,7 @@ describe("presence", () => {
 
   it("someone leaving lowers the count", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const stay = await connectFresh(room);
     const leave = await connectFresh(room);
     clock.advance(INTERVAL);

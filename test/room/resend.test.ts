@@ -9,7 +9,7 @@ const ATTEMPTS = CONFIG.maxSendAttempts;
 describe("resend", () => {
   it("an unacknowledged frame is sent exactly MAX_SEND_ATTEMPTS times, then the socket closes with 4008", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, welcome, snapshot } = await connectFresh(room);
     const item = await save(room, numbered(1));
     const original = await socket.nextOf("item");
@@ -35,7 +35,7 @@ describe("resend", () => {
 
   it("an acknowledged frame is never resent", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     await save(room, numbered(1));
     const [frame] = await socket.items(1);
@@ -53,7 +53,7 @@ describe("resend", () => {
 
   it("a partial ack stops resends up to its seq and keeps resending the rest", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     await save(room, numbered(1));
     await save(room, numbered(2));
@@ -70,7 +70,7 @@ describe("resend", () => {
 
   it("a round resends every unacknowledged frame, the newest included, then waits an interval", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     clock.advance(INTERVAL / 2);
     await save(room, numbered(1));
@@ -88,7 +88,7 @@ describe("resend", () => {
 
   it("an alarm that fires late costs no attempt: the frame is still sent MAX_SEND_ATTEMPTS times", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     clock.advance(INTERVAL * (ATTEMPTS + 2));
     for (let attempt = 2; attempt <= ATTEMPTS; attempt++) {
@@ -102,7 +102,7 @@ describe("resend", () => {
 
   it("a client that keeps acknowledging is never dropped", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     for (let n = 0; n < ATTEMPTS * 2; n++) {
       await save(room, numbered(n));
@@ -119,7 +119,7 @@ describe("resend", () => {
 
   it("an alarm that fires again at the same moment sends nothing twice", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     clock.advance(INTERVAL);
     expect(await runDurableObjectAlarm(room)).toBe(true);
@@ -132,7 +132,7 @@ describe("resend", () => {
 
   it("a lower ack after a higher one does not move the acknowledged point back", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket } = await connectFresh(room);
     await save(room, numbered(1));
     await save(room, numbered(2));
@@ -151,7 +151,7 @@ describe("resend", () => {
 
   it("the alarm is due one interval after the oldest unacknowledged frame was last sent", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const connectedAt = clock.now();
     const { socket, snapshot } = await connectFresh(room);
     expect(await alarmTime(room)).toBe(connectedAt + INTERVAL);

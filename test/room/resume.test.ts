@@ -7,7 +7,7 @@ const RESUME_WINDOW = CONFIG.resumeWindowMs;
 
 describe("resume", () => {
   it("replays exactly the frames after last, with their original seq and messageId, and no snapshot", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     await save(room, numbered(1));
     const [seen] = await first.socket.items(1);
@@ -29,7 +29,7 @@ describe("resume", () => {
   });
 
   it("resuming from 0 replays the snapshot first", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.close();
     const { socket, welcome } = await connect(room, { token: first.welcome.resumeToken, last: 0 });
@@ -38,7 +38,7 @@ describe("resume", () => {
   });
 
   it("an unknown token gets a fresh welcome and a snapshot", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     await save(room, numbered(1));
     const forged = "A".repeat(43);
     const { socket, welcome } = await connect(room, { token: forged, last: 5 });
@@ -48,14 +48,14 @@ describe("resume", () => {
   });
 
   it("a token from another room is unknown here", async () => {
-    const elsewhere = await connectFresh(freshRoom());
-    const { welcome } = await connect(freshRoom(), { token: elsewhere.welcome.resumeToken, last: 1 });
+    const elsewhere = await connectFresh(await freshRoom());
+    const { welcome } = await connect(await freshRoom(), { token: elsewhere.welcome.resumeToken, last: 1 });
     expect(welcome.resumed).toBe(false);
   });
 
   it("a token past its resume window gets a fresh session", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.close();
     await first.socket.waitForClose();
@@ -66,7 +66,7 @@ describe("resume", () => {
   });
 
   it("a last seq the client was never sent gets a fresh session", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.close();
     const { welcome } = await connect(room, { token: first.welcome.resumeToken, last: 99 });
@@ -74,7 +74,7 @@ describe("resume", () => {
   });
 
   it("resuming while the old socket is still open closes the old one with 4009", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     const second = await connect(room, { token: first.welcome.resumeToken, last: first.snapshot.seq });
     expect(second.welcome.resumed).toBe(true);
@@ -88,7 +88,7 @@ describe("resume", () => {
     ["does not resume just past", RESUME_WINDOW + 1, false],
   ])("after a restart, the window starts when the server comes back: it %s the window", async (_name, wait, resumes) => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.ack(first.snapshot.seq);
     await first.socket.settle();

@@ -4,7 +4,7 @@ import { connect, connectFresh, freshRoom, numbered, save } from "./roomHarness"
 
 describe("where a resume starts", () => {
   it("from what the server knows was acknowledged, when the client claims less", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     for (let n = 1; n <= 3; n++) await save(room, numbered(n));
     const frames = await first.socket.items(3);
@@ -20,7 +20,7 @@ describe("where a resume starts", () => {
   });
 
   it("from the live connection's acks, when it takes over a socket still open", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     await save(room, numbered(1));
     const [frame] = await first.socket.items(1);
@@ -32,7 +32,7 @@ describe("where a resume starts", () => {
   });
 
   it(`a resume more than ${REPLAY_MAX_FRAMES} frames behind gets a fresh snapshot instead of a replay`, async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const first = await connectFresh(room);
     first.socket.close();
     await first.socket.waitForClose();

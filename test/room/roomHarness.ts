@@ -17,16 +17,29 @@ import {
 import type { NewItem } from "../../src/protocol/item";
 import { readConfig } from "../../src/room/config";
 import type { ListRoom } from "../../src/room/ListRoom";
+import { hashToken } from "../../src/room/tokens";
 
 /** The room's settings as wrangler.toml (and the test pool) give them. */
 export const CONFIG = readConfig(env);
 
 const WAIT_MS = 2_000;
 
-export function freshRoom() {
-  return env.LIST_ROOM.getByName(`test-${crypto.randomUUID()}`);
+/** The owner key of every list {@link freshRoom} creates. */
+export const TEST_OWNER_KEY = "owner-key-of-every-test-list";
+
+function roomNamed(name: string) {
+  return env.LIST_ROOM.getByName(name);
 }
-export type RoomStub = ReturnType<typeof freshRoom>;
+export type RoomStub = ReturnType<typeof roomNamed>;
+
+/** A list of its own for one test, created as `POST /api/lists` creates one (a room never created answers "no such list"). */
+export async function freshRoom(): Promise<RoomStub> {
+  const id = `test-${crypto.randomUUID()}`;
+  const stub = roomNamed(id);
+  const created = await stub.createList({ id, title: "Test list", createdAt: new Date().toISOString() }, await hashToken(TEST_OWNER_KEY));
+  if (!created) throw new Error(`list ${id} existed already`);
+  return stub;
+}
 
 export interface Closed {
   code: number;

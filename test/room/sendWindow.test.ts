@@ -15,12 +15,12 @@ function seqs(frames: { type: string }[]): number[] {
 
 describe("send window", () => {
   it("the welcome announces the window", async () => {
-    const { welcome } = await connectFresh(freshRoom());
+    const { welcome } = await connectFresh(await freshRoom());
     expect(welcome.window).toEqual(WINDOW);
   });
 
   it("a client that does not ack is sent at most the window's frames; its acks release the rest in order", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     await saveMany(room, WINDOW.frames + 10);
     await socket.settle();
@@ -42,7 +42,7 @@ describe("send window", () => {
   });
 
   it("large items fill the window by bytes before frames", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     const big = "é".repeat(5_000); // 10,000 bytes of UTF-8
     await saveMany(room, 30, () => big);
@@ -60,7 +60,7 @@ describe("send window", () => {
 
   it("a resend round resends what is in flight and nothing beyond the window", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     await saveMany(room, WINDOW.frames + 10);
     await socket.settle();
@@ -75,7 +75,7 @@ describe("send window", () => {
 
   it("frames held back by the window go out on the ack, and are resent only an interval after that", async () => {
     const clock = controlClock();
-    const room = freshRoom();
+    const room = await freshRoom();
     const { socket, snapshot } = await connectFresh(room);
     await saveMany(room, WINDOW.frames + 1);
     await socket.settle();
@@ -101,7 +101,7 @@ describe("send window", () => {
   });
 
   it("other clients get every item while one client's window is full", async () => {
-    const room = freshRoom();
+    const room = await freshRoom();
     const stalled = await connectFresh(room);
     const reader = await connectFresh(room);
     const count = WINDOW.frames * 2;
