@@ -16,7 +16,6 @@ import { ItemDialog } from "./itemDialog";
 import { itemPath, readItemsPage, sendChange } from "./itemsApi";
 import { listIdFromPath, ownerKeyFromFragment, socketUrl } from "./listAddress";
 import { ListHeader } from "./listHeader";
-import { fillGap } from "./listModel";
 import { createList, readList, renameList } from "./listsApi";
 import { ListView } from "./listView";
 import { browserScheduler, LiveConnection } from "./liveConnection";
@@ -225,7 +224,7 @@ function start(): void {
   const saveListNow = () => {
     if (saveTimer !== null) clearTimeout(saveTimer);
     saveTimer = null;
-    if (fromServer) savedLists.save(listId, { ...view.model.unbrokenTop(), title: title.textContent, savedAt: Date.now() });
+    if (fromServer) savedLists.save(listId, { ...view.model.shownList(), title: title.textContent, savedAt: Date.now() });
   };
   const saveListSoon = () => {
     saveTimer ??= setTimeout(saveListNow, LIST_SAVE_DELAY_MS);
@@ -276,7 +275,6 @@ function start(): void {
       if (!fromServer) status.showingSaved(false);
       fromServer = true;
       saveListSoon();
-      if (view.model.gapCursor() !== null) void closeGap();
     },
     onStatus: (next) => {
       status.show(next);
@@ -295,26 +293,6 @@ function start(): void {
     },
     onPresence: (count) => status.showPresence(count),
   });
-
-  // After a long absence the new snapshot may not reach what is shown; read the items in between.
-  let closingGap = false;
-  const closeGap = async () => {
-    if (closingGap) return;
-    closingGap = true;
-    try {
-      await fillGap(view.model, async (before) => {
-        const page = await readPage(before);
-        connection.inbox.markShown(page.items);
-        return page;
-      });
-    } catch (error) {
-      console.warn("could not load the items missed while away", error);
-    } finally {
-      closingGap = false;
-      view.render();
-      saveListSoon();
-    }
-  };
 
   const dialog = new ItemDialog(
     {

@@ -10,7 +10,7 @@ import type { Applied } from "../../src/client/inbox";
 import { LiveConnection, type Scheduler } from "../../src/client/liveConnection";
 import { parseServerFrame, type ItemFrame, type SnapshotFrame } from "../../src/protocol/frames";
 import { readItemsPage } from "../../src/client/itemsApi";
-import { fillGap, type ItemsPage } from "../../src/client/listModel";
+import type { ItemsPage } from "../../src/client/listModel";
 import { CloseCode } from "../../src/protocol/limits";
 import { FaultySocket } from "./faultySocket";
 import type {
@@ -60,7 +60,6 @@ export class SimClient {
   private silence: SilenceEpisode | null = null;
   private appliedNow: Applied[] | null = null;
   private loadingOlder = false;
-  private closingGap = false;
   private stopped = false;
   /** Closed the page for a while (see `leave`). */
   private away = false;
@@ -232,19 +231,6 @@ export class SimClient {
     return page;
   }
 
-  /** As the page does after a long absence: reads the items between the new snapshot and what it showed. */
-  private async closeGap(): Promise<void> {
-    if (this.closingGap) return;
-    this.closingGap = true;
-    try {
-      await fillGap(this.list.model, (before) => this.readPage(before));
-    } catch {
-      // The server is down or slow; the gap stays until the next snapshot, as on the page.
-    } finally {
-      this.closingGap = false;
-    }
-  }
-
   private openSocket(url: string): FaultySocket {
     const connection = this.options.history.openConnection(this.record, url);
     const socket = new FaultySocket(url, {
@@ -333,7 +319,6 @@ export class SimClient {
     this.appliedNow?.push(...applied);
     this.record.appliedTwice.push(...this.list.apply(applied));
     for (const change of applied) if (change.kind === "item") this.record.itemFrameIds.push(change.item.id);
-    if (this.list.model.gapCursor() !== null) void this.closeGap();
     if (this.list.showOlderVisible && this.isLive) void this.loadOlder();
   }
 
