@@ -37,7 +37,11 @@ function describe(connection: ConnectionRecord, proxyLog: ProxiedConnectionLog |
     silentAtClose: connection.silentAtClose,
     frames: [...connection.frames].map(([seq, copies]) => ({
       seq,
-      item: copies.content.kind === "item" ? copies.content.id : `snapshot of ${copies.content.ids.length}`,
+      carried:
+        copies.content.kind === "snapshot"
+          ? `snapshot of ${copies.content.ids.length}`
+          : `${copies.content.kind} ${copies.content.id}${copies.content.kind === "removed" ? "" : ` v${copies.content.version}`}`,
+      ...(copies.latest ? { latestCopy: copies.latest } : {}),
       arrivals: copies.arrivals.map(at),
     })),
     acks: connection.acks.map((ack) => ({ ...ack, at: at(ack.at) })),
