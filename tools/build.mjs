@@ -7,6 +7,7 @@
 // when their bytes change, so wrangler's watch on public/ settles after one
 // extra run.
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -25,6 +26,9 @@ const SHELL_PATHS = [
   "/icons/icon-512.png",
   "/icons/maskable.svg",
 ];
+
+/** Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift. */
+const BUDGETS = { "app.js": 14 * 1024, "sw.js": 4 * 1024 };
 
 const common = { bundle: true, minify: true, target: "es2022", write: false, logLevel: "warning" };
 
@@ -59,3 +63,11 @@ await bundle({
   format: "iife",
   define: { __SHELL_FILES__: JSON.stringify(shellFiles), __BUILD_ID__: JSON.stringify(buildId) },
 });
+
+for (const [name, budget] of Object.entries(BUDGETS)) {
+  const gzipped = gzipSync(readFileSync(`${publicDir}/${name}`), { level: 9 }).length;
+  if (gzipped > budget) {
+    console.error(`public/${name} is ${gzipped} bytes gzipped, over its budget of ${budget} (tools/build.mjs)`);
+    process.exit(1);
+  }
+}

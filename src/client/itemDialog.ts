@@ -1,8 +1,9 @@
 /**
- * The "Add New Item" dialog: a native modal `<dialog>` with the seed's form.
- * It checks the same rules the server does (from the protocol module) before
- * anything is sent, and can reopen with the server's message and the text
- * still in place when a save is refused.
+ * The "Add New Item" dialog: a native modal `<dialog>` with the seed's form,
+ * also used to edit an item (prefilled, titled "Edit item"). It checks the
+ * same rules the server does (from the protocol module) before anything is
+ * sent, and can reopen with the server's message and the text still in place
+ * when a save or an edit is refused.
  */
 import type { NewItem } from "../protocol/item";
 import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../protocol/limits";
@@ -18,23 +19,32 @@ export interface DialogElements {
   textCounter: HTMLElement;
   error: HTMLElement;
   cancel: HTMLButtonElement;
+  heading: HTMLElement;
+}
+
+/** The item an edit is for, and the version the person saw (sent as `If-Match`). */
+export interface EditTarget {
+  itemId: string;
+  version: number;
 }
 
 const MAX: Record<ItemField, number> = { title: TITLE_MAX_CHARS, body: BODY_MAX_CHARS };
 
 export class ItemDialog {
+  #editing: EditTarget | null = null;
+
   constructor(
     private readonly elements: DialogElements,
-    private readonly onSave: (input: NewItem) => void,
+    private readonly onSave: (input: NewItem, editing: EditTarget | null) => void,
   ) {
     const { form, title, text, cancel, dialog } = elements;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.submit();
+      this.#submit();
     });
     cancel.addEventListener("click", () => dialog.close());
-    title.addEventListener("input", () => this.updateCounters());
-    text.addEventListener("input", () => this.updateCounters());
+    title.addEventListener("input", () => this.#updateCounters());
+    text.addEventListener("input", () => this.#updateCounters());
     title.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
@@ -44,56 +54,62 @@ export class ItemDialog {
     form.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        this.submit();
+        this.#submit();
       }
     });
-    this.updateCounters();
+    this.#updateCounters();
   }
 
-  /** Opens the dialog, empty or filled with a refused save and the reason. */
-  open(prefill?: NewItem, problem?: string): void {
-    const { dialog, title, text } = this.elements;
+  /** Opens the dialog, empty or filled (a refused save and the reason, or an item to edit). */
+  open(prefill?: NewItem, problem?: string, editing: EditTarget | null = null): void {
+    const { dialog, title, text, form, heading } = this.elements;
+    // A draft of a new item survives Cancel; an edit's text does not become one.
+    if (editing !== null || this.#editing !== null) form.reset();
+    this.#editing = editing;
+    heading.textContent = editing ? "Edit item" : "New item";
     if (prefill) {
       title.value = prefill.title;
       text.value = prefill.body;
     }
-    this.showProblem(problem ?? null);
-    this.updateCounters();
+    this.#showProblem(problem ?? null);
+    this.#updateCounters();
     if (!dialog.open) dialog.showModal();
     title.focus();
   }
 
-  private submit(): void {
+  #submit(): void {
     const check = checkNewItem(this.elements.title.value, this.elements.text.value);
     if (!check.ok) {
       const problems = [check.titleProblem, check.bodyProblem];
-      this.markInvalid(problems);
+      this.#markInvalid(problems);
       const problem = problems.find((found) => found !== null)!;
-      this.showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
+      this.#showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
       return;
     }
     const { input } = check;
-    this.markInvalid([null, null]);
-    this.showProblem(null);
+    const editing = this.#editing;
+    this.#editing = null;
+    this.#markInvalid([null, null]);
+    this.#showProblem(null);
     this.elements.form.reset();
-    this.updateCounters();
+    this.#updateCounters();
     this.elements.dialog.close();
-    this.onSave(input);
+    this.onSave(input, editing);
   }
 
-  private markInvalid(problems: (string | null)[]): void {
+  #markInvalid(problems: (string | null)[]): void {
     const [titleProblem, bodyProblem] = problems;
     this.elements.title.setAttribute("aria-invalid", String(titleProblem !== null));
     this.elements.text.setAttribute("aria-invalid", String(bodyProblem !== null));
     (titleProblem ? this.elements.title : bodyProblem ? this.elements.text : null)?.focus();
   }
 
-  private showProblem(problem: string | null): void {
+  #showProblem(problem: string | null): void {
     this.elements.error.textContent = problem ?? "";
     this.elements.error.hidden = problem === null;
   }
 
-  private updateCounters(): void {
+  #updateCounters(): void {
     const pairs: [HTMLElement, string, ItemField][] = [
       [this.elements.titleCounter, this.elements.title.value, "title"],
       [this.elements.textCounter, this.elements.text.value, "body"],

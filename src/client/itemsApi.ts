@@ -1,12 +1,14 @@
 /**
- * Reading pages of a list from its items route (`GET /api/items` for the
- * default list, `GET /api/lists/{id}/items` for others), checked at the
- * boundary like every frame.
+ * A list's items routes (`/api/items` for the default list,
+ * `/api/lists/{id}/items` for others): reading pages, checked at the boundary
+ * like every frame, and editing and removing one item.
  */
 import { isErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
+import { readAnswer, SEND_TIMEOUT_MS } from "./answers";
 import type { ItemsPage } from "./listModel";
+import type { ChangeOutcome, PendingChange } from "./outbox";
 
 /**
  * The page of items older than `before`; throws with the server's message when refused.
@@ -26,4 +28,37 @@ export async function readItemsPage(
     items: Array.isArray(page.items) ? page.items.filter(isItem) : [],
     nextBefore: typeof page.nextBefore === "string" ? page.nextBefore : null,
   };
+}
+
+/** Where an item is edited and removed: `{itemsPath}/{itemId}`. */
+export function itemPath(itemsPath: string, itemId: string): string {
+  return `${itemsPath}/${encodeURIComponent(itemId)}`;
+}
+
+/**
+ * Sends an edit (`PATCH`) or removal (`DELETE`) with `credential` (the item's
+ * edit key or the owner key) and sorts the answer. Removing what is no longer
+ * there is what was asked, so a removal's 404 counts as done.
+ */
+export async function sendChange(
+  fetchImpl: typeof fetch,
+  url: string,
+  change: PendingChange,
+  credential: string,
+): Promise<ChangeOutcome> {
+  const headers: Record<string, string> = { authorization: `Bearer ${credential}` };
+  const edit = change.kind === "edit" ? change : null;
+  if (edit) headers["content-type"] = "application/json";
+  if (edit && edit.ifMatch !== null) headers["if-match"] = `"${edit.ifMatch}"`;
+  const response = await fetchImpl(url, {
+    method: edit ? "PATCH" : "DELETE",
+    headers,
+    ...(edit ? { body: JSON.stringify(edit.patch) } : {}),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  const answer = await readAnswer(response, edit ? "edit" : "removal");
+  // A success we cannot read is retried: repeating an edit is harmless.
+  if (answer.kind === "ok") return edit && !answer.item ? { kind: "retry" } : { kind: "done", item: answer.item };
+  if (answer.kind !== "rejected") return answer;
+  return !edit && answer.status === 404 ? { kind: "done", item: null } : { kind: "rejected", error: answer.error };
 }

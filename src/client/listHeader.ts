@@ -38,7 +38,7 @@ export function pageTitle(listTitle: string): string {
 }
 
 export class ListHeader {
-  private ownerKey: string | null = null;
+  #ownerKey: string | null = null;
 
   constructor(
     private readonly elements: ListHeaderElements,
@@ -54,25 +54,25 @@ export class ListHeader {
       yourListsMenu.open = false;
       yourListsMenu.querySelector("summary")?.focus();
     });
-    rename.addEventListener("click", () => this.startRename());
-    renameCancel.addEventListener("click", () => this.endRename());
+    rename.addEventListener("click", () => this.#startRename());
+    renameCancel.addEventListener("click", () => this.#endRename());
     renameInput.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();
-        this.endRename();
+        this.#endRename();
       }
     });
     renameForm.addEventListener("submit", (event) => {
       event.preventDefault();
-      void this.submitRename();
+      void this.#submitRename();
     });
     copyLink.addEventListener("click", () =>
-      void this.copy(shareLink(options.origin, options.listId), "Link copied: anyone with it can see and add to this list."),
+      void this.#copy(shareLink(options.origin, options.listId), "Link copied: anyone with it can see and add to this list."),
     );
     copyOwnerLink.addEventListener("click", () => {
-      if (this.ownerKey === null) return;
-      void this.copy(
-        ownerLink(options.origin, options.listId, this.ownerKey),
+      if (this.#ownerKey === null) return;
+      void this.#copy(
+        ownerLink(options.origin, options.listId, this.#ownerKey),
         "Owner link copied: whoever opens it can rename this list. Share it with care.",
       );
     });
@@ -85,7 +85,7 @@ export class ListHeader {
 
   /** Whether this browser holds the list's owner key: owners get Rename and Copy owner link. */
   setOwnerKey(ownerKey: string | null): void {
-    this.ownerKey = ownerKey;
+    this.#ownerKey = ownerKey;
     this.elements.rename.hidden = ownerKey === null;
     this.elements.copyOwnerLink.hidden = ownerKey === null;
   }
@@ -103,73 +103,73 @@ export class ListHeader {
     this.elements.yourLists.replaceChildren(...entries);
   }
 
-  private startRename(): void {
+  #startRename(): void {
     const { title, rename, renameForm, renameInput } = this.elements;
     renameInput.value = title.textContent ?? "";
-    this.showRenameProblem(null);
+    this.#showRenameProblem(null);
     title.hidden = rename.hidden = true;
     renameForm.hidden = false;
     renameInput.focus();
     renameInput.select();
   }
 
-  private endRename(): void {
+  #endRename(): void {
     const { title, rename, renameForm } = this.elements;
     renameForm.hidden = true;
     title.hidden = false;
-    rename.hidden = this.ownerKey === null;
+    rename.hidden = this.#ownerKey === null;
     rename.focus();
   }
 
-  private async submitRename(): Promise<void> {
+  async #submitRename(): Promise<void> {
     const { renameInput, renameSave } = this.elements;
     const title = renameInput.value.trim();
     const problem = problemWithListTitle(title);
-    if (problem !== null || this.ownerKey === null) {
-      this.showRenameProblem(sentence(problem ?? "only an owner can rename this list"));
+    if (problem !== null || this.#ownerKey === null) {
+      this.#showRenameProblem(sentence(problem ?? "only an owner can rename this list"));
       renameInput.focus();
       return;
     }
     renameSave.disabled = true;
     try {
-      const answer = await this.options.rename(title, this.ownerKey);
+      const answer = await this.options.rename(title, this.#ownerKey);
       if (!answer.ok) {
-        this.showRenameProblem(sentence(`could not rename the list: ${answer.message}`));
+        this.#showRenameProblem(sentence(`could not rename the list: ${answer.message}`));
         renameInput.focus();
         return;
       }
       this.showTitle(answer.list.title);
       this.options.onRenamed(answer.list);
-      this.endRename();
-      this.say("Renamed.");
+      this.#endRename();
+      this.#say("Renamed.");
     } finally {
       renameSave.disabled = false;
     }
   }
 
-  private showRenameProblem(problem: string | null): void {
+  #showRenameProblem(problem: string | null): void {
     const { renameError, renameInput } = this.elements;
     renameError.textContent = problem ?? "";
     renameError.hidden = problem === null;
     renameInput.setAttribute("aria-invalid", String(problem !== null));
   }
 
-  private async copy(link: string, done: string): Promise<void> {
+  async #copy(link: string, done: string): Promise<void> {
     const { linkField } = this.elements;
     try {
       await navigator.clipboard.writeText(link);
       linkField.hidden = true;
-      this.say(done);
+      this.#say(done);
     } catch {
       linkField.value = link;
       linkField.hidden = false;
       linkField.focus();
       linkField.select();
-      this.say("Copy this link (Ctrl+C or ⌘+C).");
+      this.#say("Copy this link (Ctrl+C or ⌘+C).");
     }
   }
 
-  private say(text: string): void {
+  #say(text: string): void {
     this.elements.note.textContent = text;
   }
 }

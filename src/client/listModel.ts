@@ -8,8 +8,13 @@
  * client was away so long that the snapshot does not reach what it already
  * shows, the items in between are a gap to fill from the API, page by page,
  * until it meets a shown item.
+ *
+ * Every way an item arrives (frame, snapshot, page, saved copy) obeys the same
+ * two rules: an item is shown at the highest version seen (a newer one
+ * replaces it in place, an older one is ignored), and a removed item is never
+ * shown again.
  */
-import type { Item } from "../protocol/item";
+import { isNewerItem, type Item } from "../protocol/item";
 import type { Applied } from "./inbox";
 
 export interface ItemsPage {
@@ -22,39 +27,53 @@ export interface ItemsPage {
 export interface ShownList {
   items: Item[];
   hasOlder: boolean;
+  /** Ids removed while shown, so that a copy saved before the removal never paints them again. */
+  removed?: string[];
 }
 
 /** Most pages a gap fill reads (200 items each) before it gives up and leaves the rest to "Show older". */
 const GAP_PAGES_MAX = 50;
+/** Removed ids kept with a saved copy: enough to cover what an older copy in another tab could still hold. */
+const REMOVED_KEPT_MAX = 200;
 
 export class ListModel {
-  private list: Item[] = [];
-  private readonly shown = new Set<string>();
-  private loaded = false;
+  #list: Item[] = [];
+  readonly #shown = new Set<string>();
+  readonly #removed = new Set<string>();
+  #loaded = false;
   /** The id of the item just above an unfilled gap, if there is one. */
-  private gapBelow: string | null = null;
+  #gapBelow: string | null = null;
   /** Whether older items exist below the last one shown ("Show older"). */
   olderExist = false;
 
   get items(): readonly Item[] {
-    return this.list;
+    return this.#list;
   }
 
   get isLoaded(): boolean {
-    return this.loaded;
+    return this.#loaded;
   }
 
   has(id: string): boolean {
-    return this.shown.has(id);
+    return this.#shown.has(id);
+  }
+
+  isRemoved(id: string): boolean {
+    return this.#removed.has(id);
+  }
+
+  /** The shown item with this id, at the version shown. */
+  find(id: string): Item | undefined {
+    return this.#shown.has(id) ? this.#list.find((item) => item.id === id) : undefined;
   }
 
   oldestId(): string | null {
-    return this.list.at(-1)?.id ?? null;
+    return this.#list.at(-1)?.id ?? null;
   }
 
   /** Where a gap fill should read from next (`before=`), or null when there is no gap. */
   gapCursor(): string | null {
-    return this.gapBelow;
+    return this.#gapBelow;
   }
 
   /**
@@ -62,10 +81,11 @@ export class ListModel {
    * server; the first snapshot then reconciles it. Ignored once loaded.
    */
   restore(saved: ShownList): void {
-    if (this.loaded) return;
-    this.list = saved.items.filter((item) => this.markShown(item));
+    if (this.#loaded) return;
+    for (const id of saved.removed ?? []) this.#removed.add(id);
+    this.#list = saved.items.filter((item) => this.#markShown(item));
     this.olderExist = saved.hasOlder;
-    this.loaded = true;
+    this.#loaded = true;
   }
 
   /**
@@ -74,63 +94,105 @@ export class ListModel {
    * (items below an unfilled gap would hide the gap from the next snapshot).
    */
   unbrokenTop(): ShownList {
-    if (this.gapBelow === null) return { items: [...this.list], hasOlder: this.olderExist };
-    const end = this.list.findIndex((item) => item.id === this.gapBelow) + 1;
-    return { items: this.list.slice(0, end), hasOlder: true };
+    const removed = [...this.#removed].slice(-REMOVED_KEPT_MAX);
+    if (this.#gapBelow === null) return { items: [...this.#list], hasOlder: this.olderExist, removed };
+    const end = this.#list.findIndex((item) => item.id === this.#gapBelow) + 1;
+    return { items: this.#list.slice(0, end), hasOlder: true, removed };
   }
 
   apply(applied: readonly Applied[]): void {
     for (const change of applied) {
-      if (change.kind === "snapshot") this.mergeSnapshot(change.items, change.hasOlder);
-      else this.addOnTop(change.item);
+      if (change.kind === "snapshot") this.#mergeSnapshot(change.items, change.hasOlder);
+      else if (change.kind === "removed") this.#remove(change.itemId);
+      else if (this.#replaceIfNewer(change.item)) continue;
+      else if (change.kind === "item") this.#addOnTop(change.item);
+      else this.#placeByTime(change.item);
     }
-    this.loaded = true;
+    this.#loaded = true;
   }
 
   /** A page from "Show older": below everything shown. */
   appendOlder(page: ItemsPage): void {
-    this.list.push(...page.items.filter((item) => this.markShown(item)));
+    this.#list.push(...page.items.filter((item) => !this.#replaceIfNewer(item) && this.#markShown(item)));
     this.olderExist = page.nextBefore !== null;
   }
 
   /** A page read at the gap cursor: its unseen items go into the gap, and a shown one closes it. */
   fillGap(page: ItemsPage): void {
-    if (this.gapBelow === null) return;
+    if (this.#gapBelow === null) return;
     const fresh: Item[] = [];
     let closed = page.nextBefore === null;
     for (const item of page.items) {
-      if (this.shown.has(item.id)) {
+      if (this.#shown.has(item.id)) {
+        this.#replaceIfNewer(item);
         closed = true;
         break;
       }
-      fresh.push(item);
+      if (!this.#removed.has(item.id)) fresh.push(item);
     }
-    const at = this.list.findIndex((item) => item.id === this.gapBelow) + 1;
-    for (const item of fresh) this.markShown(item);
-    this.list.splice(at, 0, ...fresh);
-    this.gapBelow = closed ? null : (fresh.at(-1)?.id ?? null);
+    const at = this.#list.findIndex((item) => item.id === this.#gapBelow) + 1;
+    for (const item of fresh) this.#markShown(item);
+    this.#list.splice(at, 0, ...fresh);
+    this.#gapBelow = closed ? null : (fresh.at(-1)?.id ?? null);
   }
 
-  private addOnTop(item: Item): void {
-    if (this.markShown(item)) this.list.unshift(item);
+  #addOnTop(item: Item): void {
+    if (this.#markShown(item)) this.#list.unshift(item);
   }
 
-  private mergeSnapshot(snapshot: readonly Item[], hasOlder: boolean): void {
+  /** Puts a newer version of a shown item in its place; true when the item is shown (whatever its version) or removed. */
+  #replaceIfNewer(item: Item): boolean {
+    if (this.#removed.has(item.id)) return true;
+    if (!this.#shown.has(item.id)) return false;
+    const at = this.#list.findIndex((shown) => shown.id === item.id);
+    if (isNewerItem(item, this.#list[at])) this.#list[at] = item;
+    return true;
+  }
+
+  /**
+   * An edit of an item not shown: it goes where its time puts it among the
+   * shown items, unless it is older than all of them and older ones exist
+   * (then "Show older" brings it, at its latest version).
+   */
+  #placeByTime(item: Item): void {
+    const at = this.#list.findIndex((shown) => shown.createdAt < item.createdAt);
+    if (at < 0 && this.olderExist) return;
+    this.#markShown(item);
+    this.#list.splice(at < 0 ? this.#list.length : at, 0, item);
+  }
+
+  #remove(id: string): void {
+    this.#removed.add(id);
+    if (!this.#shown.delete(id)) return;
+    const at = this.#list.findIndex((item) => item.id === id);
+    // The item above a gap is its cursor; the one above it takes over.
+    if (this.#gapBelow === id) this.#gapBelow = this.#list[at - 1]?.id ?? null;
+    this.#list.splice(at, 1);
+  }
+
+  #mergeSnapshot(fromServer: readonly Item[], hasOlder: boolean): void {
+    const shownNow = new Map(this.#list.map((item) => [item.id, item]));
+    const snapshot = fromServer
+      .filter((item) => !this.#removed.has(item.id))
+      .map((item) => {
+        const shown = shownNow.get(item.id);
+        return shown && !isNewerItem(item, shown) ? shown : item;
+      });
     const inSnapshot = new Set(snapshot.map((item) => item.id));
-    const olderShown = keptBelowSnapshot(this.list, snapshot, hasOlder);
-    const overlaps = this.list.some((item) => inSnapshot.has(item.id));
+    const olderShown = keptBelowSnapshot(this.#list, snapshot, hasOlder);
+    const overlaps = this.#list.some((item) => inSnapshot.has(item.id));
     const kept = new Set(olderShown.map((item) => item.id));
-    for (const item of this.list) if (!inSnapshot.has(item.id) && !kept.has(item.id)) this.shown.delete(item.id);
-    for (const item of snapshot) this.markShown(item);
-    this.list = [...snapshot, ...olderShown];
+    for (const item of this.#list) if (!inSnapshot.has(item.id) && !kept.has(item.id)) this.#shown.delete(item.id);
+    for (const item of snapshot) this.#markShown(item);
+    this.#list = [...snapshot, ...olderShown];
     if (olderShown.length === 0) this.olderExist = hasOlder;
     // Shown items that the snapshot neither covers nor reaches: the ones in between are missing.
-    this.gapBelow = hasOlder && olderShown.length > 0 && !overlaps ? (snapshot.at(-1)?.id ?? null) : this.gapBelow;
+    this.#gapBelow = hasOlder && olderShown.length > 0 && !overlaps ? (snapshot.at(-1)?.id ?? null) : this.#gapBelow;
   }
 
-  private markShown(item: Item): boolean {
-    if (this.shown.has(item.id)) return false;
-    this.shown.add(item.id);
+  #markShown(item: Item): boolean {
+    if (this.#shown.has(item.id) || this.#removed.has(item.id)) return false;
+    this.#shown.add(item.id);
     return true;
   }
 }

@@ -48,8 +48,8 @@ export type ConnectionStatus =
   | { state: "catching-up" }
   | { state: "live" }
   | { state: "down"; retryAt: number }
-  /** The server speaks a newer protocol than this code: it has stopped for good, a reload is due. */
-  | { state: "outdated" };
+  /** The server speaks a newer protocol (`protocol`) than this code: it has stopped for good, a reload is due. */
+  | { state: "outdated"; protocol: number };
 
 export interface ClientTiming {
   /**
@@ -104,157 +104,162 @@ export interface LiveConnectionOptions {
 
 type Timer = "retry" | "ack" | "ping" | "dead";
 
-function welcomesNewerProtocol(text: string): boolean {
+/** The protocol of a welcome newer than this code's, however else it is shaped; null for anything else. */
+function newerProtocolWelcomed(text: string): number | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "welcome" &&
-      isNewerProtocol((value as { protocol?: unknown }).protocol);
+    if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "welcome") return null;
+    const protocol = (value as { protocol?: unknown }).protocol;
+    return isNewerProtocol(protocol) ? (protocol as number) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
 export class LiveConnection {
   readonly inbox = new Inbox();
-  private readonly timing: ClientTiming;
-  private ackDelayMs: number;
-  private socket: SocketLike | null = null;
-  private resumeToken: string | null = null;
+  readonly #timing: ClientTiming;
+  #ackDelayMs: number;
+  #socket: SocketLike | null = null;
+  #resumeToken: string | null = null;
   /** Connection attempts of this session, sent with each resume so a late, older one cannot win. */
-  private sessionAttempt = 0;
+  #sessionAttempt = 0;
   /** Failed tries in a row, for the backoff. */
-  private attempt = 0;
-  private window: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
+  #attempt = 0;
+  #window: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
   /** Frames (and their bytes) received since the last ack went out. */
-  private unacked = { frames: 0, bytes: 0 };
-  private stopped = true;
-  private catchingUp = false;
-  private status: ConnectionStatus = { state: "connecting" };
-  private readonly timers = new Map<Timer, unknown>();
+  #unacked = { frames: 0, bytes: 0 };
+  #stopped = true;
+  #catchingUp = false;
+  #status: ConnectionStatus = { state: "connecting" };
+  readonly #timers = new Map<Timer, unknown>();
 
   constructor(private readonly options: LiveConnectionOptions) {
-    this.timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing };
-    this.ackDelayMs = this.timing.ackDelayMs;
+    this.#timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing };
+    this.#ackDelayMs = this.#timing.ackDelayMs;
   }
 
   get currentStatus(): ConnectionStatus {
-    return this.status;
+    return this.#status;
   }
 
   start(): void {
-    this.stopped = false;
-    this.connect();
+    this.#stopped = false;
+    this.#connect();
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const name of [...this.timers.keys()]) this.clearTimer(name);
-    this.socket?.close(1000, "client stopped");
-    this.socket = null;
+    this.#stopped = true;
+    for (const name of [...this.#timers.keys()]) this.#clearTimer(name);
+    this.#socket?.close(1000, "client stopped");
+    this.#socket = null;
   }
 
   /** The network looks back (or the tab is visible again): try now, or check the link is alive. */
   checkNow(): void {
-    if (this.stopped) return;
-    if (this.socket === null) {
-      this.clearTimer("retry");
-      this.connect();
+    if (this.#stopped) return;
+    if (this.#socket === null) {
+      this.#clearTimer("retry");
+      this.#connect();
     } else {
-      this.ping();
+      this.#ping();
     }
   }
 
   /** Drops the socket as if the network had failed (used by the fault harness and the heartbeat). */
   abandonSocket(): void {
-    const socket = this.socket;
+    const socket = this.#socket;
     if (!socket) return;
-    this.socket = null;
+    this.#socket = null;
     socket.close(4000, "abandoned");
-    this.afterClose(0);
+    this.#afterClose(0);
   }
 
-  private connect(): void {
-    this.setStatus({ state: "connecting" });
-    const url = this.resumeToken === null ? this.options.socketUrl : this.resumeUrl(this.resumeToken, ++this.sessionAttempt);
+  #connect(): void {
+    this.#setStatus({ state: "connecting" });
+    const url = this.#resumeToken === null ? this.options.socketUrl : this.#resumeUrl(this.#resumeToken, ++this.#sessionAttempt);
     const socket = this.options.createSocket(url);
-    this.socket = socket;
+    this.#socket = socket;
     // A server that accepts the connection and never answers must not leave us "connecting" forever.
-    const patience = this.timing.connectTimeoutMs * 2 ** Math.min(this.attempt, 2);
-    this.setTimer("dead", patience, () => this.abandonSocket());
-    const isCurrent = () => this.socket === socket;
+    const patience = this.#timing.connectTimeoutMs * 2 ** Math.min(this.#attempt, 2);
+    this.#setTimer("dead", patience, () => this.abandonSocket());
+    const isCurrent = () => this.#socket === socket;
     socket.addEventListener("message", (event) => {
-      if (isCurrent() && typeof event.data === "string") this.onText(event.data);
+      if (isCurrent() && typeof event.data === "string") this.#onText(event.data);
     });
     socket.addEventListener("close", (event) => {
       if (!isCurrent()) return;
-      this.socket = null;
-      this.afterClose(event.code);
+      this.#socket = null;
+      this.#afterClose(event.code);
     });
     socket.addEventListener("open", () => {
-      if (isCurrent()) this.schedulePing();
+      if (isCurrent()) this.#schedulePing();
     });
   }
 
-  private resumeUrl(token: string, attempt: number): string {
+  #resumeUrl(token: string, attempt: number): string {
     const query =
       `${RESUME_TOKEN_PARAM}=${encodeURIComponent(token)}&${LAST_SEQ_PARAM}=${this.inbox.lastApplied}` +
       `&${ATTEMPT_PARAM}=${attempt}`;
     return `${this.options.socketUrl}?${query}`;
   }
 
-  private onText(text: string): void {
-    this.clearTimer("dead");
+  #onText(text: string): void {
+    this.#clearTimer("dead");
     const parsed = parseServerFrame(text);
     if (!parsed.ok) {
       // A newer protocol may shape its welcome differently; its version alone is enough to stop.
-      if (welcomesNewerProtocol(text)) this.becomeOutdated();
+      const protocol = newerProtocolWelcomed(text);
+      if (protocol !== null) this.#becomeOutdated(protocol);
       return;
     }
-    if (parsed.frame.type === "snapshot" || parsed.frame.type === "item") {
-      this.unacked.frames++;
-      this.unacked.bytes += utf8Length(text);
+    if ("seq" in parsed.frame && parsed.frame.type !== "welcome") {
+      this.#unacked.frames++;
+      this.#unacked.bytes += utf8Length(text);
     }
-    this.onFrame(parsed.frame);
+    this.#onFrame(parsed.frame);
   }
 
-  private onFrame(frame: ServerFrame): void {
+  #onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "welcome":
         if (isNewerProtocol(frame.protocol)) {
-          this.becomeOutdated();
+          this.#becomeOutdated(frame.protocol);
           return;
         }
         // The token rotates on every welcome; a fresh session's first connection is its attempt 1.
-        this.resumeToken = frame.resumeToken;
-        if (!frame.resumed) this.sessionAttempt = 1;
-        this.window = frame.window;
-        this.unacked = { frames: 0, bytes: 0 };
-        this.ackDelayMs = ackDelayFor(frame.resendIntervalMs, this.timing.ackDelayMs);
+        this.#resumeToken = frame.resumeToken;
+        if (!frame.resumed) this.#sessionAttempt = 1;
+        this.#window = frame.window;
+        this.#unacked = { frames: 0, bytes: 0 };
+        this.#ackDelayMs = ackDelayFor(frame.resendIntervalMs, this.#timing.ackDelayMs);
         this.inbox.begin(frame);
-        this.attempt = 0;
-        this.catchingUp = true;
-        this.setStatus({ state: "catching-up" });
+        this.#attempt = 0;
+        this.#catchingUp = true;
+        this.#setStatus({ state: "catching-up" });
         // The server sends everything owed before it reads our ping, so its
         // pong marks the end of the catch-up.
-        this.ping();
+        this.#ping();
         return;
       case "snapshot":
-      case "item": {
+      case "item":
+      case "edited":
+      case "removed": {
         const applied = this.inbox.receive(frame);
         if (applied.length > 0) this.options.onApplied(applied);
-        this.scheduleAck();
-        this.updateLiveness();
+        this.#scheduleAck();
+        this.#updateLiveness();
         return;
       }
       case "pong":
-        this.catchingUp = false;
-        this.updateLiveness();
+        this.#catchingUp = false;
+        this.#updateLiveness();
         return;
       case "error":
         this.options.onServerError?.(frame);
         return;
       case "bye":
-        this.onBye(frame.code);
+        this.#onBye(frame.code);
         return;
       case "presence":
         this.options.onPresence?.(frame.count);
@@ -263,96 +268,96 @@ export class LiveConnection {
   }
 
   /** The server speaks a newer protocol than this page: stop for good rather than misread it. */
-  private becomeOutdated(): void {
+  #becomeOutdated(protocol: number): void {
     this.stop();
-    this.setStatus({ state: "outdated" });
+    this.#setStatus({ state: "outdated", protocol });
   }
 
   /** The server is closing this connection: act now rather than when the close itself arrives. */
-  private onBye(code: number): void {
-    const socket = this.socket;
+  #onBye(code: number): void {
+    const socket = this.#socket;
     if (!socket) return;
-    this.socket = null;
+    this.#socket = null;
     try {
       socket.close(1000, "bye");
     } catch {
       // Already closing.
     }
-    this.afterClose(code);
+    this.#afterClose(code);
   }
 
-  private updateLiveness(): void {
-    if (!this.catchingUp && this.inbox.heldCount === 0 && this.status.state === "catching-up") {
-      this.setStatus({ state: "live" });
+  #updateLiveness(): void {
+    if (!this.#catchingUp && this.inbox.heldCount === 0 && this.#status.state === "catching-up") {
+      this.#setStatus({ state: "live" });
     }
   }
 
-  private afterClose(code: number): void {
-    for (const name of ["ack", "ping", "dead"] as const) this.clearTimer(name);
+  #afterClose(code: number): void {
+    for (const name of ["ack", "ping", "dead"] as const) this.#clearTimer(name);
     // A dropped client's session is gone; ask for a fresh one.
-    if (code === CloseCode.AckTimeout) this.resumeToken = null;
-    if (this.stopped) return;
-    const delay = backoffDelay(this.attempt++, () => this.options.scheduler.random());
-    this.setStatus({ state: "down", retryAt: this.options.scheduler.now() + delay });
-    this.setTimer("retry", delay, () => this.connect());
+    if (code === CloseCode.AckTimeout) this.#resumeToken = null;
+    if (this.#stopped) return;
+    const delay = backoffDelay(this.#attempt++, () => this.options.scheduler.random());
+    this.#setStatus({ state: "down", retryAt: this.options.scheduler.now() + delay });
+    this.#setTimer("retry", delay, () => this.#connect());
   }
 
   /** Acks wait to be batched, but not once half the send window is outstanding: the server would stall. */
-  private scheduleAck(): void {
-    if (ackDueNow(this.unacked, this.window)) {
-      this.clearTimer("ack");
-      this.sendAck();
+  #scheduleAck(): void {
+    if (ackDueNow(this.#unacked, this.#window)) {
+      this.#clearTimer("ack");
+      this.#sendAck();
       return;
     }
-    if (this.timers.has("ack")) return;
-    this.setTimer("ack", this.ackDelayMs, () => this.sendAck());
+    if (this.#timers.has("ack")) return;
+    this.#setTimer("ack", this.#ackDelayMs, () => this.#sendAck());
   }
 
-  private sendAck(): void {
+  #sendAck(): void {
     const seq = this.inbox.lastApplied;
     if (seq < FIRST_SEQ) return;
-    this.unacked = { frames: 0, bytes: 0 };
-    this.sendText(JSON.stringify({ type: "ack", seq }));
+    this.#unacked = { frames: 0, bytes: 0 };
+    this.#sendText(JSON.stringify({ type: "ack", seq }));
   }
 
-  private ping(): void {
-    this.sendText(PING_TEXT);
-    if (!this.timers.has("dead")) this.setTimer("dead", this.timing.pongTimeoutMs, () => this.abandonSocket());
-    this.schedulePing();
+  #ping(): void {
+    this.#sendText(PING_TEXT);
+    if (!this.#timers.has("dead")) this.#setTimer("dead", this.#timing.pongTimeoutMs, () => this.abandonSocket());
+    this.#schedulePing();
   }
 
-  private schedulePing(): void {
-    this.clearTimer("ping");
-    this.setTimer("ping", this.timing.pingIntervalMs, () => this.ping());
+  #schedulePing(): void {
+    this.#clearTimer("ping");
+    this.#setTimer("ping", this.#timing.pingIntervalMs, () => this.#ping());
   }
 
-  private sendText(text: string): void {
+  #sendText(text: string): void {
     try {
-      this.socket?.send(text);
+      this.#socket?.send(text);
     } catch {
       // Not open yet or already closing; the close handler takes over.
     }
   }
 
-  private setStatus(status: ConnectionStatus): void {
-    this.status = status;
+  #setStatus(status: ConnectionStatus): void {
+    this.#status = status;
     this.options.onStatus(status);
   }
 
-  private setTimer(name: Timer, ms: number, callback: () => void): void {
-    this.clearTimer(name);
-    this.timers.set(
+  #setTimer(name: Timer, ms: number, callback: () => void): void {
+    this.#clearTimer(name);
+    this.#timers.set(
       name,
       this.options.scheduler.setTimeout(() => {
-        this.timers.delete(name);
+        this.#timers.delete(name);
         callback();
       }, ms),
     );
   }
 
-  private clearTimer(name: Timer): void {
-    const handle = this.timers.get(name);
+  #clearTimer(name: Timer): void {
+    const handle = this.#timers.get(name);
     if (handle !== undefined) this.options.scheduler.clearTimeout(handle);
-    this.timers.delete(name);
+    this.#timers.delete(name);
   }
 }

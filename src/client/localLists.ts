@@ -41,14 +41,14 @@ export class LocalLists {
   /** Puts a list first (or moves it there, with its newest title), dropping the oldest beyond the bound. */
   remember(list: RememberedList): RememberedList[] {
     const lists = [list, ...this.remembered().filter((known) => known.id !== list.id)].slice(0, REMEMBERED_LISTS_MAX);
-    this.write(lists);
+    this.#write(lists);
     return lists;
   }
 
   /** A list's new title, where it is remembered; nothing moves. */
   retitle(id: string, title: string): RememberedList[] {
     const lists = this.remembered().map((known) => (known.id === id ? { ...known, title } : known));
-    this.write(lists);
+    this.#write(lists);
     return lists;
   }
 
@@ -60,7 +60,7 @@ export class LocalLists {
     this.store.setItem(OWNER_KEY_PREFIX + listId, ownerKey);
   }
 
-  private write(lists: RememberedList[]): void {
+  #write(lists: RememberedList[]): void {
     try {
       this.store.setItem(REMEMBERED_LISTS_KEY, JSON.stringify(lists));
     } catch {

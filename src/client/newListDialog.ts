@@ -24,23 +24,23 @@ export class NewListDialog {
   ) {
     elements.form.addEventListener("submit", (event) => {
       event.preventDefault();
-      void this.submit();
+      void this.#submit();
     });
     elements.cancel.addEventListener("click", () => elements.dialog.close());
   }
 
   open(): void {
-    this.showProblem(null);
+    this.#showProblem(null);
     if (!this.elements.dialog.open) this.elements.dialog.showModal();
     this.elements.title.focus();
   }
 
-  private async submit(): Promise<void> {
+  async #submit(): Promise<void> {
     const { title, create } = this.elements;
     const text = title.value.trim();
     const problem = text === "" ? null : problemWithListTitle(text);
     if (problem !== null) {
-      this.showProblem(problem);
+      this.#showProblem(problem);
       title.focus();
       return;
     }
@@ -48,7 +48,7 @@ export class NewListDialog {
     try {
       const answer = await this.create(text);
       if (!answer.ok) {
-        this.showProblem(`could not create the list: ${answer.message}`);
+        this.#showProblem(`could not create the list: ${answer.message}`);
         return;
       }
       this.onCreated(answer.list, answer.ownerKey);
@@ -57,7 +57,7 @@ export class NewListDialog {
     }
   }
 
-  private showProblem(problem: string | null): void {
+  #showProblem(problem: string | null): void {
     const { error, title } = this.elements;
     error.textContent = problem === null ? "" : sentence(problem);
     error.hidden = problem === null;

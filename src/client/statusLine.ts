@@ -47,47 +47,47 @@ export function statusText(status: ConnectionStatus, now: number, showingSavedCo
 }
 
 export class StatusLine {
-  private status: ConnectionStatus = { state: "connecting" };
-  private ticker: ReturnType<typeof setInterval> | null = null;
-  private showingSavedCopy = false;
-  private updateReady = false;
+  #status: ConnectionStatus = { state: "connecting" };
+  #ticker: ReturnType<typeof setInterval> | null = null;
+  #showingSavedCopy = false;
+  #updateReady = false;
   /** The last count heard on the current connection; unknown while there is none. */
-  private presenceCount: number | null = null;
+  #presenceCount: number | null = null;
 
   constructor(private readonly elements: StatusElements) {}
 
   show(status: ConnectionStatus): void {
-    this.status = status;
-    if (status.state === "connecting" || status.state === "down") this.presenceCount = null;
-    if (this.ticker !== null) clearInterval(this.ticker);
-    this.ticker = status.state === "down" ? setInterval(() => this.paint(), 1000) : null;
-    this.paint();
+    this.#status = status;
+    if (status.state === "connecting" || status.state === "down") this.#presenceCount = null;
+    if (this.#ticker !== null) clearInterval(this.#ticker);
+    this.#ticker = status.state === "down" ? setInterval(() => this.#paint(), 1000) : null;
+    this.#paint();
   }
 
   showPresence(count: number): void {
-    this.presenceCount = count;
-    this.paint();
+    this.#presenceCount = count;
+    this.#paint();
   }
 
   /** The list shown came from the device, not (yet) from the server. */
   showingSaved(saved: boolean): void {
-    this.showingSavedCopy = saved;
-    this.paint();
+    this.#showingSavedCopy = saved;
+    this.#paint();
   }
 
   /** A new version of the page is installed and waiting. */
   offerUpdate(): void {
-    this.updateReady = true;
-    this.paint();
+    this.#updateReady = true;
+    this.#paint();
   }
 
-  private paint(): void {
+  #paint(): void {
     const { message, retryNow, liveMark, presence, reloadToUpdate } = this.elements;
-    presence.textContent = presenceText(this.presenceCount);
+    presence.textContent = presenceText(this.#presenceCount);
     presence.hidden = presence.textContent === "";
-    message.textContent = statusText(this.status, Date.now(), this.showingSavedCopy);
-    retryNow.hidden = this.status.state !== "down";
-    liveMark.hidden = this.status.state !== "live";
-    reloadToUpdate.hidden = !this.updateReady && this.status.state !== "outdated";
+    message.textContent = statusText(this.#status, Date.now(), this.#showingSavedCopy);
+    retryNow.hidden = this.#status.state !== "down";
+    liveMark.hidden = this.#status.state !== "live";
+    reloadToUpdate.hidden = !this.#updateReady && this.#status.state !== "outdated";
   }
 }

@@ -178,7 +178,7 @@ describe("the page offline", () => {
     expect(policy).not.toContain("unsafe-inline");
   });
 
-  it("a page older than the server's protocol stops, offers Reload to update and keeps its saves for the new page", async () => {
+  it("a page older than the server's protocol reloads itself once, then stops, offers Reload to update and keeps its saves for the new page", async () => {
     const context = await newContext();
     const page = await context.newPage();
     const welcome = { type: "welcome", protocol: PROTOCOL_VERSION + 1, clientId: "c", resumeToken: "t".repeat(43), resumed: false, seq: 1, resendIntervalMs: 30_000 };
@@ -187,8 +187,14 @@ describe("the page offline", () => {
     page.on("request", (request) => {
       if (request.method() === "POST") posts.push(request.url());
     });
+    let loads = 0;
+    page.on("load", () => loads++);
     await page.goto(server.baseUrl);
+    // The reload brings back the same old code (nothing newer is deployed), so it does not reload again.
+    await expect.poll(() => loads, { timeout: WAIT_MS }).toBe(2);
     await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toBe("a new version is out");
+    await page.waitForTimeout(1_000);
+    expect(loads).toBe(2);
     expect(await page.getByRole("button", { name: "Reload to update" }).isVisible()).toBe(true);
 
     await addThroughDialog(page, "Typed into an old page", "waits for the new one");

@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { Inbox, type Applied } from "../../src/client/inbox";
-import { item, itemFrame, snapshotFrame, welcome } from "./frames";
+import { editedFrame, item, itemFrame, removedFrame, snapshotFrame, welcome } from "./frames";
 
 function titles(applied: Applied[]): string[] {
-  return applied.flatMap((change) => (change.kind === "item" ? [change.item.title] : change.items.map((i) => `snap:${i.title}`)));
+  return applied.flatMap((change) => {
+    switch (change.kind) {
+      case "snapshot":
+        return change.items.map((i) => `snap:${i.title}`);
+      case "removed":
+        return [`removed:${change.itemId}`];
+      default:
+        return [`${change.kind === "edited" ? "edited:" : ""}${change.item.title}`];
+    }
+  });
 }
 
 function started(): Inbox {
@@ -71,5 +80,51 @@ describe("Inbox", () => {
     inbox.markShown([item(9)]);
     expect(inbox.receive(itemFrame(2, 9))).toEqual([]);
     expect(inbox.lastApplied).toBe(2);
+  });
+});
+
+describe("Inbox: edits and removals", () => {
+  it("applies an edit only when it is newer than the version seen", () => {
+    const inbox = started();
+    inbox.receive(itemFrame(2, 5));
+    expect(titles(inbox.receive(editedFrame(3, 5, 3)))).toEqual(["edited:title 5 v3"]);
+    // Frames carry the item as it was when sent: a late, older version changes nothing.
+    expect(inbox.receive(editedFrame(4, 5, 2))).toEqual([]);
+    expect(inbox.receive(editedFrame(5, 5, 3))).toEqual([]);
+    expect(inbox.lastApplied).toBe(5);
+  });
+
+  it("an item frame carrying a later version of an item already seen is an edit, not a new item", () => {
+    const inbox = started();
+    inbox.markShown([item(7)]);
+    expect(inbox.receive({ ...itemFrame(2, 7), item: item(7, 2) })).toEqual([{ kind: "edited", item: item(7, 2) }]);
+  });
+
+  it("a removal is applied once, and the item never comes back: not by frame, page or fresh snapshot", () => {
+    const inbox = started();
+    inbox.receive(itemFrame(2, 5));
+    expect(titles(inbox.receive(removedFrame(3, 5)))).toEqual(["removed:item-5"]);
+    expect(inbox.receive(removedFrame(4, 5))).toEqual([]);
+    expect(inbox.receive(editedFrame(5, 5, 9))).toEqual([]);
+    inbox.markShown([item(5, 10)]);
+    inbox.begin(welcome(1, false));
+    expect(inbox.receive(snapshotFrame(1, [item(6), item(5, 10), item(0)]))).toEqual([
+      { kind: "snapshot", items: [item(6), item(0)], hasOlder: false },
+    ]);
+  });
+
+  it("a resend that comes as removed in place of the item it first was still counts once, in order", () => {
+    const inbox = started();
+    // Seq 2 was the item, lost; by the resend the item was removed, so seq 2 comes as removed.
+    expect(inbox.receive(removedFrame(3, 8))).toEqual([]);
+    expect(titles(inbox.receive(removedFrame(2, 8)))).toEqual(["removed:item-8"]);
+    expect(inbox.lastApplied).toBe(3);
+  });
+
+  it("edits and removals held behind a gap are applied in seq order once it fills", () => {
+    const inbox = started();
+    inbox.receive(removedFrame(4, 5));
+    inbox.receive(editedFrame(3, 5, 2));
+    expect(titles(inbox.receive(itemFrame(2, 5)))).toEqual(["title 5", "edited:title 5 v2", "removed:item-5"]);
   });
 });

@@ -109,9 +109,9 @@ describe("ListModel", () => {
   it("saves only the unbroken top of the list, never the items below a gap", () => {
     const model = new ListModel();
     model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
-    expect(model.unbrokenTop()).toEqual({ items: newestFirst(1, 3), hasOlder: false });
+    expect(model.unbrokenTop()).toEqual({ items: newestFirst(1, 3), hasOlder: false, removed: [] });
     model.apply([{ kind: "snapshot", items: newestFirst(10, 12), hasOlder: true }]);
-    expect(model.unbrokenTop()).toEqual({ items: newestFirst(10, 12), hasOlder: true });
+    expect(model.unbrokenTop()).toEqual({ items: newestFirst(10, 12), hasOlder: true, removed: [] });
   });
 
   it("a restore after the server's list arrived changes nothing", () => {
@@ -119,5 +119,75 @@ describe("ListModel", () => {
     model.apply([{ kind: "snapshot", items: newestFirst(1, 2), hasOlder: false }]);
     model.restore({ items: [item(9)], hasOlder: true });
     expect(ids(model)).toEqual(["item-2", "item-1"]);
+  });
+});
+
+describe("ListModel: edits and removals", () => {
+  function titlesOf(model: ListModel): string[] {
+    return model.items.map((shown) => shown.title);
+  }
+
+  it("an edit replaces the item in its place; an older version arriving late changes nothing", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
+    model.apply([{ kind: "edited", item: item(2, 3) }]);
+    expect(titlesOf(model)).toEqual(["title 3", "title 2 v3", "title 1"]);
+    model.apply([{ kind: "edited", item: item(2, 2) }, { kind: "item", item: item(2, 1) }]);
+    expect(model.find("item-2")?.version).toBe(3);
+  });
+
+  it("pages and snapshots obey the same rule: a newer version replaces in place, an older one is ignored", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: [item(5, 2), item(4)], hasOlder: true }]);
+    model.appendOlder({ items: [item(4, 3), item(3)], nextBefore: null });
+    expect(titlesOf(model)).toEqual(["title 5 v2", "title 4 v3", "title 3"]);
+    model.apply([{ kind: "snapshot", items: [item(5, 1), item(4, 4), item(3)], hasOlder: false }]);
+    expect(titlesOf(model)).toEqual(["title 5 v2", "title 4 v4", "title 3"]);
+  });
+
+  it("an edit of an item not shown goes where its time puts it, or waits for Show older when older than all shown", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: [item(9), item(5)], hasOlder: true }]);
+    model.apply([{ kind: "edited", item: item(7, 2) }, { kind: "edited", item: item(2, 2) }]);
+    expect(ids(model)).toEqual(["item-9", "item-7", "item-5"]);
+  });
+
+  it("a removed item goes and never comes back: not from a frame, a page, a snapshot or a saved copy", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: true }]);
+    model.apply([{ kind: "removed", itemId: "item-2" }]);
+    expect(ids(model)).toEqual(["item-3", "item-1"]);
+    model.apply([{ kind: "edited", item: item(2, 5) }, { kind: "item", item: item(2, 6) }]);
+    model.appendOlder({ items: [item(2, 7), item(0)], nextBefore: null });
+    model.apply([{ kind: "snapshot", items: newestFirst(0, 3), hasOlder: false }]);
+    expect(ids(model)).toEqual(["item-3", "item-1", "item-0"]);
+    expect(model.isRemoved("item-2")).toBe(true);
+
+    // The copy saved for next time remembers the removal, so an older copy in another tab cannot paint it.
+    const saved = model.unbrokenTop();
+    expect(saved.removed).toEqual(["item-2"]);
+    const next = new ListModel();
+    next.restore({ items: newestFirst(0, 3), hasOlder: false, removed: saved.removed! });
+    expect(ids(next)).toEqual(["item-3", "item-1", "item-0"]);
+  });
+
+  it("a fresh snapshot drops shown items within its range that it does not hold: they were removed while away", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 6), hasOlder: false }]);
+    model.apply([{ kind: "snapshot", items: [item(7), item(6), item(3)], hasOlder: true }]);
+    expect(ids(model)).toEqual(["item-7", "item-6", "item-3", "item-2", "item-1"]);
+    expect(model.has("item-5") || model.has("item-4")).toBe(false);
+  });
+
+  it("a gap whose upper item is removed keeps filling from the item above it", async () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: newestFirst(1, 3), hasOlder: false }]);
+    model.apply([{ kind: "snapshot", items: newestFirst(16, 20), hasOlder: true }]);
+    model.apply([{ kind: "removed", itemId: "item-16" }]);
+    expect(model.gapCursor()).toBe("item-17");
+    const { readPage } = server(20, 4);
+    // A server that has not heard of the removal yet still pages item 16: it stays out.
+    await fillGap(model, readPage);
+    expect(ids(model)).toEqual(newestFirst(1, 20).map((shown) => shown.id).filter((id) => id !== "item-16"));
   });
 });

@@ -60,13 +60,13 @@ describe("LiveConnection", () => {
   it("stops for good, even on a welcome shaped differently, when the server speaks a newer protocol", () => {
     current().open();
     current().deliver({ type: "welcome", protocol: PROTOCOL_VERSION + 1 } as unknown as ServerFrame);
-    expect(connection.currentStatus).toEqual({ state: "outdated" });
+    expect(connection.currentStatus).toEqual({ state: "outdated", protocol: PROTOCOL_VERSION + 1 });
   });
 
   it("stops for good, without reconnecting, when the server speaks a newer protocol", () => {
     current().open();
     current().deliver({ ...welcome(1, false), protocol: PROTOCOL_VERSION + 1 }, snapshotFrame(1, [item(0)]));
-    expect(connection.currentStatus).toEqual({ state: "outdated" });
+    expect(connection.currentStatus).toEqual({ state: "outdated", protocol: PROTOCOL_VERSION + 1 });
     expect(applied).toEqual([]);
     expect(current().closedByClient).toBe(1000);
     scheduler.advance(600_000);

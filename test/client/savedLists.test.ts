@@ -20,7 +20,7 @@ class MemoryStore implements StringStore {
 }
 
 function list(count: number, savedAt = 1): SavedList {
-  return { title: null, items: Array.from({ length: count }, (_, n) => item(count - n)), hasOlder: false, savedAt };
+  return { title: null, items: Array.from({ length: count }, (_, n) => item(count - n)), hasOlder: false, savedAt, removed: [] };
 }
 
 let store: MemoryStore;
@@ -79,5 +79,19 @@ describe("saved lists", () => {
     expect(lists.load("main")).toBeNull();
     store.setItem("listroom.saved.v1:main", JSON.stringify({ items: [{ id: 1 }, item(1)], savedAt: 1 }));
     expect(lists.load("main")?.items).toEqual([item(1)]);
+  });
+
+  it("upgrades a copy saved before items had versions: each item is its first version, never edited", () => {
+    const lists = new SavedLists(store);
+    const { version: _version, updatedAt: _updatedAt, ...unversioned } = item(1);
+    store.setItem("listroom.saved.v1:main", JSON.stringify({ items: [unversioned, item(2, 3)], savedAt: 1, hasOlder: false, title: null }));
+    expect(lists.load("main")?.items).toEqual([item(1), item(2, 3)]);
+  });
+
+  it("never paints an item it knows was removed", () => {
+    const lists = new SavedLists(store);
+    lists.save("main", { ...list(3), removed: ["item-2"] });
+    expect(lists.load("main")?.items.map((kept) => kept.id)).toEqual(["item-3", "item-1"]);
+    expect(lists.load("main")?.removed).toEqual(["item-2"]);
   });
 });

@@ -176,6 +176,8 @@ export function openPageClient(socketUrl: string): PageClient {
     const now = Date.now();
     for (const change of changes) {
       if (change.kind === "snapshot") client.snapshotAt ??= now;
+      // The soak makes saves only; an edit or removal would be someone else's.
+      if (change.kind === "edited" || change.kind === "removed") continue;
       const items = change.kind === "snapshot" ? change.items : [change.item];
       for (const item of items) {
         if (client.arrivedAt.has(item.id)) client.duplicates++;

@@ -20,7 +20,7 @@ function reached(worker: ServiceWorker, state: "installed" | "activated"): Promi
 }
 
 export class PageUpdates {
-  private registration: ServiceWorkerRegistration | null = null;
+  #registration: ServiceWorkerRegistration | null = null;
 
   /** `onReady` is called when a new version is installed and waiting. */
   constructor(private readonly onReady: () => void) {}
@@ -34,7 +34,7 @@ export class PageUpdates {
     });
     navigator.serviceWorker.register(SERVICE_WORKER_PATH).then(
       (registration) => {
-        this.registration = registration;
+        this.#registration = registration;
         if (registration.waiting && registration.active) this.onReady();
         registration.addEventListener("updatefound", () => {
           const worker = registration.installing;
@@ -51,12 +51,12 @@ export class PageUpdates {
 
   /** Looks for a new version now (the browser also looks on every navigation). */
   check(): void {
-    void this.registration?.update().catch(() => undefined);
+    void this.#registration?.update().catch(() => undefined);
   }
 
   /** Lets the newest installed version take over, then reloads the page from it. */
   async apply(): Promise<void> {
-    const registration = this.registration;
+    const registration = this.#registration;
     if (registration) {
       await registration.update().catch(() => undefined);
       const installing = registration.installing;

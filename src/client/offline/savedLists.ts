@@ -8,6 +8,10 @@
  * the origin's few megabytes): the newest {@link SAVED_LIST_LIMITS}.items of
  * a list, at most `.chars` characters of JSON for one list (older items are
  * dropped first), and only the `.lists` lists opened most recently.
+ *
+ * A copy keeps the ids of items removed while the list was shown, and never
+ * gives those items back. Copies saved by the page before items had versions
+ * are read as version 1, never edited, rather than thrown away.
  */
 import { isItem } from "../../protocol/frames";
 import type { Item } from "../../protocol/item";
@@ -63,6 +67,20 @@ export function bounded(list: SavedList, limits: SavedListLimits): SavedList {
   return { ...list, items: kept, hasOlder: list.hasOlder || kept.length < list.items.length };
 }
 
+/**
+ * An item as saved by this page or an earlier one: items saved before
+ * protocol 3 have no `version` or `updatedAt`, and are their first version.
+ *
+ * @example
+ * upgradedItem({ id: "a", title: "t", body: "b", createdAt: "…" }) // { …, version: 1, updatedAt: null }
+ */
+export function upgradedItem(value: unknown): Item | null {
+  if (typeof value !== "object" || value === null) return null;
+  const item = value as Record<string, unknown>;
+  const upgraded = item.version === undefined ? { ...item, version: 1, updatedAt: null } : item;
+  return isItem(upgraded) ? upgraded : null;
+}
+
 function parseSavedList(text: string | null): SavedList | null {
   if (text === null) return null;
   let value: unknown;
@@ -74,9 +92,12 @@ function parseSavedList(text: string | null): SavedList | null {
   if (typeof value !== "object" || value === null) return null;
   const saved = value as Record<string, unknown>;
   if (!Array.isArray(saved.items) || typeof saved.savedAt !== "number") return null;
+  const removed = Array.isArray(saved.removed) ? saved.removed.filter((id): id is string => typeof id === "string") : [];
+  const gone = new Set(removed);
   return {
     title: typeof saved.title === "string" ? saved.title : null,
-    items: saved.items.filter(isItem),
+    items: saved.items.map(upgradedItem).filter((item): item is Item => item !== null && !gone.has(item.id)),
+    removed,
     hasOlder: saved.hasOlder === true,
     savedAt: saved.savedAt,
   };
@@ -111,24 +132,24 @@ export class SavedLists {
   /** Saves a list's newest items within the limits, forgetting the least recent lists beyond them. */
   save(listId: string, list: SavedList): void {
     const text = JSON.stringify(bounded(list, this.limits));
-    const index = [{ listId, savedAt: list.savedAt }, ...this.index().filter((entry) => entry.listId !== listId)];
+    const index = [{ listId, savedAt: list.savedAt }, ...this.#index().filter((entry) => entry.listId !== listId)];
     index.sort((a, b) => b.savedAt - a.savedAt);
     const keep = index.slice(0, this.limits.lists);
     try {
-      this.forget(index.slice(this.limits.lists));
-      this.write(listId, text, keep);
+      this.#forget(index.slice(this.limits.lists));
+      this.#write(listId, text, keep);
     } catch {
       // Out of space: the other lists go, this one is the one in use.
       try {
-        this.forget(keep.filter((entry) => entry.listId !== listId));
-        this.write(listId, text, keep.filter((entry) => entry.listId === listId));
+        this.#forget(keep.filter((entry) => entry.listId !== listId));
+        this.#write(listId, text, keep.filter((entry) => entry.listId === listId));
       } catch {
         // Still no room (or no storage at all): the page works without a saved copy.
       }
     }
   }
 
-  private index(): IndexEntry[] {
+  #index(): IndexEntry[] {
     try {
       return parseIndex(this.store.getItem(INDEX_KEY));
     } catch {
@@ -136,12 +157,12 @@ export class SavedLists {
     }
   }
 
-  private write(listId: string, text: string, index: IndexEntry[]): void {
+  #write(listId: string, text: string, index: IndexEntry[]): void {
     this.store.setItem(LIST_KEY_PREFIX + listId, text);
     this.store.setItem(INDEX_KEY, JSON.stringify(index));
   }
 
-  private forget(entries: IndexEntry[]): void {
+  #forget(entries: IndexEntry[]): void {
     for (const entry of entries) this.store.removeItem(LIST_KEY_PREFIX + entry.listId);
   }
 }

@@ -1,0 +1,28 @@
+/**
+ * What to tell the person when the server refuses an edit or removal for
+ * good. Their version of the item stays on screen (the list shows what the
+ * server holds), so the words only need to say what happened to the change.
+ */
+import type { ErrorBody } from "../protocol/errors";
+import type { PendingChange } from "./outbox";
+
+/**
+ * @example
+ * changeProblem(edit, { code: "version_mismatch", message: "…" }, "Milk")
+ * // "“Milk”: someone else changed this item; your edit was not saved. Their version is shown."
+ */
+export function changeProblem(change: PendingChange, error: ErrorBody["error"], title: string | null): string {
+  const what = change.kind === "edit" ? "edit" : "removal";
+  const which = title === null ? "" : `“${title}”: `;
+  switch (error.code) {
+    case "version_mismatch":
+      return `${which}someone else changed this item; your ${what} was not saved. Their version is shown.`;
+    case "not_found":
+      return `${which}this item is gone (it was removed), so your ${what} was not saved.`;
+    case "forbidden":
+    case "unauthorized":
+      return `${which}your key for this item is no longer valid; your ${what} was not saved.`;
+    default:
+      return `${which}your ${what} was not saved: ${error.message}`;
+  }
+}
