@@ -60,6 +60,7 @@ function checkShown(client: ClientRecord, order: ItemOrder, texts: Map<string, s
       }
       if (removedAt) {
         findings.push({ invariant: "9 removals final", message: `${who} showed ${id} again (v${event.version}, from ${event.via}) ${event.at - removedAt.at} ms after ${removedAt.kind === "hidden" ? "it went from the list" : "applying its removal"}` });
+        continue;
       } else if (hiddenAt) {
         findings.push({ invariant: "3 client lists", message: `${who} stopped showing ${id} (never removed, by ${hiddenAt.kind === "hidden" ? hiddenAt.via : "?"}) and showed it again from ${event.via}` });
       }
