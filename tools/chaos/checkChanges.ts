@@ -20,24 +20,44 @@ import type { ChangeRecord, ClientRecord, ShownEvent } from "./history";
 import { itemOrderOf, type ItemOrder } from "./logOrder";
 import type { CheckInput, CheckResult, CheckTally, Finding } from "./verdicts";
 
-function describe(item: Item | undefined): string {
-  return item ? `${item.id} v${item.version} "${item.title.slice(0, 60)}"` : "nothing";
-}
-
 function sameItem(a: Item, b: Item): boolean {
   return a.id === b.id && a.title === b.title && a.body === b.body && a.version === b.version && a.updatedAt === b.updatedAt;
 }
 
-function checkFinalVersions(input: CheckInput): Finding[] {
+/** How a client's final list departs from the server's, by kind, with an example of each. */
+function departures(shown: readonly Item[], server: readonly Item[], removed: ReadonlySet<string>): string[] {
+  const onServer = new Map(server.map((item) => [item.id, item]));
+  const onClient = new Set(shown.map((item) => item.id));
+  const kinds: { what: string; ids: string[] }[] = [
+    { what: "items the server removed, still shown", ids: shown.filter((item) => removed.has(item.id)).map((item) => item.id) },
+    { what: "items no save made", ids: shown.filter((item) => !onServer.has(item.id) && !removed.has(item.id)).map((item) => item.id) },
+    { what: "items missing", ids: server.filter((item) => !onClient.has(item.id)).map((item) => item.id) },
+    {
+      what: "items at an older version",
+      ids: shown.flatMap((item) => {
+        const latest = onServer.get(item.id);
+        return latest && item.version < latest.version ? [`${item.id} v${item.version} (server v${latest.version})`] : [];
+      }),
+    },
+    {
+      what: "items at a version or text the server does not have",
+      ids: shown.flatMap((item) => {
+        const latest = onServer.get(item.id);
+        return latest && item.version >= latest.version && !sameItem(item, latest) ? [`${item.id} v${item.version}`] : [];
+      }),
+    },
+  ];
+  const found = kinds.filter((kind) => kind.ids.length > 0).map((kind) => `${kind.ids.length} ${kind.what} (e.g. ${kind.ids[0]})`);
+  if (found.length > 0) return found;
+  const order = shown.findIndex((item, i) => item.id !== server[i]?.id);
+  return order === -1 ? [] : [`the same items in another order, from position ${order}`];
+}
+
+function checkFinalVersions(input: CheckInput, order: ItemOrder): Finding[] {
   const findings: Finding[] = [];
   for (const [index, shown] of input.finalClientLists) {
-    const at = shown.findIndex((item, i) => !input.finalList[i] || !sameItem(item, input.finalList[i]!));
-    if (at === -1 && shown.length === input.finalList.length) continue;
-    const where = at === -1 ? shown.length : at;
-    findings.push({
-      invariant: "8 final versions",
-      message: `client ${index}'s list differs from the server's at position ${where}: ${describe(shown[where])} vs ${describe(input.finalList[where])} (${shown.length} vs ${input.finalList.length} items)`,
-    });
+    const found = departures(shown, input.finalList, order.removed);
+    if (found.length > 0) findings.push({ invariant: "8 final versions", message: `client ${index}'s list is not the server's: ${found.join("; ")}` });
   }
   return findings;
 }
@@ -146,7 +166,7 @@ export function checkChanges(input: CheckInput): CheckResult {
     {
       invariant: "8 final versions",
       scope: `${input.finalClientLists.size} running clients' items (text and version) vs the server's ${input.finalList.length}`,
-      violations: checkFinalVersions(input),
+      violations: checkFinalVersions(input, order),
     },
     {
       invariant: "9 removals final",

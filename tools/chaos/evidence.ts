@@ -54,6 +54,35 @@ function describe(connection: ConnectionRecord, proxyLog: ProxiedConnectionLog |
 }
 
 /**
+ * For each client and item a finding names together: every version the
+ * client's list showed of it and how (frames, snapshot, page), and every
+ * edit and removal the writers made of it, with their requests.
+ */
+function itemsNamed(findings: readonly Finding[], history: History, since: number) {
+  const at = (time: number | null) => (time === null ? null : time - since);
+  const named: object[] = [];
+  for (const finding of findings) {
+    const client = history.clients[Number(/client (\d+)/.exec(finding.message)?.[1] ?? NaN)];
+    if (!client) continue;
+    for (const [itemId] of finding.message.matchAll(/\b[0-9a-z]{1,11}-[0-9a-f]{16}\b/g)) {
+      named.push({
+        client: client.index,
+        itemId,
+        shown: (client.shown.get(itemId) ?? []).map((event) => ({ ...event, at: at(event.at) })),
+        changes: [...history.changes.values()]
+          .filter((change) => change.itemId === itemId)
+          .map((change) => ({
+            ...change,
+            addedAt: at(change.addedAt),
+            attempts: change.attempts.map((attempt) => ({ ...attempt, startedAt: at(attempt.startedAt), endedAt: at(attempt.endedAt) })),
+          })),
+      });
+    }
+  }
+  return named;
+}
+
+/**
  * When resend rounds ran around a connection's life, as seen on every direct
  * connection (a second copy of a seq arriving is a resend; the proxy's
  * duplicates are left out): shows whether the server's alarm ran late for
@@ -97,6 +126,7 @@ export function writeEvidence(
   const connections = connectionsNamed(findings, history);
   const evidence = {
     findings,
+    items: itemsNamed(findings, history, since),
     resendsNear: connections.map((connection) => resendsNear(connection, history, since)),
     restarts: history.restarts.map((restart) => ({ killedAt: restart.killedAt - since, answeringAt: restart.answeringAt && restart.answeringAt - since })),
     stalls: history.stalls.map((stall) => ({ at: stall.at - since, ms: stall.ms })),
