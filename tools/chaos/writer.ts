@@ -82,7 +82,9 @@ export class Writer {
       },
       onChangeRejected: (change, error) => {
         const record = this.history.changes.get(change.key);
-        if (record) record.outcome = { kind: "rejected", code: error.code, status: record.attempts.at(-1)?.status ?? null };
+        // The Outbox's own answer, not a racing duplicate's that may have ended later.
+        const answered = record?.attempts.findLast((attempt) => attempt.purpose === "outbox" && attempt.status !== null);
+        if (record) record.outcome = { kind: "rejected", code: error.code, status: answered?.status ?? null };
       },
     });
   }
@@ -127,16 +129,7 @@ export class Writer {
   change(planned: PlannedChange): ChangeRecord {
     const key = `chaos-${planned.kind}-${planned.number}-${crypto.randomUUID()}`;
     const itemId = planned.save.confirmedIds[0] ?? null;
-    // The title keeps the save's key, so the list still shows which save made each item.
-    const text = `${planned.save.title} · edit ${planned.number}`;
-    const patch: ItemPatch | null =
-      planned.kind === "remove"
-        ? null
-        : planned.fields === "title"
-          ? { title: text }
-          : planned.fields === "body"
-            ? { body: `edited by writer ${this.index} (${planned.credential}), change ${planned.number}` }
-            : { title: text, body: `edited by writer ${this.index} (${planned.credential}), change ${planned.number}` };
+    const patch = planned.kind === "remove" ? null : this.patchFor(planned);
     const ifMatch = planned.ifMatchShown && itemId !== null ? this.access.shownVersion(itemId) : null;
     const record: ChangeRecord = {
       number: planned.number,
@@ -156,13 +149,17 @@ export class Writer {
     this.history.changes.set(key, record);
     const target = itemId === null ? { saveKey: planned.save.key } : { itemId };
     const common = { key, target, madeAt: Date.now() };
-    const pending: PendingChange =
-      patch === null
-        ? { ...common, kind: "remove" }
-        : { ...common, kind: "edit", patch, ifMatch };
+    const pending: PendingChange = patch === null ? { ...common, kind: "remove" } : { ...common, kind: "edit", patch, ifMatch };
     this.outbox.change(pending);
     if (planned.faults.raceDuplicate && itemId !== null) void this.send(pending, itemId, "race").catch(() => undefined);
     return record;
+  }
+
+  /** An edit's new text, unique to it; the title keeps the save's key, so the list still shows which save made each item. */
+  private patchFor(planned: PlannedChange): ItemPatch {
+    const title = `${planned.save.title} · edit ${planned.number}`;
+    const body = `edited by writer ${this.index} (${planned.credential}), change ${planned.number}`;
+    return planned.fields === "title" ? { title } : planned.fields === "body" ? { body } : { title, body };
   }
 
   private send(change: PendingChange, itemId: string, purpose: ChangeAttempt["purpose"]): Promise<ChangeOutcome> {
