@@ -1,14 +1,21 @@
 /**
- * `npm run bench [-- --quick] [-- --systems listroom,bare]`: the same
- * workload against Listroom, a bare Durable Object broadcast, Socket.IO and
- * plain ws, one after the other, with the load generator pinned to core 0
- * and each server to core 1. Writes tools/bench/results/<date>.json, a chart next
+ * `npm run bench [-- --quick] [-- --systems listroom-workerd,bare-workerd]`:
+ * the same workload against Listroom and a bare Durable Object broadcast
+ * (each on workerd alone and under wrangler dev), Socket.IO and plain ws, one
+ * after the other, with the load generator pinned to core 0 and each server
+ * to core 1. Writes tools/bench/results/<date>.json, a chart next
  * to it, and the generated tables in docs/PERFORMANCE.md. A benchmark, not a
  * test: nothing passes or fails. See docs/PERFORMANCE.md for the method.
  *
  * `-- --render tools/bench/results/<date>.json` only redraws the outputs from a
  * results file. The same bundle is also the Node peers' server
- * (`--serve socketio|ws`).
+ * (`--serve socketio|ws`) and the Miniflare host of the workerd column
+ * (`--serve workerd`). `-- --cpu-profile` profiles Listroom's and the bare
+ * room's JavaScript on workerd instead of measuring (run/cpuProfile.ts);
+ * `-- --cold-start [REV,…]` compares the Worker's size and cold start with
+ * earlier trees (run/coldStarts.ts); `-- --listroom-tree DIR` builds the
+ * workerd column's Listroom from another tree (to measure a change to src/
+ * before making it).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -21,7 +28,9 @@ import { round } from "./lib/stats";
 import { makeTempDir, removeTempDir } from "../harness/tempDirs";
 import { hasTaskset, killAllGroupsNow, stopAllGroups } from "../harness/processGroup";
 import { now } from "../harness/wait";
-import { ALL_SYSTEMS, planFor, type Mode, type Plan } from "./plan";
+import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
+import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
+import { profileCpu } from "./run/cpuProfile";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
 import { publish, republish, withDerived } from "./report/publish";
@@ -29,16 +38,18 @@ import type { BenchResults, Machine } from "./report/results";
 import { serve } from "./servers/serve";
 import { startNodeSystem } from "./systems/node";
 import type { SystemName } from "./systems/types";
-import { startBare, startListroom } from "./systems/wrangler";
+import { buildWorkerBundle, type WorkerBundle } from "./systems/workerBundle";
+import { startWorkerdSystem } from "./systems/workerd";
+import { snapshotListroom, startBare, startListroom, type Provenance } from "./systems/wrangler";
+import { BARE_CONFIG } from "./lib/paths";
+import { PROJECT_ROOT } from "../harness/paths";
 
-/** How much of the run's time each system gets, relative to the others: the Durable Objects idle 15 s and start slower. */
-const TIME_WEIGHTS: Record<SystemName, number> = { listroom: 1.2, bare: 1.1, socketio: 0.85, ws: 0.85 };
 const LOADGEN_CPU = 0;
 const SERVER_CPU = 1;
 /**
  * Past the plan's deadline (and any waiting for a quiet machine) by this
- * much, the run is abandoned outright: a last resort against a hang, since
- * the budgets end every ladder well before.
+ * much, the run is abandoned outright: a last resort against a hang (ladders
+ * are never cut short, so only a hang runs this long).
  */
 const HARD_STOP_GRACE_MS = 3 * 60_000;
 
@@ -55,17 +66,13 @@ function log(line: string): void {
   process.stdout.write(`[${String(seconds).padStart(3)} s] ${line}\n`);
 }
 
-function parseSystems(value: string | undefined): SystemName[] {
-  if (!value) return ALL_SYSTEMS;
+function parseSystems(value: string | undefined, mode: Mode): SystemName[] {
+  if (!value) return defaultSystems(mode);
   const names = value.split(",").map((name) => name.trim());
   for (const name of names) {
     if (!(ALL_SYSTEMS as string[]).includes(name)) throw new Error(`unknown system ${name}; expected ${ALL_SYSTEMS.join(",")}`);
   }
   return names as SystemName[];
-}
-
-function weightOf(names: SystemName[]): number {
-  return names.reduce((total, name) => total + TIME_WEIGHTS[name], 0);
 }
 
 function machine(pinned: boolean): Machine {
@@ -87,15 +94,70 @@ function machine(pinned: boolean): Machine {
   };
 }
 
-function starterFor(name: SystemName, serverCpu: number | null) {
+/** Worker bundles for the workerd column, built once per run (Listroom's from a snapshot of the repository). */
+class Bundles {
+  private listroom: { bundle: WorkerBundle; provenance: Provenance } | null = null;
+  private bare: WorkerBundle | null = null;
+
+  /** `listroomTree`: another checkout or copy to build Listroom's workerd bundle from (an A/B of a change to src/). */
+  constructor(private readonly listroomTree: string | null = null) {}
+
+  forListroom(): { bundle: WorkerBundle; provenance: Provenance } {
+    if (!this.listroom) {
+      const snapshot = snapshotListroom();
+      const tree = this.listroomTree ?? snapshot.dir;
+      const provenance = this.listroomTree
+        ? { ...snapshot.provenance, uncommitted: [`built from ${this.listroomTree}, not this checkout`] }
+        : snapshot.provenance;
+      this.listroom = { bundle: buildWorkerBundle(tree), provenance };
+    }
+    return this.listroom;
+  }
+
+  forBare(): WorkerBundle {
+    this.bare ??= buildWorkerBundle(PROJECT_ROOT, BARE_CONFIG);
+    return this.bare;
+  }
+
+  /** The deployed script's size, as `wrangler deploy --dry-run` built it. */
+  sizes(): BenchResults["workerBundles"] {
+    const size = (bundle: WorkerBundle | undefined) => (bundle ? { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes } : null);
+    return { listroom: size(this.listroom?.bundle), bare: size(this.bare ?? undefined) };
+  }
+}
+
+function starterFor(name: SystemName, serverCpu: number | null, bundles: Bundles) {
   return async ({ localObservability }: { localObservability: boolean }) => {
-    if (name === "listroom") return startListroom(serverCpu, localObservability);
-    const system = name === "bare" ? await startBare(serverCpu, localObservability) : await startNodeSystem(name, serverCpu);
-    return { system, provenance: null };
+    switch (name) {
+      case "listroom":
+        return startListroom(serverCpu, localObservability);
+      case "bare":
+        return { system: await startBare(serverCpu, localObservability), provenance: null };
+      case "listroom-workerd": {
+        const { bundle, provenance } = bundles.forListroom();
+        const system = await startWorkerdSystem({
+          name,
+          bundle,
+          vars: { EXPOSE_USAGE: "true" },
+          healthPath: "/api/items?limit=1",
+          usagePath: "/api/usage",
+          cpu: serverCpu,
+        });
+        return { system, provenance };
+      }
+      case "bare-workerd":
+        return {
+          system: await startWorkerdSystem({ name, bundle: bundles.forBare(), vars: {}, healthPath: "/health", usagePath: null, cpu: serverCpu }),
+          provenance: null,
+        };
+      case "socketio":
+      case "ws":
+        return { system: await startNodeSystem(name, serverCpu), provenance: null };
+    }
   };
 }
 
-async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
+async function bench(mode: Mode, systems: SystemName[], listroomTree: string | null): Promise<void> {
   const plan: Plan = planFor(mode, systems);
   if (!hasPerf()) plan.profile = [];
   const startedAt = new Date();
@@ -112,6 +174,7 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
   const scratchDir = makeTempDir("listroom-bench-scratch-");
   const errors: string[] = [];
   let quietBudget = plan.quietWaitBudgetMs;
+  const workerBundles = new Bundles(listroomTree);
 
   let bundles: BundleSizes | null = null;
   try {
@@ -124,7 +187,8 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
   const runs: SystemRun[] = [];
   const overall = Budget.forMs(plan.deadlineMs - (now() - started));
   try {
-    for (const [index, name] of systems.entries()) {
+    for (const name of systems) {
+      // A last resort against a run gone long: a system not started by the deadline is skipped; a started one is never cut short.
       if (overall.passed()) {
         errors.push(`${name}: not run, the run's time budget was spent`);
         continue;
@@ -133,13 +197,12 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
         runs.push(
           await runSystem(name, {
             plan,
-            start: starterFor(name, serverCpu),
+            start: starterFor(name, serverCpu, workerBundles),
             quietBudgetLeft: () => quietBudget,
             spendQuietBudget: (ms) => {
               quietBudget = Math.max(0, quietBudget - ms);
               overall.extend(ms);
             },
-            budget: () => overall.fraction(TIME_WEIGHTS[name] / weightOf(systems.slice(index))),
             scratchDir,
             log,
           }),
@@ -181,6 +244,9 @@ async function bench(mode: Mode, systems: SystemName[]): Promise<void> {
     memoryPerThousandIdleMb: {},
     saveAloneCpuUs: {},
     billableWork: null,
+    workerBundles: workerBundles.sizes(),
+    cpuTargets: null,
+    cost: null,
     errors,
   });
   publish(results, log);
@@ -197,25 +263,43 @@ async function main(): Promise<void> {
       serve: { type: "string" },
       port: { type: "string" },
       db: { type: "string" },
+      "host-config": { type: "string" },
       render: { type: "string" },
+      "cpu-profile": { type: "boolean", default: false },
+      "cold-start": { type: "string" },
+      "listroom-tree": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
   });
   if (values.help) {
-    log("npm run bench [-- --quick] [-- --systems listroom,bare,socketio,ws] | npm run bench -- --render tools/bench/results/DATE.json");
+    log(`npm run bench [-- --quick] [-- --systems ${ALL_SYSTEMS.join(",")}] | npm run bench -- --render tools/bench/results/DATE.json`);
     return;
   }
-  if (values.serve) return serve(values.serve, Number(values.port), values.db);
+  if (values.serve) return serve(values.serve, { port: Number(values.port), databasePath: values.db, hostConfig: values["host-config"] });
   if (values.render) return republish(values.render, log);
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 13)) {
     throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);
   }
+  if (values["cold-start"] !== undefined) {
+    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+    const revisions = values["cold-start"] === "" ? DEFAULT_COLD_START_REVISIONS : values["cold-start"].split(",");
+    await coldStarts(revisions, pinned ? SERVER_CPU : null, log);
+    await stopAllGroups();
+    return;
+  }
+  if (values["cpu-profile"]) {
+    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+    await profileCpu(planFor("quick"), pinned ? SERVER_CPU : null, log);
+    await stopAllGroups();
+    return;
+  }
   process.once("SIGINT", () => void stopAllGroups().finally(() => process.exit(130)));
   process.once("SIGTERM", () => void stopAllGroups().finally(() => process.exit(143)));
   // Whatever is still running or still on disk when the process exits goes then (tools/harness).
-  await bench(values.quick ? "quick" : "full", parseSystems(values.systems));
+  const mode = values.quick ? "quick" : "full";
+  await bench(mode, parseSystems(values.systems, mode), values["listroom-tree"] ?? null);
 }
 
 main().catch(async (error: unknown) => {

@@ -1,7 +1,7 @@
 /**
  * Is the machine quiet enough to measure? Another engineer's fault-injection
  * harness runs wrangler dev and many clients on this same 2-core machine, so
- * before each system we measure the CPU burnt outside our process tree (and
+ * before each system we measure (over a second) the CPU burnt outside our process tree (and
  * list workerd/wrangler/vitest processes that are not ours, and the load
  * average, for the record) and wait, bounded, while others are busy. Each
  * point also records the CPU others used while it ran; a noisy repeat is run
@@ -13,7 +13,7 @@ import { delay } from "../../harness/wait";
 
 /** Cores' worth of CPU used by others above which the machine counts as busy. */
 export const FOREIGN_CPU_BUSY_CORES = 0.25;
-const SAMPLE_MS = 2_000;
+const SAMPLE_MS = 1_000;
 const POLL_MS = 5_000;
 
 export interface QuietCheck {

@@ -26,6 +26,8 @@ export interface PoolCounters {
   framesSent: number;
   unexpectedCloses: number;
   badFrames: number;
+  /** Every text frame the clients received, whatever it was. */
+  framesReceived: number;
 }
 
 const CLOSE_WAIT_MS = 5_000;
@@ -53,7 +55,7 @@ class BenchClient {
     private readonly protocol: ProtocolName,
     private readonly pool: ClientPool,
   ) {
-    this.ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: OPEN_TIMEOUT_MS });
+    this.ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: OPEN_TIMEOUT_MS, headers: pool.headers });
     this.ws.on("open", () => {
       if (readyOnOpen(protocol)) this.ready = true;
     });
@@ -72,6 +74,7 @@ class BenchClient {
 
   private onMessage(text: string): void {
     const receivedAt = now();
+    this.pool.counters.framesReceived++;
     let outcome;
     try {
       outcome = readFrame(this.protocol, text);
@@ -174,6 +177,7 @@ export class ClientPool {
     framesSent: 0,
     unexpectedCloses: 0,
     badFrames: 0,
+    framesReceived: 0,
   };
 
   constructor(
@@ -181,6 +185,8 @@ export class ClientPool {
     private readonly protocol: ProtocolName,
     /** Listroom clients batch acks this long instead of as the page would (a what-if). */
     readonly ackDelayOverrideMs: number | null = null,
+    /** Sent with every handshake (see RunningSystem.requestHeaders). */
+    readonly headers: Record<string, string> = {},
   ) {}
 
   /** The ack batching Listroom clients used, as their welcome implied (or as overridden). */
@@ -252,6 +258,24 @@ export class ClientPool {
 
   async closeAll(): Promise<void> {
     await this.shrink(0);
+  }
+
+  /**
+   * Resolves once no frame has arrived for `quietMs` (or after `timeoutMs`):
+   * a server that fell behind at a failing rate is still flushing its backlog,
+   * which would land in the next point's latencies.
+   */
+  async drained(quietMs: number, timeoutMs: number): Promise<void> {
+    const deadline = now() + timeoutMs;
+    let seen = this.counters.framesReceived;
+    let quietSince = now();
+    while (now() < deadline && now() - quietSince < quietMs) {
+      await delay(Math.min(50, quietMs));
+      if (this.counters.framesReceived !== seen) {
+        seen = this.counters.framesReceived;
+        quietSince = now();
+      }
+    }
   }
 
   /** How many clients are open and ready now. */

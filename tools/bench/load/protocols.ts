@@ -75,7 +75,14 @@ function windowOf(value: unknown): SendWindow | null {
 }
 
 function listroomFrame(text: string): FrameOutcome {
-  const frame = JSON.parse(text) as { type?: unknown; seq?: unknown; item?: unknown; resendIntervalMs?: unknown; window?: unknown };
+  const frame = JSON.parse(text) as {
+    type?: unknown;
+    seq?: unknown;
+    messageId?: unknown;
+    item?: unknown;
+    resendIntervalMs?: unknown;
+    window?: unknown;
+  };
   switch (frame.type) {
     case "welcome": {
       const resendIntervalMs = numberOr(frame.resendIntervalMs, null);
@@ -95,7 +102,9 @@ function listroomFrame(text: string): FrameOutcome {
       return { ...NOTHING, receipt: title === null ? null : { title, order: seq }, sequenced: seq };
     }
     default:
-      return NOTHING;
+      // Any other sequenced frame (a seq and a messageId: protocol 3's `edited` and `removed`, and
+      // whatever comes later) is still part of the connection's sequence: counted for order and acked.
+      return typeof frame.messageId === "string" ? { ...NOTHING, sequenced: numberOr(frame.seq, null) } : NOTHING;
   }
 }
 

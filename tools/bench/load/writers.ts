@@ -25,7 +25,11 @@ export class SaveClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: WRITER_CONNECTIONS });
   private readonly url: URL;
 
-  constructor(origin: string) {
+  constructor(
+    origin: string,
+    /** Sent with every save (see RunningSystem.requestHeaders). */
+    private readonly headers: Record<string, string> = {},
+  ) {
     this.url = new URL("/api/items", origin);
   }
 
@@ -39,6 +43,7 @@ export class SaveClient {
           method: "POST",
           agent: this.agent,
           headers: {
+            ...this.headers,
             "content-type": "application/json",
             "content-length": Buffer.byteLength(payload),
             "idempotency-key": randomUUID(),

@@ -13,7 +13,14 @@ import { SYSTEM_LABELS } from "../systems/types";
 const WIDTH = 1000;
 const HEIGHT = 540;
 const MARGIN = { left: 70, right: 320, top: 50, bottom: 60 };
-const COLORS: Record<SystemName, string> = { listroom: "#d9480f", bare: "#1c7ed6", socketio: "#2f9e44", ws: "#495057" };
+const COLORS: Record<SystemName, string> = {
+  "listroom-workerd": "#d9480f",
+  "bare-workerd": "#1c7ed6",
+  listroom: "#f59f00",
+  bare: "#74c0fc",
+  socketio: "#2f9e44",
+  ws: "#495057",
+};
 const DASHES = ["", "6 4", "2 3", "10 3 2 3"];
 
 export interface ChartSystem {

@@ -6,11 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Spread } from "../lib/stats";
 import type { Ladder, StepSummary } from "../run/ladder";
-import type { SystemName } from "../systems/types";
-import { SYSTEM_LABELS } from "../systems/types";
-import type { BenchResults } from "./results";
+import type { Bracket, Verdict } from "../run/ladder";
+import { SYSTEM_LABELS, SYSTEMS, type SystemName } from "../systems/types";
+import type { CostTable } from "./cost";
+import type { BenchResults, RatioRange } from "./results";
 
-const SHORT: Record<SystemName, string> = { listroom: "Listroom", bare: "bare DO", socketio: "Socket.IO", ws: "ws" };
+const SHORT = Object.fromEntries(Object.entries(SYSTEMS).map(([name, info]) => [name, info.short])) as Record<SystemName, string>;
 
 function table(head: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
@@ -31,18 +32,51 @@ function ratio(value: number | null): string {
   return value === null ? "–" : `${value.toFixed(2)}×`;
 }
 
+/** "0.93× (0.85–1.02)": the point ratio and the range the brackets or spreads allow. */
+function ratioWithRange(range: RatioRange): string {
+  if (range.ratio === null) return "–";
+  const low = range.low === null ? "0" : range.low.toFixed(2);
+  const high = range.high === null ? "∞" : range.high.toFixed(2);
+  return `${range.ratio.toFixed(2)}× (${low}–${high})`;
+}
+
+const FAILED_BY: Record<Verdict, string> = {
+  ok: "",
+  "p99 over limit": "p99",
+  drops: "drops",
+  "invalid: load generator saturated": "load generator saturated",
+  "server exited": "server exited",
+};
+
+function bracketText(bracket: Bracket): string {
+  if (bracket.pass === null && bracket.fail === null) return "–";
+  const pass = bracket.pass === null ? "none" : number(bracket.pass);
+  if (bracket.fail === null) return `≥ ${pass} (top passed)`;
+  return `[${pass}, ${number(bracket.fail)}) (${FAILED_BY[bracket.failedBy ?? "ok"] || "failed"})`;
+}
+
 function sustainedTable(results: BenchResults): string {
   const names = results.systems.map((system) => system.name);
-  const peers = names.filter((name) => name !== "listroom");
   const rows = results.comparisons.map((comparison) => [
     comparison.clients,
     ...names.map((name) => {
       const entry = comparison.sustained.find((candidate) => candidate.system === name);
-      return entry ? `${number(entry.deliveriesPerSecond)} (${entry.stoppedBy})` : "–";
+      return entry ? bracketText(entry.bracket) : "–";
     }),
-    ...peers.map((peer) => ratio(comparison.sustainedListroomOverPeer.find((entry) => entry.peer === peer)?.ratio ?? null)),
   ]);
-  return table(["clients", ...names.map((name) => SHORT[name]), ...peers.map((peer) => `Listroom ÷ ${SHORT[peer]}`)], rows);
+  return table(["clients", ...names.map((name) => SHORT[name])], rows);
+}
+
+function sustainedRatioTable(results: BenchResults): string {
+  const rows = results.comparisons.flatMap((comparison) =>
+    comparison.sustainedListroomOverPeer.map((entry) => [
+      comparison.clients,
+      `${SHORT[entry.listroom]} ÷ ${SHORT[entry.peer]}`,
+      SYSTEMS[entry.peer].runtime === SYSTEMS[entry.listroom].runtime ? "same runtime" : "across runtimes",
+      ratioWithRange(entry),
+    ]),
+  );
+  return table(["clients", "ratio", "", "passing rates ÷ (range the brackets allow)"], rows);
 }
 
 function sideBySideTable(results: BenchResults): string {
@@ -50,7 +84,7 @@ function sideBySideTable(results: BenchResults): string {
   for (const comparison of results.comparisons) {
     for (const at of comparison.atRates) {
       for (const row of at.rows) {
-        const over = at.listroomOverPeer.find((entry) => entry.peer === row.system);
+        const over = at.listroomOverPeer.filter((entry) => entry.peer === row.system);
         rows.push([
           comparison.clients,
           `${number(at.rate)} (${at.why.startsWith("the ladder") ? "first step" : "highest all passed"})`,
@@ -59,7 +93,7 @@ function sideBySideTable(results: BenchResults): string {
           number(row.toLastP99Ms),
           number(row.cpuUsPerDelivery, 2),
           row.verdict,
-          over ? `${ratio(over.toLastP99)} / ${ratio(over.cpuPerDelivery)}` : "–",
+          over.length > 0 ? over.map((entry) => `${SHORT[entry.listroom]}: ${ratio(entry.toLastP99)} / ${ratio(entry.cpuPerDelivery)}`).join("; ") : "–",
         ]);
       }
     }
@@ -68,6 +102,91 @@ function sideBySideTable(results: BenchResults): string {
     ["clients", "deliveries/s", "system", "last p50 (ms)", "last p99 (ms)", "server CPU µs/delivery", "verdict", "Listroom ÷ it (p99 / CPU)"],
     rows,
   );
+}
+
+function cpuTargetsTable(results: BenchResults): string {
+  const targets = results.cpuTargets!;
+  const verdict = (over: RatioRange, target: number) => {
+    if (over.high !== null && over.high <= target) return "meets";
+    if (over.low !== null && over.low > target) return "misses";
+    return over.ratio !== null && over.ratio <= target ? "meets at the median" : "misses at the median";
+  };
+  return table(
+    ["runtime", "what", "Listroom µs", "bare µs", "Listroom ÷ bare (range)", "target", "verdict"],
+    targets.rows.map((row) => [
+      row.runtime,
+      row.what,
+      withSpread(row.listroomUs, 1),
+      withSpread(row.bareUs, 1),
+      ratioWithRange(row.over),
+      `≤ ${row.target}×`,
+      verdict(row.over, row.target),
+    ]),
+  );
+}
+
+function coldStartTable(results: BenchResults): string {
+  const rows = results.systems.flatMap((system) =>
+    system.coldStart
+      ? [[SHORT[system.name], number(system.coldStart.spawnToFirstOkMs, 0), number(system.coldStart.firstOkRequestMs, 1), system.coldStart.what]]
+      : [],
+  );
+  return table(["system", "runtime spawned → first 200 (ms)", "that first request (ms)", "how"], rows);
+}
+
+function money(dollars: number): string {
+  return dollars >= 100 ? `$${Math.round(dollars).toLocaleString("en-US")}` : `$${dollars.toFixed(2)}`;
+}
+
+function costSection(cost: CostTable): string[] {
+  const work = cost.measured;
+  const perConnection = work.perConnection;
+  const lines = [
+    `**Cost per month** (prices in tools/bench/report/prices.ts; billable work measured on ${SHORT[work.system]}: per save ${work.perSave.rowsWritten} rows written, ${work.perSave.rowsRead} rows read, ${work.perSave.alarmRuns} alarm runs, ${work.perSave.framesInPerViewer} incoming frames per viewer, ${number(work.perSave.cpuUsAlone)} µs CPU alone + ${work.cpuUsPerDelivery} µs per delivery` +
+      (perConnection ? `; per connection ${perConnection.rowsWritten} rows written, ${perConnection.rowsRead} rows read, ${perConnection.framesIn} incoming frames, ${number(perConnection.cpuUs)} µs CPU` : "") +
+      `; object hibernated when idle: ${work.hibernates === null ? "not measured" : work.hibernates ? "yes" : "no"})`,
+    "",
+    table(
+      ["workload", "Cloudflare / month", "usage at list price, no allowances", "biggest items at list price", "Socket.IO on a VM / month", "VM sizing"],
+      cost.rows.map((row) => {
+        const biggest = [...row.cloudflare.lines]
+          .filter((line) => line.marginalDollars > 0)
+          .sort((a, b) => b.marginalDollars - a.marginalDollars)
+          .slice(0, 3)
+          .map((line) => `${line.item} ${money(line.marginalDollars)} (${number(line.quantity, 0)})`);
+        return [
+          row.workload,
+          money(row.cloudflare.total),
+          money(row.cloudflare.marginalTotal),
+          biggest.join("; ") || "–",
+          row.vm ? `${money(row.vm.total)} (${row.vm.count} × ${row.vm.size})` : "–",
+          row.vm ? `${row.vm.why}; ${row.assumptions.join("; ")}` : row.assumptions.join("; "),
+        ];
+      }),
+    ),
+    "",
+    "<details><summary>Every line of the Cloudflare bill (quantity → after the included usage, and at list price)</summary>",
+    "",
+    table(
+      ["workload", ...cost.rows[0]!.cloudflare.lines.map((line) => line.item)],
+      cost.rows.map((row) => [
+        row.workload,
+        ...row.cloudflare.lines.map((line) => `${number(line.quantity, 0)} → ${money(line.dollars)} (${money(line.marginalDollars)} at list price)`),
+      ]),
+    ),
+    "",
+    "</details>",
+    "",
+    "Assumptions:",
+    "",
+    ...cost.assumptions.map((assumption) => `- ${assumption}`),
+    "",
+    "Prices:",
+    "",
+    ...cost.sources.map((source) => `- ${source.url}, read ${source.read}${source.note ? `. ${source.note}` : ""}`),
+    "",
+  ];
+  return lines;
 }
 
 function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
@@ -118,7 +237,7 @@ function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
 function renderRun(results: BenchResults, chartPath: string): string {
   const out: string[] = [];
   const date = results.startedAt.slice(0, 10);
-  const listroom = results.systems.find((system) => system.name === "listroom");
+  const listroom = results.systems.find((system) => system.provenance !== null);
   out.push(
     `### ${results.mode === "quick" ? "Quick" : "Full"} run, ${date}`,
     "",
@@ -132,9 +251,13 @@ function renderRun(results: BenchResults, chartPath: string): string {
     "",
     `![p99 to the last client against deliveries per second](${chartPath})`,
     "",
-    "**Sustained deliveries per second**: the highest step whose median p99 to the last client stayed within 100 ms with nothing dropped (why the climb stopped in brackets).",
+    "**Sustained deliveries per second, bracketed**: `[pass, fail)` is the highest target whose median p99 to the last client stayed within 100 ms with nothing dropped, and the lowest above it that did not (bisected to within 10 %; why it failed in brackets). The `workerd` columns are the production-like runtime.",
     "",
     sustainedTable(results),
+    "",
+    "**Ratios of sustained rates**: Listroom's passing rate ÷ the peer's, and in brackets the range both brackets allow (Listroom's pass ÷ the peer's fail up to Listroom's fail ÷ the peer's pass).",
+    "",
+    sustainedRatioTable(results),
     "",
     "**Side by side**: every system at the ladder's first step (all ran it), and at the highest step all passed, if any",
     "",
@@ -148,14 +271,46 @@ function renderRun(results: BenchResults, chartPath: string): string {
     );
     out.push(`**Ladder, ${clients} clients** (ms from a save's due time; medians of ${results.plan.repeats} repeats, spread in brackets)`, "", ladderTable(ladders), "");
   }
+  if (results.cpuTargets) {
+    out.push(
+      "**Server CPU where it is ours**: Listroom against the bare room on the same runtime, medians over repeats with their spread; the ratio's range divides the extremes. Targets from issue 12 apply to the workerd rows.",
+      "",
+      cpuTargetsTable(results),
+      "",
+    );
+  }
+  if (results.systems.some((system) => system.coldStart)) {
+    out.push(
+      "**Cold start**: from the runtime's workerd process starting (its start time in /proc) to the first 200 from the Worker and a freshly created Durable Object (`GET /api/items?limit=1`, or `/health` for the bare Worker, which reaches no object), and that first request alone.",
+      "",
+      coldStartTable(results),
+      "",
+    );
+  }
+  const bundles = results.workerBundles;
+  if (bundles?.listroom || bundles?.bare) {
+    out.push(
+      "**The deployed Worker script** (`wrangler deploy --dry-run`, minified as configured; gzip -6)",
+      "",
+      table(
+        ["Worker", "bytes", "gzipped"],
+        [
+          ...(bundles.listroom ? [["Listroom", number(bundles.listroom.bytes), number(bundles.listroom.gzipBytes)]] : []),
+          ...(bundles.bare ? [["bare DO", number(bundles.bare.bytes), number(bundles.bare.gzipBytes)]] : []),
+        ],
+      ),
+      "",
+    );
+  }
+  if (results.cost) out.push(...costSection(results.cost));
   out.push(
     "**A save with nobody connected**",
     "",
     table(
-      ["system", "server CPU µs/save", "answer p50 (ms)", "answer p99 (ms)"],
+      ["system", "server CPU µs/save (spread)", "answer p50 (ms)", "answer p99 (ms)"],
       results.systems.map((system) => [
         SHORT[system.name],
-        number(system.saveOnly.serverCpuUsPerSave),
+        system.saveAloneCpuUsPerSave ? withSpread(system.saveAloneCpuUsPerSave) : number(system.saveOnly.serverCpuUsPerSave),
         number(system.saveOnly.saveAnswer.p50),
         number(system.saveOnly.saveAnswer.p99),
       ]),

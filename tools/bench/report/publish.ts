@@ -10,18 +10,54 @@ import { PERFORMANCE_DOC, RESULTS_DIR } from "../lib/paths";
 import type { Mode } from "../plan";
 import { renderChart } from "./chart";
 import { updatePerformanceDoc } from "./markdown";
-import { billableWork, compare, writeResults, type BenchResults } from "./results";
+import { costTable, type MeasuredWork } from "./cost";
+import { billableWork, billedListroom, compare, cpuTargets, writeResults, type BenchResults } from "./results";
+
+/** The billable work the cost table prices: the production-like Listroom's, at the idle room's client count. */
+function measuredWork(results: BenchResults): MeasuredWork | null {
+  const listroom = billedListroom(results.systems);
+  const ladder = listroom?.ladders.find((candidate) => candidate.clients === results.plan.idleClients);
+  // The lowest passing rate: the least queueing, the closest to an everyday list.
+  const step = ladder?.steps.filter((candidate) => candidate.verdict === "ok" && candidate.billable !== null).sort((a, b) => a.targetDeliveriesPerSecond - b.targetDeliveriesPerSecond)[0];
+  if (!listroom || !step?.billable) return null;
+  const socketIo = results.systems.find((system) => system.name === "socketio");
+  const socketIoLadder = socketIo?.ladders.find((candidate) => candidate.clients === results.plan.idleClients);
+  return {
+    system: listroom.name,
+    perSave: {
+      rowsRead: step.billable.rowsRead.median,
+      rowsWritten: step.billable.rowsWritten.median,
+      alarmRuns: step.billable.alarmRuns.median,
+      framesInPerViewer: step.billable.framesInPerClient.median,
+      cpuUsAlone: listroom.saveAloneCpuUsPerSave?.median ?? listroom.saveOnly.serverCpuUsPerSave,
+    },
+    cpuUsPerDelivery: step.serverCpuUsPerDelivery.median,
+    perConnection: listroom.perConnection ?? null,
+    hibernates: listroom.idle.find((run) => run.hibernated !== null)?.hibernated ?? null,
+    socketIo:
+      socketIo && socketIoLadder
+        ? {
+            sustainedDeliveriesPerSecond: socketIoLadder.bracket?.pass ?? socketIoLadder.sustainedDeliveriesPerSecond,
+            memoryPerThousandConnectionsMb: Math.max(0, socketIo.memory.perThousandIdleConnectionsMb),
+          }
+        : null,
+  };
+}
 
 /** Fills in everything computed from the systems' measurements. */
 export function withDerived(results: BenchResults): BenchResults {
   const { systems, plan } = results;
-  return {
+  const derived: BenchResults = {
     ...results,
     comparisons: compare(systems, plan.clientCounts, plan.deliveryLadder[0]!),
     memoryPerThousandIdleMb: Object.fromEntries(systems.map((system) => [system.name, system.memory.perThousandIdleConnectionsMb])),
-    saveAloneCpuUs: Object.fromEntries(systems.map((system) => [system.name, system.saveOnly.serverCpuUsPerSave])),
+    saveAloneCpuUs: Object.fromEntries(systems.map((system) => [system.name, system.saveAloneCpuUsPerSave?.median ?? system.saveOnly.serverCpuUsPerSave])),
     billableWork: billableWork(systems),
+    cpuTargets: cpuTargets(systems, plan.idleClients),
+    workerBundles: results.workerBundles ?? { listroom: null, bare: null },
   };
+  const work = measuredWork(derived);
+  return { ...derived, cost: work ? costTable(work) : null };
 }
 
 export function publish(results: BenchResults, log: (line: string) => void): void {
@@ -32,7 +68,7 @@ export function publish(results: BenchResults, log: (line: string) => void): voi
   updatePerformanceDoc(PERFORMANCE_DOC, results, relative(join(PERFORMANCE_DOC, ".."), chartFile));
   log(`wrote ${resultsPath}, ${chartFile} and ${PERFORMANCE_DOC}`);
   for (const comparison of results.comparisons) {
-    const sustained = comparison.sustained.map((entry) => `${entry.system} ${entry.deliveriesPerSecond}/s (${entry.stoppedBy})`);
+    const sustained = comparison.sustained.map((entry) => `${entry.system} [${entry.bracket.pass ?? "–"}, ${entry.bracket.fail ?? "–"}) (${entry.stoppedBy})`);
     log(`  ${comparison.clients} clients: ${sustained.join(", ")}`);
   }
 }

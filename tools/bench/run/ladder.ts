@@ -6,7 +6,6 @@
  */
 import type { ClientPool } from "../load/clients";
 import type { SaveClient } from "../load/writers";
-import type { Budget } from "../lib/budget";
 import { spread, type Spread } from "../lib/stats";
 import { delay } from "../../harness/wait";
 import { MIN_REACH, P99_LIMIT_MS, type Plan } from "../plan";
@@ -14,6 +13,9 @@ import type { RunningSystem } from "../systems/types";
 import { runPoint, type BillablePerSave, type PointResult, type PointSpec } from "./point";
 
 const NOISY_RETRY_PAUSE_MS = 1_000;
+/** After a failing step, the next waits until the clients have received nothing for this long (at most the timeout). */
+const BACKLOG_QUIET_MS = 300;
+const BACKLOG_TIMEOUT_MS = 10_000;
 
 export type Verdict = "ok" | "p99 over limit" | "drops" | "invalid: load generator saturated" | "server exited";
 
@@ -53,14 +55,36 @@ export interface StepSummary {
   verdict: Verdict;
 }
 
+/**
+ * The sustained rate as a bracket: the highest target that passed and the
+ * lowest one above it that failed, at most {@link BRACKET_PRECISION} apart
+ * once bisected. `fail` is null when nothing above `pass` failed (the ladder
+ * top passed); `pass` is null when even the lowest rate tried failed.
+ */
+export interface Bracket {
+  pass: number | null;
+  fail: number | null;
+  /** Why the step at `fail` failed. */
+  failedBy: Verdict | null;
+}
+
 export interface Ladder {
   clients: number;
   steps: StepSummary[];
   /** Median deliveries/s of the highest step that passed; 0 if none did. */
   sustainedDeliveriesPerSecond: number;
+  bracket: Bracket;
   /** Why the climb stopped. */
-  stoppedBy: Verdict | "ladder top reached" | "time budget";
+  stoppedBy: Verdict | "ladder top reached";
 }
+
+/** Bisection stops once the failing rate is within this fraction above the passing one. */
+export const BRACKET_PRECISION = 0.1;
+/** Bounds on the extra steps: bisections (three halve a 2× gap to under 10 %), and halvings below a failing first rung. */
+const MAX_BISECTIONS = 6;
+const MAX_DESCENTS = 2;
+/** Bisected rates are rounded to this many deliveries/s, so the tables stay readable. */
+const RATE_ROUNDING = 100;
 
 /** Even the slowest point sends this many saves. */
 const FEWEST_SAVES = 3;
@@ -160,31 +184,74 @@ export async function repeatPoint(
   return summary;
 }
 
+/** The rate between two others on a log scale (the bracket shrinks by the same factor whichever way it goes). */
+export function midRate(pass: number, fail: number): number {
+  const mid = Math.round(Math.sqrt(pass * fail) / RATE_ROUNDING) * RATE_ROUNDING;
+  return mid > pass && mid < fail ? mid : Math.round(Math.sqrt(pass * fail));
+}
+
+export function bracketIsFine(bracket: Bracket): boolean {
+  return bracket.pass === null || bracket.fail === null || bracket.fail <= bracket.pass * (1 + BRACKET_PRECISION);
+}
+
+/**
+ * Climbs the plan's 2× ladder to its first failure (rides out `failuresToStop − 1`
+ * noisy failures), then bisects between the last pass and the first failure to
+ * within {@link BRACKET_PRECISION}; below a failing first rung it halves first.
+ * No time budget cuts this short: a bracket is the figure the run exists for
+ * (the run's hard deadline still ends a hang).
+ */
 export async function climbLadder(
   system: RunningSystem,
   pool: ClientPool,
   writer: SaveClient,
   plan: Plan,
-  budget: Budget,
   log: (line: string) => void,
 ): Promise<Ladder> {
   const clients = pool.size;
   const first = plan.deliveryLadder[0]!;
   await runPoint(system, pool, writer, pointSpec(plan, clients, first, plan.warmupSeconds));
   await delay(plan.settleMs);
-  const ladder: Ladder = { clients, steps: [], sustainedDeliveriesPerSecond: 0, stoppedBy: "ladder top reached" };
-  let failuresInARow = 0;
-  for (const target of plan.deliveryLadder) {
-    if (ladder.steps.length > 0 && budget.passed()) {
-      ladder.stoppedBy = "time budget";
-      break;
-    }
+  const ladder: Ladder = {
+    clients,
+    steps: [],
+    sustainedDeliveriesPerSecond: 0,
+    bracket: { pass: null, fail: null, failedBy: null },
+    stoppedBy: "ladder top reached",
+  };
+  const run = async (target: number): Promise<StepSummary> => {
     const step = await repeatPoint(system, pool, writer, plan, target);
     ladder.steps.push(step);
     log(`    ${describeStep(step)}`);
+    // Bisection goes down after a failure: let the server's backlog drain first, or the next step measures it.
+    if (step.verdict !== "ok") await pool.drained(BACKLOG_QUIET_MS, BACKLOG_TIMEOUT_MS);
+    const { bracket } = ladder;
+    if (step.verdict === "ok") {
+      if (bracket.pass === null || target > bracket.pass) {
+        bracket.pass = target;
+        ladder.sustainedDeliveriesPerSecond = step.deliveriesPerSecond.median;
+      }
+      // A failure at or below a pass was noise; the bracket's top is the lowest failure above it.
+      if (bracket.fail !== null && bracket.fail <= target) {
+        bracket.fail = null;
+        bracket.failedBy = null;
+      }
+    } else if (bracket.fail === null || target < bracket.fail) {
+      if (bracket.pass === null || target > bracket.pass) {
+        bracket.fail = target;
+        bracket.failedBy = step.verdict;
+      }
+    }
+    return step;
+  };
+
+  let failuresInARow = 0;
+  for (const [rung, target] of plan.deliveryLadder.entries()) {
+    let step = await run(target);
+    // One disturbed first rung would send the whole ladder down; it must fail twice to do that.
+    if (rung === 0 && step.verdict !== "ok" && step.verdict !== "server exited") step = await run(target);
     if (step.verdict === "ok") {
       failuresInARow = 0;
-      ladder.sustainedDeliveriesPerSecond = step.deliveriesPerSecond.median;
       continue;
     }
     if (++failuresInARow >= plan.failuresToStop || step.verdict === "server exited") {
@@ -194,6 +261,16 @@ export async function climbLadder(
   }
   const last = ladder.steps.at(-1);
   if (ladder.stoppedBy === "ladder top reached" && last && last.verdict !== "ok") ladder.stoppedBy = last.verdict;
+  if (ladder.stoppedBy === "server exited") return ladder;
+
+  for (let descents = 0; ladder.bracket.pass === null && descents < MAX_DESCENTS; descents++) {
+    const lowest = Math.min(...ladder.steps.map((step) => step.targetDeliveriesPerSecond));
+    if ((await run(Math.round(lowest / 2))).verdict === "server exited") return ladder;
+  }
+  for (let bisections = 0; !bracketIsFine(ladder.bracket) && bisections < MAX_BISECTIONS; bisections++) {
+    const { pass, fail } = ladder.bracket;
+    if ((await run(midRate(pass!, fail!))).verdict === "server exited") return ladder;
+  }
   return ladder;
 }
 

@@ -11,15 +11,14 @@
 import { join } from "node:path";
 import { ClientPool } from "../load/clients";
 import { SaveClient } from "../load/writers";
-import type { Budget } from "../lib/budget";
 import { waitForQuiet, type QuietCheck } from "../lib/machine";
 import { recordProfile } from "../lib/profile";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, rssOf } from "../../harness/proc";
-import { round } from "../lib/stats";
+import { round, spread, type Spread } from "../lib/stats";
 import { delay, now } from "../../harness/wait";
 import { CONNECT_TIMEOUT_MS, CONNECTS_PER_SECOND, type Plan } from "../plan";
 import type { Provenance } from "../systems/wrangler";
-import { SYSTEM_LABELS, type RunningSystem, type SystemName } from "../systems/types";
+import { isDurableObject, SYSTEM_LABELS, SYSTEMS, type ColdStart, type RunningSystem, type SystemName, type UsageCounters } from "../systems/types";
 import { climbLadder, describeStep, repeatPoint, type Ladder, type StepSummary } from "./ladder";
 import { runPoint, usageDelta, type PointResult } from "./point";
 
@@ -58,7 +57,13 @@ export interface SystemRun {
     perThousandIdleConnectionsMb: number;
     toolingRssMb: number;
   };
+  /** The first of the saves-alone repeats, in full. */
   saveOnly: PointResult;
+  /** Server CPU per save with nobody connected, over `plan.repeats` repeats. */
+  saveAloneCpuUsPerSave: Spread;
+  /** The room's counters (Listroom only) and the server's CPU per connection while the idle room's clients connected. */
+  perConnection: (UsageCounters & { cpuUs: number }) | null;
+  coldStart: ColdStart | null;
   idle: IdleRun[];
   ladders: Ladder[];
   /** Through wrangler dev's proxy instead of straight to the runtime. */
@@ -82,8 +87,6 @@ export interface SystemContext {
   start(options: { localObservability: boolean }): Promise<{ system: RunningSystem; provenance: Provenance | null }>;
   quietBudgetLeft(): number;
   spendQuietBudget(ms: number): void;
-  /** This system's share of the run's time, asked for once the machine is quiet. */
-  budget(): Budget;
   scratchDir: string;
   log(line: string): void;
 }
@@ -94,52 +97,60 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
   const quietBefore = await waitForQuiet(context.quietBudgetLeft(), log);
   context.spendQuietBudget(quietBefore.waitedMs);
   log(`  machine ${quietBefore.quiet ? "quiet" : "BUSY"} (load ${quietBefore.loadAverage1m.toFixed(2)}, others ${quietBefore.foreignCpuCores.toFixed(2)} cores)`);
-  const budget = context.budget();
   const startedAt = now();
   const { system, provenance } = await context.start({ localObservability: false });
   const startupSeconds = round((now() - startedAt) / 1000, 1);
   log(`  started in ${startupSeconds} s at ${system.origin}${system.notes.length ? ` (${system.notes.join("; ")})` : ""}`);
-  const pool = new ClientPool(system.origin, system.protocol);
-  const writer = new SaveClient(system.origin);
+  const pool = new ClientPool(system.origin, system.protocol, null, system.requestHeaders);
+  const writer = new SaveClient(system.origin, system.requestHeaders);
   const problems: string[] = [];
   try {
     await delay(SETTLE_AFTER_START_MS);
-    const saveOnly = await runPoint(system, pool, writer, {
-      savesPerSecond: plan.saveOnly.perSecond,
-      saves: Math.round(plan.saveOnly.perSecond * plan.saveOnly.seconds),
-      drainTimeoutMs: plan.drainTimeoutMs,
-    });
-    log(`  saves alone: ${saveOnly.serverCpuUsPerSave} µs server CPU per save, answer p50 ${saveOnly.saveAnswer.p50} ms p99 ${saveOnly.saveAnswer.p99} ms`);
-    await delay(plan.settleMs);
+    const savesAlone: PointResult[] = [];
+    for (let repeat = 0; repeat < plan.repeats; repeat++) {
+      savesAlone.push(
+        await runPoint(system, pool, writer, {
+          savesPerSecond: plan.saveOnly.perSecond,
+          saves: Math.round(plan.saveOnly.perSecond * plan.saveOnly.seconds),
+          drainTimeoutMs: plan.drainTimeoutMs,
+        }),
+      );
+      await delay(plan.settleMs);
+    }
+    const saveOnly = savesAlone[0]!;
+    const saveAloneCpuUsPerSave = spread(savesAlone.map((point) => point.serverCpuUsPerSave));
+    log(`  saves alone: ${saveAloneCpuUsPerSave.median} µs server CPU per save [${saveAloneCpuUsPerSave.min}–${saveAloneCpuUsPerSave.max}], answer p50 ${saveOnly.saveAnswer.p50} ms p99 ${saveOnly.saveAnswer.p99} ms`);
     const rssBefore = rssOf(system.processes().server);
 
+    const usageBeforeConnecting = system.usage ? await system.usage() : null;
+    const ticksBeforeConnecting = cpuTicksOf(system.processes().server);
     const grown = await pool.grow(plan.idleClients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
+    const perConnection = await usagePerConnection(system, usageBeforeConnecting, ticksBeforeConnecting, grown.opened);
     log(`  ${grown.opened} clients connected in ${grown.seconds.toFixed(1)} s${grown.failed ? `, ${grown.failed} failed (${grown.firstFailure})` : ""}`);
     if (grown.failed > 0) problems.push(`${grown.failed} of ${plan.idleClients} clients failed to connect: ${grown.firstFailure}`);
-    const idle = await idleRuns(system, pool, writer, context);
+    const idle = plan.idleRoom.includes(name) ? await idleRuns(system, pool, writer, context) : [];
     const rssIdle = idle[0]?.serverRssMb ?? rssOf(system.processes().server) / MB;
 
-    // The idle room's size and smaller first, then the side experiments (bounded, and worth more
-    // than the last steps of a ladder), then larger rooms with whatever time is left. Every
-    // client count gets at least its ladder's first step, even past the budget.
+    // The idle room's size and smaller first, then the side experiments, then larger rooms.
+    // Every ladder is bracketed in full (run/ladder.ts); the plan's client counts keep the run short.
     const ladders: Ladder[] = [];
     let profileFile: string | null = null;
     const smallFirst = plan.clientCounts.filter((clients) => clients <= plan.idleClients);
     const largeLast = plan.clientCounts.filter((clients) => clients > plan.idleClients);
-    const climb = async (clients: number, laddersLeft: number) => {
+    const climb = async (clients: number) => {
       await resize(pool, clients, problems, log);
-      ladders.push(await climbLadder(system, pool, writer, plan, budget.share(laddersLeft), log));
+      ladders.push(await climbLadder(system, pool, writer, plan, log));
       if (clients === plan.idleClients && plan.profile.includes(name)) {
         profileFile = await profileUnderLoad(system, pool, writer, context, ladders.at(-1)!);
       }
     };
-    for (const [index, clients] of smallFirst.entries()) await climb(clients, plan.clientCounts.length - index);
+    for (const clients of smallFirst) await climb(clients);
     await pool.closeAll();
 
     const viaProxy =
       plan.proxyComparison.includes(name) && system.proxyOrigin !== null ? await throughProxy(system, plan, log) : null;
     let ackWhatIf: SystemRun["ackWhatIf"] = null;
-    if (plan.ackWhatIf && name === "listroom") {
+    if (plan.ackWhatIf && name === plan.ackWhatIf.system) {
       const { delaysMs, deliveriesPerSecond } = plan.ackWhatIf;
       const page =
         ladders
@@ -152,7 +163,7 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
       ackWhatIf = { deliveriesPerSecond, pageAckDelayMs: pool.observedAckDelayMs, page, variants };
     }
 
-    for (const [index, clients] of largeLast.entries()) await climb(clients, largeLast.length - index);
+    for (const clients of largeLast) await climb(clients);
     await pool.closeAll();
     // A second instance, started once this one is done measuring (it idles, without clients, meanwhile).
     const withLocalObservability = plan.observabilityComparison.includes(name) ? await observabilityOn(context) : null;
@@ -171,6 +182,9 @@ export async function runSystem(name: SystemName, context: SystemContext): Promi
         toolingRssMb: round(rssOf(system.processes().tooling) / MB, 1),
       },
       saveOnly,
+      saveAloneCpuUsPerSave,
+      perConnection,
+      coldStart: system.coldStart,
       idle,
       ladders,
       viaProxy,
@@ -203,7 +217,7 @@ async function resize(pool: ClientPool, clients: number, problems: string[], log
 
 async function idleRuns(system: RunningSystem, pool: ClientPool, writer: SaveClient, context: SystemContext): Promise<IdleRun[]> {
   const { plan, log } = context;
-  const durableObject = system.name === "listroom" || system.name === "bare";
+  const durableObject = isDurableObject(system.name);
   const idleSeconds = durableObject ? plan.idleSecondsDurableObject : plan.idleSecondsNode;
   const runs: IdleRun[] = [];
   for (let repeat = 0; repeat < (durableObject ? plan.idleRepeatsDurableObject : 1); repeat++) {
@@ -226,7 +240,7 @@ async function idleRuns(system: RunningSystem, pool: ClientPool, writer: SaveCli
     // Give a late order restart (counted per client) a moment to be seen.
     await delay(context.plan.settleMs);
     let hibernated: boolean | null = null;
-    if (system.name === "bare") hibernated = pool.counters.orderRestarts > restartsBefore;
+    if (SYSTEMS[system.name].app === "bare") hibernated = pool.counters.orderRestarts > restartsBefore;
     if (system.usage && usageBefore) {
       const usageAfter = await system.usage();
       if (usageAfter) hibernated = usageDelta(usageBefore, usageAfter) === null;
@@ -237,6 +251,31 @@ async function idleRuns(system: RunningSystem, pool: ClientPool, writer: SaveCli
     );
   }
   return runs;
+}
+
+/** The room's counters per connection opened, once the room has counted the handshakes' frames. */
+async function usagePerConnection(
+  system: RunningSystem,
+  before: UsageCounters | null,
+  ticksBefore: number,
+  opened: number,
+): Promise<(UsageCounters & { cpuUs: number }) | null> {
+  if (!system.usage || !before || opened === 0) return null;
+  await delay(SETTLE_AFTER_START_MS);
+  const cpuUs = (((cpuTicksOf(system.processes().server) - ticksBefore) * 1e6) / CLOCK_TICKS_PER_SECOND / opened);
+  const after = await system.usage();
+  const delta = after ? usageDelta(before, after) : null;
+  if (!delta) return null;
+  const per = (value: number) => round(value / opened, 3);
+  return {
+    cpuUs: round(cpuUs, 1),
+    rowsRead: per(delta.rowsRead),
+    rowsWritten: per(delta.rowsWritten),
+    setAlarmCalls: per(delta.setAlarmCalls),
+    alarmRuns: per(delta.alarmRuns),
+    framesIn: per(delta.framesIn),
+    framesOut: per(delta.framesOut),
+  };
 }
 
 /** Samples the runtime with perf while the system runs the last passing rate of this ladder. */
@@ -271,8 +310,8 @@ async function withAckDelay(
   deliveriesPerSecond: number,
   log: (line: string) => void,
 ): Promise<StepSummary> {
-  const pool = new ClientPool(system.origin, system.protocol, ackDelayMs);
-  const writer = new SaveClient(system.origin);
+  const pool = new ClientPool(system.origin, system.protocol, ackDelayMs, system.requestHeaders);
+  const writer = new SaveClient(system.origin, system.requestHeaders);
   try {
     await pool.grow(plan.idleClients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
     const step = await repeatPoint(system, pool, writer, plan, deliveriesPerSecond);
@@ -286,8 +325,8 @@ async function withAckDelay(
 
 /** The ladder's first rate at `idleClients` clients, through wrangler dev's proxy. */
 async function throughProxy(system: RunningSystem, plan: Plan, log: (line: string) => void): Promise<StepSummary> {
-  const pool = new ClientPool(system.proxyOrigin!, system.protocol);
-  const writer = new SaveClient(system.proxyOrigin!);
+  const pool = new ClientPool(system.proxyOrigin!, system.protocol, null, system.requestHeaders);
+  const writer = new SaveClient(system.proxyOrigin!, system.requestHeaders);
   try {
     await pool.grow(plan.idleClients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
     const step = await repeatPoint(system, pool, writer, plan, plan.deliveryLadder[0]!);
@@ -303,8 +342,8 @@ async function throughProxy(system: RunningSystem, plan: Plan, log: (line: strin
 async function observabilityOn(context: SystemContext): Promise<{ saveOnly: PointResult; step: StepSummary }> {
   const { plan, log } = context;
   const { system } = await context.start({ localObservability: true });
-  const pool = new ClientPool(system.origin, system.protocol);
-  const writer = new SaveClient(system.origin);
+  const pool = new ClientPool(system.origin, system.protocol, null, system.requestHeaders);
+  const writer = new SaveClient(system.origin, system.requestHeaders);
   try {
     await delay(SETTLE_AFTER_START_MS);
     const saveOnly = await runPoint(system, pool, writer, {

@@ -1,12 +1,20 @@
-/** `node .build/bench.mjs --serve socketio|ws --port N [--db FILE]`: run one Node peer until killed. */
+/**
+ * `node .build/bench.mjs --serve socketio|ws --port N [--db FILE]`: run one Node peer until killed;
+ * `--serve workerd --host-config FILE`: one Worker on workerd through Miniflare (workerdHost.ts).
+ */
 import { serveSocketIo } from "./socketioServer";
+import { serveWorkerd } from "./workerdHost";
 import { serveWs } from "./wsServer";
 
-export function serve(kind: string, port: number, databasePath: string | undefined): void {
-  if (kind === "ws") return serveWs(port);
+export async function serve(kind: string, options: { port: number; databasePath?: string; hostConfig?: string }): Promise<void> {
+  if (kind === "ws") return serveWs(options.port);
   if (kind === "socketio") {
-    if (!databasePath) throw new Error("--serve socketio needs --db FILE");
-    return serveSocketIo(port, databasePath);
+    if (!options.databasePath) throw new Error("--serve socketio needs --db FILE");
+    return serveSocketIo(options.port, options.databasePath);
   }
-  throw new Error(`unknown server ${kind}; expected socketio or ws`);
+  if (kind === "workerd") {
+    if (!options.hostConfig) throw new Error("--serve workerd needs --host-config FILE");
+    return serveWorkerd(options.hostConfig);
+  }
+  throw new Error(`unknown server ${kind}; expected socketio, ws or workerd`);
 }

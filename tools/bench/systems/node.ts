@@ -41,11 +41,13 @@ export async function startNodeSystem(kind: NodeServerKind, cpu: number | null):
     protocol: kind,
     origin,
     proxyOrigin: null,
+    requestHeaders: {},
     processes: () => ({ server: [child.pid], tooling: [] }),
     exited: child.exited,
     logs: child.logs,
     notes: [],
     usage: null,
+    coldStart: null,
     stop,
   };
 }

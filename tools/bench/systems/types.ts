@@ -2,19 +2,58 @@
 import type { RoomUsage } from "../../../src/room/usage";
 import type { ProtocolName } from "../load/protocols";
 
-export type SystemName = "listroom" | "bare" | "socketio" | "ws";
+/**
+ * Listroom and the bare Durable Object each run twice: under `wrangler dev`
+ * (the dev tooling around the runtime) and on workerd alone through
+ * Miniflare's API (`-workerd`), the column closer to production.
+ */
+export type SystemName = "listroom" | "bare" | "listroom-workerd" | "bare-workerd" | "socketio" | "ws";
 
-export const SYSTEM_LABELS: Record<SystemName, string> = {
-  listroom: "Listroom (wrangler dev)",
-  bare: "bare DO broadcast (wrangler dev)",
-  socketio: "Socket.IO 4 + SQLite (Node 22)",
-  ws: "plain ws (Node 22)",
+/** Where a system runs; ratios compare Listroom with peers that share its runtime (and with the Node peers). */
+export type Runtime = "wrangler dev" | "workerd" | "node";
+
+/** Which server code a system runs, whatever the runtime. */
+export type App = ProtocolName;
+
+export interface SystemInfo {
+  label: string;
+  short: string;
+  app: App;
+  runtime: Runtime;
+}
+
+export const SYSTEMS: Record<SystemName, SystemInfo> = {
+  listroom: { label: "Listroom (wrangler dev)", short: "Listroom (dev)", app: "listroom", runtime: "wrangler dev" },
+  bare: { label: "bare DO broadcast (wrangler dev)", short: "bare DO (dev)", app: "bare", runtime: "wrangler dev" },
+  "listroom-workerd": { label: "Listroom (workerd via Miniflare)", short: "Listroom (workerd)", app: "listroom", runtime: "workerd" },
+  "bare-workerd": { label: "bare DO broadcast (workerd via Miniflare)", short: "bare DO (workerd)", app: "bare", runtime: "workerd" },
+  socketio: { label: "Socket.IO 4 + SQLite (Node 22)", short: "Socket.IO", app: "socketio", runtime: "node" },
+  ws: { label: "plain ws (Node 22)", short: "ws", app: "ws", runtime: "node" },
 };
+
+export const SYSTEM_LABELS: Record<SystemName, string> = Object.fromEntries(
+  Object.entries(SYSTEMS).map(([name, info]) => [name, info.label]),
+) as Record<SystemName, string>;
+
+export function isListroom(name: SystemName): boolean {
+  return SYSTEMS[name].app === "listroom";
+}
+
+export function isDurableObject(name: SystemName): boolean {
+  return SYSTEMS[name].runtime !== "node";
+}
+
+/** The bare room Listroom is compared with in the same runtime, if it has one. */
+export function bareTwinOf(name: SystemName): SystemName | null {
+  if (name === "listroom") return "bare";
+  if (name === "listroom-workerd") return "bare-workerd";
+  return null;
+}
 
 export interface ServerProcesses {
   /** The processes doing the work: the runtime workerd, or the Node server. */
   server: number[];
-  /** Processes around it, charged separately: wrangler's node, the dev proxy's workerd, esbuild. */
+  /** Processes around it, charged separately: wrangler's node, the dev proxy's workerd, esbuild, Miniflare's node. */
   tooling: number[];
 }
 
@@ -28,6 +67,12 @@ export interface RunningSystem {
   origin: string;
   /** wrangler dev's own port (through its dev proxy), when there is one. */
   proxyOrigin: string | null;
+  /**
+   * Headers every client request carries. On workerd alone nothing stands in
+   * for Cloudflare's edge, so the load sets the client address header the
+   * edge (and wrangler dev's entry) would set.
+   */
+  requestHeaders: Record<string, string>;
   processes(): ServerProcesses;
   /** Why the server stopped, if it did. */
   exited(): string | null;
@@ -35,5 +80,16 @@ export interface RunningSystem {
   notes: string[];
   /** The room's counters since its instance started, where the system can tell them. */
   usage: (() => Promise<UsageCounters | null>) | null;
+  /** From spawning the runtime to the first 200 on the health path, and that first successful request alone. */
+  coldStart: ColdStart | null;
   stop(): Promise<void>;
+}
+
+export interface ColdStart {
+  /** ms from spawning the runtime's process to the first 200. */
+  spawnToFirstOkMs: number;
+  /** ms the first successful request itself took. */
+  firstOkRequestMs: number;
+  /** What was spawned and asked, for the report. */
+  what: string;
 }

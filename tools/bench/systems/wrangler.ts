@@ -17,8 +17,9 @@ import { APP_FILES, copyApp } from "../../harness/appCopy";
 import { httpStatus } from "../../harness/net";
 import { PROJECT_ROOT } from "../../harness/paths";
 import { startWranglerDev } from "../../harness/wranglerDev";
+import { firstRequest } from "../lib/coldStart";
 import { BARE_CONFIG } from "../lib/paths";
-import type { RunningSystem, SystemName, UsageCounters } from "./types";
+import type { ColdStart, RunningSystem, SystemName, UsageCounters } from "./types";
 
 /** The files whose content says which code ran (public/ is built from src/). */
 const SOURCE_FILES = APP_FILES.filter((path) => path !== "public");
@@ -69,6 +70,8 @@ interface WranglerTarget {
   configPath: string | null;
   /** A GET that answers 200 once the Worker is up. */
   healthPath: string;
+  /** The first request to the Worker and its Durable Object once wrangler is up, timed as the cold start. */
+  coldStartPath: string | null;
   cpu: number | null;
   /** Leave wrangler dev's local observability (tracing every event) on, as it is by default. */
   localObservability: boolean;
@@ -104,6 +107,10 @@ export async function startWranglerSystem(target: WranglerTarget): Promise<Runni
   const notes: string[] = [];
   if (runtime === null) notes.push("runtime workerd entry not found; load went through wrangler dev's proxy");
   const origin = runtime?.origin ?? running.baseUrl;
+  let coldStart: ColdStart | null = null;
+  if (target.coldStartPath !== null && runtime !== null) {
+    coldStart = await firstRequest(`${origin}${target.coldStartPath}`, runtime.pid, "wrangler dev's runtime workerd (readiness asked a static file first)");
+  }
   const usageUrl = target.usagePath === null ? null : `${origin}${target.usagePath}`;
   const usageAnswers = usageUrl !== null && (await httpStatus(usageUrl)) === 200;
   if (usageUrl !== null && !usageAnswers) {
@@ -114,11 +121,13 @@ export async function startWranglerSystem(target: WranglerTarget): Promise<Runni
     protocol: target.name,
     origin,
     proxyOrigin: running.baseUrl,
+    requestHeaders: {},
     processes: () => running.processes(),
     exited: () => running.exited(),
     logs: () => running.logs(),
     notes,
     usage: usageUrl !== null && usageAnswers ? () => readUsage(usageUrl) : null,
+    coldStart,
     stop: async () => {
       await running.dispose();
       target.cleanup();
@@ -148,7 +157,9 @@ export async function startListroom(
     name: "listroom",
     cwd: dir,
     configPath: null,
-    healthPath: "/api/items?limit=1",
+    // A static file, so that the first request to reach the Worker and its object is the timed one.
+    healthPath: "/app.js",
+    coldStartPath: "/api/items?limit=1",
     cpu,
     localObservability,
     // Serves GET /api/usage, the room's billable-work counters (see docs/PROTOCOL.md).
@@ -168,6 +179,7 @@ export function startBare(cpu: number | null, localObservability = false): Promi
     cwd: PROJECT_ROOT,
     configPath: BARE_CONFIG,
     healthPath: "/health",
+    coldStartPath: null,
     cpu,
     localObservability,
     vars: {},

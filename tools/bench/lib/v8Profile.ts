@@ -1,0 +1,137 @@
+/**
+ * A V8 CPU profile of a Worker on workerd, taken through its inspector (the
+ * Chrome DevTools protocol): `Profiler.start` while a workload runs, then
+ * `Profiler.stop`, and the samples folded into self time per function,
+ * placed in the repository's sources with the bundle's source map. Only the
+ * profiling run opens the inspector; the measured runs never do.
+ */
+import { readFileSync } from "node:fs";
+import { SourceMap, type SourceMapPayload } from "node:module";
+import WebSocket from "ws";
+
+const SAMPLING_INTERVAL_US = 100;
+const COMMAND_TIMEOUT_MS = 60_000;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotFunction {
+  /** `src/room/ListRoom.ts:123 webSocketMessage`, or the runtime's own name for native and idle time. */
+  where: string;
+  selfMs: number;
+  percent: number;
+}
+
+/** A session with one isolate's inspector, found by the Worker's name in workerd's target list. */
+export class InspectorSession {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+      if (message.id === undefined) return;
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error) waiting?.reject(new Error(message.error.message));
+      else waiting?.resolve(message.result);
+    });
+  }
+
+  static async open(inspectorOrigin: string, workerName: string): Promise<InspectorSession> {
+    const targets = (await (await fetch(`${inspectorOrigin}/json/list`)).json()) as { id: string; title?: string; webSocketDebuggerUrl?: string }[];
+    const target = targets.find((candidate) => candidate.title?.includes(workerName) || candidate.id.includes(workerName)) ?? targets[0];
+    const url = target?.webSocketDebuggerUrl ?? (target ? `${inspectorOrigin.replace(/^http/, "ws")}/${target.id}` : null);
+    if (!url) throw new Error(`no inspector target at ${inspectorOrigin}`);
+    const socket = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("open", () => resolve());
+      socket.once("error", reject);
+    });
+    return new InspectorSession(socket);
+  }
+
+  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ id, method, params }));
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value as T);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  /** Profiles the isolate while `workload` runs. */
+  async profile(workload: () => Promise<void>): Promise<CpuProfile> {
+    await this.send("Profiler.enable");
+    await this.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
+    await this.send("Profiler.start");
+    let failure: unknown = null;
+    try {
+      await workload();
+    } catch (error) {
+      failure = error;
+    }
+    const { profile } = await this.send<{ profile: CpuProfile }>("Profiler.stop");
+    if (failure !== null) throw failure;
+    return profile;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A source map's path (relative to wherever the bundle was built) as a path in the repository. */
+function repositoryPath(source: string): string {
+  for (const root of ["node_modules/", "tools/", "src/"]) {
+    const at = source.lastIndexOf(root);
+    if (at >= 0) return source.slice(at);
+  }
+  return source;
+}
+
+/** Self time per function over the whole profile, hottest first, placed in the sources through `sourceMapFile`. */
+export function hotFunctions(profile: CpuProfile, sourceMapFile: string, top = 30): HotFunction[] {
+  const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((nodeId, index) => selfUs.set(nodeId, (selfUs.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const byPlace = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const us = selfUs.get(node.id) ?? 0;
+    if (us === 0) continue;
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    let where = functionName || "(anonymous)";
+    if (url && lineNumber >= 0) {
+      const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number };
+      if (entry.originalSource) {
+        where = `${repositoryPath(entry.originalSource)}:${(entry.originalLine ?? 0) + 1} ${functionName || "(anonymous)"}`;
+      }
+    }
+    byPlace.set(where, (byPlace.get(where) ?? 0) + us);
+  }
+  const total = [...byPlace.values()].reduce((sum, us) => sum + us, 0);
+  return [...byPlace.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([where, us]) => ({ where, selfMs: Math.round(us / 100) / 10, percent: Math.round((us / total) * 1000) / 10 }));
+}
