@@ -70,7 +70,7 @@ export interface ClientTiming {
 }
 
 export const DEFAULT_CLIENT_TIMING: ClientTiming = {
-  ackDelayMs: 1_000,
+  ackDelayMs: 5_000,
   pingIntervalMs: 20_000,
   pongTimeoutMs: 8_000,
   connectTimeoutMs: 10_000,

@@ -87,9 +87,11 @@ export const app = new Hono<AppEnv>();
 
 app.use("*", securityHeaders);
 app.use("*", async (c, next) => {
+  // API answers are never cached by browsers or proxies, unless a route says
+  // otherwise; the page keeps the validators static assets come with. Set
+  // first, like the security headers, so built answers are not copied.
+  c.header("Cache-Control", "no-store");
   await next();
-  // API answers are never cached by browsers or proxies; the page keeps the
-  // validators static assets come with.
   if (c.res.status !== 101 && !c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
 });
 // Before anything reads a body or reaches the room: same-site writes only,

@@ -14,9 +14,15 @@ import type { MiddlewareHandler } from "hono";
 export const HSTS_VALUE = "max-age=31536000";
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  const wanted: [string, string][] = [["X-Content-Type-Options", "nosniff"]];
+  if (c.req.url.startsWith("https:")) wanted.push(["Strict-Transport-Security", HSTS_VALUE]);
+  // Set before the handler, so an answer the routes build carries them as
+  // built; setting them afterwards makes Hono copy the whole response.
+  for (const [name, value] of wanted) c.header(name, value);
   await next();
-  // A 101 carries no body, and its Response cannot be rebuilt to add headers.
+  // A Response passed through whole (the page document from the assets, the
+  // room's own answers) did not take them: it gets them on a copy. A 101
+  // carries no body, and its Response cannot be rebuilt to add headers.
   if (c.res.status === 101) return;
-  c.header("X-Content-Type-Options", "nosniff");
-  if (new URL(c.req.url).protocol === "https:") c.header("Strict-Transport-Security", HSTS_VALUE);
+  for (const [name, value] of wanted) if (!c.res.headers.has(name)) c.header(name, value);
 };
