@@ -1,6 +1,6 @@
 /**
  * The simulated people: `clients` page-like clients, the first `writers` of
- * them also saving, every fourth one behind the fault proxy. Each gets its
+ * them also saving, editing and removing, every fourth one behind the fault proxy. Each gets its
  * own random stream, so its backoff jitter does not depend on the others.
  */
 import type { Scheduler } from "../../src/client/liveConnection";
@@ -23,6 +23,8 @@ export interface Endpoints {
   itemsPath: string;
   directSocketUrl: string;
   proxiedSocketUrl: string;
+  /** The list's owner key, with which writers change items they did not save. */
+  ownerKey: string;
 }
 
 function seededScheduler(prng: Prng): Scheduler {
@@ -43,8 +45,12 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
   const clients: SimClient[] = [];
   for (let index = 0; index < config.clients; index++) {
     const proxied = isProxiedIndex(index);
+    // A writer sends If-Match with the version its own page shows, as a person editing what they see.
+    const access = { ownerKey: endpoints.ownerKey, shownVersion: (itemId: string) => clients[index]?.list.model.find(itemId)?.version ?? null };
     const writer =
-      index < config.writers ? new Writer(index, endpoints.apiBase + endpoints.itemsPath, seededScheduler(prng.fork(`outbox ${index}`)), history) : null;
+      index < config.writers
+        ? new Writer(index, endpoints.apiBase + endpoints.itemsPath, seededScheduler(prng.fork(`outbox ${index}`)), history, access)
+        : null;
     if (writer) writers.push(writer);
     clients.push(
       new SimClient({
@@ -52,7 +58,7 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
         role: { writer: writer !== null, proxied, crowd: false },
         socketUrl: proxied ? endpoints.proxiedSocketUrl : endpoints.directSocketUrl,
         apiBase: endpoints.apiBase,
-      itemsPath: endpoints.itemsPath,
+        itemsPath: endpoints.itemsPath,
         prng: prng.fork(`client ${index}`),
         history,
         // The page flushes its outbox whenever its connection goes live.

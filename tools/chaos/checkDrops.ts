@@ -15,7 +15,8 @@
  */
 import { CloseCode, FIRST_SEQ, REPLAY_MAX_FRAMES } from "../../src/protocol/limits";
 import type { ConnectionRecord, History, SilenceEpisode } from "./history";
-import { ranksOf, type CheckInput, type CheckResult, type Finding } from "./verdicts";
+import { itemOrderOf, sessionBase, type ItemOrder } from "./logOrder";
+import type { CheckInput, CheckResult, Finding } from "./verdicts";
 
 /**
  * Codes a client may see: its own stop and abandon, a vanished peer, a drop, a takeover (of a
@@ -161,20 +162,30 @@ interface RefusedResumes {
   afterAbandoned: number;
 }
 
-/** How many saves the fresh snapshot on `connection` is ahead of the newest item the client had applied before it. */
-function framesBehind(connection: ConnectionRecord, earlier: ConnectionRecord[], ranks: Map<string, number>): number | null {
+/**
+ * How many log entries (saves, edits, removals: one frame each) the fresh
+ * snapshot on `connection` is ahead of the last frame the client had applied
+ * in the session it tried to resume. Each session's place in the log comes
+ * from its item frames (logOrder.ts); without any, the newest item of the
+ * snapshot, or the newest item the client had applied, stands in for it.
+ */
+function framesBehind(connection: ConnectionRecord, earlier: ConnectionRecord[], order: ItemOrder): number | null {
   const snapshot = connection.frames.get(FIRST_SEQ)?.content;
-  if (snapshot?.kind !== "snapshot" || snapshot.ids.length === 0) return null;
-  const head = ranks.get(snapshot.ids[0]!) ?? null;
-  let applied = 0;
-  for (const previous of earlier) {
-    for (const dispatch of previous.dispatches) {
+  if (snapshot?.kind !== "snapshot") return null;
+  const fresh = sessionBase(connection.frames, order) ?? (snapshot.ids.length > 0 ? order.posOf(snapshot.ids[0]!) : null);
+  const resumed = earlier.findLast((previous) => previous.welcome !== null)?.welcome?.sessionId;
+  const session = earlier.filter((previous) => previous.welcome?.sessionId === resumed);
+  const lastApplied = Math.max(0, ...session.flatMap((previous) => previous.dispatches.map((dispatch) => dispatch.after)));
+  const base = sessionBase(new Map(session.flatMap((previous) => [...previous.frames])), order);
+  let applied = base === null ? 0 : base + lastApplied - FIRST_SEQ;
+  if (base === null) {
+    for (const dispatch of session.flatMap((previous) => previous.dispatches)) {
       for (const id of [...dispatch.appliedItemIds, ...dispatch.appliedSnapshots.map((ids) => ids[0] ?? "")]) {
-        applied = Math.max(applied, ranks.get(id) ?? 0);
+        applied = Math.max(applied, order.posOf(id) ?? 0);
       }
     }
   }
-  return head === null ? null : head - applied;
+  return fresh === null ? null : fresh - applied;
 }
 
 /**
@@ -186,7 +197,7 @@ function framesBehind(connection: ConnectionRecord, earlier: ConnectionRecord[],
  */
 function judgeRefusedResumes(input: CheckInput, violations: Finding[], notes: Finding[]): RefusedResumes {
   const tally: RefusedResumes = { refused: 0, farBehind: 0, afterAbandoned: 0 };
-  const ranks = ranksOf(input.finalList);
+  const order = itemOrderOf(input.history, input.finalList);
   for (const client of input.history.clients) {
     let sessionStartedAt: number | null = null;
     let previousClose: number | null = null;
@@ -196,18 +207,18 @@ function judgeRefusedResumes(input: CheckInput, violations: Finding[], notes: Fi
       if (welcome && connection.resumeRequested && !welcome.resumed && previousClose !== CloseCode.AckTimeout) {
         tally.refused++;
         const where = `client ${client.index} connection ${connection.ordinal}`;
-        const behind = framesBehind(connection, client.connections.slice(0, index), ranks);
+        const behind = framesBehind(connection, client.connections.slice(0, index), order);
         const issued = sessionStartedAt ?? connection.openedAt;
         const killedSoonAfter = input.history.restarts.some((restart) => restart.killedAt >= issued && restart.killedAt - issued < 2_000);
         if (behind !== null && behind > REPLAY_MAX_FRAMES) {
           tally.farBehind++;
         } else if (abandonedSinceWelcome) {
           tally.afterAbandoned++;
-          notes.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) after an attempt abandoned while connecting; ${behind ?? "?"} saves behind` });
+          notes.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) after an attempt abandoned while connecting; ${behind ?? "?"} frames behind` });
         } else if (killedSoonAfter) {
           notes.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) within the resume window; the server was killed under 2 s after the session began` });
         } else {
-          violations.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) within the resume window, ${behind ?? "?"} saves behind (a fresh snapshot is due only past ${REPLAY_MAX_FRAMES})` });
+          violations.push({ invariant: "protocol", message: `${where}: resume refused (fresh welcome) within the resume window, ${behind ?? "?"} frames behind (a fresh snapshot is due only past ${REPLAY_MAX_FRAMES})` });
         }
       }
       if (welcome) abandonedSinceWelcome = false;

@@ -23,6 +23,9 @@ export interface RunConfig {
   /** Clients whose socket goes through the fault proxy. */
   proxied: number;
   saves: number;
+  /** Edits and removals the writers make (their own items with edit keys, anyone's with the owner key). */
+  edits: number;
+  removals: number;
   disconnects: number;
   restarts: number;
   /** Silences that end once the server drops the client. */
@@ -54,19 +57,27 @@ interface Size {
   faultPhaseMs: number;
   clients: number;
   saves: number;
+  /** Null: a share of the saves (EDITS_PER_SAVE, REMOVALS_PER_SAVE). */
+  edits: number | null;
+  removals: number | null;
   disconnects: number;
   restarts: number;
   crowd: number | null;
 }
 
-const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, disconnects: 200, restarts: 3, crowd: null };
-const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, disconnects: 40, restarts: 1, crowd: null };
+const EDITS_PER_SAVE = 0.3;
+const REMOVALS_PER_SAVE = 0.1;
+
+const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, edits: null, removals: null, disconnects: 200, restarts: 3, crowd: null };
+const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, edits: null, removals: null, disconnects: 40, restarts: 1, crowd: null };
 
 export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
-                        [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list]
+                        [--edits N] [--removals N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list]
   --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
   --seed N       replay the fault plan of an earlier run (its seed is printed)
   --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
+  --edits N      edits by the writers (default ${EDITS_PER_SAVE * 100}% of --saves; 0 for none)
+  --removals N   removals by the writers (default ${REMOVALS_PER_SAVE * 100}% of --saves; 0 for none)
   --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
   --long-absence one client is dropped and away while more than 200 items are saved
   --list         run on a list created for the run (POST /api/lists), not the default list`;
@@ -75,10 +86,14 @@ const SIZE_FLAGS = {
   "--duration": (size: Size, value: number) => ({ ...size, faultPhaseMs: value * 1000 }),
   "--clients": (size: Size, value: number) => ({ ...size, clients: value }),
   "--saves": (size: Size, value: number) => ({ ...size, saves: value }),
+  "--edits": (size: Size, value: number) => ({ ...size, edits: value }),
+  "--removals": (size: Size, value: number) => ({ ...size, removals: value }),
   "--disconnects": (size: Size, value: number) => ({ ...size, disconnects: value }),
   "--restarts": (size: Size, value: number) => ({ ...size, restarts: value }),
   "--crowd": (size: Size, value: number) => ({ ...size, crowd: value }),
 } as const;
+
+const ZERO_ALLOWED = new Set(["--restarts", "--crowd", "--edits", "--removals"]);
 
 function isSizeFlag(flag: string): flag is keyof typeof SIZE_FLAGS {
   return Object.hasOwn(SIZE_FLAGS, flag);
@@ -116,7 +131,7 @@ export function parseArgs(argv: string[]): RunConfig {
     if (flag === "--seed") {
       seed = wholeNumber(flag, argv[++i], 0);
     } else if (isSizeFlag(flag)) {
-      size = SIZE_FLAGS[flag](size, wholeNumber(flag, argv[++i], flag === "--restarts" || flag === "--crowd" ? 0 : 1));
+      size = SIZE_FLAGS[flag](size, wholeNumber(flag, argv[++i], ZERO_ALLOWED.has(flag) ? 0 : 1));
       custom = true;
     } else {
       throw new Error(`unknown argument ${JSON.stringify(flag)}\n${USAGE}`);
@@ -127,6 +142,8 @@ export function parseArgs(argv: string[]): RunConfig {
     mode: custom ? "custom" : quick ? "quick" : "default",
     seed: seed ?? freshSeed(),
     ...size,
+    edits: size.edits ?? Math.round(size.saves * EDITS_PER_SAVE),
+    removals: size.removals ?? Math.round(size.saves * REMOVALS_PER_SAVE),
     writers: Math.max(2, Math.round(size.clients / 5)),
     proxied: Math.max(1, Math.round(size.clients / 4)),
     silences: Math.max(1, Math.round(size.clients / 4)),

@@ -1,7 +1,8 @@
 /**
  * Invariant 1 as the run goes: after each restart (and at the end), every
  * save the server had answered 2xx before the kill must be in the list read
- * back through `GET /api/items`.
+ * back through `GET /api/items`, unless it was removed (judged at the end,
+ * when every removal's answer is in: checkSaves.ts).
  */
 import type { History } from "./history";
 import { fetchFullList } from "./serverList";
@@ -41,6 +42,6 @@ export async function checkDurability(history: History, itemsUrl: string, label:
     { what: `the list to be readable (${label})`, timeoutMs: LIST_READ_TIMEOUT_MS, pollMs: 1_000 },
   );
   const stored = new Set(list.map((item) => item.id));
-  const missing = [...answered].filter(([, itemId]) => !stored.has(itemId)).map(([key]) => key);
+  const missing = [...answered].filter(([, itemId]) => !stored.has(itemId)).map(([key, itemId]) => ({ key, itemId }));
   history.durability.push({ label, at: Date.now(), keysChecked: answered.size, listSize: list.length, missing });
 }

@@ -37,7 +37,11 @@ function describe(connection: ConnectionRecord, proxyLog: ProxiedConnectionLog |
     silentAtClose: connection.silentAtClose,
     frames: [...connection.frames].map(([seq, copies]) => ({
       seq,
-      item: copies.content.kind === "item" ? copies.content.id : `snapshot of ${copies.content.ids.length}`,
+      carried:
+        copies.content.kind === "snapshot"
+          ? `snapshot of ${copies.content.ids.length}`
+          : `${copies.content.kind} ${copies.content.id}${copies.content.kind === "removed" ? "" : ` v${copies.content.version}`}`,
+      ...(copies.latest ? { latestCopy: copies.latest } : {}),
       arrivals: copies.arrivals.map(at),
     })),
     acks: connection.acks.map((ack) => ({ ...ack, at: at(ack.at) })),
@@ -47,6 +51,35 @@ function describe(connection: ConnectionRecord, proxyLog: ProxiedConnectionLog |
       acksForwarded: proxyLog.acksForwarded.map((ack) => ({ ...ack, at: at(ack.at) })),
     },
   };
+}
+
+/**
+ * For each client and item a finding names together: every version the
+ * client's list showed of it and how (frames, snapshot, page), and every
+ * edit and removal the writers made of it, with their requests.
+ */
+function itemsNamed(findings: readonly Finding[], history: History, since: number) {
+  const at = (time: number | null) => (time === null ? null : time - since);
+  const named: object[] = [];
+  for (const finding of findings) {
+    const client = history.clients[Number(/client (\d+)/.exec(finding.message)?.[1] ?? NaN)];
+    if (!client) continue;
+    for (const [itemId] of finding.message.matchAll(/\b[0-9a-z]{1,11}-[0-9a-f]{16}\b/g)) {
+      named.push({
+        client: client.index,
+        itemId,
+        shown: (client.shown.get(itemId) ?? []).map((event) => ({ ...event, at: at(event.at) })),
+        changes: [...history.changes.values()]
+          .filter((change) => change.itemId === itemId)
+          .map((change) => ({
+            ...change,
+            addedAt: at(change.addedAt),
+            attempts: change.attempts.map((attempt) => ({ ...attempt, startedAt: at(attempt.startedAt), endedAt: at(attempt.endedAt) })),
+          })),
+      });
+    }
+  }
+  return named;
 }
 
 /**
@@ -93,6 +126,7 @@ export function writeEvidence(
   const connections = connectionsNamed(findings, history);
   const evidence = {
     findings,
+    items: itemsNamed(findings, history, since),
     resendsNear: connections.map((connection) => resendsNear(connection, history, since)),
     restarts: history.restarts.map((restart) => ({ killedAt: restart.killedAt - since, answeringAt: restart.answeringAt && restart.answeringAt - since })),
     stalls: history.stalls.map((stall) => ({ at: stall.at - since, ms: stall.ms })),

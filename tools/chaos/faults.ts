@@ -1,6 +1,6 @@
 /**
- * The fault phase: for a fixed time, saves go out through the writers'
- * Outboxes while clients are disconnected, silenced, paused and restarted
+ * The fault phase: for a fixed time, saves, edits and removals go out through
+ * the writers' Outboxes while clients are disconnected, silenced, paused and restarted
  * under, give up resume attempts while connecting, and a crowd arrives. What
  * happens and to whom comes from the seeded stream; when it happens is wall
  * time, so a replay repeats the plan, not the exact interleaving.
@@ -9,10 +9,11 @@ import { PAGE_DEFAULT_LIMIT } from "../../src/protocol/limits";
 import type { Cast } from "./cast";
 import type { RunConfig } from "./config";
 import { checkDurability } from "./durability";
-import type { History, SaveFaults, SilenceKind } from "./history";
+import type { ChangeFaults, History, SaveFaults, SaveRecord, SilenceKind } from "./history";
 import type { FaultProxy } from "./proxy";
 import type { Prng } from "./random";
 import type { SimClient } from "./simClient";
+import type { PlannedChange, Writer } from "./writer";
 import { delay, holdsWithin } from "../harness/wait";
 import type { WranglerDev } from "../harness/wranglerDev";
 
@@ -37,6 +38,17 @@ const CROWD_SPREAD_MS = 1_000;
 const ABANDON_AFTER_CONNECT_MS = [0, 40] as const;
 
 const SAVE_FAULT_RATES = { loseFirstAnswer: 0.05, repeatAfterSave: 0.05, raceDuplicate: 0.03 };
+const CHANGE_FAULT_RATES = { loseFirstAnswer: 0.05, raceDuplicate: 0.03 };
+/** Edits and removals start once there is something to change, and stop with the saves. */
+const CHANGE_WINDOW = [0.05, SAVE_WINDOW_SHARE] as const;
+/** How a writer picks what to change: its own item (edit key) this often, else anyone's (owner key). */
+const OWN_ITEM_SHARE = 0.6;
+/** This often, its own save still queued (the change waits in the Outbox for the save's answer). */
+const QUEUED_SAVE_SHARE = 0.1;
+/** This often, an item already removed (an edit then answers 404, a removal 204 again). */
+const REMOVED_ITEM_SHARE = 0.05;
+/** This often, an edit sends If-Match with the version the writer's list shows (a 412 is then a fair answer). */
+const IF_MATCH_SHARE = 0.2;
 
 export interface FaultContext {
   config: RunConfig;
@@ -69,6 +81,17 @@ export interface FaultCounts {
   lostAnswersPlanned: number;
   repeatsPlanned: number;
   racesPlanned: number;
+  editsPlanned: number;
+  removalsPlanned: number;
+  /** Changes made with the list's owner key (anyone's item), rather than an edit key. */
+  ownerKeyChanges: number;
+  /** Changes queued behind their item's save, before its answer named the item. */
+  changesOfQueuedSaves: number;
+  /** Changes of an item a removal had already been planned for. */
+  changesOfRemoved: number;
+  /** Planned changes with nothing to change at their moment (no save answered yet). */
+  changesSkipped: number;
+  changeFaultsPlanned: number;
 }
 
 function emptyCounts(): FaultCounts {
@@ -88,6 +111,13 @@ function emptyCounts(): FaultCounts {
     lostAnswersPlanned: 0,
     repeatsPlanned: 0,
     racesPlanned: 0,
+    editsPlanned: 0,
+    removalsPlanned: 0,
+    ownerKeyChanges: 0,
+    changesOfQueuedSaves: 0,
+    changesOfRemoved: 0,
+    changesSkipped: 0,
+    changeFaultsPlanned: 0,
   };
 }
 
@@ -116,6 +146,62 @@ async function saves(ctx: FaultContext, start: number, counts: FaultCounts): Pro
     counts.lostAnswersPlanned += Number(faults.loseFirstAnswer);
     counts.repeatsPlanned += Number(faults.repeatAfterSave);
     counts.racesPlanned += Number(faults.raceDuplicate);
+  }
+}
+
+interface ChangeTarget {
+  save: SaveRecord;
+  credential: PlannedChange["credential"];
+  queued: boolean;
+}
+
+/** What `writer` changes now: its own item, a save of its still queued, anyone's item, or one already removed. */
+function pickTarget(ctx: FaultContext, writer: Writer, removalPlanned: ReadonlySet<string>, prng: Prng): ChangeTarget | null {
+  const saves = [...ctx.history.saves.values()];
+  const answered = saves.filter((save) => save.confirmedIds.length > 0);
+  const live = answered.filter((save) => !removalPlanned.has(save.key));
+  const own = live.filter((save) => writer.holdsEditKey(save.confirmedIds[0]!));
+  const queued = saves.filter((save) => save.writer === writer.index && save.confirmedIds.length === 0 && save.rejection === null);
+  const roll = prng.next();
+  if (roll < REMOVED_ITEM_SHARE && answered.length > live.length) {
+    return { save: prng.pick(answered.filter((save) => removalPlanned.has(save.key))), credential: "owner key", queued: false };
+  }
+  if (roll < REMOVED_ITEM_SHARE + QUEUED_SAVE_SHARE && queued.length > 0) return { save: prng.pick(queued), credential: "edit key", queued: true };
+  if (prng.chance(OWN_ITEM_SHARE) && own.length > 0) return { save: prng.pick(own), credential: "edit key", queued: false };
+  return live.length > 0 ? { save: prng.pick(live), credential: "owner key", queued: false } : null;
+}
+
+/** Edits and removals, spread over the save window, by writers picked at random. */
+async function changes(ctx: FaultContext, start: number, counts: FaultCounts): Promise<void> {
+  const prng = ctx.prng.fork("changes");
+  const phase = ctx.config.faultPhaseMs;
+  const kinds: PlannedChange["kind"][] = [
+    ...Array.from({ length: ctx.config.edits }, () => "edit" as const),
+    ...Array.from({ length: ctx.config.removals }, () => "remove" as const),
+  ];
+  const plan = kinds.map((kind) => ({ kind, at: start + phase * prng.between(...CHANGE_WINDOW) })).sort((a, b) => a.at - b.at);
+  const removalPlanned = new Set<string>();
+  for (const [number, { kind, at }] of plan.entries()) {
+    const writer = prng.pick(ctx.cast.writers);
+    const fields = prng.pick(["title", "body", "both"] as const);
+    const ifMatchShown = prng.chance(IF_MATCH_SHARE);
+    const faults: ChangeFaults = {
+      loseFirstAnswer: prng.chance(CHANGE_FAULT_RATES.loseFirstAnswer),
+      raceDuplicate: prng.chance(CHANGE_FAULT_RATES.raceDuplicate),
+    };
+    await until(at);
+    const target = pickTarget(ctx, writer, removalPlanned, prng);
+    if (!target) {
+      counts.changesSkipped++;
+      continue;
+    }
+    counts.changesOfRemoved += Number(removalPlanned.has(target.save.key));
+    if (kind === "remove") removalPlanned.add(target.save.key);
+    writer.change({ number, kind, save: target.save, credential: target.credential, fields, ifMatchShown, faults });
+    counts[kind === "edit" ? "editsPlanned" : "removalsPlanned"]++;
+    counts.ownerKeyChanges += Number(target.credential === "owner key");
+    counts.changesOfQueuedSaves += Number(target.queued);
+    counts.changeFaultsPlanned += Number(faults.loseFirstAnswer) + Number(faults.raceDuplicate);
   }
 }
 
@@ -321,6 +407,7 @@ export async function runFaultPhase(ctx: FaultContext): Promise<FaultCounts> {
   const deadline = start + ctx.config.faultPhaseMs;
   await Promise.all([
     saves(ctx, start, counts),
+    changes(ctx, start, counts),
     disconnects(ctx, deadline, counts),
     silences(ctx, start, deadline, counts),
     restarts(ctx, start, counts),

@@ -1,6 +1,7 @@
 /**
- * Everything a run observed, kept for the checks that follow it: each save's
- * requests and answers, each client connection with the frames that arrived
+ * Everything a run observed, kept for the checks that follow it: each save's,
+ * edit's and removal's requests and answers, every version of every item each
+ * client's list showed, each client connection with the frames that arrived
  * on it (every copy), what the client applied after each frame, the acks it
  * sent or was made to swallow, and how the connection ended; the restarts and
  * what was durable after each; the harness's own stalls.
@@ -29,6 +30,58 @@ export interface SaveAttempt {
   error: string | null;
 }
 
+/** What one edit or removal asked for (see writer.ts); the item is named once its save is answered. */
+export interface ChangeRecord {
+  number: number;
+  kind: "edit" | "remove";
+  /** The Outbox entry's name. */
+  key: string;
+  writer: number;
+  /** The save whose item it changes, and the item once known. */
+  saveKey: string;
+  itemId: string | null;
+  /** The writer's own edit key for its own items, the list's owner key for anyone's. */
+  credential: "edit key" | "owner key";
+  /** For an edit: the text it sets (a field left out keeps the item's). */
+  patch: { title?: string; body?: string } | null;
+  ifMatch: number | null;
+  faults: ChangeFaults;
+  addedAt: number;
+  attempts: ChangeAttempt[];
+  /** How the Outbox finished with it: done (with the version an edit answered), or refused. */
+  outcome: { kind: "done"; version: number | null } | { kind: "rejected"; code: string; status: number | null } | null;
+}
+
+export type ChangeFaults = {
+  /** The first answer is thrown away as if the network lost it; the Outbox must send it again. */
+  loseFirstAnswer: boolean;
+  /** A second request, the same change, races the Outbox's first one. */
+  raceDuplicate: boolean;
+};
+
+export interface ChangeAttempt {
+  purpose: "outbox" | "race";
+  startedAt: number;
+  endedAt: number | null;
+  status: number | null;
+  /** The item's version in a 200 answer to an edit. */
+  version: number | null;
+  answerLost: boolean;
+  error: string | null;
+}
+
+/**
+ * A moment the client's list started showing an item at a version, or
+ * stopped showing it, or the client applied the item's removal (shown or not).
+ */
+export type ShownEvent =
+  | { at: number; kind: "shown"; version: number; title: string; body: string; via: ShownVia }
+  | { at: number; kind: "hidden"; via: ShownVia }
+  | { at: number; kind: "removal applied" };
+
+/** What changed the list: frames the Inbox handed over, a "Show older" page, or a gap fill. */
+export type ShownVia = "frames" | "snapshot" | "older page" | "gap page";
+
 export interface SaveRecord {
   number: number;
   key: string;
@@ -43,11 +96,18 @@ export interface SaveRecord {
   rejection: string | null;
 }
 
-export type FrameContent = { kind: "snapshot"; ids: string[]; hasOlder: boolean } | { kind: "item"; id: string };
+/** What a sequenced frame carried, as far as the checks need it (an item's text is checked through the list). */
+export type FrameContent =
+  | { kind: "snapshot"; ids: string[]; hasOlder: boolean }
+  | { kind: "item" | "edited"; id: string; version: number }
+  | { kind: "removed"; id: string };
 
 export interface FrameCopies {
   messageId: string;
+  /** What the first copy carried (the one the Inbox applies). */
   content: FrameContent;
+  /** What the latest copy carried, when there were more (a resend carries the item as it is then). */
+  latest?: FrameContent;
   /** When each copy arrived at the client. */
   arrivals: number[];
 }
@@ -59,8 +119,11 @@ export interface Dispatch {
   /** The client's highest gap-free seq before and after the frame. */
   before: number;
   after: number;
+  /** Items new to the client, from item frames. */
   appliedItemIds: string[];
   appliedSnapshots: string[][];
+  /** Edits and removals the Inbox handed over. */
+  appliedChanges: { kind: "edited" | "removed"; id: string }[];
 }
 
 export interface WelcomeRecord {
@@ -135,6 +198,8 @@ export interface ClientRecord {
   itemFrameIds: string[];
   /** Items the client's list received twice. */
   appliedTwice: string[];
+  /** Per item id, every version its list showed, every time it stopped showing it, and its removal, in order. */
+  shown: Map<string, ShownEvent[]>;
   silences: SilenceEpisode[];
   /** Resume attempts it gave up while their upgrade was in flight, and why (after a restart, or at random). */
   abandonedAttempts: { at: number; why: string; tag: string }[];
@@ -147,7 +212,8 @@ export interface DurabilityCheck {
   /** Keys answered 2xx before the kill (or before the final check). */
   keysChecked: number;
   listSize: number;
-  missing: string[];
+  /** Saves answered 2xx before the kill whose item the list did not hold (removed since, or lost). */
+  missing: { key: string; itemId: string }[];
 }
 
 export interface RestartRecord {
@@ -173,6 +239,7 @@ function attemptOf(url: string): number | null {
 
 export class History {
   readonly saves = new Map<string, SaveRecord>();
+  readonly changes = new Map<string, ChangeRecord>();
   readonly clients: ClientRecord[] = [];
   readonly restarts: RestartRecord[] = [];
   readonly durability: DurabilityCheck[] = [];
@@ -192,6 +259,7 @@ export class History {
       connections: [],
       itemFrameIds: [],
       appliedTwice: [],
+      shown: new Map(),
       silences: [],
       abandonedAttempts: [],
       stoppedForGood: false,

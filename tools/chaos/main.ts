@@ -6,6 +6,7 @@
  * summary and writes it to docs/RELIABILITY.md. Exits 1 on any violation,
  * 2 when the harness itself could not do its job.
  */
+import { randomBytes } from "node:crypto";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCast } from "./cast";
@@ -24,7 +25,7 @@ import { fetchFullList } from "./serverList";
 import { settle } from "./settle";
 import { copyApp } from "../harness/appCopy";
 import { PROJECT_ROOT } from "../harness/paths";
-import { createList } from "../harness/lists";
+import { createOwnedList } from "../harness/lists";
 import { waitFor } from "../harness/wait";
 import { WranglerDev } from "../harness/wranglerDev";
 import { DEFAULT_LIST_ID, listPaths } from "../../src/protocol/lists";
@@ -41,7 +42,7 @@ async function run(): Promise<number> {
   const prng = new Prng(config.seed);
   log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
   log(
-    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.disconnects} disconnects, ` +
+    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.edits} edits, ${config.removals} removals, ${config.disconnects} disconnects, ` +
       `${config.restarts} restarts over ${config.faultPhaseMs / 1000} s`,
   );
   const startedAt = Date.now();
@@ -51,6 +52,8 @@ async function run(): Promise<number> {
   // A copy of the app, so that edits to src/ during the run do not make wrangler reload it. The copy,
   // the storage and the server itself go when this process exits, however it exits (tools/harness).
   const app = copyApp("listroom-chaos-app-");
+  // The default list's owner is whoever holds OWNER_KEY; a list created for the run comes with its own key.
+  const defaultOwnerKey = randomBytes(24).toString("base64url");
   const logFile = join(app.dir, "wrangler.log");
   const server = await WranglerDev.create({
     label: "wrangler dev (chaos)",
@@ -59,13 +62,15 @@ async function run(): Promise<number> {
       RESEND_INTERVAL_MS: config.timing.resendIntervalMs,
       MAX_SEND_ATTEMPTS: config.timing.maxSendAttempts,
       RESUME_WINDOW_MS: config.timing.resumeWindowMs,
+      OWNER_KEY: defaultOwnerKey,
     },
     logFile,
   });
   log(`starting wrangler dev on ${server.baseUrl}`);
   await server.start();
 
-  const paths = listPaths(config.list ? await createList(server.baseUrl, `chaos ${config.seed}`) : DEFAULT_LIST_ID);
+  const list = config.list ? await createOwnedList(server.baseUrl, `chaos ${config.seed}`) : { id: DEFAULT_LIST_ID, ownerKey: defaultOwnerKey };
+  const paths = listPaths(list.id);
   if (config.list) log(`running on the list at ${paths.page}`);
   const itemsUrl = `${server.baseUrl}${paths.items}`;
   const socketUrl = `${server.baseUrl.replace(/^http/, "ws")}${paths.socket}`;
@@ -83,7 +88,7 @@ async function run(): Promise<number> {
   onCleanup(() => void proxy.close());
   const cast = createCast(
     config,
-    { apiBase: server.baseUrl, itemsPath: paths.items, directSocketUrl: socketUrl, proxiedSocketUrl: proxy.socketUrl(paths.socket) },
+    { apiBase: server.baseUrl, itemsPath: paths.items, directSocketUrl: socketUrl, proxiedSocketUrl: proxy.socketUrl(paths.socket), ownerKey: list.ownerKey },
     history,
     prng,
   );
@@ -104,7 +109,7 @@ async function run(): Promise<number> {
   await checkDurability(history, itemsUrl, "at the end", Date.now());
   const finalList = await fetchFullList(itemsUrl);
   const finalClientLists = new Map(
-    cast.clients.filter((client) => !client.isStopped).map((client) => [client.index, client.list.ids()] as const),
+    cast.clients.filter((client) => !client.isStopped).map((client) => [client.index, [...client.list.items()]] as const),
   );
   for (const client of cast.clients) client.stop();
   probe.stop();

@@ -1,11 +1,13 @@
 /**
  * After the faults: let everything come to rest, each step waiting on a
- * condition with a bound. Saves still queued are flushed until every one has
- * a 2xx; a few probe saves make sure every silent client has a frame it
+ * condition with a bound. Saves, edits and removals still queued are flushed
+ * until every one has its answer; a few probe saves make sure every silent client has a frame it
  * fails to acknowledge (so it is dropped, as it must be); then every client
- * still running must go live and show the server's whole list. The time
+ * still running must go live and show the server's whole list, every item
+ * at its latest version. The time
  * from the end of the faults to that moment is invariant 6.
  */
+import type { Item } from "../../src/protocol/item";
 import type { Cast } from "./cast";
 import type { RunConfig } from "./config";
 import type { History } from "./history";
@@ -29,7 +31,13 @@ export interface SettleResult {
 
 function allConfirmed(history: History): boolean {
   for (const save of history.saves.values()) if (save.confirmedIds.length === 0 && save.rejection === null) return false;
+  for (const change of history.changes.values()) if (change.outcome === null) return false;
   return true;
+}
+
+/** A list as the convergence compares it: ids in order, each at its version. */
+function signature(items: readonly Item[]): string {
+  return items.map((item) => `${item.id}@${item.version}`).join(",");
 }
 
 async function drainSaves(cast: Cast, history: History, timeoutMs: number): Promise<boolean> {
@@ -43,7 +51,7 @@ async function drainSaves(cast: Cast, history: History, timeoutMs: number): Prom
       }
       return allConfirmed(history) && cast.writers.every((writer) => writer.pendingCount === 0);
     },
-    { what: "every save to be answered", timeoutMs, pollMs: 100 },
+    { what: "every save, edit and removal to be answered", timeoutMs, pollMs: 100 },
   );
 }
 
@@ -52,7 +60,8 @@ function runningClients(cast: Cast): SimClient[] {
 }
 
 async function converge(cast: Cast, history: History, itemsUrl: string): Promise<boolean> {
-  let serverIds: string[] = [];
+  let server = "";
+  let serverSize = 0;
   let lastRead = 0;
   return holdsWithin(
     async () => {
@@ -60,16 +69,17 @@ async function converge(cast: Cast, history: History, itemsUrl: string): Promise
       // A person scrolled to the bottom presses "Show older" while it is there.
       for (const client of clients) if (client.list.showOlderVisible) void client.loadOlder();
       if (!clients.every((client) => client.isLive)) return false;
-      if (Date.now() - lastRead >= 1_000 || clients.some((client) => client.list.size !== serverIds.length)) {
+      if (Date.now() - lastRead >= 1_000 || clients.some((client) => client.list.size !== serverSize)) {
         lastRead = Date.now();
         try {
-          serverIds = (await fetchFullList(itemsUrl)).map((item) => item.id);
+          const list = await fetchFullList(itemsUrl);
+          server = signature(list);
+          serverSize = list.length;
         } catch {
           return false;
         }
       }
-      const expected = serverIds.join(",");
-      const converged = clients.every((client) => client.list.ids().join(",") === expected);
+      const converged = clients.every((client) => signature(client.list.items()) === server);
       if (converged) history.convergedAt = Date.now();
       return converged;
     },

@@ -8,16 +8,17 @@
  */
 import type { Applied } from "../../src/client/inbox";
 import { LiveConnection, type Scheduler } from "../../src/client/liveConnection";
-import { parseServerFrame, type ItemFrame, type SnapshotFrame } from "../../src/protocol/frames";
+import { parseServerFrame, type SequencedFrame } from "../../src/protocol/frames";
 import { readItemsPage } from "../../src/client/itemsApi";
 import type { ItemsPage } from "../../src/client/listModel";
 import { CloseCode } from "../../src/protocol/limits";
+import { contentOf, mayFollow } from "./frameContent";
 import { FaultySocket } from "./faultySocket";
 import type {
   ClientRecord,
   ClientRole,
   ConnectionRecord,
-  FrameContent,
+  Dispatch,
   History,
   SilenceEpisode,
   SilenceKind,
@@ -41,19 +42,9 @@ export interface SimClientOptions {
   onLive(): void;
 }
 
-function contentOf(frame: SnapshotFrame | ItemFrame): FrameContent {
-  return frame.type === "snapshot"
-    ? { kind: "snapshot", ids: frame.items.map((item) => item.id), hasOlder: frame.hasOlder }
-    : { kind: "item", id: frame.item.id };
-}
-
-function sameContent(a: FrameContent, b: FrameContent): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 export class SimClient {
   readonly record: ClientRecord;
-  readonly list = new MirrorList();
+  readonly list: MirrorList;
   readonly connection: LiveConnection;
   private socket: FaultySocket | null = null;
   private current: ConnectionRecord | null = null;
@@ -69,6 +60,7 @@ export class SimClient {
 
   constructor(private readonly options: SimClientOptions) {
     this.record = options.history.addClient(options.index, options.role);
+    this.list = new MirrorList(this.record.shown);
     const scheduler: Scheduler = {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
@@ -287,7 +279,7 @@ export class SimClient {
     } else if (frame.type === "welcome") {
       const { clientId: sessionId, resumed, seq } = frame;
       connection.welcome = { at, sessionId, resumed, seq, lastAppliedBefore: before };
-    } else if (frame.type === "snapshot" || frame.type === "item") {
+    } else if ("seq" in frame) {
       this.recordCopy(connection, frame, at);
       if (before !== after || applied.length > 0) {
         connection.dispatches.push({
@@ -297,12 +289,15 @@ export class SimClient {
           after,
           appliedItemIds: applied.flatMap((change) => (change.kind === "item" ? [change.item.id] : [])),
           appliedSnapshots: applied.flatMap((change) => (change.kind === "snapshot" ? [change.items.map((item) => item.id)] : [])),
+          appliedChanges: applied.flatMap((change): Dispatch["appliedChanges"] =>
+            change.kind === "edited" ? [{ kind: "edited", id: change.item.id }] : change.kind === "removed" ? [{ kind: "removed", id: change.itemId }] : [],
+          ),
         });
       }
     }
   }
 
-  private recordCopy(connection: ConnectionRecord, frame: SnapshotFrame | ItemFrame, at: number): void {
+  private recordCopy(connection: ConnectionRecord, frame: SequencedFrame, at: number): void {
     const content = contentOf(frame);
     const known = connection.frames.get(frame.seq);
     if (!known) {
@@ -310,9 +305,12 @@ export class SimClient {
       return;
     }
     known.arrivals.push(at);
-    if (known.messageId !== frame.messageId || !sameContent(known.content, content)) {
-      connection.problems.push(`seq ${frame.seq} arrived twice with different messageId or content`);
+    if (known.messageId !== frame.messageId || !mayFollow(known.latest ?? known.content, content)) {
+      connection.problems.push(
+        `seq ${frame.seq} arrived again with a different messageId or a different change: ${JSON.stringify(known.latest ?? known.content).slice(0, 120)}, then ${JSON.stringify(content).slice(0, 120)}`,
+      );
     }
+    known.latest = content;
   }
 
   private onApplied(applied: Applied[]): void {

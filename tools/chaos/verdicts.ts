@@ -17,6 +17,9 @@ export type InvariantId =
   | "5 drops"
   | "6 convergence"
   | "7 stale attempts"
+  | "8 final versions"
+  | "9 removals final"
+  | "10 versions increase"
   | "protocol";
 
 export interface Finding {
@@ -42,11 +45,6 @@ export interface CheckInput {
   finalList: Item[];
   timing: ServerTiming;
   proxyLog(tag: string): ProxiedConnectionLog | undefined;
-  /** For each client still running at the end, the ids its list shows. */
-  finalClientLists: Map<number, string[]>;
-}
-
-/** Rank of each item in save order: 1 for the oldest. */
-export function ranksOf(list: readonly Item[]): Map<string, number> {
-  return new Map(list.map((item, index) => [item.id, list.length - index]));
+  /** For each client still running at the end, the items its list shows, newest first. */
+  finalClientLists: Map<number, readonly Item[]>;
 }

@@ -1,14 +1,20 @@
 /**
- * A client that saves, through the page's own `Outbox` and `postSave`: one
- * Idempotency-Key per save, kept through every retry, one save in flight at
- * a time. The fetch it is given records every request and answer, and on
- * some saves withholds the first answer from the Outbox as if the network
- * had lost it (the server did store the item), or races a second request
- * with the same key against the first, or queues the save again once saved.
+ * A client that saves, edits and removes through the page's own `Outbox`,
+ * `postSave`, `sendChange` and `EditKeys`: one Idempotency-Key per save, kept
+ * through every retry, one request in flight at a time, an edit or removal
+ * of an item whose save is still queued waiting for its answer. It changes
+ * its own items with their edit keys and anyone's with the list's owner key.
+ * The fetch it is given records every request and answer, and on some saves
+ * and changes withholds the first answer from the Outbox as if the network
+ * had lost it (the server did act on it), or races a second request with the
+ * same key or change against the first, or queues a save again once saved.
  */
-import { Outbox, postSave, type KeyValueStore, type PendingSave } from "../../src/client/outbox";
+import { EditKeys } from "../../src/client/editKeys";
+import { itemPath, sendChange } from "../../src/client/itemsApi";
+import { Outbox, postSave, type KeyValueStore, type ChangeOutcome, type PendingChange, type PendingSave } from "../../src/client/outbox";
 import type { Scheduler } from "../../src/client/liveConnection";
-import type { History, SaveAttempt, SaveFaults, SaveRecord } from "./history";
+import type { ItemPatch } from "../../src/protocol/item";
+import type { ChangeAttempt, ChangeFaults, ChangeRecord, History, SaveAttempt, SaveFaults, SaveRecord } from "./history";
 
 /** A request the server neither answers nor refuses in this long counts as lost; the key makes retrying safe. */
 const SAVE_TIMEOUT_MS = 10_000;
@@ -16,6 +22,25 @@ const SAVE_TIMEOUT_MS = 10_000;
 export interface PlannedSave {
   number: number;
   faults: SaveFaults;
+}
+
+export interface PlannedChange {
+  number: number;
+  kind: ChangeRecord["kind"];
+  save: SaveRecord;
+  credential: ChangeRecord["credential"];
+  /** Which fields an edit sets. */
+  fields: "title" | "body" | "both";
+  /** Send `If-Match` with the version this writer's own list shows, as a person editing what they see would. */
+  ifMatchShown: boolean;
+  faults: ChangeFaults;
+}
+
+export interface WriterAccess {
+  /** The run's list's owner key. */
+  ownerKey: string;
+  /** The version of the item this writer's own list shows, if it shows it. */
+  shownVersion(itemId: string): number | null;
 }
 
 export class LostAnswerError extends Error {}
@@ -28,6 +53,7 @@ function memoryStore(): KeyValueStore {
 export class Writer {
   private readonly outbox: Outbox;
   private readonly endpoint: string;
+  private readonly editKeys: EditKeys;
 
   constructor(
     readonly index: number,
@@ -35,23 +61,42 @@ export class Writer {
     itemsUrl: string,
     scheduler: Scheduler,
     private readonly history: History,
+    private readonly access: WriterAccess,
   ) {
     this.endpoint = itemsUrl;
+    this.editKeys = new EditKeys(memoryStore());
     this.outbox = new Outbox({
       store: memoryStore(),
       post: (save) => postSave(this.recordingFetch(save.key, "outbox"), this.endpoint, save),
+      send: (change, itemId) => this.send(change, itemId, "outbox"),
       scheduler,
       onChange: () => {},
-      onSaved: (save, item) => this.onSaved(save, item.id),
+      onSaved: (save, item, editKey) => this.onSaved(save, item.id, editKey),
       onRejected: (save, error) => {
         const record = this.history.saves.get(save.key);
         if (record) record.rejection = `${error.code}: ${error.message}`;
       },
+      onChangeDone: (change, item) => {
+        const record = this.history.changes.get(change.key);
+        if (record) record.outcome = { kind: "done", version: item?.version ?? null };
+      },
+      onChangeRejected: (change, error) => {
+        const record = this.history.changes.get(change.key);
+        // The Outbox's own answer, not a racing duplicate's that may have ended later.
+        const answered = record?.attempts.findLast((attempt) => attempt.purpose === "outbox" && attempt.status !== null);
+        if (record) record.outcome = { kind: "rejected", code: error.code, status: answered?.status ?? null };
+      },
     });
   }
 
+  /** Saves, edits and removals not yet answered. */
   get pendingCount(): number {
-    return this.outbox.pending().length;
+    return this.outbox.pending().length + this.outbox.changes().length;
+  }
+
+  /** Whether this writer holds the edit key of the item. */
+  holdsEditKey(itemId: string): boolean {
+    return this.editKeys.get(itemId) !== null;
   }
 
   flush(): Promise<void> {
@@ -80,7 +125,54 @@ export class Writer {
     return record;
   }
 
-  private onSaved(save: PendingSave, itemId: string): void {
+  /** Queues an edit or removal of the item `planned.save` made (or will make, once its save is answered). */
+  change(planned: PlannedChange): ChangeRecord {
+    const key = `chaos-${planned.kind}-${planned.number}-${crypto.randomUUID()}`;
+    const itemId = planned.save.confirmedIds[0] ?? null;
+    const patch = planned.kind === "remove" ? null : this.patchFor(planned);
+    const ifMatch = planned.ifMatchShown && itemId !== null ? this.access.shownVersion(itemId) : null;
+    const record: ChangeRecord = {
+      number: planned.number,
+      kind: planned.kind,
+      key,
+      writer: this.index,
+      saveKey: planned.save.key,
+      itemId,
+      credential: planned.credential,
+      patch,
+      ifMatch,
+      faults: planned.faults,
+      addedAt: Date.now(),
+      attempts: [],
+      outcome: null,
+    };
+    this.history.changes.set(key, record);
+    const target = itemId === null ? { saveKey: planned.save.key } : { itemId };
+    const common = { key, target, madeAt: Date.now() };
+    const pending: PendingChange = patch === null ? { ...common, kind: "remove" } : { ...common, kind: "edit", patch, ifMatch };
+    this.outbox.change(pending);
+    if (planned.faults.raceDuplicate && itemId !== null) void this.send(pending, itemId, "race").catch(() => undefined);
+    return record;
+  }
+
+  /** An edit's new text, unique to it; the title keeps the save's key, so the list still shows which save made each item. */
+  private patchFor(planned: PlannedChange): ItemPatch {
+    const title = `${planned.save.title} · edit ${planned.number}`;
+    const body = `edited by writer ${this.index} (${planned.credential}), change ${planned.number}`;
+    return planned.fields === "title" ? { title } : planned.fields === "body" ? { body } : { title, body };
+  }
+
+  private send(change: PendingChange, itemId: string, purpose: ChangeAttempt["purpose"]): Promise<ChangeOutcome> {
+    const record = this.history.changes.get(change.key);
+    if (record) record.itemId = itemId;
+    const credential = record?.credential === "owner key" ? this.access.ownerKey : this.editKeys.get(itemId);
+    // Only the harness's bookkeeping could leave a writer without the key of its own item.
+    if (credential === null) throw new Error(`writer ${this.index} has no edit key for ${itemId}`);
+    return sendChange(this.recordingChangeFetch(change.key, purpose), itemPath(this.endpoint, itemId), change, credential);
+  }
+
+  private onSaved(save: PendingSave, itemId: string, editKey: string | null): void {
+    if (editKey !== null) this.editKeys.keep(itemId, editKey);
     const record = this.history.saves.get(save.key);
     if (!record) return;
     record.confirmedIds.push(itemId);
@@ -115,6 +207,33 @@ export class Writer {
         if (typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string") {
           attempt.itemId = (item as { id: string }).id;
         }
+        const firstSuccess = response.ok && !record?.attempts.some((earlier) => earlier.answerLost);
+        if (purpose === "outbox" && record?.faults.loseFirstAnswer && firstSuccess) {
+          attempt.answerLost = true;
+          throw new LostAnswerError("the answer was lost on the way (chaos)");
+        }
+        return response;
+      } catch (error) {
+        attempt.endedAt ??= Date.now();
+        if (!(error instanceof LostAnswerError)) attempt.error = String((error as Error).cause ?? error);
+        throw error;
+      }
+    };
+  }
+
+  private recordingChangeFetch(key: string, purpose: ChangeAttempt["purpose"]): typeof fetch {
+    return async (input, init) => {
+      const record = this.history.changes.get(key);
+      const attempt: ChangeAttempt = { purpose, startedAt: Date.now(), endedAt: null, status: null, version: null, answerLost: false, error: null };
+      record?.attempts.push(attempt);
+      try {
+        const response = await fetch(input, { ...init, signal: AbortSignal.timeout(SAVE_TIMEOUT_MS) });
+        const body: unknown = response.status === 204 ? null : await response.clone().json().catch(() => null);
+        attempt.endedAt = Date.now();
+        attempt.status = response.status;
+        const item: unknown = typeof body === "object" && body !== null ? (body as { item?: unknown }).item : null;
+        const version = typeof item === "object" && item !== null ? (item as { version?: unknown }).version : null;
+        if (typeof version === "number") attempt.version = version;
         const firstSuccess = response.ok && !record?.attempts.some((earlier) => earlier.answerLost);
         if (purpose === "outbox" && record?.faults.loseFirstAnswer && firstSuccess) {
           attempt.answerLost = true;
