@@ -5,7 +5,7 @@
  *   and version included;
  * - 9: once a client has applied an item's removal, or stopped showing an
  *   item the server removed, it never shows that item again (not from a
- *   frame, a snapshot, a "Show older" page or a gap fill);
+ *   frame, a snapshot, or a "Show older" page);
  * - 10: per client and item, the versions shown only go up (an item that
  *   left the list may come back at the version it left with), and a version
  *   always carries the same text, wherever it was seen.

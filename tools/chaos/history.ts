@@ -79,8 +79,8 @@ export type ShownEvent =
   | { at: number; kind: "hidden"; via: ShownVia }
   | { at: number; kind: "removal applied" };
 
-/** What changed the list: frames the Inbox handed over, a "Show older" page, or a gap fill. */
-export type ShownVia = "frames" | "snapshot" | "older page" | "gap page";
+/** What changed the list: frames the Inbox handed over, a snapshot, or a "Show older" page. */
+export type ShownVia = "frames" | "snapshot" | "older page";
 
 export interface SaveRecord {
   number: number;

@@ -3,7 +3,7 @@
  * (src/client/listModel.ts, the DOM-free half of ListView), watched so that
  * every version of every item it shows, and every time it stops showing one,
  * goes into the client's record, whatever brought the change: frames, a
- * snapshot, a "Show older" page or a gap fill. Plus a record of any item
+ * snapshot or a "Show older" page. Plus a record of any item
  * applied twice. The invariants check both.
  */
 import type { Applied } from "../../src/client/inbox";
@@ -30,11 +30,6 @@ class WatchedModel extends ListModel {
   override appendOlder(page: ItemsPage): void {
     super.appendOlder(page);
     this.changed({ ids: page.items.map((item) => item.id) }, "older page");
-  }
-
-  override fillGap(page: ItemsPage): void {
-    super.fillGap(page);
-    this.changed({ ids: page.items.map((item) => item.id) }, "gap page");
   }
 }
 
