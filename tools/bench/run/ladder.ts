@@ -15,7 +15,6 @@ import { runPoint, type BillablePerSave, type PointResult, type PointSpec } from
 const NOISY_RETRY_PAUSE_MS = 1_000;
 /** After a failing step, the next waits until the clients have received nothing for this long (at most the timeout). */
 const BACKLOG_QUIET_MS = 300;
-const BACKLOG_TIMEOUT_MS = 10_000;
 
 export type Verdict = "ok" | "p99 over limit" | "drops" | "invalid: load generator saturated" | "server exited";
 
@@ -224,7 +223,7 @@ export async function climbLadder(
     ladder.steps.push(step);
     log(`    ${describeStep(step)}`);
     // Bisection goes down after a failure: let the server's backlog drain first, or the next step measures it.
-    if (step.verdict !== "ok") await pool.drained(BACKLOG_QUIET_MS, BACKLOG_TIMEOUT_MS);
+    if (step.verdict !== "ok") await pool.drained(BACKLOG_QUIET_MS, plan.backlogTimeoutMs);
     const { bracket } = ladder;
     if (step.verdict === "ok") {
       if (bracket.pass === null || target > bracket.pass) {
