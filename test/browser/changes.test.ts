@@ -6,40 +6,31 @@
  * else's item. Each person is a browser context of their own (their own
  * localStorage, so their own edit keys); each test has a list of its own.
  */
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import type { ListInfo } from "../../src/protocol/lists";
-import type { WranglerDev as DevServer } from "../../tools/harness/wranglerDev";
-import { startDevServer } from "../e2e/devServer";
-import { addThroughDialog, launchChromium, titles } from "./pageDriver";
+import { addThroughDialog, browserAndApp, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
 /** Longer than the page's Undo window (src/client/undoWindow.ts), with room for a busy machine. */
 const PAST_UNDO_WINDOW_MS = 6_500;
 
-let browser: Browser;
-let server: DevServer;
-const contexts: BrowserContext[] = [];
-
-async function person(): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  return context;
-}
+const app = browserAndApp();
+const person = () => app.person();
 
 async function open(context: BrowserContext, path: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => {
     throw error;
   });
-  await page.goto(`${server.baseUrl}${path}`);
+  await page.goto(`${app.server.baseUrl}${path}`);
   await expect.poll(() => page.locator("#livemark").isVisible(), { timeout: WAIT_MS }).toBe(true);
   return page;
 }
 
 async function createList(title: string): Promise<{ list: ListInfo; ownerKey: string; page: string; items: string }> {
-  const response = await fetch(`${server.baseUrl}/api/lists`, {
+  const response = await fetch(`${app.server.baseUrl}/api/lists`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ title }),
@@ -50,7 +41,7 @@ async function createList(title: string): Promise<{ list: ListInfo; ownerKey: st
 }
 
 async function postItem(itemsPath: string, title: string): Promise<Item> {
-  const response = await fetch(`${server.baseUrl}${itemsPath}`, {
+  const response = await fetch(`${app.server.baseUrl}${itemsPath}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ title, body: "b" }),
@@ -61,7 +52,7 @@ async function postItem(itemsPath: string, title: string): Promise<Item> {
 
 /** What the server holds on a list's newest page. */
 async function stored(itemsPath: string): Promise<Item[]> {
-  return ((await (await fetch(`${server.baseUrl}${itemsPath}`)).json()) as { items: Item[] }).items;
+  return ((await (await fetch(`${app.server.baseUrl}${itemsPath}`)).json()) as { items: Item[] }).items;
 }
 
 /** The item on `page` whose title is exactly `title`. */
@@ -95,16 +86,6 @@ async function countTitleChanges(page: Page, title: string): Promise<() => Promi
   });
   return () => page.evaluate(() => (globalThis as unknown as { titleChanges: number }).titleChanges);
 }
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDevServer()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
 
 describe("edits and removals in the browser", () => {
   it("an edit and a removal made in one page are seen in another, the edit in place under a reader", async () => {
@@ -186,12 +167,12 @@ describe("edits and removals in the browser", () => {
     // Chromium's offline emulation does not cover what a page its service
     // worker controls (as it does after the reload) sends through to the
     // network, so the server is down too: nothing can reach it meanwhile.
-    await server.stop();
+    await app.server.stop();
     await editThroughDialog(editor, "Train ticket", "Train ticket, seat 42");
     await expect.poll(() => entry(editor, "Train ticket, seat 42").locator(".meta").textContent()).toBe("saving edit…");
     await editor.reload();
     await expect.poll(() => entry(editor, "Train ticket, seat 42").locator(".meta").textContent(), { timeout: WAIT_MS }).toBe("saving edit…");
-    await server.start();
+    await app.server.start();
 
     await offline.setOffline(false);
     await expectTitles(other, ["Train ticket, seat 42"]);
@@ -211,7 +192,7 @@ describe("edits and removals in the browser", () => {
 
     await entry(page, "Bread").getByRole("button", { name: "Edit", exact: true }).click();
     // While the dialog is open, the owner changes the item.
-    const patched = await fetch(`${server.baseUrl}${list.items}/${item!.id}`, {
+    const patched = await fetch(`${app.server.baseUrl}${list.items}/${item!.id}`, {
       method: "PATCH",
       headers: { "content-type": "application/json", authorization: `Bearer ${list.ownerKey}` },
       body: JSON.stringify({ title: "Rye bread" }),

@@ -4,26 +4,16 @@
  * in place, what a non-owner sees, the 404 page, and the head count. Each
  * person is a browser context of their own (their own localStorage).
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { ListInfo } from "../../src/protocol/lists";
-import type { WranglerDev as DevServer } from "../../tools/harness/wranglerDev";
-import { startDevServer } from "../e2e/devServer";
-import { addThroughDialog, launchChromium, storedTitles, titles } from "./pageDriver";
+import { addThroughDialog, browserAndApp, storedTitles, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
 const LIST_PAGE = /\/l\/([A-Za-z0-9_-]{16,64})$/;
 
-let browser: Browser;
-let server: DevServer;
-const contexts: BrowserContext[] = [];
-
-/** A person: a browser context of their own, allowed to use the clipboard. */
-async function person(): Promise<BrowserContext> {
-  const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
-  contexts.push(context);
-  return context;
-}
+const app = browserAndApp({ permissions: ["clipboard-read", "clipboard-write"] });
+const person = () => app.person();
 
 async function waitLive(page: Page): Promise<void> {
   await expect.poll(() => page.locator("#livemark").isVisible(), { timeout: WAIT_MS }).toBe(true);
@@ -35,13 +25,13 @@ async function open(context: BrowserContext, path: string): Promise<Page> {
   page.on("pageerror", (error) => {
     throw error;
   });
-  await page.goto(path.startsWith("http") ? path : `${server.baseUrl}${path}`);
+  await page.goto(path.startsWith("http") ? path : `${app.server.baseUrl}${path}`);
   await waitLive(page);
   return page;
 }
 
 async function createList(title: string): Promise<{ list: ListInfo; ownerKey: string }> {
-  const response = await fetch(`${server.baseUrl}/api/lists`, {
+  const response = await fetch(`${app.server.baseUrl}/api/lists`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ title }),
@@ -51,11 +41,11 @@ async function createList(title: string): Promise<{ list: ListInfo; ownerKey: st
 }
 
 async function storedList(id: string): Promise<ListInfo> {
-  return ((await (await fetch(`${server.baseUrl}/api/lists/${id}`)).json()) as { list: ListInfo }).list;
+  return ((await (await fetch(`${app.server.baseUrl}/api/lists/${id}`)).json()) as { list: ListInfo }).list;
 }
 
 async function postItem(itemsPath: string, title: string): Promise<void> {
-  const response = await fetch(`${server.baseUrl}${itemsPath}`, {
+  const response = await fetch(`${app.server.baseUrl}${itemsPath}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ title, body: "b" }),
@@ -77,16 +67,6 @@ async function copied(page: Page, button: "Copy link" | "Copy owner link"): Prom
   const field = page.locator("#linkfield");
   return (await field.isVisible()) ? field.inputValue() : page.evaluate(() => navigator.clipboard.readText());
 }
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDevServer()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
 
 describe("lists in the browser", () => {
   it("a save on list A reaches list A's pages only, and list B's only list B's", async () => {
@@ -110,9 +90,9 @@ describe("lists in the browser", () => {
     await expectShown(b1, ["B again", "Only for B"]);
     for (const page of [a1, a2]) await expectShown(page, ["A again", "Only for A"]);
 
-    expect(await storedTitles(server.baseUrl, aItems)).toEqual(["A again", "Only for A"]);
-    expect(await storedTitles(server.baseUrl, bItems)).toEqual(["B again", "Only for B"]);
-    const onMain = await storedTitles(server.baseUrl, "/api/items");
+    expect(await storedTitles(app.server.baseUrl, aItems)).toEqual(["A again", "Only for A"]);
+    expect(await storedTitles(app.server.baseUrl, bItems)).toEqual(["B again", "Only for B"]);
+    const onMain = await storedTitles(app.server.baseUrl, "/api/items");
     expect(onMain.filter((title) => /Only for|again/.test(title))).toEqual([]);
     // Each list's unsent saves wait in a queue of their own.
     const queues = await a1.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("listroom.outbox")));
@@ -132,13 +112,13 @@ describe("lists in the browser", () => {
     expect(await home.title()).toBe("Trip to Lisbon · Listroom");
     expect(await home.getByRole("button", { name: "Rename list" }).isVisible()).toBe(true);
 
-    expect(await copied(home, "Copy link")).toBe(`${server.baseUrl}/l/${id}`);
+    expect(await copied(home, "Copy link")).toBe(`${app.server.baseUrl}/l/${id}`);
     const ownerLink = await copied(home, "Copy owner link");
-    expect(ownerLink).toMatch(new RegExp(`^${server.baseUrl}/l/${id}#owner=[A-Za-z0-9_-]{22,}$`));
+    expect(ownerLink).toMatch(new RegExp(`^${app.server.baseUrl}/l/${id}#owner=[A-Za-z0-9_-]{22,}$`));
 
     // Another browser opens the owner link: it keeps the key and the address bar loses it.
     const coOwner = await open(await person(), ownerLink);
-    expect(coOwner.url()).toBe(`${server.baseUrl}/l/${id}`);
+    expect(coOwner.url()).toBe(`${app.server.baseUrl}/l/${id}`);
     await coOwner.getByRole("button", { name: "Rename list" }).click();
     const field = coOwner.getByLabel("List title");
     expect(await field.inputValue()).toBe("Trip to Lisbon");
@@ -175,7 +155,7 @@ describe("lists in the browser", () => {
   it("a rename that is refused says why, and changes nothing", async () => {
     const { list } = await createList("Guarded");
     const page = await open(await person(), `/l/${list.id}#owner=notTheOwnerKey`);
-    expect(page.url()).toBe(`${server.baseUrl}/l/${list.id}`);
+    expect(page.url()).toBe(`${app.server.baseUrl}/l/${list.id}`);
     await page.getByRole("button", { name: "Rename list" }).click();
     const field = page.getByLabel("List title");
 
@@ -198,12 +178,12 @@ describe("lists in the browser", () => {
 
   it("an unknown list's page is a 404 that leads home", async () => {
     const page = await (await person()).newPage();
-    const response = await page.goto(`${server.baseUrl}/l/${"n".repeat(22)}`);
+    const response = await page.goto(`${app.server.baseUrl}/l/${"n".repeat(22)}`);
     expect(response?.status()).toBe(404);
     const home = page.getByRole("link", { name: "Go to the shared list" });
     expect(await home.getAttribute("href")).toBe("/");
     await home.click();
-    await page.waitForURL(`${server.baseUrl}/`, { timeout: WAIT_MS });
+    await page.waitForURL(`${app.server.baseUrl}/`, { timeout: WAIT_MS });
     await waitLive(page);
   });
 

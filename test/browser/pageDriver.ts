@@ -1,9 +1,13 @@
 /**
  * What every browser test does the same way: launch Debian's Chromium with
- * the flags this machine needs, read the page as a person sees it, add an
- * item through the dialog, and read what the server stored.
+ * the flags this machine needs (and the app beside it), read the page as a
+ * person sees it, add an item through the dialog, and read what the server
+ * stored.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import type { WranglerDev } from "../../tools/harness/wranglerDev";
+import { startDevServer } from "../e2e/devServer";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Headless as root, and without the background traffic this closed network refuses. */
@@ -19,6 +23,41 @@ const CHROMIUM_FLAGS = [
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+}
+
+export interface BrowserAndApp {
+  readonly browser: Browser;
+  readonly server: WranglerDev;
+  /** A person: a browser context of their own (their own localStorage), closed after the file. */
+  person(): Promise<BrowserContext>;
+}
+
+/** Chromium and the app under `wrangler dev` for one test file, both started before its tests and stopped after. */
+export function browserAndApp(personOptions: BrowserContextOptions = {}): BrowserAndApp {
+  let browser: Browser | undefined;
+  let server: WranglerDev | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchChromium(), startDevServer()]);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get browser() {
+      return browser!;
+    },
+    get server() {
+      return server!;
+    },
+    async person() {
+      const context = await browser!.newContext(personOptions);
+      contexts.push(context);
+      return context;
+    },
+  };
 }
 
 export function statusText(page: Page): Promise<string | null> {

@@ -184,67 +184,65 @@ export class Writer {
   }
 
   private recordingFetch(key: string, purpose: SaveAttempt["purpose"]): typeof fetch {
-    return async (input, init) => {
-      const record = this.history.saves.get(key);
-      const attempt: SaveAttempt = {
-        purpose,
-        startedAt: Date.now(),
-        endedAt: null,
-        status: null,
-        itemId: null,
-        replayed: false,
-        answerLost: false,
-        error: null,
-      };
-      record?.attempts.push(attempt);
-      try {
-        const response = await fetch(input, { ...init, signal: AbortSignal.timeout(SAVE_TIMEOUT_MS) });
-        const body: unknown = await response.clone().json().catch(() => null);
-        attempt.endedAt = Date.now();
-        attempt.status = response.status;
-        attempt.replayed = response.headers.get("idempotent-replayed") === "true";
-        const item: unknown = typeof body === "object" && body !== null ? (body as { item?: unknown }).item : null;
-        if (typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string") {
-          attempt.itemId = (item as { id: string }).id;
-        }
-        const firstSuccess = response.ok && !record?.attempts.some((earlier) => earlier.answerLost);
-        if (purpose === "outbox" && record?.faults.loseFirstAnswer && firstSuccess) {
-          attempt.answerLost = true;
-          throw new LostAnswerError("the answer was lost on the way (chaos)");
-        }
-        return response;
-      } catch (error) {
-        attempt.endedAt ??= Date.now();
-        if (!(error instanceof LostAnswerError)) attempt.error = String((error as Error).cause ?? error);
-        throw error;
-      }
-    };
+    const attempt = (): SaveAttempt => ({ ...attemptStart(purpose), itemId: null, replayed: false });
+    return recording(this.history.saves.get(key), purpose, attempt, (response, body, into) => {
+      into.replayed = response.headers.get("idempotent-replayed") === "true";
+      const item = fieldOf(body, "item");
+      const id = fieldOf(item, "id");
+      if (typeof id === "string") into.itemId = id;
+    });
   }
 
   private recordingChangeFetch(key: string, purpose: ChangeAttempt["purpose"]): typeof fetch {
-    return async (input, init) => {
-      const record = this.history.changes.get(key);
-      const attempt: ChangeAttempt = { purpose, startedAt: Date.now(), endedAt: null, status: null, version: null, answerLost: false, error: null };
-      record?.attempts.push(attempt);
-      try {
-        const response = await fetch(input, { ...init, signal: AbortSignal.timeout(SAVE_TIMEOUT_MS) });
-        const body: unknown = response.status === 204 ? null : await response.clone().json().catch(() => null);
-        attempt.endedAt = Date.now();
-        attempt.status = response.status;
-        const item: unknown = typeof body === "object" && body !== null ? (body as { item?: unknown }).item : null;
-        const version = typeof item === "object" && item !== null ? (item as { version?: unknown }).version : null;
-        if (typeof version === "number") attempt.version = version;
-        const firstSuccess = response.ok && !record?.attempts.some((earlier) => earlier.answerLost);
-        if (purpose === "outbox" && record?.faults.loseFirstAnswer && firstSuccess) {
-          attempt.answerLost = true;
-          throw new LostAnswerError("the answer was lost on the way (chaos)");
-        }
-        return response;
-      } catch (error) {
-        attempt.endedAt ??= Date.now();
-        if (!(error instanceof LostAnswerError)) attempt.error = String((error as Error).cause ?? error);
-        throw error;
-      }
-    };
+    const attempt = (): ChangeAttempt => ({ ...attemptStart(purpose), version: null });
+    return recording(this.history.changes.get(key), purpose, attempt, (_response, body, into) => {
+      const version = fieldOf(fieldOf(body, "item"), "version");
+      if (typeof version === "number") into.version = version;
+    });
   }
+}
+
+type Attempt = SaveAttempt | ChangeAttempt;
+
+function attemptStart(purpose: Attempt["purpose"]) {
+  return { purpose, startedAt: Date.now(), endedAt: null, status: null, answerLost: false, error: null };
+}
+
+function fieldOf(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * A fetch that records each request as an attempt of `record` (what `read`
+ * takes from the answer included) and, for a record whose faults say so,
+ * withholds the first successful answer from the client, as a network that
+ * loses it after the server acted would.
+ */
+function recording<A extends Attempt>(
+  record: { attempts: A[]; faults: { loseFirstAnswer: boolean } } | undefined,
+  purpose: A["purpose"],
+  newAttempt: () => A,
+  read: (response: Response, body: unknown, into: A) => void,
+): typeof fetch {
+  return async (input, init) => {
+    const attempt = newAttempt();
+    record?.attempts.push(attempt);
+    try {
+      const response = await fetch(input, { ...init, signal: AbortSignal.timeout(SAVE_TIMEOUT_MS) });
+      const body: unknown = response.status === 204 ? null : await response.clone().json().catch(() => null);
+      attempt.endedAt = Date.now();
+      attempt.status = response.status;
+      read(response, body, attempt);
+      const firstSuccess = response.ok && !record?.attempts.some((earlier) => earlier.answerLost);
+      if (purpose === "outbox" && record?.faults.loseFirstAnswer && firstSuccess) {
+        attempt.answerLost = true;
+        throw new LostAnswerError("the answer was lost on the way (chaos)");
+      }
+      return response;
+    } catch (error) {
+      attempt.endedAt ??= Date.now();
+      if (!(error instanceof LostAnswerError)) attempt.error = String((error as Error).cause ?? error);
+      throw error;
+    }
+  };
 }
