@@ -13,7 +13,6 @@ import { isListId, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
-import type { AddItemResult, RoomError } from "../room/ListRoom";
 import { room, type AppEnv } from "./context";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
@@ -28,6 +27,7 @@ import {
   SocketQuerySchema,
 } from "./schemas";
 import { itemChanges, ITEM_PATHS } from "./itemChanges";
+import { refusal, refusalStatus } from "./roomRefusals";
 import { describeIssues, limitBody, mediaType, readJson, validated, type BodyProblem } from "./validation";
 
 /** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
@@ -67,21 +67,6 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
     return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: describeIssues(result.error) };
   }
   return { ok: true, input: result.data };
-}
-
-/** Asks the room to store an item; a refusal comes back with the status it deserves. */
-async function addItem(c: Context<AppEnv>, input: NewItem, key: string | null): Promise<AddItemResult> {
-  const result = await room(c).addItem(input, key, clientGroup(c));
-  if (!result.ok && result.error.retryAfterMs !== undefined) {
-    c.header("Retry-After", String(Math.ceil(result.error.retryAfterMs / 1000)));
-  }
-  return result;
-}
-
-function refusalStatus(error: RoomError): 404 | 410 | 422 | 429 {
-  if (error.code === ErrorCode.RateLimited) return 429;
-  if (error.code === ErrorCode.NotFound) return 404;
-  return error.code === ErrorCode.ItemRemoved ? 410 : 422;
 }
 
 function noSuchList(c: Context<AppEnv>): Response {
@@ -138,8 +123,8 @@ for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBod
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
   const key = c.req.valid("header")["idempotency-key"] ?? null;
-  const result = await addItem(c, read.input, key);
-  if (!result.ok) return errorResponse(c, refusalStatus(result.error), result.error.code, result.error.message);
+  const result = await room(c).addItem(read.input, key, clientGroup(c));
+  if (!result.ok) return refusal(c, result.error);
   if (result.replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ item: result.item, editKey: result.editKey }, 201);
 });
@@ -148,10 +133,10 @@ for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBod
 app.post("/save", limitPerAddress("save"), limitBody, async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return c.json({ result: "failure", error: { code: read.code, message: read.message } }, read.status);
-  const result = await addItem(c, read.input, null);
+  const result = await room(c).addItem(read.input, null, clientGroup(c));
   if (!result.ok) {
     const { code, message } = result.error;
-    return c.json({ result: "failure", error: { code, message } }, refusalStatus(result.error));
+    return c.json({ result: "failure", error: { code, message } }, refusalStatus(c, result.error));
   }
   return c.json({ result: "success" });
 });

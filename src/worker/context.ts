@@ -6,10 +6,10 @@ import type { GuardEnv } from "./guard";
 export type AppEnv = GuardEnv;
 
 /** The list the request is about: the one in the path (`/api/lists/{listId}/…`), else the default list. */
-export function listIdOf(c: Context<AppEnv>): string {
+export function listIdOf<E extends AppEnv>(c: Context<E>): string {
   return c.req.param("listId") ?? ROOM_NAME;
 }
 
-export function room(c: Context<AppEnv>) {
+export function room<E extends AppEnv>(c: Context<E>) {
   return c.env.LIST_ROOM.getByName(listIdOf(c));
 }

@@ -74,7 +74,7 @@ export const identifyClient: MiddlewareHandler<GuardEnv> = async (c, next) => {
 };
 
 /** The client's address group for the room's own limits, or null when the client is exempt. */
-export function clientGroup(c: Context<GuardEnv>): string | null {
+export function clientGroup<E extends GuardEnv>(c: Context<E>): string | null {
   const client = c.get("client");
   return client.kind === "limited" ? client.group : null;
 }

@@ -13,7 +13,9 @@ import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protoco
 import { base64url, hashToken, newToken } from "../room/tokens";
 import { room, type AppEnv } from "./context";
 import { clientGroup } from "./guard";
+import { requireBearer } from "./bearer";
 import { errorResponse } from "./httpErrors";
+import { refusal } from "./roomRefusals";
 import { readListsPerHour } from "./listQuota";
 import { BearerSchema, ListPatchSchema, NewListSchema } from "./schemas";
 import { describeIssues, limitBody, validated } from "./validation";
@@ -27,7 +29,7 @@ function newListId(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(LIST_ID_BYTES)));
 }
 
-function notFound(c: Context<AppEnv>): Response {
+function notFound(c: Context): Response {
   return errorResponse(c, 404, ErrorCode.NotFound, "there is no such list");
 }
 
@@ -75,20 +77,13 @@ lists.get("/:listId", async (c) => {
   return list === null ? notFound(c) : c.json({ list });
 });
 
-lists.patch("/:listId", async (c, next) => {
-  // Told apart before the body is read: no key is a 401, a wrong one a 403.
-  const auth = z.safeParse(BearerSchema, { authorization: c.req.header("authorization") });
-  if (!auth.success) {
-    c.header("WWW-Authenticate", 'Bearer realm="listroom"');
-    return errorResponse(c, 401, ErrorCode.Unauthorized, describeIssues(auth.error));
-  }
+// The key is asked for before the body is read: no key is a 401, a wrong one a 403.
+lists.patch("/:listId", requireBearer(BearerSchema), async (c, next) => {
   if (!isListId(c.req.param("listId"))) return notFound(c);
   await next();
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
-  const auth = z.parse(BearerSchema, { authorization: c.req.header("authorization") });
-  const result = await room(c).renameList(c.req.valid("json").title, auth.authorization);
-  if (result.ok) return c.json({ list: result.list });
-  return errorResponse(c, result.error.code === ErrorCode.NotFound ? 404 : 403, result.error.code, result.error.message);
+  const result = await room(c).renameList(c.req.valid("json").title, c.get("bearerKey"));
+  return result.ok ? c.json({ list: result.list }) : refusal(c, result.error);
 });
 
 /** A list's page: the default list's page with the list's title in it, or a 404 page that leads home. */

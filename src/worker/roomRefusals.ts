@@ -1,0 +1,30 @@
+/**
+ * A room's refusal as an HTTP answer: one status per error code the room
+ * gives, and `Retry-After` whenever the room says how long to wait. Every
+ * route that forwards a command to a room answers its refusals through here.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ErrorCode } from "../protocol/errors";
+import type { RoomError } from "../room/ListRoom";
+import { errorResponse } from "./httpErrors";
+
+const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.VersionMismatch]: 412,
+  [ErrorCode.ItemRemoved]: 410,
+  [ErrorCode.IdempotencyKeyReused]: 422,
+  [ErrorCode.RateLimited]: 429,
+};
+
+/** The status for a refusal, with its `Retry-After` set on `c` when the room gave one. */
+export function refusalStatus(c: Context, error: RoomError): ContentfulStatusCode {
+  if (error.retryAfterMs !== undefined) c.header("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
+  return STATUS_OF[error.code] ?? 400;
+}
+
+/** A refusal in the usual error shape. */
+export function refusal(c: Context, error: RoomError): Response {
+  return errorResponse(c, refusalStatus(c, error), error.code, error.message);
+}
