@@ -51,11 +51,8 @@ export class ItemCommands {
     const ceiling = this.listCeiling(group, now);
     if (ceiling) return { ok: false, error: ceiling };
     const earlier = idempotencyKey === null ? null : this.room.items.findByIdempotencyKey(idempotencyKey, input);
-    const outcome = earlier
-      ? { earlier }
-      : { added: this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now)) };
-    if (outcome.earlier) {
-      const { stored, sameText } = outcome.earlier;
+    if (earlier) {
+      const { stored, sameText } = earlier;
       if (stored.item === null) {
         const message = "the item saved with this Idempotency-Key has since been removed";
         return { ok: false, error: { code: ErrorCode.ItemRemoved, message } };
@@ -66,7 +63,7 @@ export class ItemCommands {
       }
       return { ok: true, value: { item: stored.item, editKey: await this.room.editKeys.keyFor(stored.itemId), replayed: true } };
     }
-    const added = outcome.added!;
+    const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
     const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
   }

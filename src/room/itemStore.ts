@@ -104,8 +104,7 @@ export class ItemStore {
   findByIdempotencyKey(key: string, input: NewItem): { stored: StoredItem; sameText: boolean } | null {
     const row = this.sql<ItemRow>`SELECT * FROM items WHERE idempotency_key = ${key}`[0];
     if (!row) return null;
-    const sameText = (row.first_text ?? textKey(row)) === textKey(input);
-    return { stored: storedOf(row), sameText: row.removed_at === null ? sameText : false };
+    return { stored: storedOf(row), sameText: (row.first_text ?? textKey(row)) === textKey(input) };
   }
 
   /** Appends a save at `pos` (the next after the log's end); call inside a transaction. */

@@ -18,6 +18,8 @@ interface MetaRow extends Record<string, SqlStorageValue> {
 export type OwnerCheck = "owner" | "not-owner" | "no-owner";
 
 export class ListMeta {
+  private defaultOwnerHash: Promise<string | null> | null = null;
+
   constructor(
     private readonly sql: Sql,
     /** The default list's owner key, from the `OWNER_KEY` secret; unset means it has no owner. */
@@ -42,14 +44,16 @@ export class ListMeta {
   }
 
   async checkOwner(id: string, presentedKey: string): Promise<OwnerCheck> {
-    const expected =
-      id === DEFAULT_LIST_ID
-        ? this.defaultOwnerKey === undefined || this.defaultOwnerKey === ""
-          ? null
-          : await hashToken(this.defaultOwnerKey)
-        : (this.row()?.owner_key_hash ?? null);
+    const expected = id === DEFAULT_LIST_ID ? await this.defaultOwnerKeyHash() : (this.row()?.owner_key_hash ?? null);
     if (expected === null) return "no-owner";
     return (await hashToken(presentedKey)) === expected ? "owner" : "not-owner";
+  }
+
+  /** The default list's owner key, hashed once per instance (every owner's edit and removal asks). */
+  private defaultOwnerKeyHash(): Promise<string | null> {
+    const key = this.defaultOwnerKey;
+    this.defaultOwnerHash ??= key === undefined || key === "" ? Promise.resolve(null) : hashToken(key);
+    return this.defaultOwnerHash;
   }
 
   rename(id: string, title: string, setUpAt: number): ListInfo {
