@@ -10,6 +10,7 @@ import type { ProfileSummary } from "../lib/profile";
 import { round, type Spread } from "../lib/stats";
 import type { Mode, Plan } from "../plan";
 import type { Bracket } from "../run/ladder";
+import type { BillablePerSave } from "../run/point";
 import type { SystemRun } from "../run/system";
 import { bareTwinOf, isListroom, SYSTEMS, type SystemName } from "../systems/types";
 import type { BundleSizes } from "./bundles";
@@ -73,18 +74,12 @@ export interface CpuTargets {
 
 export interface BillableWork {
   /** Per ladder step: the room's own counters per save (framesIn/framesOut also per client). */
-  steps: {
+  steps: (BillablePerSave & {
     clients: number;
     savesPerSecond: number;
-    rowsRead: number;
-    rowsWritten: number;
-    setAlarmCalls: number;
-    alarmRuns: number;
-    framesInPerClient: number;
-    framesOutPerClient: number;
     /** What the clients counted themselves sending, for comparison with framesIn. */
     clientCountedAcksPerClient: number;
-  }[];
+  })[];
   source: "GET /api/usage" | "client side only";
   note: string;
 }
