@@ -61,7 +61,7 @@ export function runTool(name: string, main: () => Promise<number>): void {
   main().then(
     (code) => exitAfterCleanUp(code),
     (error: unknown) => {
-      console.error(`${name} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+      console.error(`${name} failed:`, error instanceof Error ? error.message : error);
       exitAfterCleanUp(2);
     },
   );
