@@ -43,8 +43,8 @@ export interface RunConfig {
   timing: ServerTiming;
   /**
    * One client is dropped, stays away while more than a snapshot's worth of
-   * items is saved, then comes back: off by default, since it shows a known
-   * gap in the page's snapshot merge (docs/RELIABILITY.md).
+   * items is saved, then comes back: off by default; it is how the page's
+   * fresh-snapshot merge was caught (docs/RELIABILITY.md, "What chaos has caught").
    */
   longAbsence: boolean;
   /** Run on a list created for the run (`/api/lists/{id}/…`) rather than the default list. */
