@@ -8,6 +8,7 @@
  * latency.
  */
 import WebSocket from "ws";
+import { DEFAULT_LIST_ID, listPaths } from "../../../src/protocol/lists";
 import { fetchFullList } from "../../chaos/serverList";
 import { delay, holdsWithin, waitFor } from "../../harness/wait";
 import { type ScenarioOutcome, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startScenarioServer, type PageClient } from "./pageClients";
@@ -92,7 +93,7 @@ export async function runSlowReaders(options: SlowReaderOptions): Promise<Scenar
     });
     const peak = memory.peak();
     const loadAfter = loadAverage();
-    const order = (await fetchFullList(server.baseUrl)).map((item) => item.id).reverse();
+    const order = (await fetchFullList(`${server.baseUrl}${listPaths(DEFAULT_LIST_ID).items}`)).map((item) => item.id).reverse();
     const inOrder = readers.filter((client) => client.applied.join() === order.join()).length;
     const duplicates = readers.reduce((sum, client) => sum + client.duplicates, 0);
     const latencies = readers
