@@ -9,7 +9,7 @@
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, LISTS_PATH } from "../protocol/lists";
+import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
@@ -29,9 +29,6 @@ import {
 import { itemChanges, ITEM_PATHS } from "./itemChanges";
 import { refusal, refusalStatus } from "./roomRefusals";
 import { describeIssues, limitBody, mediaType, readJson, validated, type BodyProblem } from "./validation";
-
-/** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
-const PAGE_PATHS = ["/", "/index.html"];
 
 type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & BodyProblem);
 
@@ -104,7 +101,8 @@ const ITEMS_PATHS = ["/api/items", `${LIST_PATH}/items`] as const;
 const SOCKET_PATHS = [SOCKET_PATH, `${LIST_PATH}/ws`] as const;
 
 // The page document, run through the Worker only so that it carries HSTS (headers.ts).
-app.on("GET", PAGE_PATHS, (c) => c.env.ASSETS.fetch(c.req.raw));
+// wrangler.toml's `run_worker_first` names the same paths.
+app.on("GET", [...DEFAULT_LIST_PAGES], (c) => c.env.ASSETS.fetch(c.req.raw));
 
 for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
@@ -174,7 +172,8 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
-app.get("/l/:listId", listPage);
+// Every path under /l/ is a list's page or the page saying there is no such list.
+app.get(`${LIST_PAGE_PREFIX}*`, listPage);
 
 app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], (c) =>
   errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),

@@ -23,6 +23,3 @@ declare global {
 }
 
 export type Env = Cloudflare.Env;
-
-/** There is one list; every request reaches the object of this name. */
-export const ROOM_NAME = "main";
