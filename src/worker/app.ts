@@ -8,6 +8,7 @@
  */
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
+import { readSwitch } from "../config/variables";
 import { ErrorCode } from "../protocol/errors";
 import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
@@ -148,7 +149,7 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
 app.get("/api/usage", async (c) => {
-  if (c.env.EXPOSE_USAGE !== "true") return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
+  if (!readSwitch("EXPOSE_USAGE", c.env)) return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
   return c.json({ usage: await room(c).usage() });
 });
 
