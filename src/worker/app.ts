@@ -18,6 +18,7 @@ import { room, type AppEnv } from "./context";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
+import { methodNotAllowed } from "./methodNotAllowed";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
@@ -176,12 +177,10 @@ for (const path of ITEM_PATHS) app.route(path, itemChanges);
 // Every path under /l/ is a list's page or the page saying there is no such list.
 app.get(`${LIST_PAGE_PREFIX}*`, listPage);
 
-app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], (c) =>
-  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
-);
-app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
-  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
-);
+app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
+app.on(["PUT", "PATCH", "DELETE"], "/save", methodNotAllowed(["POST"]));
+app.on(["PUT", "PATCH", "DELETE"], ["/list", ...SOCKET_PATHS], methodNotAllowed(["GET"]));
+app.on(["PUT", "PATCH", "DELETE"], [...ITEMS_PATHS], methodNotAllowed(["GET", "POST"]));
 
 app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`));
 
