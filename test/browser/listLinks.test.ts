@@ -14,7 +14,7 @@ const WAIT_MS = 30_000;
 
 const app = browserAndApp();
 
-/** A page whose service worker has installed and now controls it. */
+/** A page on the default list whose service worker has installed and now controls it, its own socket already open. */
 async function controlledPage(): Promise<Page> {
   const page = await (await app.person()).newPage();
   page.on("pageerror", (error) => {
@@ -22,7 +22,9 @@ async function controlledPage(): Promise<Page> {
   });
   await page.goto(app.server.baseUrl);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const socket = page.waitForEvent("websocket", { timeout: WAIT_MS });
   await page.reload();
+  await socket;
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: WAIT_MS }).toBe(true);
   return page;
 }
@@ -49,7 +51,7 @@ describe("a bad list link with the service worker in control", () => {
     const created = await fetch(`${app.server.baseUrl}/api/lists`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const { list } = (await created.json()) as { list: { id: string } };
     const page = await controlledPage();
-    const socket = page.waitForEvent("websocket", { timeout: WAIT_MS });
+    const socket = page.waitForEvent("websocket", { predicate: (opened) => opened.url().includes(list.id), timeout: WAIT_MS });
     const response = await page.goto(`${app.server.baseUrl}/l/${list.id}`);
     expect(response?.fromServiceWorker()).toBe(true);
     expect((await socket).url()).toContain(`/api/lists/${list.id}/ws`);
