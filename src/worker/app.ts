@@ -8,8 +8,9 @@
  */
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
+import { readSwitch } from "../config/variables";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, LISTS_PATH } from "../protocol/lists";
+import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
@@ -17,6 +18,7 @@ import { room, type AppEnv } from "./context";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
+import { methodNotAllowed } from "./methodNotAllowed";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
@@ -29,9 +31,6 @@ import {
 import { itemChanges, ITEM_PATHS } from "./itemChanges";
 import { refusal, refusalStatus } from "./roomRefusals";
 import { describeIssues, limitBody, mediaType, readJson, validated, type BodyProblem } from "./validation";
-
-/** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
-const PAGE_PATHS = ["/", "/index.html"];
 
 type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & BodyProblem);
 
@@ -104,7 +103,8 @@ const ITEMS_PATHS = ["/api/items", `${LIST_PATH}/items`] as const;
 const SOCKET_PATHS = [SOCKET_PATH, `${LIST_PATH}/ws`] as const;
 
 // The page document, run through the Worker only so that it carries HSTS (headers.ts).
-app.on("GET", PAGE_PATHS, (c) => c.env.ASSETS.fetch(c.req.raw));
+// wrangler.toml's `run_worker_first` names the same paths.
+app.on("GET", [...DEFAULT_LIST_PAGES], (c) => c.env.ASSETS.fetch(c.req.raw));
 
 for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
@@ -150,7 +150,7 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
 app.get("/api/usage", async (c) => {
-  if (c.env.EXPOSE_USAGE !== "true") return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
+  if (!readSwitch("EXPOSE_USAGE", c.env)) return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
   return c.json({ usage: await room(c).usage() });
 });
 
@@ -174,14 +174,13 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
-app.get("/l/:listId", listPage);
+// Every path under /l/ is a list's page or the page saying there is no such list.
+app.get(`${LIST_PAGE_PREFIX}*`, listPage);
 
-app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], (c) =>
-  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
-);
-app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
-  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
-);
+app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
+app.on(["PUT", "PATCH", "DELETE"], "/save", methodNotAllowed(["POST"]));
+app.on(["PUT", "PATCH", "DELETE"], ["/list", ...SOCKET_PATHS], methodNotAllowed(["GET"]));
+app.on(["PUT", "PATCH", "DELETE"], [...ITEMS_PATHS], methodNotAllowed(["GET", "POST"]));
 
 app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`));
 

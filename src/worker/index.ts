@@ -4,15 +4,4 @@ import { app } from "./app";
 export { ListRoom } from "../room/ListRoom";
 export { ListQuota } from "./listQuota";
 
-declare global {
-  namespace Cloudflare {
-    // Declared here, beside what it describes, so that env.ts (imported by the
-    // routes) does not import this module back.
-    interface GlobalProps {
-      mainModule: typeof import("./index");
-      durableNamespaces: "ListRoom" | "ListQuota";
-    }
-  }
-}
-
 export default app;

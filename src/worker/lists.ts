@@ -9,7 +9,7 @@
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { isListId, listIdFromPath, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
 import { base64url, hashToken, newToken } from "../room/tokens";
 import { room, type AppEnv } from "./context";
 import { clientGroup } from "./guard";
@@ -86,10 +86,15 @@ lists.patch("/:listId", requireBearer(BearerSchema), async (c, next) => {
   return result.ok ? c.json({ list: result.list }) : refusal(c, result.error);
 });
 
-/** A list's page: the default list's page with the list's title in it, or a 404 page that leads home. */
+/**
+ * A list's page (`/l/…`): the default list's page with the list's title in
+ * it, or a 404 page that leads home. Which list the path names is read from
+ * the raw path by the rule the page and its service worker use, so a link
+ * they would not open as a list (a percent-encoded id, say) is not one here.
+ */
 export async function listPage(c: Context<AppEnv>): Promise<Response> {
-  const id = c.req.param("listId") ?? "";
-  const list = isListId(id) ? await room(c).listInfo() : null;
+  const id = listIdFromPath(new URL(c.req.url).pathname);
+  const list = id === null ? null : await c.env.LIST_ROOM.getByName(id).listInfo();
   if (list === null) {
     return c.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such list · ${MAIN_LIST_TITLE}</title>` +

@@ -139,7 +139,11 @@ describe("remove", () => {
     const { socket } = await connectFresh(room);
     expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true });
     expect((await socket.next()).type).toBe("removed");
+    const sentBefore = (await room.usage()).framesOut;
     expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true });
+    // The room sends a change's frames before the command answers: nothing went out.
+    expect((await room.usage()).framesOut).toBe(sentBefore);
+    // And nothing arrived ahead of the pong, which queues behind anything sent before it.
     await socket.settle();
     expect(socket.unread()).toEqual([]);
   });
