@@ -10,10 +10,9 @@ import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
 import type { ItemStore, LogEntry, StoredItem } from "./itemStore";
 import type { ListMeta } from "./listMeta";
+import type { Outcome, RoomError } from "../shared/outcome";
 
-export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: RoomError };
+export type { Outcome, RoomError };
 
 export interface Saved {
   item: Item;

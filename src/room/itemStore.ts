@@ -9,7 +9,7 @@
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
-import { claimedPos, newItemId } from "./itemId";
+import { claimedPos, newItemId } from "../shared/itemId";
 import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {

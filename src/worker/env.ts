@@ -1,13 +1,13 @@
 import type { RoomVars } from "../room/config";
-import type { ListRoom } from "../room/ListRoom";
-import type { ListQuota, QuotaVars } from "./listQuota";
+import type { ListRoom } from "../room";
+import type { ListQuota, QuotaVars } from "../quota/ListQuota";
 
 declare global {
   // The bindings from wrangler.toml; also what `env` from "cloudflare:workers" holds.
   namespace Cloudflare {
     interface Env extends RoomVars, QuotaVars {
       LIST_ROOM: DurableObjectNamespace<ListRoom>;
-      /** One object per client address group, counting its list creations; see listQuota.ts. */
+      /** One object per client address group, counting its list creations; see src/quota/ListQuota.ts. */
       LIST_QUOTA: DurableObjectNamespace<ListQuota>;
       ASSETS: Fetcher;
       /** "true" to serve GET /api/usage (benchmarks); anything else hides it. */
