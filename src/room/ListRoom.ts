@@ -61,7 +61,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     super(ctx, env);
     const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
-    const out = new Outbound(this.usageCounters);
+    const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
     this.items = new ItemStore(sql);

@@ -96,12 +96,14 @@ export class Connect {
       window: config.sendWindow,
     } satisfies WelcomeFrame);
     delivery.open(server, state, now);
+    this.parts.audience.joined(server, group);
     this.parts.headCount.arrived(server, now);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** The socket closed or failed: its client may resume within the window, and the others hear the new count. */
   leave(ws: WebSocket, now: number): void {
+    this.parts.audience.gone(ws);
     this.parts.sessions.detach(ws, now);
     this.parts.headCount.changed(now);
   }
