@@ -6,13 +6,11 @@
  */
 import { ErrorCode } from "../protocol/errors";
 import type { ExpectedVersion, Item, ItemPatch, NewItem } from "../protocol/item";
+import type { Outcome, RoomError } from "../shared/outcome";
 import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
 import type { ItemStore, LogEntry, StoredItem } from "./itemStore";
 import type { ListMeta } from "./listMeta";
-import type { Outcome, RoomError } from "../shared/outcome";
-
-export type { Outcome, RoomError };
 
 export interface Saved {
   item: Item;
