@@ -2,8 +2,8 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
-// - unit:    DOM-free logic (client delivery, protocol parsing, the table of
-//            variables against wrangler.toml and the docs) in plain Node;
+// - unit:    DOM-free logic (client delivery, protocol parsing, the room's
+//            delivery rules over an in-memory log, the table of variables against wrangler.toml and the docs) in plain Node;
 // - workers: the Worker and the ListRoom object inside workerd;
 // - e2e:     the real app under `wrangler dev`, over real sockets;
 // - browser: the page in Debian's Chromium (npm run test:e2e).
@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts"],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/delivery/**/*.test.ts"],
         },
       },
       {

@@ -4,7 +4,7 @@
  * nothing is stored per item and a replayed save hands out the same key. The
  * room secret never leaves the object.
  */
-import { base64url, newToken } from "./tokens";
+import { base64url, newToken } from "../shared/tokens";
 import type { Sql } from "./sql";
 
 const SECRET_NAME = "edit_keys";

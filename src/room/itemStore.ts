@@ -9,7 +9,8 @@
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
-import { claimedPos, newItemId } from "./itemId";
+import { claimedPos, newItemId } from "../shared/itemId";
+import type { DeliveryLog } from "./delivery/log";
 import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {
@@ -75,7 +76,8 @@ function textKey(text: NewItem): string {
   return JSON.stringify([text.title, text.body]);
 }
 
-export class ItemStore {
+/** The list's own log: what delivery reads (delivery/log.ts), in SQLite. */
+export class ItemStore implements DeliveryLog {
   constructor(private readonly sql: Sql) {}
 
   /** The position of the newest log entry; 0 while the log is empty. */

@@ -13,7 +13,7 @@ import { ErrorCode } from "../protocol/errors";
 import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
-import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
+import { CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { room, type AppEnv } from "./context";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
@@ -115,7 +115,7 @@ for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated
   const result = await room(c).listItems({ before, limit });
   if (!result.ok && result.error.code === ErrorCode.NotFound) return noSuchList(c);
   if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
-  const { items, hasOlder } = result;
+  const { items, hasOlder } = result.value;
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
@@ -125,8 +125,8 @@ for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBod
   const key = c.req.valid("header")["idempotency-key"] ?? null;
   const result = await room(c).addItem(read.input, key, clientGroup(c));
   if (!result.ok) return refusal(c, result.error);
-  if (result.replayed) c.header("Idempotent-Replayed", "true");
-  return c.json({ item: result.item, editKey: result.editKey }, 201);
+  if (result.value.replayed) c.header("Idempotent-Replayed", "true");
+  return c.json({ item: result.value.item, editKey: result.value.editKey }, 201);
 });
 
 // The seed's routes, kept so its clients keep working.

@@ -4,19 +4,19 @@
  * `PATCH /api/lists/{id}` read and rename it, and `GET /l/{id}` is its page.
  * Each list is its own `ListRoom`; its items and socket routes are the
  * default list's, mounted under `/api/lists/{id}` in app.ts. Creation is
- * limited per address group (`LISTS_PER_HOUR`, listQuota.ts).
+ * limited per address group (`LISTS_PER_HOUR`, src/quota/ListQuota.ts).
  */
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import { isListId, listIdFromPath, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
-import { base64url, hashToken, newToken } from "../room/tokens";
+import { base64url, hashToken, newToken } from "../shared/tokens";
 import { room, type AppEnv } from "./context";
 import { clientGroup } from "./guard";
 import { requireBearer } from "./bearer";
 import { errorResponse } from "./httpErrors";
 import { refusal } from "./roomRefusals";
-import { readListsPerHour } from "./listQuota";
+import { readListsPerHour } from "../quota/ListQuota";
 import { BearerSchema, ListPatchSchema, NewListSchema } from "./schemas";
 import { describeIssues, limitBody, validated } from "./validation";
 
@@ -83,7 +83,7 @@ lists.patch("/:listId", requireBearer(BearerSchema), async (c, next) => {
   await next();
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
   const result = await room(c).renameList(c.req.valid("json").title, c.get("bearerKey"));
-  return result.ok ? c.json({ list: result.list }) : refusal(c, result.error);
+  return result.ok ? c.json({ list: result.value }) : refusal(c, result.error);
 });
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Creating lists is limited per address group (`LISTS_PER_HOUR`, counted by
- * a `ListQuota` object in a sliding hour; src/worker/listQuota.ts). The clock
+ * a `ListQuota` object in a sliding hour; src/quota/ListQuota.ts). The clock
  * is faked (the object shares the test's isolate), so hours pass without
  * sleeping; each test uses addresses no other test uses.
  */
 import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { admitCreation, LIST_QUOTA_WINDOW_MS, readListsPerHour } from "../../src/worker/listQuota";
+import { admitCreation, LIST_QUOTA_WINDOW_MS, readListsPerHour } from "../../src/quota/ListQuota";
 import { controlClock, overrideVar } from "../room/roomHarness";
 import { expectRejected, randomIPv4, randomIPv6Prefix, request } from "./request";
 
