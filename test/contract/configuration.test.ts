@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { readSwitch, readWholeNumber, VARIABLES, type SwitchName, type WholeNumberName } from "../../src/config/variables";
 import { readConfig } from "../../src/room/config";
-import { readListsPerHour } from "../../src/worker/listQuota";
+import { readListsPerHour } from "../../src/quota/ListQuota";
 import { connect, freshRoom, overrideVar } from "../room/roomHarness";
 
 const DOCUMENTED = {
