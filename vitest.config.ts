@@ -35,7 +35,7 @@ export default defineConfig({
           name: "workers",
           // Property tests run hundreds of requests; a busy two-core machine needs room.
           testTimeout: 30_000,
-          include: ["test/room/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
+          include: ["test/room/**/*.test.ts", "test/relay/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
         },
       },
       {

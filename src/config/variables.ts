@@ -110,6 +110,20 @@ export const VARIABLES = {
     max: DAY_MS,
     meaning: 'the head count ("3 here") goes out at most this often per list; changes in between are coalesced',
   },
+  RELAY_AFTER: {
+    type: "whole number",
+    default: 1_000,
+    min: 0,
+    max: 32_768,
+    meaning: "sockets a list's own object serves before later arrivals go to relays (`0` sends everyone to relays)",
+  },
+  RELAY_CAPACITY: {
+    type: "whole number",
+    default: 1_000,
+    min: 1,
+    max: 32_768,
+    meaning: "sockets one relay takes before the next relay of the list is used",
+  },
   EXEMPT_LOOPBACK: {
     type: "switch",
     default: true,

@@ -13,6 +13,13 @@ import { PING_TEXT, PONG_TEXT } from "../protocol/frames";
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import type { Outcome } from "../shared/outcome";
+import type { ListRelay } from "../relay/ListRelay";
+import { ArrivalRouter, readPlacementRule, type RelayVars } from "../relay/arrivalRouter";
+import { RelayFeed } from "../relay/relayFeed";
+import type { CatchUp, RelayCounts, RelayReportAnswer } from "../relay/relayTypes";
+import type { ReplicaSeed } from "../relay/replica";
+import { relayName } from "../shared/relays";
+import { PAGE_DEFAULT_LIMIT } from "../protocol/limits";
 import { AbuseLimits } from "./abuseLimits";
 import { Alarm } from "./alarm";
 import { Audience } from "./audience";
@@ -39,10 +46,15 @@ export interface ListQuery {
   limit: number;
 }
 
+/** A list's vars, and its relays' namespace. */
+export type ListRoomEnv = RoomVars & RelayVars & { LIST_RELAY: DurableObjectNamespace<ListRelay> };
+
 const NO_SUCH_LIST = { ok: false, error: { code: ErrorCode.NotFound, message: "there is no such list" } } as const;
 
-export class ListRoom extends DurableObject<RoomVars> {
+export class ListRoom extends DurableObject<ListRoomEnv> {
   private readonly usageCounters: RoomUsage = emptyUsage();
+  /** Calls to relays since this instance started (kept apart from the room's counters, whose set the usage answer fixes). */
+  private readonly relayUsage = { relayCalls: 0 };
   private readonly listId = this.ctx.id.name ?? this.ctx.id.toString();
   private readonly items: ItemStore;
   private readonly sessions: Sessions;
@@ -54,10 +66,12 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly meta: ListMeta;
   private readonly editKeys: EditKeys;
   private readonly commands: ItemCommands;
+  private readonly relays: RelayFeed;
+  private readonly router: ArrivalRouter;
   /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
   private ready = false;
 
-  constructor(ctx: DurableObjectState, env: RoomVars) {
+  constructor(ctx: DurableObjectState, env: ListRoomEnv) {
     super(ctx, env);
     const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
@@ -72,10 +86,32 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.alarms = new Alarm(ctx.storage, this.usageCounters);
     const { items: log, sessions, audience, alarms: alarm } = this;
     this.delivery = new Delivery({ log, out, states, config, audience, alarm, sessions });
-    const headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm);
+    const relay = (index: number) => env.LIST_RELAY.getByName(relayName(this.listId, index));
+    this.relays = new RelayFeed({
+      sql,
+      log,
+      lastPos: () => this.delivery.lastPos,
+      ownCount: () => audience.count(),
+      relay,
+      alarm,
+      usage: this.relayUsage,
+      countsChanged: (now) => headCount.changed(now),
+    });
+    const headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm, {
+      total: (open) => open + this.relays.relayedCount(),
+      told: (count) => this.relays.tellOthers(count),
+    });
     alarm.assign("resend", (now) => this.delivery.resendRound(now));
     alarm.assign("presence", (now) => headCount.onAlarm(now));
+    alarm.assign("relays", (now) => this.relays.onAlarm(now));
     this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out });
+    this.router = new ArrivalRouter({
+      rule: readPlacementRule(env),
+      ownCount: () => audience.count(),
+      feed: this.relays,
+      relay,
+      here: (request) => this.arrivals.arrive(request),
+    });
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     const { items, editKeys, meta, listId } = this;
     const record = (write: (pos: number) => LogEntry) => this.record(write);
@@ -104,6 +140,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.editKeys.ensureSecret();
     this.delivery.readPosition();
     this.sessions.detachThoseWithoutSocket(Date.now());
+    this.relays.load(Date.now());
     this.ready = true;
   }
 
@@ -146,7 +183,9 @@ export class ListRoom extends DurableObject<RoomVars> {
   /** Writes the next log entry and delivers it to every open socket, with no await between, so entries go out in order. */
   private record(write: (pos: number) => LogEntry): LogEntry {
     const entry = this.ctx.storage.transactionSync(() => write(this.delivery.lastPos + 1));
-    this.delivery.deliver(entry, Date.now());
+    const now = Date.now();
+    this.delivery.deliver(entry, now);
+    this.relays.delivered(entry, now);
     return entry;
   }
 
@@ -174,11 +213,37 @@ export class ListRoom extends DurableObject<RoomVars> {
     return { ...this.usageCounters };
   }
 
+  /** The relays' share of the usage answer: calls to them, and each one's counts as it last reported. */
+  relaysUsage(): { relayCalls: number; relays: Array<{ relay: number } & RelayCounts> } {
+    return { relayCalls: this.relayUsage.relayCalls, relays: this.relays.usage() };
+  }
+
+  // ---- Relays (src/relay/) ----------------------------------------------------
+
+  /** Relay `index` starts: the newest page at the log's end, from where it is fed. Null for no such list. */
+  seedRelay(index: number): ReplicaSeed | null {
+    if (!this.exists()) return null;
+    const lastPos = this.delivery.lastPos;
+    this.relays.feed(index, lastPos);
+    return { lastPos, page: this.items.pageBelow(lastPos + 1, PAGE_DEFAULT_LIMIT) };
+  }
+
+  /** Relay `index` lacks what follows `pos` (a gap, or it woke behind). */
+  entriesAfter(index: number, pos: number): CatchUp {
+    if (!this.exists()) return { ok: false };
+    return { ok: true, entries: this.relays.entriesAfter(index, pos), lastPos: this.delivery.lastPos };
+  }
+
+  /** Relay `index` says how many viewers it has; it hears the rest of the audience. */
+  relayReport(index: number, counts: RelayCounts): RelayReportAnswer {
+    return this.relays.report(index, counts, Date.now());
+  }
+
   // ---- The platform's hooks -------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
     if (!this.exists()) return Response.json(errorBody(NO_SUCH_LIST.error.code, NO_SUCH_LIST.error.message), { status: 404 });
-    return this.arrivals.arrive(request);
+    return this.router.route(request);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {

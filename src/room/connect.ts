@@ -31,7 +31,16 @@ export interface ConnectParts {
   audience: Audience;
   headCount: HeadCount;
   out: Outbound;
+  /** The resume tokens this object issues and accepts; a relay's name the relay (src/shared/relays.ts). */
+  tokens?: ResumeTokens;
 }
+
+export interface ResumeTokens {
+  issue(): string;
+  accepts(token: string): boolean;
+}
+
+const ROOM_TOKENS: ResumeTokens = { issue: newToken, accepts: isWellFormedToken };
 
 /** The resume a URL asks for, without its token: the token is hashed before anything else is read. */
 function resumeQuery(url: URL): { token: string | null; last: number; attempt: number | null } {
@@ -49,9 +58,10 @@ export class Connect {
   async arrive(request: Request): Promise<Response> {
     const { ctx, config, sessions, delivery, out } = this.parts;
     const query = resumeQuery(new URL(request.url));
-    const resumeHash = query.token !== null && isWellFormedToken(query.token) ? await hashToken(query.token) : null;
+    const tokens = this.parts.tokens ?? ROOM_TOKENS;
+    const resumeHash = query.token !== null && tokens.accepts(query.token) ? await hashToken(query.token) : null;
     // Every welcome carries a new token: a token seen in a URL (and so perhaps in a log) soon stops working.
-    const freshToken = newToken();
+    const freshToken = tokens.issue();
     const freshHash = await hashToken(freshToken);
 
     // No awaits from here on: the log position read below is the one this

@@ -88,6 +88,15 @@ export const MIGRATIONS: readonly Migration[] = [
       secret TEXT NOT NULL
     )`,
   },
+  {
+    // The relays this list feeds (src/relay/relayFeed.ts): how far each has
+    // been delivered, so a restart neither skips nor repeats an entry.
+    id: "006_relay_feed",
+    sql: `CREATE TABLE relay_feed (
+      relay INTEGER PRIMARY KEY,
+      delivered_through INTEGER NOT NULL
+    )`,
+  },
 ];
 
 /** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */
@@ -95,7 +104,8 @@ export function hasSchema(storage: DurableObjectStorage): boolean {
   return storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'`).toArray().length > 0;
 }
 
-export function runMigrations(storage: DurableObjectStorage): void {
+/** Runs what has not run of `migrations` (a relay has its own list, src/relay/relayMigrations.ts). */
+export function runMigrations(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS): void {
   const sql = storage.sql;
   sql.exec(`CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
   const applied = sql
@@ -103,11 +113,11 @@ export function runMigrations(storage: DurableObjectStorage): void {
     .toArray()
     .map((row) => row.id);
   applied.forEach((id, index) => {
-    if (MIGRATIONS[index]?.id !== id) {
-      throw new Error(`storage has migration ${id} where this code expects ${MIGRATIONS[index]?.id ?? "none"}`);
+    if (migrations[index]?.id !== id) {
+      throw new Error(`storage has migration ${id} where this code expects ${migrations[index]?.id ?? "none"}`);
     }
   });
-  for (const migration of MIGRATIONS.slice(applied.length)) {
+  for (const migration of migrations.slice(applied.length)) {
     storage.transactionSync(() => {
       sql.exec(migration.sql);
       sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, Date.now());

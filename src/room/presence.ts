@@ -54,6 +54,16 @@ export class Presence {
   }
 }
 
+/** Where the head count reaches past this object's own sockets (a list with relays, src/relay/). */
+export interface WiderAudience {
+  /** The whole audience, given the sockets open here. */
+  total(open: number): number;
+  /** The count just went out to everyone here. */
+  told(count: number): void;
+}
+
+const ONLY_HERE: WiderAudience = { total: (open) => open, told: () => {} };
+
 /** Tells the audience its head count, following {@link Presence}'s schedule. */
 export class HeadCount {
   private readonly presence: Presence;
@@ -64,6 +74,7 @@ export class HeadCount {
     private readonly out: Outbound,
     /** Where a coalesced broadcast is asked for (alarm.ts). */
     private readonly alarm: { dueBy(duty: "presence", at: number): void },
+    private readonly wider: WiderAudience = ONLY_HERE,
   ) {
     this.presence = new Presence(intervalMs);
   }
@@ -77,7 +88,9 @@ export class HeadCount {
 
   /** A newcomer hears the head count at once, from the broadcast or on its own. */
   arrived(ws: WebSocket, now: number): void {
-    if (!this.changed(now)) this.out.frame(ws, { type: "presence", count: this.audience.count() } satisfies PresenceFrame);
+    if (!this.changed(now)) {
+      this.out.frame(ws, { type: "presence", count: this.wider.total(this.audience.count()) } satisfies PresenceFrame);
+    }
   }
 
   /** The alarm's duty: a coalesced broadcast, when one is due; returns when the next is. */
@@ -88,10 +101,11 @@ export class HeadCount {
 
   private broadcast(now: number): boolean {
     const sockets = [...this.audience.open()];
-    const count = this.presence.take(sockets.length, now);
+    const count = this.presence.take(this.wider.total(sockets.length), now);
     if (count === null) return false;
     const text = JSON.stringify({ type: "presence", count } satisfies PresenceFrame);
     for (const [ws] of sockets) this.out.text(ws, text);
+    this.wider.told(count);
     return true;
   }
 }

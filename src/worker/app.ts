@@ -14,7 +14,8 @@ import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../p
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../shared/clientGroup";
-import { room, type AppEnv } from "./context";
+import { listIdOf, room, type AppEnv } from "./context";
+import { relayName, relayOfToken } from "../shared/relays";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
@@ -149,9 +150,11 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 });
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
-app.get("/api/usage", async (c) => {
+for (const path of ["/api/usage", `${LIST_PATH}/usage`]) app.get(path, async (c) => {
   if (!readSwitch("EXPOSE_USAGE", c.env)) return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
-  return c.json({ usage: await room(c).usage() });
+  const list = room(c);
+  const [usage, relays] = await Promise.all([list.usage(), list.relaysUsage()]);
+  return c.json({ usage, ...relays });
 });
 
 for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c, next) => {
@@ -169,6 +172,9 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const group = clientGroup(c);
   if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
   else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
+  // A session on a relay resumes there directly, without waking the list's object.
+  const holder = relayOfToken(c.req.valid("query").resume ?? "");
+  if (holder !== null) return c.env.LIST_RELAY.getByName(relayName(listIdOf(c), holder)).fetch(forwarded);
   return room(c).fetch(forwarded);
 });
 

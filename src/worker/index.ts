@@ -3,5 +3,6 @@ import { app } from "./app";
 
 export { ListRoom } from "../room";
 export { ListQuota } from "../quota/ListQuota";
+export { ListRelay } from "../relay/ListRelay";
 
 export default app;

@@ -1,0 +1,43 @@
+/**
+ * Where a socket arriving at a list's object is served: a resume goes back to
+ * the object holding its session (a relay's token names the relay), a fresh
+ * arrival stays until the list holds RELAY_AFTER sockets and then goes to the
+ * first relay with room (placement.ts). Sent on, the upgrade is the relay's:
+ * the list's object returns the relay's 101 and holds nothing of the socket.
+ */
+import { readWholeNumber, type Vars } from "../config/variables";
+import { RESUME_TOKEN_PARAM } from "../protocol/limits";
+import { relayOfToken } from "../shared/relays";
+import { placeArrival, type PlacementRule } from "./placement";
+
+export type RelayVars = Vars<"RELAY_AFTER" | "RELAY_CAPACITY">;
+
+export function readPlacementRule(vars: RelayVars): PlacementRule {
+  return { relayAfter: readWholeNumber("RELAY_AFTER", vars), capacity: readWholeNumber("RELAY_CAPACITY", vars) };
+}
+
+export interface ArrivalParts {
+  rule: PlacementRule;
+  /** Sockets open on the list's own object. */
+  ownCount: () => number;
+  feed: { loads(): number[]; placed(relay: number): void };
+  relay: (index: number) => { fetch(request: Request): Promise<Response> };
+  /** Serves the socket on the list's own object. */
+  here: (request: Request) => Promise<Response>;
+}
+
+export class ArrivalRouter {
+  constructor(private readonly parts: ArrivalParts) {}
+
+  route(request: Request): Promise<Response> {
+    const token = new URL(request.url).searchParams.get(RESUME_TOKEN_PARAM);
+    const holder = token === null ? null : relayOfToken(token);
+    if (holder !== null) return this.parts.relay(holder).fetch(request);
+    // A resume of a session here (or of one forgotten: it starts afresh here).
+    if (token !== null) return this.parts.here(request);
+    const place = placeArrival(this.parts.ownCount(), this.parts.feed.loads(), this.parts.rule);
+    if (place === "here") return this.parts.here(request);
+    this.parts.feed.placed(place);
+    return this.parts.relay(place).fetch(request);
+  }
+}

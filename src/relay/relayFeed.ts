@@ -1,0 +1,224 @@
+/**
+ * The list's side of its relays: it stays the only writer and delivers each
+ * new log entry to every relay it feeds, by RPC on the relay's stub (a call
+ * wakes a hibernating relay; a socket between objects would not hibernate,
+ * workerd issue 4864). Per relay it keeps the position delivered through in
+ * SQL, so after a restart it resends from there (the relay ignores what it
+ * has), at most one call in flight per relay so entries arrive in order, and
+ * a failed call retried on the alarm with backoff. A relay that reports no
+ * viewers is forgotten; it asks to be fed again (`entriesAfter`) when it has
+ * viewers and is unsure it is current.
+ *
+ * Relays' reports (their socket counts, coalesced) are what presence sums and
+ * what placement reads.
+ */
+import type { LogEntry } from "../room/delivery/log";
+import type { Sql } from "../room/sql";
+import type { RelayCounts, RelayReply, RelayReportAnswer } from "./relayTypes";
+
+/** Entries per call, so a relay far behind catches up in bounded steps. */
+export const RELAY_BATCH_ENTRIES = 256;
+/** A call not answered by then counts as failed (a late answer still counts: applying is idempotent). */
+export const RELAY_CALL_TIMEOUT_MS = 10_000;
+/** Retries wait 1 s, 2 s, 4 s … up to a minute. */
+export const RELAY_RETRY_FIRST_MS = 1_000;
+export const RELAY_RETRY_MAX_MS = 60_000;
+
+export function retryDelay(failures: number): number {
+  return Math.min(RELAY_RETRY_MAX_MS, RELAY_RETRY_FIRST_MS * 2 ** Math.max(0, failures - 1));
+}
+
+/** What the list's object calls on a relay. */
+export interface RelayEndpoint {
+  apply(entries: LogEntry[]): Promise<RelayReply>;
+  hearOthers(others: number): Promise<void>;
+}
+
+export interface RelayFeedParts {
+  sql: Sql;
+  /** The list's log, read when a relay is behind. */
+  log: { range(fromPos: number, toPos: number): Iterable<LogEntry> };
+  lastPos: () => number;
+  /** Sockets on the list's own object. */
+  ownCount: () => number;
+  relay: (index: number) => RelayEndpoint;
+  alarm: { dueBy(duty: "relays", at: number): void };
+  usage: { relayCalls: number };
+  /** A relay's count changed: presence is due. */
+  countsChanged: (now: number) => void;
+}
+
+interface Link {
+  deliveredThrough: number;
+  inFlight: boolean;
+  failures: number;
+  retryAt: number | null;
+}
+
+interface Known extends RelayCounts {
+  /** Arrivals sent there since its last report, which it may not have counted yet. */
+  placedSinceReport: number;
+  /** What it was last told of the rest of the audience. */
+  toldOthers: number | null;
+}
+
+export class RelayFeed {
+  /** The relays being fed, by number; loaded from SQL. */
+  private readonly links = new Map<number, Link>();
+  /** What each relay last reported, fed or not (in memory: restarts with the object). */
+  private readonly known = new Map<number, Known>();
+
+  constructor(private readonly parts: RelayFeedParts) {}
+
+  /** Reads the relays fed before a restart, and resends what they may have missed. */
+  load(now: number): void {
+    for (const row of this.parts.sql<{ relay: number; delivered_through: number }>`SELECT relay, delivered_through FROM relay_feed`) {
+      this.links.set(row.relay, { deliveredThrough: row.delivered_through, inFlight: false, failures: 0, retryAt: null });
+    }
+    this.sendToAll(now);
+  }
+
+  /** Relay `index` holds the log through `pos` and is to be fed from there. */
+  feed(index: number, pos: number): void {
+    const link = this.links.get(index);
+    if (link) {
+      link.deliveredThrough = Math.max(link.deliveredThrough, pos);
+      link.failures = 0;
+      link.retryAt = null;
+    } else {
+      this.links.set(index, { deliveredThrough: pos, inFlight: false, failures: 0, retryAt: null });
+    }
+    this.parts.sql`INSERT INTO relay_feed (relay, delivered_through) VALUES (${index}, ${pos})
+      ON CONFLICT (relay) DO UPDATE SET delivered_through = MAX(delivered_through, excluded.delivered_through)`;
+  }
+
+  /** The entries after `pos` a relay asks for (a gap, or waking behind), at most a batch; it is fed from there on. */
+  entriesAfter(index: number, pos: number): LogEntry[] {
+    const entries = [...this.parts.log.range(pos + 1, Math.min(this.parts.lastPos(), pos + RELAY_BATCH_ENTRIES))];
+    this.feed(index, entries.at(-1)?.pos ?? pos);
+    return entries;
+  }
+
+  /** A new entry was written: every relay that is current gets it, the others catch up. */
+  delivered(entry: LogEntry, now: number): void {
+    for (const [index, link] of this.links) this.send(index, link, now, entry);
+  }
+
+  /** A relay reported its counts: placement and presence read them; one without viewers is no longer fed. */
+  report(index: number, counts: RelayCounts, now: number): RelayReportAnswer {
+    const known = this.knownOf(index);
+    const changed = known.connections !== counts.connections;
+    const placedMeanwhile = known.placedSinceReport;
+    Object.assign(known, counts, { placedSinceReport: 0 });
+    let forgotten = false;
+    if (counts.connections === 0 && placedMeanwhile === 0 && this.links.has(index)) {
+      this.links.delete(index);
+      this.parts.sql`DELETE FROM relay_feed WHERE relay = ${index}`;
+      forgotten = true;
+    }
+    if (changed) this.parts.countsChanged(now);
+    const others = this.parts.ownCount() + this.relayedCount() - known.connections;
+    known.toldOthers = others;
+    return { others, fed: !forgotten && this.links.has(index) };
+  }
+
+  /** A fresh arrival is being sent to relay `index`. */
+  placed(index: number): void {
+    this.knownOf(index).placedSinceReport++;
+  }
+
+  /** Each relay's load for placement: what it reported plus what was sent since. */
+  loads(): number[] {
+    const loads: number[] = [];
+    for (const [index, known] of this.known) loads[index] = known.connections + known.placedSinceReport;
+    return loads;
+  }
+
+  /** Sockets on every relay together, as last reported. */
+  relayedCount(): number {
+    let sum = 0;
+    for (const known of this.known.values()) sum += known.connections;
+    return sum;
+  }
+
+  /** Presence went out with `total`: each relay hears the rest of the audience, when that changed for it. */
+  tellOthers(total: number): void {
+    for (const [index, known] of this.known) {
+      if (known.connections === 0 && !this.links.has(index)) continue;
+      const others = total - known.connections;
+      if (known.toldOthers === others) continue;
+      known.toldOthers = others;
+      this.parts.usage.relayCalls++;
+      this.parts.relay(index).hearOthers(others).catch(() => {
+        known.toldOthers = null;
+      });
+    }
+  }
+
+  /** The alarm's duty: retries that are due; returns when the next is. */
+  onAlarm(now: number): number | null {
+    this.sendToAll(now);
+    let next = Number.POSITIVE_INFINITY;
+    for (const link of this.links.values()) if (link.retryAt !== null) next = Math.min(next, link.retryAt);
+    return Number.isFinite(next) ? next : null;
+  }
+
+  /** Each relay's counts, for the usage answer. */
+  usage(): Array<{ relay: number } & RelayCounts> {
+    return [...this.known].sort(([a], [b]) => a - b).map(([relay, { connections, framesOut }]) => ({ relay, connections, framesOut }));
+  }
+
+  private knownOf(index: number): Known {
+    let known = this.known.get(index);
+    if (!known) {
+      known = { connections: 0, framesOut: 0, placedSinceReport: 0, toldOthers: null };
+      this.known.set(index, known);
+    }
+    return known;
+  }
+
+  private sendToAll(now: number): void {
+    for (const [index, link] of this.links) this.send(index, link, now, null);
+  }
+
+  /** Sends relay `index` what it lacks, one call at a time; `entry` is the newest, already read. */
+  private send(index: number, link: Link, now: number, entry: LogEntry | null): void {
+    const lastPos = this.parts.lastPos();
+    if (link.inFlight || link.deliveredThrough >= lastPos) return;
+    if (link.retryAt !== null && link.retryAt > now) return;
+    const entries =
+      entry !== null && entry.pos === link.deliveredThrough + 1
+        ? [entry]
+        : [...this.parts.log.range(link.deliveredThrough + 1, Math.min(lastPos, link.deliveredThrough + RELAY_BATCH_ENTRIES))];
+    if (entries.length === 0) return;
+    link.inFlight = true;
+    this.parts.usage.relayCalls++;
+    withTimeout(this.parts.relay(index).apply(entries), RELAY_CALL_TIMEOUT_MS).then(
+      (reply) => {
+        link.inFlight = false;
+        if (this.links.get(index) !== link) return;
+        link.failures = 0;
+        link.retryAt = null;
+        this.feed(index, Math.min(reply.position, this.parts.lastPos()));
+        this.report(index, reply, Date.now());
+        if (this.links.get(index) === link) this.send(index, link, Date.now(), null);
+      },
+      () => {
+        link.inFlight = false;
+        link.failures++;
+        link.retryAt = Date.now() + retryDelay(link.failures);
+        this.parts.alarm.dueBy("relays", link.retryAt);
+      },
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error instanceof Error ? error : new Error(String(error)))),
+    );
+  });
+}

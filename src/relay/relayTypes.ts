@@ -1,0 +1,22 @@
+/** What a list's object and its relays tell each other over RPC. */
+import type { LogEntry } from "../room/delivery/log";
+
+/** A relay's audience and work, as it reports them to the list's object. */
+export interface RelayCounts {
+  connections: number;
+  framesOut: number;
+}
+
+/** A relay's answer to a delivery: how far its replica now reaches, and its counts. */
+export interface RelayReply extends RelayCounts {
+  position: number;
+}
+
+/** The list's answer to a report: the rest of the audience, and whether the list still feeds this relay. */
+export interface RelayReportAnswer {
+  others: number;
+  fed: boolean;
+}
+
+/** What the list's object answers a relay that asks for entries. */
+export type CatchUp = { ok: true; entries: LogEntry[]; lastPos: number } | { ok: false };
