@@ -104,22 +104,34 @@ export class RelayFeed {
     for (const [index, link] of this.links) this.send(index, link, now, entry);
   }
 
-  /** A relay reported its counts: placement and presence read them; one without viewers is no longer fed. */
+  /**
+   * A relay reported its counts: placement and presence read them. One with
+   * no viewers, and none sent to it since it counted, is no longer fed; the
+   * answer tells it so, so it asks to be fed again once it has viewers.
+   */
   report(index: number, counts: RelayCounts, now: number): RelayReportAnswer {
+    const placedMeanwhile = this.knownOf(index).placedSinceReport;
+    this.noteCounts(index, counts, now);
     const known = this.knownOf(index);
-    const changed = known.connections !== counts.connections;
-    const placedMeanwhile = known.placedSinceReport;
-    Object.assign(known, counts, { placedSinceReport: 0 });
     let forgotten = false;
     if (counts.connections === 0 && placedMeanwhile === 0 && this.links.has(index)) {
       this.links.delete(index);
       this.parts.sql`DELETE FROM relay_feed WHERE relay = ${index}`;
       forgotten = true;
     }
-    if (changed) this.parts.countsChanged(now);
     const others = this.parts.ownCount() + this.relayedCount() - known.connections;
     known.toldOthers = others;
     return { others, fed: !forgotten && this.links.has(index) };
+  }
+
+  /** Counts that came with a delivery's answer: read, but only a report of the relay's own can stop its feed. */
+  private noteCounts(index: number, counts: RelayCounts, now: number): void {
+    const known = this.knownOf(index);
+    const changed = known.connections !== counts.connections;
+    known.connections = counts.connections;
+    known.framesOut = counts.framesOut;
+    known.placedSinceReport = 0;
+    if (changed) this.parts.countsChanged(now);
   }
 
   /** A fresh arrival is being sent to relay `index`. */
@@ -200,7 +212,7 @@ export class RelayFeed {
         link.failures = 0;
         link.retryAt = null;
         this.feed(index, Math.min(reply.position, this.parts.lastPos()));
-        this.report(index, reply, Date.now());
+        this.noteCounts(index, reply, Date.now());
         if (this.links.get(index) === link) this.send(index, link, Date.now(), null);
       },
       () => {
