@@ -9,6 +9,8 @@ import type { ListRelay } from "../../src/relay/ListRelay";
 import { relayName, relayOfToken } from "../../src/shared/relays";
 import { freshRoom, overrideVar, type RoomStub } from "../room/roomHarness";
 
+export type RelayStub = ReturnType<typeof relayStub>;
+
 export interface RelayedList {
   list: RoomStub;
   listId: string;

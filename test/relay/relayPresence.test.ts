@@ -1,0 +1,36 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { CONFIG, connectFresh, controlClock, eventually, type TestSocket } from "../room/roomHarness";
+import { freshRelayedList, type RelayStub } from "./relayHarness";
+
+async function lastCount(socket: TestSocket): Promise<number | undefined> {
+  await socket.settle();
+  return socket.presence.at(-1);
+}
+
+describe("presence with relays", () => {
+  it("every viewer, direct or relayed, hears the whole audience", async () => {
+    const clock = controlClock();
+    const { list, relay } = await freshRelayedList(1, 2);
+    const viewers = [await connectFresh(list), await connectFresh(list), await connectFresh(list), await connectFresh(list)];
+    const relays: RelayStub[] = [relay(0), relay(1)];
+    await eventually(async () => {
+      clock.advance(CONFIG.presenceIntervalMs);
+      await runDurableObjectAlarm(list);
+      for (const stub of relays) await runDurableObjectAlarm(stub);
+      const counts = await Promise.all(viewers.map(({ socket }) => lastCount(socket)));
+      return counts.every((count) => count === 4);
+    }, "everyone to hear 4");
+
+    viewers[3]!.socket.close();
+    await viewers[3]!.socket.waitForClose();
+    const stayed = viewers.slice(0, 3);
+    await eventually(async () => {
+      clock.advance(CONFIG.presenceIntervalMs);
+      for (const stub of relays) await runDurableObjectAlarm(stub);
+      await runDurableObjectAlarm(list);
+      const counts = await Promise.all(stayed.map(({ socket }) => lastCount(socket)));
+      return counts.every((count) => count === 3);
+    }, "everyone to hear 3");
+  });
+});
