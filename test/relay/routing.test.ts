@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { connectFresh, eventually } from "../room/roomHarness";
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { ListRelay } from "../../src/relay/ListRelay";
+import { hasSchema } from "../../src/room/migrations";
+import { placeArrival } from "../../src/relay/placement";
+import { retryDelay } from "../../src/relay/relayFeed";
+import { MAX_RELAYS, newRelayToken, relayName, relayOfToken } from "../../src/shared/relays";
+import { connectFresh, eventually, TestSocket } from "../room/roomHarness";
+import { request } from "../worker/request";
 import { freshRelayedList, holderOf } from "./relayHarness";
 
 describe("routing arrivals to relays", () => {
@@ -19,5 +27,58 @@ describe("routing arrivals to relays", () => {
     const { welcome } = await connectFresh(list);
     expect(holderOf(welcome.resumeToken)).toBe(0);
     expect(await list.connectionCount()).toBe(0);
+  });
+});
+
+describe("routing through the Worker", () => {
+  it("a fresh socket at a list's route may land on a relay, and its resume goes straight back there", async () => {
+    const { listId, relay } = await freshRelayedList(0, 10);
+    const open = async (query = "") => {
+      const response = await request(`/api/lists/${listId}/ws${query}`, { headers: { Upgrade: "websocket" } });
+      expect(response.status).toBe(101);
+      const socket = new TestSocket(response.webSocket!);
+      return { socket, welcome: await socket.nextOf("welcome") };
+    };
+    const first = await open();
+    expect(holderOf(first.welcome.resumeToken)).toBe(0);
+    const snapshot = await first.socket.nextOf("snapshot");
+    first.socket.close();
+    await first.socket.waitForClose();
+    const again = await open(`?resume=${encodeURIComponent(first.welcome.resumeToken)}&last=${snapshot.seq}&attempt=2`);
+    expect(again.welcome).toMatchObject({ resumed: true, clientId: first.welcome.clientId });
+    await eventually(async () => (await relay(0).connectionCount()) === 1, "the relay to hold the resumed socket");
+  });
+
+  it("a token naming a relay of a list that does not exist gets 404, and no relay keeps anything", async () => {
+    const token = `3.${"A".repeat(43)}`;
+    const listId = "n".repeat(22);
+    const response = await request(`/api/lists/${listId}/ws?resume=${token}&last=1`, { headers: { Upgrade: "websocket" } });
+    expect(response.status).toBe(404);
+    const relay = env.LIST_RELAY.getByName(relayName(listId, 3));
+    expect(await runInDurableObject(relay, (_relay: ListRelay, state) => hasSchema(state.storage))).toBe(false);
+  });
+});
+
+describe("placement and relay tokens", () => {
+  it("places by RELAY_AFTER, then the lowest relay with room", () => {
+    const rule = { relayAfter: 2, capacity: 2 };
+    expect(placeArrival(1, [], rule)).toBe("here");
+    expect(placeArrival(2, [], rule)).toBe(0);
+    expect(placeArrival(2, [2, 1], rule)).toBe(1);
+    expect(placeArrival(2, [2, 2], rule)).toBe(2);
+    expect(placeArrival(5, [1, 2], rule)).toBe(0);
+  });
+
+  it("a relay's token names its relay; other tokens name none", () => {
+    const token = newRelayToken(7);
+    expect(relayOfToken(token)).toBe(7);
+    expect(relayOfToken(token.slice(2))).toBeNull();
+    expect(relayOfToken(`07.${token.slice(2)}`)).toBeNull();
+    expect(relayOfToken(`${MAX_RELAYS}.${token.slice(2)}`)).toBeNull();
+    expect(relayOfToken("1.short")).toBeNull();
+  });
+
+  it("retries wait twice as long each time, up to a minute", () => {
+    expect([1, 2, 3, 10].map(retryDelay)).toEqual([1_000, 2_000, 4_000, 60_000]);
   });
 });
