@@ -37,6 +37,9 @@ import { RELAY_MIGRATIONS } from "./relayMigrations";
 import { Replica } from "./replica";
 import type { RelayReply } from "./relayTypes";
 
+/** The replica forgets what no session can still need once every this many entries. */
+const PRUNE_EVERY_ENTRIES = 256;
+
 export type RelayEnv = RoomVars & { LIST_ROOM: DurableObjectNamespace<ListRoom> };
 
 export class ListRelay extends DurableObject<RelayEnv> {
@@ -169,7 +172,9 @@ export class ListRelay extends DurableObject<RelayEnv> {
 
   private applyOne(entry: LogEntry): void {
     const applied = this.ctx.storage.transactionSync(() => this.replica.apply(entry));
-    if (applied) this.delivery.deliver(entry, Date.now());
+    if (!applied) return;
+    this.delivery.deliver(entry, Date.now());
+    if (entry.pos % PRUNE_EVERY_ENTRIES === 0) this.replica.prune();
   }
 
   /** Seeds the replica (first use) or catches it up; false when the list does not exist. */

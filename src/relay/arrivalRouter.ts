@@ -4,10 +4,13 @@
  * arrival stays until the list holds RELAY_AFTER sockets and then goes to the
  * first relay with room (placement.ts). Sent on, the upgrade is the relay's:
  * the list's object returns the relay's 101 and holds nothing of the socket.
+ * In production a relay is created where the Worker says the arrival came
+ * from (a location hint from request.cf, so its viewers' resumes and acks
+ * stay near them); under wrangler dev there is one place.
  */
 import { readWholeNumber, type Vars } from "../config/variables";
 import { RESUME_TOKEN_PARAM } from "../protocol/limits";
-import { relayOfToken } from "../shared/relays";
+import { LOCATION_HINT_HEADER, parseLocationHint, relayOfToken } from "../shared/relays";
 import { placeArrival, type PlacementRule } from "./placement";
 
 export type RelayVars = Vars<"RELAY_AFTER" | "RELAY_CAPACITY">;
@@ -21,7 +24,8 @@ export interface ArrivalParts {
   /** Sockets open on the list's own object. */
   ownCount: () => number;
   feed: { loads(): number[]; placed(relay: number): void };
-  relay: (index: number) => { fetch(request: Request): Promise<Response> };
+  /** Relay `index`'s stub; a hint says where to create it, if it is new (ignored for one that exists). */
+  relay: (index: number, hint: DurableObjectLocationHint | null) => { fetch(request: Request): Promise<Response> };
   /** Serves the socket on the list's own object. */
   here: (request: Request) => Promise<Response>;
 }
@@ -32,12 +36,13 @@ export class ArrivalRouter {
   route(request: Request): Promise<Response> {
     const token = new URL(request.url).searchParams.get(RESUME_TOKEN_PARAM);
     const holder = token === null ? null : relayOfToken(token);
-    if (holder !== null) return this.parts.relay(holder).fetch(request);
+    const hint = parseLocationHint(request.headers.get(LOCATION_HINT_HEADER));
+    if (holder !== null) return this.parts.relay(holder, hint).fetch(request);
     // A resume of a session here (or of one forgotten: it starts afresh here).
     if (token !== null) return this.parts.here(request);
     const place = placeArrival(this.parts.ownCount(), this.parts.feed.loads(), this.parts.rule);
     if (place === "here") return this.parts.here(request);
     this.parts.feed.placed(place);
-    return this.parts.relay(place).fetch(request);
+    return this.parts.relay(place, hint).fetch(request);
   }
 }

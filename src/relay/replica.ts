@@ -123,12 +123,16 @@ export class Replica implements DeliveryLog {
   }
 
   /**
-   * Forgets the changes at or below `pos` (no session can resume from before
-   * it) and the removed items no change after it names.
+   * Forgets what no session here can still be sent: the changes at or below
+   * the oldest position a session's frames start after (its `base_pos`, in
+   * the relay's session table; the log's end when there is none), and the
+   * removed items no later change names. Live items stay: snapshots are cut
+   * from them.
    */
-  prune(pos: number): void {
-    this.sql`DELETE FROM replica_changes WHERE pos <= ${pos}`;
-    this.sql`DELETE FROM replica_items WHERE item IS NULL AND pos <= ${pos}
+  prune(): void {
+    const oldest = this.sql<{ pos: number | null }>`SELECT MIN(base_pos) AS pos FROM clients`[0]?.pos ?? this.lastPos();
+    this.sql`DELETE FROM replica_changes WHERE pos <= ${oldest}`;
+    this.sql`DELETE FROM replica_items WHERE item IS NULL AND pos <= ${oldest}
       AND pos NOT IN (SELECT item_pos FROM replica_changes)`;
   }
 

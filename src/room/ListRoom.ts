@@ -86,7 +86,8 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
     this.alarms = new Alarm(ctx.storage, this.usageCounters);
     const { items: log, sessions, audience, alarms: alarm } = this;
     this.delivery = new Delivery({ log, out, states, config, audience, alarm, sessions });
-    const relay = (index: number) => env.LIST_RELAY.getByName(relayName(this.listId, index));
+    const relay = (index: number, hint: DurableObjectLocationHint | null = null) =>
+      env.LIST_RELAY.getByName(relayName(this.listId, index), hint === null ? undefined : { locationHint: hint });
     this.relays = new RelayFeed({
       sql,
       log,

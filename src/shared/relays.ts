@@ -36,3 +36,29 @@ export function relayOfToken(token: string): number | null {
   const relay = Number(match[1]);
   return relay < MAX_RELAYS ? relay : null;
 }
+
+/**
+ * The header in which the Worker hands the list's object where a socket comes
+ * from, so a relay it creates for that socket starts near it. The Worker sets
+ * or removes it on every upgrade it forwards, so a client cannot choose it.
+ */
+export const LOCATION_HINT_HEADER = "x-listroom-location-hint";
+
+const HINT_BY_CONTINENT: Record<string, DurableObjectLocationHint> = {
+  NA: "enam",
+  SA: "sam",
+  EU: "weur",
+  AS: "apac",
+  OC: "oc",
+  AF: "afr",
+};
+
+/** The Durable Object location hint for a request from `continent` (request.cf), if there is one. */
+export function locationHintFor(continent: string | undefined): DurableObjectLocationHint | null {
+  return continent === undefined ? null : (HINT_BY_CONTINENT[continent] ?? null);
+}
+
+/** A location hint read back from {@link LOCATION_HINT_HEADER}, if it is one. */
+export function parseLocationHint(value: string | null): DurableObjectLocationHint | null {
+  return Object.values(HINT_BY_CONTINENT).find((hint) => hint === value) ?? null;
+}

@@ -15,7 +15,7 @@ import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { listIdOf, room, type AppEnv } from "./context";
-import { relayName, relayOfToken } from "../shared/relays";
+import { LOCATION_HINT_HEADER, locationHintFor, relayName, relayOfToken } from "../shared/relays";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
@@ -172,6 +172,10 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const group = clientGroup(c);
   if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
   else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
+  const continent = c.req.raw.cf?.continent;
+  const hint = locationHintFor(typeof continent === "string" ? continent : undefined);
+  if (hint === null) forwarded.headers.delete(LOCATION_HINT_HEADER);
+  else forwarded.headers.set(LOCATION_HINT_HEADER, hint);
   // A session on a relay resumes there directly, without waking the list's object.
   const holder = relayOfToken(c.req.valid("query").resume ?? "");
   if (holder !== null) return c.env.LIST_RELAY.getByName(relayName(listIdOf(c), holder)).fetch(forwarded);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { readSwitch, readWholeNumber, VARIABLES, type SwitchName, type WholeNumberName } from "../../src/config/variables";
 import { readConfig } from "../../src/room/config";
 import { readListsPerHour } from "../../src/quota/ListQuota";
+import { readPlacementRule } from "../../src/relay/arrivalRouter";
 import { connect, freshRoom, overrideVar } from "../room/roomHarness";
 
 const DOCUMENTED = {
@@ -23,6 +24,8 @@ const DOCUMENTED = {
   SEND_WINDOW_FRAMES: "32",
   SEND_WINDOW_BYTES: "131072",
   PRESENCE_INTERVAL_MS: "2000",
+  RELAY_AFTER: "1000",
+  RELAY_CAPACITY: "1000",
   EXPOSE_USAGE: "false",
 } as const;
 
@@ -52,6 +55,7 @@ describe("configuration defaults", () => {
       presenceIntervalMs: 2000,
     });
     expect(readListsPerHour({})).toBe(20);
+    expect(readPlacementRule({})).toEqual({ relayAfter: 1000, capacity: 1000 });
   });
 
   it("a var left unset falls back to its documented default in a running room", async () => {

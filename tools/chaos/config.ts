@@ -49,6 +49,8 @@ export interface RunConfig {
   longAbsence: boolean;
   /** Run on a list created for the run (`/api/lists/{id}/…`) rather than the default list. */
   list: boolean;
+  /** `--relays AFTER:CAPACITY`: the list's object serves AFTER sockets, relays CAPACITY each (null: the server's defaults). */
+  relays: { after: number; capacity: number } | null;
   /** `--save DIR`: where this run's report is kept on purpose (null: the git-ignored .results/chaos/). */
   save: string | null;
   /** The words after `npm run chaos --`, for the report. */
@@ -85,6 +87,7 @@ export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration S
   --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
   --long-absence one client is dropped and away while more than 200 items are saved
   --list         run on a list created for the run (POST /api/lists), not the default list
+  --relays A:C   the list's object serves A sockets, relays C each (RELAY_AFTER, RELAY_CAPACITY)
   --save DIR     keep the report in DIR (default: .results/chaos/, which git ignores)`;
 
 const SIZE_FLAGS = {
@@ -106,6 +109,7 @@ const OPTIONS = {
   seed: { type: "string" },
   "long-absence": { type: "boolean" },
   list: { type: "boolean" },
+  relays: { type: "string" },
   save: { type: "string" },
   help: { type: "boolean", short: "h" },
   ...(Object.fromEntries(Object.keys(SIZE_FLAGS).map((flag) => [flag, { type: "string" }])) as Record<SizeFlag, { type: "string" }>),
@@ -128,7 +132,7 @@ export function parseArgs(argv: string[]): RunConfig {
   }
   if (values.help) throw new Error(USAGE);
   let size = values.quick ? QUICK_SIZE : DEFAULT_SIZE;
-  let custom = Boolean(values["long-absence"] || values.list);
+  let custom = Boolean(values["long-absence"] || values.list || values.relays);
   for (const flag of Object.keys(SIZE_FLAGS) as SizeFlag[]) {
     const raw = values[flag];
     if (raw === undefined) continue;
@@ -152,9 +156,16 @@ export function parseArgs(argv: string[]): RunConfig {
     timing: TIMING,
     longAbsence: Boolean(values["long-absence"]),
     list: Boolean(values.list),
+    relays: values.relays === undefined ? null : relaySplit(values.relays),
     save: values.save ?? null,
     argv,
   };
+}
+
+function relaySplit(raw: string): { after: number; capacity: number } {
+  const [after, capacity, ...rest] = raw.split(":");
+  if (after === undefined || capacity === undefined || rest.length > 0) throw new Error(`--relays needs AFTER:CAPACITY, e.g. 4:5\n${USAGE}`);
+  return { after: wholeNumber("relays", after, 0), capacity: wholeNumber("relays", capacity, 1) };
 }
 
 /** The words of argv without `--flag VALUE` (or `--flag=VALUE`) for each of `flags`. */

@@ -63,6 +63,7 @@ async function run(): Promise<number> {
       MAX_SEND_ATTEMPTS: config.timing.maxSendAttempts,
       RESUME_WINDOW_MS: config.timing.resumeWindowMs,
       OWNER_KEY: defaultOwnerKey,
+      ...(config.relays === null ? {} : { RELAY_AFTER: config.relays.after, RELAY_CAPACITY: config.relays.capacity }),
     },
     logFile,
   });
