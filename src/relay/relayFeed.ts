@@ -215,10 +215,11 @@ export class RelayFeed {
         this.noteCounts(index, reply, Date.now());
         if (this.links.get(index) === link) this.send(index, link, Date.now(), null);
       },
-      () => {
+      (error: unknown) => {
         link.inFlight = false;
         link.failures++;
         link.retryAt = Date.now() + retryDelay(link.failures);
+        console.warn(`relay ${index} did not take entries after ${link.deliveredThrough} (${String(error)}); retrying in ${retryDelay(link.failures)} ms`);
         this.parts.alarm.dueBy("relays", link.retryAt);
       },
     );

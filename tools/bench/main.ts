@@ -266,7 +266,7 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
 const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join(",")}] [--listroom-tree DIR] [--save DIR]
        npm run bench -- --render RESULTS.json [--save DIR]      redraw a run's tables and chart, no measuring
        npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
-       npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1]
+       npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1] [--relays AFTER:CAPACITY]
        npm run bench -- --scenario crowd [--clients 500] [--fill 200] [--hog] [--direct] [--profile-seconds S]
        npm run bench -- --scenario slow-readers [--paused 100] [--clients 100] [--saves 300] [--rate 20] [--body 4000]
   Output goes to .results/bench/ (git-ignored); --save DIR keeps it in DIR instead (the runs the docs cite: docs/results/bench).`;
@@ -285,6 +285,7 @@ const { values } = parseArgs({
     "cold-start": { type: "string" },
     "listroom-tree": { type: "string" },
     scenario: { type: "string" },
+    relays: { type: "string" },
     clients: { type: "string" },
     saves: { type: "string" },
     rate: { type: "string" },
@@ -307,6 +308,11 @@ function count(name: string, raw: string | undefined, fallback: number): number 
   return value;
 }
 
+function relaysOf(raw: string): { after: number; capacity: number } {
+  const [after, capacity] = raw.split(":");
+  return { after: count("relays", after, 0), capacity: count("relays", capacity, 1) };
+}
+
 /** The page-client scenarios (once `npm run soak`): capacity figures with page clients; the table also goes to the results folder. */
 async function scenario(name: string, outDir: string): Promise<number> {
   let outcome: ScenarioOutcome;
@@ -317,6 +323,7 @@ async function scenario(name: string, outDir: string): Promise<number> {
         saves: count("saves", values.saves, 100),
         rate: count("rate", values.rate, 10),
         lists: count("lists", values.lists, 1),
+        relays: values.relays === undefined ? null : relaysOf(values.relays),
       });
       break;
     case "crowd":

@@ -31,7 +31,7 @@ export interface ScenarioOutcome {
 }
 
 /** The app under wrangler dev from a copy of the working tree; `cpu` pins it to one core. */
-export async function startScenarioServer(vars: Record<string, number>, cpu: number | null = null): Promise<{ server: WranglerDev; dispose(): Promise<void> }> {
+export async function startScenarioServer(vars: Record<string, number | string>, cpu: number | null = null): Promise<{ server: WranglerDev; dispose(): Promise<void> }> {
   const app = copyApp("listroom-scenario-app-");
   try {
     const server = await startWranglerDev({ label: "wrangler dev (bench scenario)", projectDir: app.dir, vars, cpu });

@@ -15,6 +15,19 @@ export interface SteadyOptions {
   rate: number;
   /** 1: the default list. More: that many lists created for the run, clients and saves dealt round-robin. */
   lists: number;
+  /** RELAY_AFTER and RELAY_CAPACITY for the run (null: the defaults); the list object's work per save is then reported. */
+  relays: { after: number; capacity: number } | null;
+}
+
+interface ListWork {
+  framesOut: number;
+  relayCalls: number;
+  relays: Array<{ relay: number; connections: number; framesOut: number }>;
+}
+
+async function listWork(baseUrl: string): Promise<ListWork> {
+  const answer = (await (await fetch(`${baseUrl}/api/usage`)).json()) as { usage: { framesOut: number }; relayCalls: number; relays: ListWork["relays"] };
+  return { framesOut: answer.usage.framesOut, relayCalls: answer.relayCalls, relays: answer.relays };
 }
 
 const CONNECT_PER_SECOND = 500;
@@ -23,7 +36,8 @@ const SETTLE_TIMEOUT_MS = 120_000;
 export async function runSteady(options: SteadyOptions): Promise<ScenarioOutcome> {
   const started = Date.now();
   // Resends at the production interval: this run measures delivery, not recovery.
-  const { server, dispose } = await startScenarioServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 60_000 });
+  const relayVars: Record<string, number | string> = options.relays === null ? {} : { RELAY_AFTER: options.relays.after, RELAY_CAPACITY: options.relays.capacity, EXPOSE_USAGE: "true" };
+  const { server, dispose } = await startScenarioServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 60_000, ...relayVars });
   const memory = sampleMemory(server, 500);
   const clients: PageClient[] = [];
   try {
@@ -43,6 +57,7 @@ export async function runSteady(options: SteadyOptions): Promise<ScenarioOutcome
     /** Each list's saves, in save order. */
     const savedIds: string[][] = lists.map(() => []);
     const sentAt = new Map<string, number>();
+    const workBefore = options.relays === null ? null : await listWork(server.baseUrl);
     for (let n = 0; n < options.saves; n++) {
       const intended = Date.now();
       const list = n % lists.length;
@@ -64,6 +79,7 @@ export async function runSteady(options: SteadyOptions): Promise<ScenarioOutcome
       .sort((a, b) => a - b);
     const owedInAll = clients.reduce((sum, _client, n) => sum + owed(n).length, 0);
     const finalMemory = runtimeMemory(server);
+    const workAfter = workBefore === null ? null : await listWork(server.baseUrl);
     const summary = [
       `| lists | ${lists.length} (${lists.length === 1 ? "the default list" : `created for the run, ${Math.round(options.clients / lists.length)} clients each`}) |`,
       `| connections held | ${options.clients} |`,
@@ -74,6 +90,12 @@ export async function runSteady(options: SteadyOptions): Promise<ScenarioOutcome
       `| delivery latency p50 / p99 / max | ${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${latencies.at(-1)} ms |`,
       `| runtime workerd RSS with ${options.clients} idle sockets | ${mib(idle.rss)} |`,
       `| runtime workerd peak RSS (sampled every 0.5 s; kernel high-water mark) | ${mib(memory.peak())}; ${mib(finalMemory.peakRss)} |`,
+      ...(workBefore === null || workAfter === null
+        ? []
+        : [
+            `| relays (RELAY_AFTER ${options.relays!.after}, RELAY_CAPACITY ${options.relays!.capacity}) | ${workAfter.relays.map((relay) => `${relay.relay}: ${relay.connections} sockets`).join(", ")} |`,
+            `| the list object's work per save: frames on its sockets + relay calls | ${((workAfter.framesOut - workBefore.framesOut) / options.saves).toFixed(1)} + ${((workAfter.relayCalls - workBefore.relayCalls) / options.saves).toFixed(1)} |`,
+          ]),
       `| load average (1 / 5 / 15 min) at the end | ${loadAverage()} |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
