@@ -193,6 +193,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
     if (!this.ready || !this.replica.seeded()) {
       const seed = await this.list().seedRelay(relay);
       if (seed === null) return false;
+      this.others = seed.others;
       this.setUp();
       // Another call may have seeded it while we waited.
       if (!this.replica.seeded()) {
@@ -203,6 +204,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
     for (;;) {
       const answer = await this.list().entriesAfter(relay, this.replica.lastPos());
       if (!answer.ok) return false;
+      this.hearOthers(answer.others);
       for (const entry of answer.entries) if (entry.pos === this.replica.lastPos() + 1) this.applyOne(entry);
       if (answer.entries.length === 0 || this.replica.lastPos() >= answer.lastPos) break;
     }

@@ -119,7 +119,7 @@ export class RelayFeed {
       this.parts.sql`DELETE FROM relay_feed WHERE relay = ${index}`;
       forgotten = true;
     }
-    const others = this.parts.ownCount() + this.relayedCount() - known.connections;
+    const others = this.othersOf(index);
     known.toldOthers = others;
     return { others, fed: !forgotten && this.links.has(index) };
   }
@@ -132,6 +132,11 @@ export class RelayFeed {
     known.framesOut = counts.framesOut;
     known.placedSinceReport = 0;
     if (changed) this.parts.countsChanged(now);
+  }
+
+  /** The audience outside relay `index`: the list's own sockets and every other relay's. */
+  othersOf(index: number): number {
+    return this.parts.ownCount() + this.relayedCount() - (this.known.get(index)?.connections ?? 0);
   }
 
   /** A fresh arrival is being sent to relay `index`. */

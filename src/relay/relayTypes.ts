@@ -18,5 +18,5 @@ export interface RelayReportAnswer {
   fed: boolean;
 }
 
-/** What the list's object answers a relay that asks for entries. */
-export type CatchUp = { ok: true; entries: LogEntry[]; lastPos: number } | { ok: false };
+/** What the list's object answers a relay that asks for entries (with the rest of the audience, as a report's answer has it). */
+export type CatchUp = { ok: true; entries: LogEntry[]; lastPos: number; others: number } | { ok: false };

@@ -222,17 +222,18 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
   // ---- Relays (src/relay/) ----------------------------------------------------
 
   /** Relay `index` starts: the newest page at the log's end, from where it is fed. Null for no such list. */
-  seedRelay(index: number): ReplicaSeed | null {
+  seedRelay(index: number): (ReplicaSeed & { others: number }) | null {
     if (!this.exists()) return null;
     const lastPos = this.delivery.lastPos;
     this.relays.feed(index, lastPos);
-    return { lastPos, page: this.items.pageBelow(lastPos + 1, PAGE_DEFAULT_LIMIT) };
+    return { lastPos, page: this.items.pageBelow(lastPos + 1, PAGE_DEFAULT_LIMIT), others: this.relays.othersOf(index) };
   }
 
   /** Relay `index` lacks what follows `pos` (a gap, or it woke behind). */
   entriesAfter(index: number, pos: number): CatchUp {
     if (!this.exists()) return { ok: false };
-    return { ok: true, entries: this.relays.entriesAfter(index, pos), lastPos: this.delivery.lastPos };
+    const entries = this.relays.entriesAfter(index, pos);
+    return { ok: true, entries, lastPos: this.delivery.lastPos, others: this.relays.othersOf(index) };
   }
 
   /** Relay `index` says how many viewers it has; it hears the rest of the audience. */

@@ -9,6 +9,18 @@ async function lastCount(socket: TestSocket): Promise<number | undefined> {
 }
 
 describe("presence with relays", () => {
+  it("a newcomer at a relay hears the whole audience at once", async () => {
+    const { list } = await freshRelayedList(2, 10);
+    await connectFresh(list);
+    await connectFresh(list);
+    const relayed = await connectFresh(list);
+    await relayed.socket.settle();
+    expect(relayed.socket.presence[0]).toBe(3);
+    const next = await connectFresh(list);
+    await next.socket.settle();
+    expect(next.socket.presence[0]).toBe(4);
+  });
+
   it("every viewer, direct or relayed, hears the whole audience", async () => {
     const clock = controlClock();
     const { list, relay } = await freshRelayedList(1, 2);

@@ -1,0 +1,72 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Item } from "../../src/protocol/item";
+import type { ListRelay } from "../../src/relay/ListRelay";
+import { RELAY_MIGRATIONS } from "../../src/relay/relayMigrations";
+import { Replica } from "../../src/relay/replica";
+import type { LogEntry } from "../../src/room/delivery/log";
+import { runMigrations } from "../../src/room/migrations";
+import { taggedSql } from "../../src/room/sql";
+import { emptyUsage } from "../../src/room/usage";
+import { newItemId } from "../../src/shared/itemId";
+
+function item(pos: number, title: string, version = 1): Item {
+  return { id: newItemId(pos), title, body: "", createdAt: new Date(pos * 1000).toISOString(), version, updatedAt: null };
+}
+
+/** Runs `body` on a replica in the SQLite of a relay object of its own (no list behind it). */
+function withReplica<T>(body: (replica: Replica, sql: ReturnType<typeof taggedSql>) => T): Promise<T> {
+  const stub = env.LIST_RELAY.getByName(`replica-test-${crypto.randomUUID()}/relay/0`);
+  return runInDurableObject(stub, (_relay: ListRelay, state) => {
+    runMigrations(state.storage, RELAY_MIGRATIONS);
+    const sql = taggedSql(state.storage.sql, emptyUsage());
+    return body(new Replica(sql), sql);
+  });
+}
+
+describe("the relay's replica", () => {
+  it("answers range, entryAt and pageBelow after its seed as the list's log does, and ignores what is out of order", async () => {
+    await withReplica((replica) => {
+      const old = item(1, "old");
+      const seeded = item(2, "seeded");
+      replica.seed({ lastPos: 2, page: { items: [seeded], hasOlder: true } });
+      const fresh = item(3, "fresh");
+      const save: LogEntry = { pos: 3, at: 3_000, kind: "item", itemId: fresh.id, item: fresh };
+      expect(replica.apply({ ...save, pos: 5 })).toBe(false);
+      expect(replica.apply(save)).toBe(true);
+      expect(replica.apply(save)).toBe(false);
+      const renamedOld = { ...old, title: "renamed", version: 2 };
+      expect(replica.apply({ pos: 4, at: 4_000, kind: "edited", itemId: old.id, item: renamedOld })).toBe(true);
+      expect(replica.apply({ pos: 5, at: 5_000, kind: "removed", itemId: seeded.id, item: null })).toBe(true);
+
+      expect(replica.lastPos()).toBe(5);
+      expect([...replica.range(3, 5)]).toEqual([
+        save,
+        { pos: 4, at: 4_000, kind: "edited", itemId: old.id, item: renamedOld },
+        { pos: 5, at: 5_000, kind: "removed", itemId: seeded.id, item: null },
+      ]);
+      expect(replica.entryAt(4)).toBe(4_000);
+      // Items older than the seed's page are not the replica's to show: the page stops and says there are older ones.
+      expect(replica.pageBelow(6, 50)).toEqual({ items: [fresh], hasOlder: true });
+    });
+  });
+
+  it("forgets changes no session here can still be sent, and removed items, but keeps live ones", async () => {
+    await withReplica((replica, sql) => {
+      replica.seed({ lastPos: 0, page: { items: [], hasOlder: false } });
+      const first = item(1, "first");
+      const second = item(2, "second");
+      replica.apply({ pos: 1, at: 1, kind: "item", itemId: first.id, item: first });
+      replica.apply({ pos: 2, at: 2, kind: "item", itemId: second.id, item: second });
+      replica.apply({ pos: 3, at: 3, kind: "removed", itemId: first.id, item: null });
+      replica.apply({ pos: 4, at: 4, kind: "edited", itemId: second.id, item: { ...second, version: 2 } });
+      sql`INSERT INTO clients (client_id, token_hash, base_pos, connection_id, disconnected_at, created_at) VALUES ('c', 'h', 3, 'x', NULL, 0)`;
+      replica.prune();
+      expect([...replica.range(4, 4)].map((entry) => entry.pos)).toEqual([4]);
+      expect(replica.entryAt(3)).toBeNull();
+      expect(sql<{ n: number }>`SELECT COUNT(*) AS n FROM replica_items WHERE pos = 1`[0]!.n).toBe(0);
+      expect(replica.pageBelow(5, 50)).toEqual({ items: [{ ...second, version: 2 }], hasOlder: false });
+    });
+  });
+});
