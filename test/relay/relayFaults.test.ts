@@ -1,7 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { ListRelay } from "../../src/relay/ListRelay";
+import { RELAY_RETRY_FIRST_MS } from "../../src/relay/relayFeed";
 import type { Item } from "../../src/protocol/item";
-import { CONFIG, connect, connectFresh, controlClock, eventually, numbered, save, type Opened, type RoomStub } from "../room/roomHarness";
+import { alarmTime, CONFIG, connect, connectFresh, controlClock, eventually, numbered, save, type Opened, type RoomStub } from "../room/roomHarness";
 import { freshRelayedList, holderOf, replicaPosition, type RelayStub } from "./relayHarness";
 
 /** Takes `count` item frames in order, acknowledging each, and checks nothing else came. */
@@ -96,5 +98,33 @@ describe("relays under faults", () => {
     expect(holderOf(resumed.welcome.resumeToken)).toBe(0);
     expect(resumed.welcome).toMatchObject({ resumed: true, seq: viewer.snapshot.seq + 1 });
     expect(await takeItems(resumed, viewer.snapshot.seq + 1, 2)).toEqual(missed);
+  });
+});
+
+describe("a relay that does not answer", () => {
+  it("is retried on the list's alarm, and its viewers keep their session and miss nothing", async () => {
+    const clock = controlClock();
+    const { list } = await freshRelayedList(0, 10);
+    const viewer = await connectFresh(list);
+    viewer.socket.ack(viewer.snapshot.seq);
+    await viewer.socket.settle();
+
+    const apply = ListRelay.prototype.apply;
+    let refused = 0;
+    ListRelay.prototype.apply = function () {
+      refused++;
+      return Promise.reject(new Error("the relay is unreachable"));
+    };
+    onTestFinished(() => void (ListRelay.prototype.apply = apply));
+    const item = await save(list, numbered(1));
+    await eventually(async () => refused === 1 && (await alarmTime(list)) !== null, "the call to fail and a retry to be set");
+    await viewer.socket.settle();
+    expect(viewer.socket.unread()).toEqual([]);
+
+    ListRelay.prototype.apply = apply;
+    clock.advance(RELAY_RETRY_FIRST_MS);
+    expect(await runDurableObjectAlarm(list)).toBe(true);
+    expect(await takeItems(viewer, viewer.snapshot.seq + 1, 1)).toEqual([item]);
+    expect(viewer.socket.closed).toBeNull();
   });
 });
