@@ -214,20 +214,28 @@ export class RelayFeed {
       (reply) => {
         link.inFlight = false;
         if (this.links.get(index) !== link) return;
+        this.noteCounts(index, reply, Date.now());
+        const through = entries.at(-1)!.pos;
+        // A relay that did not get as far as what it was sent (it could not
+        // catch up) is retried later, not called again at once.
+        if (reply.position < through) return this.failed(index, link, `it holds ${reply.position} of ${through}`);
         link.failures = 0;
         link.retryAt = null;
         this.feed(index, Math.min(reply.position, this.parts.lastPos()));
-        this.noteCounts(index, reply, Date.now());
         if (this.links.get(index) === link) this.send(index, link, Date.now(), null);
       },
       (error: unknown) => {
         link.inFlight = false;
-        link.failures++;
-        link.retryAt = Date.now() + retryDelay(link.failures);
-        console.warn(`relay ${index} did not take entries after ${link.deliveredThrough} (${String(error)}); retrying in ${retryDelay(link.failures)} ms`);
-        this.parts.alarm.dueBy("relays", link.retryAt);
+        this.failed(index, link, String(error));
       },
     );
+  }
+
+  private failed(index: number, link: Link, why: string): void {
+    link.failures++;
+    link.retryAt = Date.now() + retryDelay(link.failures);
+    console.warn(`relay ${index} did not take entries after ${link.deliveredThrough} (${why}); retrying in ${retryDelay(link.failures)} ms`);
+    this.parts.alarm.dueBy("relays", link.retryAt);
   }
 }
 
