@@ -2,8 +2,9 @@
  * Where a socket arriving at a list's object is served: a resume goes back to
  * the object holding its session (a relay's token names the relay), a fresh
  * arrival stays until the list holds RELAY_AFTER sockets and then goes to the
- * first relay with room (placement.ts). Sent on, the upgrade is the relay's:
- * the list's object returns the relay's 101 and holds nothing of the socket.
+ * first relay with room (placement.ts). The Worker asks first (`place`) and
+ * upgrades at the relay itself; an upgrade that reaches the list's object
+ * anyway (a test calling its stub) is sent on to the relay.
  * In production a relay is created where the Worker says the arrival came
  * from (a location hint from request.cf, so its viewers' resumes and acks
  * stay near them); under wrangler dev there is one place.
@@ -33,6 +34,18 @@ export interface ArrivalParts {
 export class ArrivalRouter {
   constructor(private readonly parts: ArrivalParts) {}
 
+  /**
+   * Where a fresh arrival goes, counted as sent there: the Worker asks, then
+   * upgrades at the relay itself, so a relayed socket never passes through
+   * the list's object.
+   */
+  place(): "here" | number {
+    const place = placeArrival(this.parts.ownCount(), this.parts.feed.loads(), this.parts.rule);
+    if (place !== "here") this.parts.feed.placed(place);
+    return place;
+  }
+
+  /** An upgrade that reached the list's object: served here, or sent on to the relay that should hold it. */
   route(request: Request): Promise<Response> {
     const token = new URL(request.url).searchParams.get(RESUME_TOKEN_PARAM);
     const holder = token === null ? null : relayOfToken(token);
@@ -40,9 +53,7 @@ export class ArrivalRouter {
     if (holder !== null) return this.parts.relay(holder, hint).fetch(request);
     // A resume of a session here (or of one forgotten: it starts afresh here).
     if (token !== null) return this.parts.here(request);
-    const place = placeArrival(this.parts.ownCount(), this.parts.feed.loads(), this.parts.rule);
-    if (place === "here") return this.parts.here(request);
-    this.parts.feed.placed(place);
-    return this.parts.relay(place, hint).fetch(request);
+    const place = this.place();
+    return place === "here" ? this.parts.here(request) : this.parts.relay(place, hint).fetch(request);
   }
 }

@@ -221,6 +221,11 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   // ---- Relays (src/relay/) ----------------------------------------------------
 
+  /** Where a fresh socket arriving at this list goes: "here" (this object), a relay's number, or null for no such list. */
+  placeArrival(): "here" | number | null {
+    return this.exists() ? this.router.place() : null;
+  }
+
   /** Relay `index` starts: the newest page at the log's end, from where it is fed. Null for no such list. */
   seedRelay(index: number): (ReplicaSeed & { others: number }) | null {
     if (!this.exists()) return null;

@@ -176,9 +176,19 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const hint = locationHintFor(typeof continent === "string" ? continent : undefined);
   if (hint === null) forwarded.headers.delete(LOCATION_HINT_HEADER);
   else forwarded.headers.set(LOCATION_HINT_HEADER, hint);
-  // A session on a relay resumes there directly, without waking the list's object.
-  const holder = relayOfToken(c.req.valid("query").resume ?? "");
-  if (holder !== null) return c.env.LIST_RELAY.getByName(relayName(listIdOf(c), holder)).fetch(forwarded);
+  // A session on a relay resumes there directly, without waking the list's
+  // object; a fresh socket goes where the list's object places it, and a
+  // relay's is upgraded at the relay, so its frames never pass through the list.
+  const resume = c.req.valid("query").resume;
+  const relay = (n: number) =>
+    c.env.LIST_RELAY.getByName(relayName(listIdOf(c), n), hint === null ? undefined : { locationHint: hint });
+  const holder = relayOfToken(resume ?? "");
+  if (holder !== null) return relay(holder).fetch(forwarded);
+  if (resume === undefined) {
+    // null (no such list): the list's object gives its own answer below.
+    const place = await room(c).placeArrival();
+    if (place !== null && place !== "here") return relay(place).fetch(forwarded);
+  }
   return room(c).fetch(forwarded);
 });
 
