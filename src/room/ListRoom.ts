@@ -9,7 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import { PING_TEXT, PONG_TEXT } from "../protocol/frames";
+import { PING_TEXT, PONG_TEXT, type RenamedFrame } from "../protocol/frames";
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import type { Outcome } from "../shared/outcome";
@@ -54,6 +54,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly meta: ListMeta;
   private readonly editKeys: EditKeys;
   private readonly commands: ItemCommands;
+  private readonly out: Outbound;
   /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
   private ready = false;
 
@@ -62,6 +63,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
+    this.out = out;
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
     this.items = new ItemStore(sql);
@@ -75,7 +77,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     const headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm);
     alarm.assign("resend", (now) => this.delivery.resendRound(now));
     alarm.assign("presence", (now) => headCount.onAlarm(now));
-    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out });
+    const listTitle = () => this.meta.title();
+    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out, listTitle });
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     const { items, editKeys, meta, listId } = this;
     const record = (write: (pos: number) => LogEntry) => this.record(write);
@@ -125,7 +128,15 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   async renameList(title: string, ownerKey: string): Promise<Outcome<ListInfo>> {
     if (!this.ready || this.listInfo() === null) return { ok: false, error: { code: ErrorCode.NotFound, message: "no such list" } };
-    return this.meta.renameAsOwner(this.listId, title, ownerKey, setUpAt(this.ctx.storage));
+    const renamed = await this.meta.renameAsOwner(this.listId, title, ownerKey, setUpAt(this.ctx.storage));
+    // Every open page shows the new title at once; one that is away learns it from its next welcome.
+    if (renamed.ok) this.tellEveryone({ type: "renamed", title: renamed.value.title } satisfies RenamedFrame);
+    return renamed;
+  }
+
+  private tellEveryone(frame: RenamedFrame): void {
+    const text = JSON.stringify(frame);
+    for (const [ws] of this.audience.open()) this.out.text(ws, text);
   }
 
   // ---- Items ----------------------------------------------------------------

@@ -24,6 +24,8 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   removed_at: number | null;
   idempotency_key: string | null;
   first_text: string | null;
+  done: number;
+  done_at: number | null;
 }
 
 export type EntryKind = "item" | "edited" | "removed";
@@ -63,12 +65,26 @@ function itemOf(row: ItemRow): Item | null {
     body: row.body,
     createdAt: new Date(row.created_at).toISOString(),
     version: row.version,
-    updatedAt: row.updated_at === null ? null : new Date(row.updated_at).toISOString(),
+    updatedAt: isoOrNull(row.updated_at),
+    done: row.done !== 0,
+    doneAt: isoOrNull(row.done_at),
   };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function storedOf(row: ItemRow): StoredItem {
   return { pos: row.pos, itemId: row.id, item: itemOf(row) };
+}
+
+/** Which of an item's fields a change would change: nothing at all makes it a no-op. */
+export function changedFields(item: Item, patch: ItemPatch): { text: boolean; done: boolean } {
+  return {
+    text: (patch.title ?? item.title) !== item.title || (patch.body ?? item.body) !== item.body,
+    done: (patch.done ?? item.done) !== item.done,
+  };
 }
 
 /** The text a save sent, as kept in `first_text`. */
@@ -114,23 +130,45 @@ export class ItemStore implements DeliveryLog {
     const id = newItemId(pos);
     this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key)
       VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey})`;
-    const item: Item = { id, title: input.title, body: input.body, createdAt: new Date(now).toISOString(), version: 1, updatedAt: null };
+    const item: Item = {
+      id,
+      title: input.title,
+      body: input.body,
+      createdAt: new Date(now).toISOString(),
+      version: 1,
+      updatedAt: null,
+      done: false,
+      doneAt: null,
+    };
     return { pos, at: now, kind: "item", itemId: id, item };
   }
 
-  /** Records an edit of a live item at `pos` (the next after the log's end); call inside a transaction. */
+  /**
+   * Records a change of a live item (an edit, a tick, or both) at `pos` (the
+   * next after the log's end); call inside a transaction. `updatedAt` moves
+   * only when the text changes, `doneAt` only when `done` does.
+   */
   edit(target: StoredItem & { item: Item }, patch: ItemPatch, pos: number, now: number): LogEntry {
+    const was = target.item;
+    const changed = changedFields(was, patch);
     const item: Item = {
-      ...target.item,
-      title: patch.title ?? target.item.title,
-      body: patch.body ?? target.item.body,
-      version: target.item.version + 1,
-      updatedAt: new Date(now).toISOString(),
+      ...was,
+      title: patch.title ?? was.title,
+      body: patch.body ?? was.body,
+      version: was.version + 1,
+      updatedAt: changed.text ? new Date(now).toISOString() : was.updatedAt,
+      done: patch.done ?? was.done,
+      doneAt: changed.done ? new Date(now).toISOString() : was.doneAt,
     };
+    const [textChanged, doneChanged] = [changed.text ? 1 : 0, changed.done ? 1 : 0];
     // The first edit of a keyed save keeps what the save sent, for its repeats.
     this.sql`UPDATE items SET
-        first_text = CASE WHEN idempotency_key IS NOT NULL AND first_text IS NULL THEN ${textKey(target.item)} ELSE first_text END,
-        title = ${item.title}, body = ${item.body}, version = ${item.version}, updated_at = ${now}
+        first_text = CASE WHEN ${textChanged} AND idempotency_key IS NOT NULL AND first_text IS NULL
+          THEN ${textKey(was)} ELSE first_text END,
+        title = ${item.title}, body = ${item.body}, version = ${item.version},
+        updated_at = CASE WHEN ${textChanged} THEN ${now} ELSE updated_at END,
+        done = ${item.done ? 1 : 0},
+        done_at = CASE WHEN ${doneChanged} THEN ${now} ELSE done_at END
       WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
     return { pos, at: now, kind: "edited", itemId: target.itemId, item };

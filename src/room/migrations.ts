@@ -88,6 +88,14 @@ export const MIGRATIONS: readonly Migration[] = [
       secret TEXT NOT NULL
     )`,
   },
+  {
+    // Ticking an item off is a change like an edit: it takes the next `pos`
+    // as an 'edited' row in `changes`, so it needs no kind of its own there.
+    // `done_at` is when `done` last changed (null until the first tick).
+    id: "008_done",
+    sql: `ALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN done_at INTEGER`,
+  },
 ];
 
 /** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */
