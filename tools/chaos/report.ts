@@ -57,7 +57,7 @@ function changeFigures(counts: FaultCounts, history: History): string {
   const raced = attempts.filter((attempt) => attempt.purpose === "race").length;
   const failed = attempts.filter((attempt) => attempt.error !== null).length;
   return (
-    `${counts.editsPlanned} edits and ${counts.removalsPlanned} removals (${counts.ownerKeyChanges} with the owner key, the rest with edit keys; ` +
+    `${counts.editsPlanned} edits, ${counts.ticksPlanned} ticks and ${counts.removalsPlanned} removals (${counts.ownerKeyChanges} with the owner key, ticks with no key, the rest with edit keys; ` +
     `${counts.changesOfQueuedSaves} queued behind their save, ${counts.changesOfRemoved} of an item already being removed, ${counts.changesSkipped} skipped with nothing to change); ` +
     `outcomes: ${[...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(", ") || "none"}; ` +
     `${attempts.length} requests, ${failed} failed on the network, ${lost} answers lost on purpose, ${raced} racing duplicates`
