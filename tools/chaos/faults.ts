@@ -1,5 +1,5 @@
 /**
- * The fault phase: for a fixed time, saves, edits and removals go out through
+ * The fault phase: for a fixed time, saves, edits, ticks and removals go out through
  * the writers' Outboxes while clients are disconnected, silenced, paused and restarted
  * under, give up resume attempts while connecting, and a crowd arrives. What
  * happens and to whom comes from the seeded stream; when it happens is wall

@@ -101,7 +101,7 @@ function rows(summary: RunSummary): [string, string][] {
     ],
     ["saves", `${counts.savesPlanned} planned + ${settle.probeSaves} probes at the end; ${summary.finalListSize} items stored`],
     ["save requests", saveFigures(history)],
-    ["edits and removals", changeFigures(counts, history)],
+    ["edits, ticks and removals", changeFigures(counts, history)],
     [
       "forced disconnects",
       `${disconnectsOf(counts)}: ${counts.terminated} TCP terminated without a Close frame, ${counts.abandoned} abandoned by the client, ${counts.proxyCuts} cut at the proxy`,
