@@ -1,9 +1,10 @@
 /**
- * What to tell the person when the server refuses an edit or removal for
- * good. Their version of the item stays on screen (the list shows what the
+ * What to tell the person when the server refuses an edit, tick or removal
+ * for good. Their version of the item stays on screen (the list shows what the
  * server holds), so the words only need to say what happened to the change.
  */
 import type { ErrorBody } from "../protocol/errors";
+import { touchesText } from "../protocol/item";
 import type { PendingChange } from "./outbox";
 
 /**
@@ -12,7 +13,7 @@ import type { PendingChange } from "./outbox";
  * // "“Milk”: someone else changed this item; your edit was not saved. Their version is shown."
  */
 export function changeProblem(change: PendingChange, error: ErrorBody["error"], title: string | null): string {
-  const what = change.kind === "edit" ? "edit" : "removal";
+  const what = change.kind === "remove" ? "removal" : touchesText(change.patch) ? "edit" : "tick";
   const which = title === null ? "" : `“${title}”: `;
   switch (error.code) {
     case "version_mismatch":

@@ -103,4 +103,9 @@ describe("what the person is told when a change is refused", () => {
     expect(changeProblem(edit, { code: "not_found", message: "" }, null)).toMatch(/^this item is gone/);
     expect(changeProblem(removal, { code: "forbidden", message: "" }, null)).toMatch(/key for this item is no longer valid; your removal/);
   });
+
+  it("calls a change of done alone a tick", () => {
+    const tick: PendingChange = { kind: "edit", key: "t", target: { itemId: "item-1" }, madeAt: 0, patch: { done: true }, ifMatch: null };
+    expect(changeProblem(tick, { code: "not_found", message: "" }, "Milk")).toBe("“Milk”: this item is gone (it was removed), so your tick was not saved.");
+  });
 });
