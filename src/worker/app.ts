@@ -149,10 +149,10 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 });
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
-app.get("/api/usage", async (c) => {
+app.get("/api/usage", async (c, next) => {
   if (c.env.EXPOSE_USAGE !== "true") return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
-  return c.json({ usage: await room(c).usage() });
-});
+  await next();
+}, limitPerAddress("read"), async (c) => c.json({ usage: await room(c).usage() }));
 
 for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c, next) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -174,7 +174,7 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
-app.get("/l/:listId", listPage);
+app.get("/l/:listId", limitPerAddress("read"), listPage);
 
 app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], (c) =>
   errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),

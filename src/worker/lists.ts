@@ -12,7 +12,7 @@ import { ErrorCode } from "../protocol/errors";
 import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
 import { base64url, hashToken, newToken } from "../room/tokens";
 import { room, type AppEnv } from "./context";
-import { clientGroup } from "./guard";
+import { clientGroup, limitPerAddress } from "./guard";
 import { requireBearer } from "./bearer";
 import { errorResponse } from "./httpErrors";
 import { refusal } from "./roomRefusals";
@@ -35,7 +35,8 @@ function notFound(c: Context): Response {
 
 export const lists = new Hono<AppEnv>();
 
-lists.post("/", limitBody, async (c) => {
+// Every creation counts as a save, refused ones included: each may wake the quota object and a room.
+lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   const text = await c.req.text();
   let raw: unknown = {};
@@ -71,14 +72,15 @@ lists.post("/", limitBody, async (c) => {
   return c.json({ list, ownerKey }, 201);
 });
 
-lists.get("/:listId", async (c) => {
+lists.get("/:listId", limitPerAddress("read"), async (c) => {
   const id = c.req.param("listId");
   const list = isListId(id) ? await room(c).listInfo() : null;
   return list === null ? notFound(c) : c.json({ list });
 });
 
 // The key is asked for before the body is read: no key is a 401, a wrong one a 403.
-lists.patch("/:listId", requireBearer(BearerSchema), async (c, next) => {
+// Every rename counts as a save, with a wrong key or none too, so guessing keys costs the guesser.
+lists.patch("/:listId", limitPerAddress("save"), requireBearer(BearerSchema), async (c, next) => {
   if (!isListId(c.req.param("listId"))) return notFound(c);
   await next();
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
