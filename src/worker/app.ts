@@ -169,7 +169,9 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const group = clientGroup(c);
   if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
   else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
-  return room(c).fetch(forwarded);
+  const answer = await room(c).fetch(forwarded);
+  // Rebuilt here, so that the security headers can be set on the 101 like on any other answer (headers.ts).
+  return answer.webSocket ? new Response(null, { status: 101, webSocket: answer.webSocket, headers: answer.headers }) : answer;
 });
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);

@@ -88,6 +88,19 @@ lists.patch("/:listId", limitPerAddress("save"), requireBearer(BearerSchema), as
   return result.ok ? c.json({ list: result.list }) : refusal(c, result.error);
 });
 
+/**
+ * The validator of a list's page: it changes with the shell (a deploy) and
+ * with the list's title (a rename), so a browser never keeps an old title or
+ * another list's page under `/`'s ETag.
+ */
+async function listPageTag(shellTag: string, list: ListInfo): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([shellTag, list.id, list.title])));
+  return `W/"${base64url(new Uint8Array(digest)).slice(0, 27)}"`;
+}
+
+/** A list's page is the reader's to keep, revalidated on every visit: never a shared cache's (`public`). */
+const LIST_PAGE_CACHE_CONTROL = "private, no-cache";
+
 /** A list's page: the default list's page with the list's title in it, or a 404 page that leads home. */
 export async function listPage(c: Context<AppEnv>): Promise<Response> {
   const id = c.req.param("listId") ?? "";
@@ -101,9 +114,22 @@ export async function listPage(c: Context<AppEnv>): Promise<Response> {
     );
   }
   const shell = await c.env.ASSETS.fetch(new URL("/", c.req.url));
+  const etag = await listPageTag(shell.headers.get("etag") ?? "", list);
+  const headers = new Headers(shell.headers);
+  // The rewritten title changes the length; the shell's date is not the page's.
+  headers.delete("content-length");
+  headers.delete("last-modified");
+  headers.set("etag", etag);
+  headers.set("cache-control", LIST_PAGE_CACHE_CONTROL);
+  const cached = c.req.header("if-none-match")?.split(",").some((tag) => tag.trim() === etag);
+  if (cached) {
+    await shell.body?.cancel();
+    headers.delete("content-type");
+    return new Response(null, { status: 304, headers });
+  }
   const page = new HTMLRewriter()
     .on("title", { element: (element) => void element.setInnerContent(`${list.title} · ${MAIN_LIST_TITLE}`) })
     .on("h1", { element: (element) => void element.setInnerContent(list.title) })
     .transform(shell);
-  return new Response(page.body, { status: 200, headers: page.headers });
+  return new Response(page.body, { status: 200, headers });
 }
