@@ -10,6 +10,7 @@ import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { OWNER_CHECK_SEGMENT, OwnerCheckStatus } from "../protocol/ownerCheck";
 import { base64url, hashToken, newToken } from "../room/tokens";
 import { room, type AppEnv } from "./context";
 import { clientGroup, limitPerAddress } from "./guard";
@@ -86,6 +87,19 @@ lists.patch("/:listId", limitPerAddress("save"), requireBearer(BearerSchema), as
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
   const result = await room(c).renameList(c.req.valid("json").title, c.get("bearerKey"));
   return result.ok ? c.json({ list: result.list }) : refusal(c, result.error);
+});
+
+// Whether a key owns the list, changing nothing: the page asks before it keeps
+// a key from an owner link. Counted as a read; a wrong key is a 403 like a
+// rename's, a list nobody made a 404.
+lists.get(`/:listId/${OWNER_CHECK_SEGMENT}`, limitPerAddress("read"), requireBearer(BearerSchema), async (c) => {
+  const check = await room(c).checkOwner(c.get("bearerKey"));
+  if (check === null) return notFound(c);
+  if (check !== "owner") {
+    const message = check === "no-owner" ? "this list has no owner" : "that is not this list's owner key";
+    return errorResponse(c, OwnerCheckStatus.NotOwner, ErrorCode.Forbidden, message);
+  }
+  return c.body(null, OwnerCheckStatus.Owner);
 });
 
 /**

@@ -9,6 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ListInfo } from "../../src/protocol/lists";
+import { ownerCheckPath } from "../../src/protocol/ownerCheck";
 import { expectRejected, randomIPv4, request } from "./request";
 
 const READ_LIMIT = 30;
@@ -81,6 +82,14 @@ describe("reads that reach a room are limited per address (READ_LIMITER)", () =>
     ["GET /api/lists/{id}/items", () => `/api/lists/${list.id}/items?limit=1`, 200],
   ])("%s: the first 30 are served, then 429 with Retry-After: 10", async (_name, path, status) => {
     await expectLimited(READ_LIMIT, "10", (address) => request(path(), from(address)), (answered) => answered === status);
+  });
+
+  it.each([
+    ["GET /api/lists/{id}/owner with the owner key", () => ownerKey, 204],
+    ["GET /api/lists/{id}/owner with a wrong key", () => "notTheOwnerKey", 403],
+  ])("%s: the first 30 are served, then 429 with Retry-After: 10", async (_name, key, status) => {
+    const check = (address: string) => request(ownerCheckPath(list.id), from(address, { headers: { authorization: `Bearer ${key()}` } }));
+    await expectLimited(READ_LIMIT, "10", check, (answered) => answered === status);
   });
 });
 
