@@ -9,7 +9,7 @@
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, LISTS_PATH } from "../protocol/lists";
+import { LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
@@ -17,6 +17,7 @@ import { room, type AppEnv } from "./context";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
+import { isAddressableListId } from "./listIdSeal";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
@@ -90,10 +91,11 @@ app.use("*", async (c, next) => {
 app.use("*", sameSiteWrites);
 app.use("*", identifyClient);
 
-// An id that cannot be a list's never reaches a room. Whether a well-formed
-// one exists, the room itself says in answer to the command (writing nothing).
+// An id that cannot be a list's, or whose seal does not verify
+// (listIdSeal.ts), never reaches a room. Whether a well-formed one exists,
+// the room itself says in answer to the command (writing nothing).
 app.use(`${LIST_PATH}/*`, async (c, next) => {
-  if (!isListId(c.req.param("listId")!)) return noSuchList(c);
+  if (!(await isAddressableListId(c.env, c.req.param("listId")!))) return noSuchList(c);
   await next();
 });
 

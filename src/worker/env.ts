@@ -1,11 +1,12 @@
 import type { RoomVars } from "../room/config";
 import type { ListRoom } from "../room/ListRoom";
+import type { ListIdVars } from "./listIdSeal";
 import type { ListQuota, QuotaVars } from "./listQuota";
 
 declare global {
   // The bindings from wrangler.toml; also what `env` from "cloudflare:workers" holds.
   namespace Cloudflare {
-    interface Env extends RoomVars, QuotaVars {
+    interface Env extends RoomVars, QuotaVars, ListIdVars {
       LIST_ROOM: DurableObjectNamespace<ListRoom>;
       /** One object per client address group, counting its list creations; see listQuota.ts. */
       LIST_QUOTA: DurableObjectNamespace<ListQuota>;

@@ -9,11 +9,12 @@
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
 import { OWNER_CHECK_SEGMENT, OwnerCheckStatus } from "../protocol/ownerCheck";
 import { base64url, hashToken, newToken } from "../room/tokens";
 import { room, type AppEnv } from "./context";
 import { clientGroup, limitPerAddress } from "./guard";
+import { isAddressableListId, mintListId } from "./listIdSeal";
 import { requireBearer } from "./bearer";
 import { errorResponse } from "./httpErrors";
 import { refusal } from "./roomRefusals";
@@ -22,13 +23,6 @@ import { BearerSchema, ListPatchSchema, NewListSchema } from "./schemas";
 import { describeIssues, limitBody, validated } from "./validation";
 
 export const LIST_PATH = `${LISTS_PATH}/:listId`;
-
-/** 128 random bits, 22 URL-safe characters: never `main`, never guessed. */
-const LIST_ID_BYTES = 16;
-
-function newListId(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(LIST_ID_BYTES)));
-}
 
 function notFound(c: Context): Response {
   return errorResponse(c, 404, ErrorCode.NotFound, "there is no such list");
@@ -66,7 +60,7 @@ lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
     }
   }
 
-  const list: ListInfo = { id: newListId(), title: parsed.data.title, createdAt: new Date().toISOString() };
+  const list: ListInfo = { id: await mintListId(c.env), title: parsed.data.title, createdAt: new Date().toISOString() };
   const ownerKey = newToken();
   const created = await c.env.LIST_ROOM.getByName(list.id).createList(list, await hashToken(ownerKey));
   if (!created) throw new Error("a new list id was already taken");
@@ -75,14 +69,14 @@ lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
 
 lists.get("/:listId", limitPerAddress("read"), async (c) => {
   const id = c.req.param("listId");
-  const list = isListId(id) ? await room(c).listInfo() : null;
+  const list = (await isAddressableListId(c.env, id)) ? await room(c).listInfo() : null;
   return list === null ? notFound(c) : c.json({ list });
 });
 
 // The key is asked for before the body is read: no key is a 401, a wrong one a 403.
 // Every rename counts as a save, with a wrong key or none too, so guessing keys costs the guesser.
 lists.patch("/:listId", limitPerAddress("save"), requireBearer(BearerSchema), async (c, next) => {
-  if (!isListId(c.req.param("listId"))) return notFound(c);
+  if (!(await isAddressableListId(c.env, c.req.param("listId")))) return notFound(c);
   await next();
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
   const result = await room(c).renameList(c.req.valid("json").title, c.get("bearerKey"));
@@ -118,7 +112,7 @@ const LIST_PAGE_CACHE_CONTROL = "private, no-cache";
 /** A list's page: the default list's page with the list's title in it, or a 404 page that leads home. */
 export async function listPage(c: Context<AppEnv>): Promise<Response> {
   const id = c.req.param("listId") ?? "";
-  const list = isListId(id) ? await room(c).listInfo() : null;
+  const list = (await isAddressableListId(c.env, id)) ? await room(c).listInfo() : null;
   if (list === null) {
     return c.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such list · ${MAIN_LIST_TITLE}</title>` +

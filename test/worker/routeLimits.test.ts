@@ -10,6 +10,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ListInfo } from "../../src/protocol/lists";
 import { ownerCheckPath } from "../../src/protocol/ownerCheck";
+import { overrideVar } from "../room/roomHarness";
 import { expectRejected, randomIPv4, request } from "./request";
 
 const READ_LIMIT = 30;
@@ -76,7 +77,6 @@ describe("reads that reach a room are limited per address (READ_LIMITER)", () =>
   it.each([
     ["GET /api/lists/{id}", () => `/api/lists/${list.id}`, 200],
     ["GET /api/lists/main", () => "/api/lists/main", 200],
-    ["GET /api/lists/{id} of a list nobody made", () => `/api/lists/${unknownListId()}`, 404],
     ["GET /l/{id}", () => `/l/${list.id}`, 200],
     ["GET /l/{id} of a list nobody made", () => `/l/${unknownListId()}`, 404],
     ["GET /api/lists/{id}/items", () => `/api/lists/${list.id}/items?limit=1`, 200],
@@ -114,7 +114,10 @@ describe("list creations and renames count as saves (SAVE_LIMITER), refused ones
     await expectLimited(SAVE_LIMIT, "60", (address) => rename("main", "A".repeat(43), address), (s) => s === 403);
   });
 
-  it("PATCH /api/lists/{id} of a list nobody made", async () => {
+  it("of a list nobody made, when unsealed ids reach a room (ACCEPT_UNSEALED_LIST_IDS): reads and renames alike", async () => {
+    // Sealed ids nobody made are refused before any room is addressed (listIdSeal.test.ts).
+    overrideVar("ACCEPT_UNSEALED_LIST_IDS", "true");
+    await expectLimited(READ_LIMIT, "10", (address) => request(`/api/lists/${unknownListId()}`, from(address)), (s) => s === 404);
     await expectLimited(SAVE_LIMIT, "60", (address) => rename(unknownListId(), "A".repeat(43), address), (s) => s === 404);
   });
 
