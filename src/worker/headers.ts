@@ -41,6 +41,10 @@ const secure = secureHeaders({
   referrerPolicy: "same-origin",
   crossOriginOpenerPolicy: "same-origin",
   xFrameOptions: "DENY",
+  // Left off: another site's no-cors request gets an opaque answer anyway,
+  // and with `same-origin` the browser would drop our 403 to it unseen
+  // (test/browser/crossSite.test.ts watches that refusal arrive).
+  crossOriginResourcePolicy: false,
   // Set below, over HTTPS only.
   strictTransportSecurity: false,
 });
