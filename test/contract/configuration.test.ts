@@ -24,6 +24,7 @@ const DOCUMENTED = {
   SEND_WINDOW_BYTES: "131072",
   PRESENCE_INTERVAL_MS: "2000",
   EXPOSE_USAGE: "false",
+  ACCEPT_UNSEALED_LIST_IDS: "false",
 } as const;
 
 describe("configuration defaults", () => {
