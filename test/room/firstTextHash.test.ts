@@ -82,7 +82,7 @@ describe("migration 006: first_text becomes a hash", () => {
       JSON.stringify(state.storage.sql.exec(`SELECT * FROM items`).toArray()),
     );
     expect(stored).not.toContain("original");
-    expect(await room.addItem({ title: "original wording", body: "original body text" }, key)).toMatchObject({ ok: true, replayed: true });
+    expect(await room.addItem({ title: "original wording", body: "original body text" }, key)).toMatchObject({ ok: true, value: { replayed: true } });
     expect(await room.addItem({ title: "second title", body: "second body" }, key)).toMatchObject({
       ok: false,
       error: { code: "idempotency_key_reused" },
