@@ -42,6 +42,7 @@ describe("008_done", () => {
       sql.exec("CREATE TABLE _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
       for (const migration of MIGRATIONS.slice(0, doneIndex)) {
         sql.exec(migration.sql);
+        migration.rewrite?.(sql);
         sql.exec("INSERT INTO _migrations (id, applied_at) VALUES (?, ?)", migration.id, Date.now());
       }
       sql.exec("INSERT INTO items (pos, id, title, body, created_at) VALUES (1, ?, 'old', 'saved before', 0)", itemId);
