@@ -1,9 +1,8 @@
 /**
  * The list on the page: confirmed items newest first, with the person's own
  * unconfirmed saves above them, their unsent edits shown in place and their
- * removals hidden. Text from people is only ever set as `textContent`, never
- * parsed as HTML. The seed's markup is kept:
- * `#mainlist > .itementry > h2 + div`.
+ * removals hidden. Each item is a card (itemCard.ts); the seed's markup is
+ * kept: `#mainlist > .itementry > h2 + div`.
  *
  * Each item keeps its element for as long as it is shown: a new version
  * changes the element's text, and the list only moves the elements whose
@@ -14,6 +13,7 @@ import type { Item, ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
+import { createCard, setBody, setText, setTitle, showFoldIfNeeded, toggleFold, type ItemCard } from "./itemCard";
 import { exactTime, timeAgo } from "./relativeTime";
 
 export interface ListElements {
@@ -30,54 +30,17 @@ export interface ItemActions {
   undoRemove(itemId: string): void;
 }
 
-interface Entry {
-  root: HTMLElement;
-  title: HTMLElement;
-  body: HTMLElement;
-  meta: HTMLTimeElement;
-  actions: HTMLElement;
-  removedNote: HTMLElement;
-}
-
-function button(label: string, action: string): HTMLButtonElement {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = "link";
-  element.textContent = label;
-  element.dataset.action = action;
-  return element;
-}
-
-function entry(title: string, body: string, className: string): Entry {
-  const root = document.createElement("article");
-  root.className = className;
-  const heading = document.createElement("h2");
-  heading.textContent = title;
-  const text = document.createElement("div");
-  text.textContent = body;
-  const meta = document.createElement("time");
-  meta.className = "meta";
-  const actions = document.createElement("p");
-  actions.className = "itemactions";
-  actions.hidden = true;
-  actions.append(button("Edit", "edit"), button("Remove", "remove"));
-  const removedNote = document.createElement("p");
-  removedNote.className = "removednote";
-  removedNote.hidden = true;
-  removedNote.append("Removed · ", button("Undo", "undo"));
-  root.append(heading, text, meta, actions, removedNote);
-  return { root, title: heading, body: text, meta, actions, removedNote };
-}
-
-/** Sets text only when it differs, so an unchanged item's nodes (and a reader's selection) stay as they are. */
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
-
 export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, ItemCard>();
+  /** Folded bodies, measured once laid out (off-screen cards are not laid out until they come near). */
+  readonly #foldWatch = new ResizeObserver((seen) => {
+    for (const { target } of seen) {
+      const card = this.#cardOf(target);
+      if (card) showFoldIfNeeded(card);
+    }
+  });
   /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
   readonly #pendingByKey = new Map<string, HTMLElement>();
   readonly #confirmedAwaitingFrame = new Map<string, HTMLElement>();
@@ -97,6 +60,11 @@ export class ListView {
       const action = target.closest<HTMLElement>("[data-action]")?.dataset.action;
       const id = target.closest<HTMLElement>(".itementry")?.dataset.id;
       const item = id === undefined ? undefined : this.model.find(id);
+      if (action === "more" && id !== undefined) {
+        const card = this.#entries.get(id);
+        if (card) toggleFold(card);
+        return;
+      }
       if (!action || !item || !this.actions) return;
       if (action === "edit") this.actions.edit(item);
       else if (action === "remove") this.actions.remove(item);
@@ -138,7 +106,11 @@ export class ListView {
       cursor.remove();
       cursor = next;
     }
-    for (const id of this.#entries.keys()) if (!this.model.has(id)) this.#entries.delete(id);
+    for (const [id, card] of this.#entries) {
+      if (this.model.has(id)) continue;
+      this.#foldWatch.unobserve(card.body);
+      this.#entries.delete(id);
+    }
     this.elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
     this.elements.showOlder.hidden = !this.model.olderExist;
   }
@@ -158,9 +130,11 @@ export class ListView {
     }
     for (const save of pending) {
       if (this.#pendingByKey.has(save.key)) continue;
-      const { root, meta } = entry(save.title, save.body, "itementry pending");
-      meta.textContent = "sending…";
-      this.#pendingByKey.set(save.key, root);
+      const card = createCard("itementry pending");
+      setTitle(card, save.title);
+      setBody(card, save.body, () => undefined);
+      card.meta.textContent = "sending…";
+      this.#pendingByKey.set(save.key, card.root);
     }
     this.render();
   }
@@ -208,13 +182,13 @@ export class ListView {
   #paint(item: Item, now: number): HTMLElement {
     let shown = this.#entries.get(item.id);
     if (!shown) {
-      shown = entry(item.title, item.body, "itementry");
+      shown = createCard("itementry");
       shown.root.dataset.id = item.id;
       this.#entries.set(item.id, shown);
     }
     const edit = this.#unsentEdits.get(item.id);
-    setText(shown.title, edit?.title ?? item.title);
-    setText(shown.body, edit?.body ?? item.body);
+    setTitle(shown, edit?.title ?? item.title);
+    setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
     shown.root.classList.toggle("unsent", edit !== undefined);
     const undoable = this.#undoable.has(item.id);
     shown.root.classList.toggle("removed", undoable);
@@ -222,6 +196,11 @@ export class ListView {
     shown.actions.hidden = undoable || !this.actions?.canChange(item.id);
     this.#updateTime(item, now);
     return shown.root;
+  }
+
+  #cardOf(body: Element): ItemCard | undefined {
+    const id = body.closest<HTMLElement>(".itementry")?.dataset.id;
+    return id === undefined ? undefined : this.#entries.get(id);
   }
 
   #updateTime(item: Item, now: number): void {
