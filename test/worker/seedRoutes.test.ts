@@ -26,7 +26,7 @@ describe("the seed's routes", () => {
 
   it("POST /save with a title alone stores it with empty Main Text", async () => {
     const title = `seed title only ${crypto.randomUUID()}`;
-    for (const fields of [{ itemtitle: title }, { itemtitle: title, itemtext: "" }]) {
+    for (const fields of [{ itemtitle: title }, { itemtitle: title, itemtext: "" }] as Record<string, string>[]) {
       const response = await saveForm(fields);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ result: "success" });
