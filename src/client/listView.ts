@@ -20,6 +20,16 @@ export interface ListElements {
   list: HTMLElement;
   emptyState: HTMLElement;
   showOlder: HTMLButtonElement;
+  /** Where focus goes when the card that held it leaves and no other card is left. */
+  focusWhenEmpty: HTMLElement;
+}
+
+/** What the view tells the page about changes it did not make itself. */
+export interface ListEvents {
+  /** Cards of items saved elsewhere (or by this page, `own`), newest first, just put on the page. */
+  arrived(cards: HTMLElement[], titles: string[], own: boolean): void;
+  /** Items someone else removed while they were shown here. */
+  removedElsewhere(titles: string[]): void;
 }
 
 export interface ItemActions {
@@ -43,6 +53,7 @@ export class ListView {
   });
   /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
   readonly #pendingByKey = new Map<string, HTMLElement>();
+  readonly #pendingCards = new WeakMap<HTMLElement, ItemCard>();
   readonly #confirmedAwaitingFrame = new Map<string, HTMLElement>();
   /** Own edits not yet answered, by item id: shown in place of the item's text. */
   #unsentEdits = new Map<string, ItemPatch>();
@@ -54,6 +65,7 @@ export class ListView {
   constructor(
     private readonly elements: ListElements,
     private readonly actions: ItemActions | null = null,
+    private readonly events: ListEvents | null = null,
   ) {
     elements.list.addEventListener("click", (event) => {
       const target = event.target as HTMLElement;
@@ -79,8 +91,35 @@ export class ListView {
   }
 
   apply(applied: readonly Applied[]): void {
+    const arrivals: Item[] = [];
+    const removedTitles: string[] = [];
+    for (const change of applied) {
+      if (change.kind === "item" && !this.#isOwnSave(change.item)) arrivals.push(change.item);
+      if (change.kind === "removed" && !this.#unsentRemovals.has(change.itemId) && !this.#undoable.has(change.itemId)) {
+        const title = this.model.find(change.itemId)?.title;
+        if (title !== undefined) removedTitles.push(title);
+      }
+    }
     this.model.apply(applied);
     this.render();
+    const cards = arrivals.flatMap((item) => this.#entries.get(item.id)?.root ?? []).reverse();
+    if (cards.length > 0) this.events?.arrived(cards, arrivals.map((item) => item.title).reverse(), false);
+    if (removedTitles.length > 0) this.events?.removedElsewhere(removedTitles);
+  }
+
+  /** The card shown for an item, if it is shown. */
+  card(itemId: string): ItemCard | undefined {
+    return this.#entries.get(itemId);
+  }
+
+  /** An own save arriving in its frame: already on the page as "sending…" or "saved". */
+  #isOwnSave(item: Item): boolean {
+    if (this.#confirmedAwaitingFrame.has(item.id)) return true;
+    for (const element of this.#pendingByKey.values()) {
+      const card = this.#pendingCards.get(element);
+      if (card?.title.textContent === item.title && card.shownBody === item.body) return true;
+    }
+    return false;
   }
 
   /** Brings the page in line with the model: moves only what moved, and repaints each item's text if it changed. */
@@ -96,6 +135,9 @@ export class ListView {
     const itemNodes = items.map((item) => this.#paint(item, now));
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
     const { list } = this.elements;
+    // Focus inside a card that leaves the page (removed here or elsewhere) moves on to the card that takes its place.
+    const focusedCard = document.activeElement?.closest<HTMLElement>("#mainlist > .itementry") ?? null;
+    const before = focusedCard ? [...list.children] : [];
     let cursor = list.firstElementChild;
     for (const node of [...pendingNodes, ...itemNodes]) {
       if (node === cursor) cursor = cursor.nextElementSibling;
@@ -106,6 +148,7 @@ export class ListView {
       cursor.remove();
       cursor = next;
     }
+    if (focusedCard && !focusedCard.isConnected) this.#focusInPlaceOf(before, before.indexOf(focusedCard));
     for (const [id, card] of this.#entries) {
       if (this.model.has(id)) continue;
       this.#foldWatch.unobserve(card.body);
@@ -128,6 +171,7 @@ export class ListView {
         this.#pendingByKey.delete(key);
       }
     }
+    const added: ItemCard[] = [];
     for (const save of pending) {
       if (this.#pendingByKey.has(save.key)) continue;
       const card = createCard("itementry pending");
@@ -135,8 +179,14 @@ export class ListView {
       setBody(card, save.body, () => undefined);
       card.meta.textContent = "sending…";
       this.#pendingByKey.set(save.key, card.root);
+      this.#pendingCards.set(card.root, card);
+      added.push(card);
     }
     this.render();
+    if (added.length > 0) {
+      const newestFirst = added.reverse();
+      this.events?.arrived(newestFirst.map((card) => card.root), newestFirst.map((card) => card.title.textContent ?? ""), true);
+    }
   }
 
   /** Own edits and removals waiting in the outbox. */
@@ -152,7 +202,7 @@ export class ListView {
     this.render();
   }
 
-  /** Marks an item "Removed · Undo" (in its Undo window), or shows it again. */
+  /** Marks an item "Removed “title” · Undo" (in its Undo window), or shows it again. */
   showUndoable(itemId: string, undoable: boolean): void {
     if (undoable) this.#undoable.add(itemId);
     else this.#undoable.delete(itemId);
@@ -196,6 +246,13 @@ export class ListView {
     shown.actions.hidden = undoable || !this.actions?.canChange(item.id);
     this.#updateTime(item, now);
     return shown.root;
+  }
+
+  #focusInPlaceOf(before: Element[], index: number): void {
+    const candidates = [...before.slice(index + 1), ...before.slice(0, index).reverse()];
+    const next = candidates.find((element) => element.isConnected);
+    if (next instanceof HTMLElement) next.focus();
+    else this.elements.focusWhenEmpty.focus();
   }
 
   #cardOf(body: Element): ItemCard | undefined {
