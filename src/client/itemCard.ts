@@ -102,10 +102,14 @@ export function setBody(card: ItemCard, body: string, measure: (card: ItemCard) 
   if (foldable) measure(card);
 }
 
-/** After layout: "Show more" only where the folded body hides something. */
-export function showFoldIfNeeded(card: ItemCard): void {
-  if (card.expanded) return;
-  card.showMore.hidden = card.body.scrollHeight <= card.body.clientHeight + 1;
+/** After layout: whether the folded body hides something. */
+export function bodyOverflows(card: ItemCard): boolean {
+  return card.body.scrollHeight > card.body.clientHeight + 1;
+}
+
+/** "Show more" only where the folded body hides something. */
+export function showFold(card: ItemCard, overflowing: boolean): void {
+  if (!card.expanded) card.showMore.hidden = !overflowing;
 }
 
 export function toggleFold(card: ItemCard): void {

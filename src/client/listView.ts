@@ -13,7 +13,7 @@ import type { Item, ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
-import { createCard, setBody, setText, setTitle, showFoldIfNeeded, toggleFold, type ItemCard } from "./itemCard";
+import { bodyOverflows, createCard, setBody, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
 import { exactTime, timeAgo } from "./relativeTime";
 
 export interface ListElements {
@@ -44,12 +44,14 @@ export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
   readonly #entries = new Map<string, ItemCard>();
+  /** What each card last showed, so a render repaints only the cards whose item or state changed. */
+  readonly #painted = new WeakMap<ItemCard, { item: Item; edit: ItemPatch | undefined; undoable: boolean; canChange: boolean }>();
   /** Folded bodies, measured once laid out (off-screen cards are not laid out until they come near). */
   readonly #foldWatch = new ResizeObserver((seen) => {
-    for (const { target } of seen) {
-      const card = this.#cardOf(target);
-      if (card) showFoldIfNeeded(card);
-    }
+    // Every measurement first, then every change, so the layout is computed once for the lot.
+    const cards = seen.flatMap(({ target }) => this.#cardOf(target) ?? []);
+    const overflowing = cards.map(bodyOverflows);
+    cards.forEach((card, index) => showFold(card, overflowing[index]!));
   });
   /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
   readonly #pendingByKey = new Map<string, HTMLElement>();
@@ -237,13 +239,23 @@ export class ListView {
       this.#entries.set(item.id, shown);
     }
     const edit = this.#unsentEdits.get(item.id);
+    const undoable = this.#undoable.has(item.id);
+    const canChange = this.actions?.canChange(item.id) ?? false;
+    // Unchanged since it was last painted: nothing to touch, which keeps a render of a long list cheap.
+    const painted = this.#painted.get(shown);
+    if (painted && painted.item === item && painted.edit === edit && painted.undoable === undoable && painted.canChange === canChange) {
+      return shown.root;
+    }
+    this.#painted.set(shown, { item, edit, undoable, canChange });
     setTitle(shown, edit?.title ?? item.title);
     setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
     shown.root.classList.toggle("unsent", edit !== undefined);
-    const undoable = this.#undoable.has(item.id);
     shown.root.classList.toggle("removed", undoable);
     shown.removedNote.hidden = !undoable;
-    shown.actions.hidden = undoable || !this.actions?.canChange(item.id);
+    shown.actions.hidden = undoable || !canChange;
+    const meta = shown.meta;
+    meta.dateTime = item.createdAt;
+    meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
     this.#updateTime(item, now);
     return shown.root;
   }
@@ -267,9 +279,6 @@ export class ListView {
       setText(meta, "saving edit…");
       return;
     }
-    const at = new Date(item.createdAt);
-    meta.dateTime = item.createdAt;
-    meta.title = exactTime(item.updatedAt === null ? at : new Date(item.updatedAt));
-    setText(meta, timeAgo(at, now) + (item.updatedAt === null ? "" : " · edited"));
+    setText(meta, timeAgo(new Date(item.createdAt), now) + (item.updatedAt === null ? "" : " · edited"));
   }
 }
