@@ -2,7 +2,8 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
-// - unit:    DOM-free logic (client delivery, protocol parsing) in plain Node;
+// - unit:    DOM-free logic (client delivery, protocol parsing, the room's
+//            delivery rules over an in-memory log, the table of variables against wrangler.toml and the docs) in plain Node;
 // - workers: the Worker and the ListRoom object inside workerd;
 // - e2e:     the real app under `wrangler dev`, over real sockets;
 // - browser: the page in Debian's Chromium (npm run test:e2e).
@@ -13,7 +14,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts"],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/delivery/**/*.test.ts"],
         },
       },
       {
@@ -23,7 +24,12 @@ export default defineConfig({
             miniflare: {
               // A small connection cap, so the limit test needs few sockets.
               // OWNER_KEY: the default list's owner, for the owner tests.
-              bindings: { CONNECTIONS_PER_ADDRESS: "5", OWNER_KEY: "test-owner-key-of-the-default-list" },
+              // LIST_ID_SECRET: list ids are sealed, as when deployed with the secret.
+              bindings: {
+                CONNECTIONS_PER_ADDRESS: "5",
+                OWNER_KEY: "test-owner-key-of-the-default-list",
+                LIST_ID_SECRET: "test-list-id-secret-of-the-pool",
+              },
               // A small per-address save limit, so the save-limit tests add
               // few items to the list the other tests share.
               ratelimits: { SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } } },

@@ -4,30 +4,14 @@
  * the owner link, which carries the owner key in the fragment
  * (`/l/{id}#owner={key}`) because a fragment never reaches the server.
  */
-import { DEFAULT_LIST_ID, isListId, listPaths } from "../protocol/lists";
+import { listPaths } from "../protocol/lists";
 
 const OWNER_PARAM = "owner";
 /** What the server accepts after `Bearer ` (src/worker/schemas.ts); anything else in a fragment is not a key. */
 const OWNER_KEY_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
-/**
- * The list a page path shows, or null when the path names no list.
- *
- * @example
- * listIdFromPath("/")                        // "main"
- * listIdFromPath("/l/Xq3v9V0kP2bT7rWm1sLd8A") // "Xq3v9V0kP2bT7rWm1sLd8A"
- */
-export function listIdFromPath(pathname: string): string | null {
-  const match = /^\/l\/([^/]+)\/?$/.exec(pathname);
-  if (match === null) return pathname === "/" || pathname === "/index.html" ? DEFAULT_LIST_ID : null;
-  let id: string;
-  try {
-    id = decodeURIComponent(match[1]!);
-  } catch {
-    return null;
-  }
-  return isListId(id) ? id : null;
-}
+// The one rule for which list a path shows, shared with the Worker and the service worker.
+export { listIdFromPath } from "../protocol/lists";
 
 /**
  * The owner key in a fragment, and the fragment that should remain once it is

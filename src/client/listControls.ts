@@ -4,11 +4,11 @@
  * the page says in place of the list when the link leads to none.
  */
 import { listPaths } from "../protocol/lists";
-import { ownerKeyFromFragment } from "./listAddress";
 import { ListHeader } from "./listHeader";
 import { createList, readList, renameList } from "./listsApi";
 import { LocalLists } from "./localLists";
 import { NewListDialog } from "./newListDialog";
+import { checkOwnerKey, takeOwnerLink } from "./ownerLink";
 import type { KeyValueStore } from "./outbox";
 import { byId, pageTitle } from "./pageElements";
 
@@ -30,11 +30,6 @@ export function showNoSuchList(): void {
 /** The list's title, owner controls, share links, "Your lists" and "New list". */
 export function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): ListHeader {
   const local = new LocalLists(store);
-  // An owner link: keep the key, then take it out of the address bar (and so out of history).
-  const { ownerKey, rest } = ownerKeyFromFragment(location.hash);
-  if (ownerKey !== null) local.keepOwnerKey(listId, ownerKey);
-  if (rest !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + rest);
-
   const title = pageTitle();
   const header = new ListHeader(
     {
@@ -60,6 +55,13 @@ export function startLists(listId: string, store: KeyValueStore, fetchImpl: type
     },
   );
   header.setOwnerKey(local.ownerKey(listId));
+  // An owner link: its key is kept only once the server says it owns the list
+  // (ownerLink.ts); either way it leaves the address bar (and so history).
+  void takeOwnerLink(location.hash, listId, local, (key) => checkOwnerKey(fetchImpl, listId, key)).then((outcome) => {
+    if (outcome.fragment !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + outcome.fragment);
+    header.setOwnerKey(local.ownerKey(listId));
+    if (outcome.message !== null) byId("sharenote").textContent = outcome.message;
+  });
   header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
   // The page may be the service worker's cached shell, which does not know the list's current title.
   void readList(fetchImpl, listId).then((answer) => {

@@ -5,102 +5,26 @@
  * chaos harness drive the same code, each with its own socket factory and
  * clock.
  */
-import { parseServerFrame, PING_TEXT, utf8Length, type ErrorFrame, type SendWindow, type ServerFrame } from "../protocol/frames";
-import {
-  ATTEMPT_PARAM,
-  CloseCode,
-  FIRST_SEQ,
-  LAST_SEQ_PARAM,
-  RESUME_TOKEN_PARAM,
-  SEND_WINDOW_BYTES,
-  SEND_WINDOW_FRAMES,
-} from "../protocol/limits";
+import { parseServerFrame, PING_TEXT, utf8Length, type ServerFrame } from "../protocol/frames";
+import { CloseCode, FIRST_SEQ } from "../protocol/limits";
+import { AckBatch } from "./ackBatch";
 import { backoffDelay } from "./backoff";
-import { Inbox, type Applied } from "./inbox";
+import { ConnectionAttempts } from "./connectionAttempts";
+import { DEFAULT_CLIENT_TIMING, type ClientTiming, type ConnectionStatus, type LiveConnectionOptions, type SocketLike } from "./connectionOptions";
+import { Inbox } from "./inbox";
 import { isNewerProtocol } from "./offline/versionCheck";
 
-/** The part of the WebSocket API used here; browsers' and Node's sockets both fit. */
-export interface SocketLike {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(type: "open" | "error", listener: () => void): void;
-  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
-  addEventListener(type: "close", listener: (event: { code: number }) => void): void;
-}
-
-export interface Scheduler {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-  /** A number in [0, 1). */
-  random(): number;
-}
-
-export const browserScheduler: Scheduler = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
-  random: () => Math.random(),
-};
-
-export type ConnectionStatus =
-  | { state: "connecting" }
-  | { state: "catching-up" }
-  | { state: "live" }
-  | { state: "down"; retryAt: number }
-  /** The server speaks a newer protocol (`protocol`) than this code: it has stopped for good, a reload is due. */
-  | { state: "outdated"; protocol: number };
-
-export interface ClientTiming {
-  /**
-   * The longest acks wait to be batched. Each ack is a message the room is
-   * billed for, so a burst costs one; the wait shrinks to a fifth of the
-   * server's resend interval when that is shorter.
-   */
-  ackDelayMs: number;
-  pingIntervalMs: number;
-  /** A connection silent this long after a ping is taken for dead. */
-  pongTimeoutMs: number;
-  /**
-   * A socket that has not said welcome this long after it was opened is given
-   * up. Each failed try in a row doubles it (up to four times), so a room too
-   * busy to answer in time is not also handed a retry storm.
-   */
-  connectTimeoutMs: number;
-}
-
-export const DEFAULT_CLIENT_TIMING: ClientTiming = {
-  ackDelayMs: 5_000,
-  pingIntervalMs: 20_000,
-  pongTimeoutMs: 8_000,
-  connectTimeoutMs: 10_000,
-};
-
-/**
- * Whether an ack must go out now rather than on its timer: half the send
- * window (in frames or bytes) is outstanding, so the server is about to stall.
- */
-export function ackDueNow(unacked: { frames: number; bytes: number }, window: SendWindow): boolean {
-  return unacked.frames * 2 >= window.frames || unacked.bytes * 2 >= window.bytes;
-}
-
-/** How long to batch acks, given the server's resend interval: well inside it, never longer than the cap. */
-export function ackDelayFor(resendIntervalMs: number, capMs: number): number {
-  return Math.max(1, Math.min(capMs, Math.floor(resendIntervalMs / 5)));
-}
-
-export interface LiveConnectionOptions {
-  /** `ws://host/ws` or `wss://host/ws`. */
-  socketUrl: string;
-  createSocket(url: string): SocketLike;
-  scheduler: Scheduler;
-  onApplied(applied: Applied[]): void;
-  onStatus(status: ConnectionStatus): void;
-  onServerError?(frame: ErrorFrame): void;
-  /** How many connections the list has open, this one included; sent by the server when it changes. */
-  onPresence?(count: number): void;
-  timing?: Partial<ClientTiming>;
-}
+// Importers have always found these here.
+export { ackDelayFor, ackDueNow } from "./ackBatch";
+export {
+  browserScheduler,
+  DEFAULT_CLIENT_TIMING,
+  type ClientTiming,
+  type ConnectionStatus,
+  type LiveConnectionOptions,
+  type Scheduler,
+  type SocketLike,
+} from "./connectionOptions";
 
 type Timer = "retry" | "ack" | "ping" | "dead";
 
@@ -119,16 +43,9 @@ function newerProtocolWelcomed(text: string): number | null {
 export class LiveConnection {
   readonly inbox = new Inbox();
   readonly #timing: ClientTiming;
-  #ackDelayMs: number;
+  readonly #acks: AckBatch;
+  readonly #attempts = new ConnectionAttempts();
   #socket: SocketLike | null = null;
-  #resumeToken: string | null = null;
-  /** Connection attempts of this session, sent with each resume so a late, older one cannot win. */
-  #sessionAttempt = 0;
-  /** Failed tries in a row, for the backoff. */
-  #attempt = 0;
-  #window: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
-  /** Frames (and their bytes) received since the last ack went out. */
-  #unacked = { frames: 0, bytes: 0 };
   #stopped = true;
   #catchingUp = false;
   #status: ConnectionStatus = { state: "connecting" };
@@ -136,7 +53,7 @@ export class LiveConnection {
 
   constructor(private readonly options: LiveConnectionOptions) {
     this.#timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing };
-    this.#ackDelayMs = this.#timing.ackDelayMs;
+    this.#acks = new AckBatch(this.#timing.ackDelayMs);
   }
 
   get currentStatus(): ConnectionStatus {
@@ -177,11 +94,10 @@ export class LiveConnection {
 
   #connect(): void {
     this.#setStatus({ state: "connecting" });
-    const url = this.#resumeToken === null ? this.options.socketUrl : this.#resumeUrl(this.#resumeToken, ++this.#sessionAttempt);
-    const socket = this.options.createSocket(url);
+    const socket = this.options.createSocket(this.#attempts.nextUrl(this.options.socketUrl, this.inbox.lastApplied));
     this.#socket = socket;
     // A server that accepts the connection and never answers must not leave us "connecting" forever.
-    const patience = this.#timing.connectTimeoutMs * 2 ** Math.min(this.#attempt, 2);
+    const patience = this.#timing.connectTimeoutMs * 2 ** Math.min(this.#attempts.failuresInARow, 2);
     this.#setTimer("dead", patience, () => this.abandonSocket());
     const isCurrent = () => this.#socket === socket;
     socket.addEventListener("message", (event) => {
@@ -197,13 +113,6 @@ export class LiveConnection {
     });
   }
 
-  #resumeUrl(token: string, attempt: number): string {
-    const query =
-      `${RESUME_TOKEN_PARAM}=${encodeURIComponent(token)}&${LAST_SEQ_PARAM}=${this.inbox.lastApplied}` +
-      `&${ATTEMPT_PARAM}=${attempt}`;
-    return `${this.options.socketUrl}?${query}`;
-  }
-
   #onText(text: string): void {
     this.#clearTimer("dead");
     const parsed = parseServerFrame(text);
@@ -213,10 +122,7 @@ export class LiveConnection {
       if (protocol !== null) this.#becomeOutdated(protocol);
       return;
     }
-    if ("seq" in parsed.frame && parsed.frame.type !== "welcome") {
-      this.#unacked.frames++;
-      this.#unacked.bytes += utf8Length(text);
-    }
+    if ("seq" in parsed.frame && parsed.frame.type !== "welcome") this.#acks.received(utf8Length(text));
     this.#onFrame(parsed.frame);
   }
 
@@ -227,14 +133,9 @@ export class LiveConnection {
           this.#becomeOutdated(frame.protocol);
           return;
         }
-        // The token rotates on every welcome; a fresh session's first connection is its attempt 1.
-        this.#resumeToken = frame.resumeToken;
-        if (!frame.resumed) this.#sessionAttempt = 1;
-        this.#window = frame.window;
-        this.#unacked = { frames: 0, bytes: 0 };
-        this.#ackDelayMs = ackDelayFor(frame.resendIntervalMs, this.#timing.ackDelayMs);
+        this.#attempts.welcomed(frame.resumeToken, frame.resumed);
+        this.#acks.welcomed(frame.window, frame.resendIntervalMs);
         this.inbox.begin(frame);
-        this.#attempt = 0;
         this.#catchingUp = true;
         this.#setStatus({ state: "catching-up" });
         // The server sends everything owed before it reads our ping, so its
@@ -295,28 +196,28 @@ export class LiveConnection {
   #afterClose(code: number): void {
     for (const name of ["ack", "ping", "dead"] as const) this.#clearTimer(name);
     // A dropped client's session is gone; ask for a fresh one.
-    if (code === CloseCode.AckTimeout) this.#resumeToken = null;
+    if (code === CloseCode.AckTimeout) this.#attempts.forgetSession();
     if (this.#stopped) return;
-    const delay = backoffDelay(this.#attempt++, () => this.options.scheduler.random());
+    const delay = backoffDelay(this.#attempts.failed(), () => this.options.scheduler.random());
     this.#setStatus({ state: "down", retryAt: this.options.scheduler.now() + delay });
     this.#setTimer("retry", delay, () => this.#connect());
   }
 
   /** Acks wait to be batched, but not once half the send window is outstanding: the server would stall. */
   #scheduleAck(): void {
-    if (ackDueNow(this.#unacked, this.#window)) {
+    if (this.#acks.dueNow) {
       this.#clearTimer("ack");
       this.#sendAck();
       return;
     }
     if (this.#timers.has("ack")) return;
-    this.#setTimer("ack", this.#ackDelayMs, () => this.#sendAck());
+    this.#setTimer("ack", this.#acks.delayMs, () => this.#sendAck());
   }
 
   #sendAck(): void {
     const seq = this.inbox.lastApplied;
     if (seq < FIRST_SEQ) return;
-    this.#unacked = { frames: 0, bytes: 0 };
+    this.#acks.acked();
     this.#sendText(JSON.stringify({ type: "ack", seq }));
   }
 

@@ -51,8 +51,9 @@ function start(): void {
 
   // Edits and removals: with the item's edit key (saved here) or the owner key (read after an owner link kept it).
   const editKeys = new EditKeys(store, listId);
-  const ownerKey = new LocalLists(store).ownerKey(listId);
-  const credential = (itemId: string) => editKeys.get(itemId) ?? ownerKey;
+  // Read on use: an owner link's key is kept once the server has checked it, after the page started.
+  const local = new LocalLists(store);
+  const credential = (itemId: string) => editKeys.get(itemId) ?? local.ownerKey(listId);
   const undoWindow = new UndoWindow(browserScheduler);
   const changeNote = byId("changenote");
   const say = (text: string) => {

@@ -4,7 +4,7 @@
  * and a ceiling on saves to the whole list so that no set of addresses can
  * flood it. Per-address limits on requests are the Worker's (src/worker/guard.ts),
  * which also decides who is exempt and passes the client's address group in
- * {@link CLIENT_GROUP_HEADER} or as `addItem`'s argument (null when exempt).
+ * `CLIENT_GROUP_HEADER` (src/shared/clientGroup.ts) or as `addItem`'s argument (null when exempt).
  * State is in memory: a flood keeps the object awake, so it does not
  * hibernate away, and a restart forgiving everyone is harmless.
  */
@@ -17,13 +17,6 @@ export const LIST_SAVE_BURST_SECONDS = 10;
 export const FRAME_BURST_SECONDS = 3;
 /** A flooding connection hears about it at most this often. */
 const NOTICE_INTERVAL_MS = 1_000;
-
-/**
- * The header in which the Worker hands the room a socket's address group
- * (absent when the client is exempt). The Worker sets or removes it on every
- * upgrade it forwards, so a client cannot choose it.
- */
-export const CLIENT_GROUP_HEADER = "x-listroom-client-group";
 
 export type FrameAdmission = "accept" | "refuse" | "refuse-and-notify" | "disconnect";
 
@@ -67,9 +60,4 @@ export class AbuseLimits {
     flow.notifiedAt = now;
     return "refuse-and-notify";
   }
-}
-
-/** The tag that groups a connection's socket with others from its address group. */
-export function addressTag(group: string): string {
-  return `addr:${group}`;
 }

@@ -1,7 +1,7 @@
 /**
  * What one WebSocket needs to survive hibernation, kept in its attachment
  * (small, typed, well under the 16 KiB limit), and the arithmetic that maps a
- * connection's seq numbers onto log positions (see derivedFrames.ts).
+ * connection's seq numbers onto log positions (see delivery/derivedFrames.ts).
  */
 import { FIRST_SEQ } from "../protocol/limits";
 import type { ResendRound } from "./resendSchedule";

@@ -6,14 +6,11 @@
  */
 import { ErrorCode } from "../protocol/errors";
 import type { ExpectedVersion, Item, ItemPatch, NewItem } from "../protocol/item";
+import type { Outcome, RoomError } from "../shared/outcome";
 import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
 import type { ItemStore, LogEntry, StoredItem } from "./itemStore";
 import type { ListMeta } from "./listMeta";
-
-export type RoomError = { code: ErrorCode; message: string; retryAfterMs?: number };
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: RoomError };
 
 export interface Saved {
   item: Item;

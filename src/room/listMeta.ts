@@ -5,8 +5,10 @@
  * row only once that owner renames it.
  */
 import { DEFAULT_LIST_ID, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { ErrorCode } from "../protocol/errors";
+import type { Outcome } from "../shared/outcome";
 import type { Sql } from "./sql";
-import { hashToken } from "./tokens";
+import { hashToken } from "../shared/tokens";
 
 interface MetaRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -56,7 +58,17 @@ export class ListMeta {
     return this.defaultOwnerHash;
   }
 
-  rename(id: string, title: string, setUpAt: number): ListInfo {
+  /** Renames the list if `ownerKey` is its owner's key. */
+  async renameAsOwner(id: string, title: string, ownerKey: string, setUpAt: number): Promise<Outcome<ListInfo>> {
+    const check = await this.checkOwner(id, ownerKey);
+    if (check !== "owner") {
+      const message = check === "no-owner" ? "this list has no owner" : "that is not this list's owner key";
+      return { ok: false, error: { code: ErrorCode.Forbidden, message } };
+    }
+    return { ok: true, value: this.rename(id, title, setUpAt) };
+  }
+
+  private rename(id: string, title: string, setUpAt: number): ListInfo {
     if (this.row()) this.sql`UPDATE list_meta SET title = ${title}`;
     else this.sql`INSERT INTO list_meta (id, title, created_at, owner_key_hash) VALUES (${id}, ${title}, ${setUpAt}, NULL)`;
     return this.info(id, setUpAt)!;

@@ -5,7 +5,11 @@ import type { CloseCode } from "../protocol/limits";
 import type { RoomUsage } from "./usage";
 
 export class Outbound {
-  constructor(private readonly usage: Pick<RoomUsage, "framesOut">) {}
+  constructor(
+    private readonly usage: Pick<RoomUsage, "framesOut">,
+    /** Told of every close the server starts, before the socket's close event (audience.ts). */
+    private readonly onClosing: (ws: WebSocket) => void = () => {},
+  ) {}
 
   frame(ws: WebSocket, frame: ServerFrame): void {
     this.text(ws, JSON.stringify(frame));
@@ -18,6 +22,7 @@ export class Outbound {
   /** Every close the server starts is announced, so the client acts at once rather than when TCP ends. */
   closeWithBye(ws: WebSocket, code: CloseCode, reason: string): void {
     this.frame(ws, { type: "bye", code, reason } satisfies ByeFrame);
+    this.onClosing(ws);
     try {
       ws.close(code, reason);
     } catch {

@@ -5,6 +5,9 @@
  * thousand. What was last sent is kept in memory only: after a wake or a
  * restart it is unknown, and the next chance sends the count again.
  */
+import type { PresenceFrame } from "../protocol/frames";
+import type { Audience } from "./audience";
+import type { Outbound } from "./outbound";
 
 export type PresencePlan = { kind: "send" } | { kind: "later"; at: number } | { kind: "nothing" };
 
@@ -48,5 +51,47 @@ export class Presence {
     this.lastSentAt = now;
     this.lastSentCount = count;
     return count;
+  }
+}
+
+/** Tells the audience its head count, following {@link Presence}'s schedule. */
+export class HeadCount {
+  private readonly presence: Presence;
+
+  constructor(
+    intervalMs: number,
+    private readonly audience: Audience,
+    private readonly out: Outbound,
+    /** Where a coalesced broadcast is asked for (alarm.ts). */
+    private readonly alarm: { dueBy(duty: "presence", at: number): void },
+  ) {
+    this.presence = new Presence(intervalMs);
+  }
+
+  /** Someone arrived or left; returns whether everyone was told the count just now. */
+  changed(now: number): boolean {
+    const plan = this.presence.changed(now);
+    if (plan.kind === "later") this.alarm.dueBy("presence", plan.at);
+    return plan.kind === "send" && this.broadcast(now);
+  }
+
+  /** A newcomer hears the head count at once, from the broadcast or on its own. */
+  arrived(ws: WebSocket, now: number): void {
+    if (!this.changed(now)) this.out.frame(ws, { type: "presence", count: this.audience.count() } satisfies PresenceFrame);
+  }
+
+  /** The alarm's duty: a coalesced broadcast, when one is due; returns when the next is. */
+  onAlarm(now: number): number | null {
+    if (this.presence.isDue(now)) this.broadcast(now);
+    return this.presence.dueAt;
+  }
+
+  private broadcast(now: number): boolean {
+    const sockets = [...this.audience.open()];
+    const count = this.presence.take(sockets.length, now);
+    if (count === null) return false;
+    const text = JSON.stringify({ type: "presence", count } satisfies PresenceFrame);
+    for (const [ws] of sockets) this.out.text(ws, text);
+    return true;
   }
 }

@@ -8,15 +8,18 @@
  */
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
+import { readSwitch } from "../config/variables";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, LISTS_PATH } from "../protocol/lists";
+import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
 import { SOCKET_PATH } from "../protocol/limits";
-import { CLIENT_GROUP_HEADER } from "../room/abuseLimits";
+import { CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { room, type AppEnv } from "./context";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
+import { methodNotAllowed } from "./methodNotAllowed";
+import { isAddressableListId } from "./listIdSeal";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
@@ -29,9 +32,6 @@ import {
 import { itemChanges, ITEM_PATHS } from "./itemChanges";
 import { refusal, refusalStatus } from "./roomRefusals";
 import { describeIssues, limitBody, mediaType, readJson, validated, type BodyProblem } from "./validation";
-
-/** The paths wrangler.toml's `run_worker_first` sends here instead of to the assets. */
-const PAGE_PATHS = ["/", "/index.html"];
 
 type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & BodyProblem);
 
@@ -90,10 +90,11 @@ app.use("*", async (c, next) => {
 app.use("*", sameSiteWrites);
 app.use("*", identifyClient);
 
-// An id that cannot be a list's never reaches a room. Whether a well-formed
-// one exists, the room itself says in answer to the command (writing nothing).
+// An id that cannot be a list's, or whose seal does not verify
+// (listIdSeal.ts), never reaches a room. Whether a well-formed one exists,
+// the room itself says in answer to the command (writing nothing).
 app.use(`${LIST_PATH}/*`, async (c, next) => {
-  if (!isListId(c.req.param("listId")!)) return noSuchList(c);
+  if (!(await isAddressableListId(c.env, c.req.param("listId")!))) return noSuchList(c);
   await next();
 });
 
@@ -104,7 +105,8 @@ const ITEMS_PATHS = ["/api/items", `${LIST_PATH}/items`] as const;
 const SOCKET_PATHS = [SOCKET_PATH, `${LIST_PATH}/ws`] as const;
 
 // The page document, run through the Worker only so that it carries HSTS (headers.ts).
-app.on("GET", PAGE_PATHS, (c) => c.env.ASSETS.fetch(c.req.raw));
+// wrangler.toml's `run_worker_first` names the same paths.
+app.on("GET", [...DEFAULT_LIST_PAGES], (c) => c.env.ASSETS.fetch(c.req.raw));
 
 for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
   const { before, limit } = c.req.valid("query");
@@ -115,7 +117,7 @@ for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated
   const result = await room(c).listItems({ before, limit });
   if (!result.ok && result.error.code === ErrorCode.NotFound) return noSuchList(c);
   if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
-  const { items, hasOlder } = result;
+  const { items, hasOlder } = result.value;
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
@@ -125,8 +127,8 @@ for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBod
   const key = c.req.valid("header")["idempotency-key"] ?? null;
   const result = await room(c).addItem(read.input, key, clientGroup(c));
   if (!result.ok) return refusal(c, result.error);
-  if (result.replayed) c.header("Idempotent-Replayed", "true");
-  return c.json({ item: result.item, editKey: result.editKey }, 201);
+  if (result.value.replayed) c.header("Idempotent-Replayed", "true");
+  return c.json({ item: result.value.item, editKey: result.value.editKey }, 201);
 });
 
 // The seed's routes, kept so its clients keep working.
@@ -149,10 +151,10 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 });
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
-app.get("/api/usage", async (c) => {
-  if (c.env.EXPOSE_USAGE !== "true") return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
-  return c.json({ usage: await room(c).usage() });
-});
+app.get("/api/usage", async (c, next) => {
+  if (!readSwitch("EXPOSE_USAGE", c.env)) return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
+  await next();
+}, limitPerAddress("read"), async (c) => c.json({ usage: await room(c).usage() }));
 
 for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c, next) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -169,19 +171,20 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const group = clientGroup(c);
   if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
   else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
-  return room(c).fetch(forwarded);
+  const answer = await room(c).fetch(forwarded);
+  // Rebuilt here, so that the security headers can be set on the 101 like on any other answer (headers.ts).
+  return answer.webSocket ? new Response(null, { status: 101, webSocket: answer.webSocket, headers: answer.headers }) : answer;
 });
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
-app.get("/l/:listId", listPage);
+// Every path under /l/ is a list's page or the page saying there is no such list.
+app.get(`${LIST_PAGE_PREFIX}*`, limitPerAddress("read"), listPage);
 
-app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], (c) =>
-  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
-);
-app.on(["PUT", "PATCH", "DELETE"], ["/save", "/list", ...ITEMS_PATHS, ...SOCKET_PATHS], (c) =>
-  errorResponse(c, 405, ErrorCode.MethodNotAllowed, `${c.req.method} is not allowed on ${c.req.path}`),
-);
+app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
+app.on(["PUT", "PATCH", "DELETE"], "/save", methodNotAllowed(["POST"]));
+app.on(["PUT", "PATCH", "DELETE"], ["/list", ...SOCKET_PATHS], methodNotAllowed(["GET"]));
+app.on(["PUT", "PATCH", "DELETE"], [...ITEMS_PATHS], methodNotAllowed(["GET", "POST"]));
 
 app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`));
 

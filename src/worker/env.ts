@@ -1,28 +1,24 @@
-import type { RoomVars } from "../room/config";
-import type { ListRoom } from "../room/ListRoom";
-import type { ListQuota, QuotaVars } from "./listQuota";
+/**
+ * The Worker's bindings. Everything wrangler.toml declares (the objects, the
+ * assets, the rate limiters, the vars) is typed by `npm run types`
+ * (`wrangler types`, Env only: the runtime's types come from
+ * @cloudflare/workers-types) into worker-configuration.d.ts, and
+ * `npm run typecheck` fails when that file is older than wrangler.toml
+ * (`--env-file=/dev/null` keeps a checkout's own .dev.vars out of it, so the
+ * file is the same on every machine). What
+ * each var means and defaults to is config/variables.ts.
+ */
+import type { Vars } from "../config/variables";
 
 declare global {
-  // The bindings from wrangler.toml; also what `env` from "cloudflare:workers" holds.
   namespace Cloudflare {
-    interface Env extends RoomVars, QuotaVars {
-      LIST_ROOM: DurableObjectNamespace<ListRoom>;
-      /** One object per client address group, counting its list creations; see listQuota.ts. */
-      LIST_QUOTA: DurableObjectNamespace<ListQuota>;
-      ASSETS: Fetcher;
-      /** "true" to serve GET /api/usage (benchmarks); anything else hides it. */
-      EXPOSE_USAGE?: string;
-      /** "false" to limit loopback clients too (self-hosting); see clientAddress.ts. */
-      EXEMPT_LOOPBACK?: string;
-      /** Per-address limits at the edge (`[[ratelimits]]`); see guard.ts. */
-      READ_LIMITER: RateLimit;
-      CONNECT_LIMITER: RateLimit;
-      SAVE_LIMITER: RateLimit;
-    }
+    // A secret is set with `wrangler secret put`, never in wrangler.toml, so
+    // `wrangler types` cannot see it; naming it in wrangler.toml's
+    // `secrets.required` would make a deploy without it fail, and the default
+    // list may have no owner.
+    interface Env extends Vars<"OWNER_KEY" | "LIST_ID_SECRET"> {}
   }
 }
 
+/** What the routes see as `c.env`: the generated bindings and the secret above. */
 export type Env = Cloudflare.Env;
-
-/** There is one list; every request reaches the object of this name. */
-export const ROOM_NAME = "main";

@@ -12,6 +12,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { readSwitch } from "../config/variables";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import { CLIENT_ADDRESS_HEADER } from "../protocol/limits";
 import { AddressLimit } from "./addressLimits";
@@ -66,7 +67,7 @@ export const sameSiteWrites: MiddlewareHandler<GuardEnv> = async (c, next) => {
 /** Reads the client's address into `c.var.client`; a malformed one is a 400 before anything else happens. */
 export const identifyClient: MiddlewareHandler<GuardEnv> = async (c, next) => {
   const client = classifyAddress(c.req.header(CLIENT_ADDRESS_HEADER) ?? null, {
-    exemptLoopback: c.env.EXEMPT_LOOPBACK !== "false",
+    exemptLoopback: readSwitch("EXEMPT_LOOPBACK", c.env),
   });
   if (client.kind === "invalid") return refuse(c, 400, ErrorCode.InvalidInput, `${CLIENT_ADDRESS_HEADER}: ${client.message}`);
   c.set("client", client);

@@ -7,8 +7,8 @@
 import * as z from "zod/mini";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { ErrorCode } from "../protocol/errors";
-import { claimedPos } from "../room/itemId";
-import type { ChangeRequest } from "../room/ListRoom";
+import { claimedPos } from "../shared/itemId";
+import type { ChangeRequest } from "../room";
 import { room, type AppEnv } from "./context";
 import { LIST_PATH } from "./lists";
 import { clientGroup, limitPerAddress } from "./guard";
@@ -43,7 +43,7 @@ itemChanges.patch("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitP
   const { title, body } = patch.data;
   const request = changeRequest(c, c.req.valid("header")["if-match"]);
   const result = await room(c).editItem(request, title === undefined ? { body: body! } : { title, body });
-  return result.ok ? c.json({ item: result.item }) : refusal(c, result.error);
+  return result.ok ? c.json({ item: result.value }) : refusal(c, result.error);
 });
 
 itemChanges.delete("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), validated("header", IfMatchSchema), async (c) => {

@@ -47,8 +47,8 @@ export async function newestPageText(c: Context<AppEnv>, limit: number): Promise
   const result = await room(c).listItems({ before: null, limit });
   if (!result.ok) throw new Error(`the newest page could not be read: ${result.error.message}`);
   const text = JSON.stringify({
-    items: result.items,
-    nextBefore: result.hasOlder ? (result.items.at(-1)?.id ?? null) : null,
+    items: result.value.items,
+    nextBefore: result.value.hasOlder ? (result.value.items.at(-1)?.id ?? null) : null,
   } satisfies ItemsPageBody);
   await cache.put(
     key,

@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorCode } from "../protocol/errors";
-import type { RoomError } from "../room/ListRoom";
+import type { RoomError } from "../shared/outcome";
 import { errorResponse } from "./httpErrors";
 
 const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {

@@ -48,6 +48,25 @@ function watchListPaint(): void {
   observer.observe(document, { childList: true, subtree: true });
 }
 
+interface ReloadSteps {
+  /** Navigations this document started (a `location.reload()` is one, counted as it is called). */
+  navigations: number;
+  /** Calls of `ServiceWorkerRegistration.update()`, with which "Reload to update" begins. */
+  updateChecks: number;
+}
+
+/** Runs in every document before its own script: counts the first step of any reload it starts. */
+function countReloadSteps(): void {
+  const steps: ReloadSteps = { navigations: 0, updateChecks: 0 };
+  (globalThis as unknown as { reloadSteps: ReloadSteps }).reloadSteps = steps;
+  (globalThis as unknown as { navigation: EventTarget }).navigation.addEventListener("navigate", () => steps.navigations++);
+  const update = ServiceWorkerRegistration.prototype.update;
+  ServiceWorkerRegistration.prototype.update = function (this: ServiceWorkerRegistration) {
+    steps.updateChecks++;
+    return update.call(this);
+  };
+}
+
 async function newContext(): Promise<BrowserContext> {
   const context = await browser.newContext();
   await context.addInitScript(watchListPaint);
@@ -219,11 +238,13 @@ describe("the page offline", () => {
     });
     let loads = 0;
     page.on("load", () => loads++);
+    await page.addInitScript(countReloadSteps);
     await page.goto(server.baseUrl);
     // The reload brings back the same old code (nothing newer is deployed), so it does not reload again.
     await expect.poll(() => loads, { timeout: WAIT_MS }).toBe(2);
     await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toBe("a new version is out");
-    await page.waitForTimeout(1_000);
+    // The page decides in the task that shows that status; a reload would have begun there, or its update check.
+    expect(await page.evaluate(() => (globalThis as unknown as { reloadSteps: ReloadSteps }).reloadSteps)).toEqual({ navigations: 0, updateChecks: 0 });
     expect(loads).toBe(2);
     expect(await page.getByRole("button", { name: "Reload to update" }).isVisible()).toBe(true);
 

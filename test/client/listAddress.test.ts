@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { listIdFromPath, ownerKeyFromFragment, ownerLink, shareLink, socketUrl } from "../../src/client/listAddress";
+import { ownerKeyFromFragment, ownerLink, shareLink, socketUrl } from "../../src/client/listAddress";
 
 const ID = "Xq3v9V0kP2bT7rWm1sLd8A";
-
-describe("which list a page is for", () => {
-  it("the root is the default list", () => {
-    expect(listIdFromPath("/")).toBe("main");
-    expect(listIdFromPath("/index.html")).toBe("main");
-  });
-
-  it("/l/{id} is that list, with or without a trailing slash", () => {
-    expect(listIdFromPath(`/l/${ID}`)).toBe(ID);
-    expect(listIdFromPath(`/l/${ID}/`)).toBe(ID);
-  });
-
-  it("a path that names no list is null", () => {
-    for (const path of ["/l/", "/l/short", `/l/${ID}/extra`, "/l/%E0%A4%A", `/l/${"a".repeat(65)}`, "/other", "/l/a%20b%20c%20d%20e%20f%20g"]) {
-      expect(listIdFromPath(path), path).toBeNull();
-    }
-  });
-});
 
 describe("the owner key in a fragment", () => {
   it("is taken out, leaving nothing behind", () => {

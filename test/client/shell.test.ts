@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   isOtherBuildsCache,
-  listIdFromPath,
   shellCacheName,
   shellPathFor,
   type ShellFile,
 } from "../../src/client/offline/shell";
+import { BAD_LIST_LINKS, LIST_PAGE_PATHS } from "../protocol/listPathCases";
 
 const ORIGIN = "https://listroom.test";
 const SHELL: ShellFile[] = ["/", "/app.js", "/styles.css", "/favicon.svg"].map((path) => ({ path, sha256: "0" }));
@@ -18,7 +18,11 @@ describe("the service worker's shell", () => {
   it("answers every navigation to a list's page with the one HTML page", () => {
     expect(answer("/", "navigate")).toBe("/");
     expect(answer("/?from=home-screen", "navigate")).toBe("/");
-    expect(answer("/l/groceries", "navigate")).toBe("/");
+    for (const { path } of LIST_PAGE_PATHS) expect(answer(path, "navigate"), path).toBe("/");
+  });
+
+  it("leaves a link that names no list to the network, whose answer is the server's No such list page", () => {
+    for (const path of BAD_LIST_LINKS) expect(answer(path, "navigate"), path).toBeNull();
   });
 
   it("answers the shell's own files, whatever their query", () => {
@@ -34,15 +38,6 @@ describe("the service worker's shell", () => {
     expect(answer("/list", "navigate")).toBeNull();
     expect(answer("/api/items", "cors", "POST")).toBeNull();
     expect(answer("/app.js", "no-cors", "GET", "https://elsewhere.test")).toBeNull();
-  });
-
-  it("names a list by its page's path: / is the main list, /l/{id} its own", () => {
-    expect(listIdFromPath("/")).toBe("main");
-    expect(listIdFromPath("/l/groceries")).toBe("groceries");
-    expect(listIdFromPath("/l/groceries/")).toBe("groceries");
-    expect(listIdFromPath("/l/")).toBeNull();
-    expect(listIdFromPath("/l/a/b")).toBeNull();
-    expect(listIdFromPath("/index.html")).toBeNull();
   });
 
   it("keeps one cache per build and knows the others' to drop", () => {

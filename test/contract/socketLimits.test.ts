@@ -7,7 +7,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ROOM_NAME } from "../../src/worker/env";
+import { DEFAULT_LIST_ID } from "../../src/protocol/lists";
 import { controlClock, eventually, TestSocket } from "../room/roomHarness";
 import { postJson } from "../worker/request";
 
@@ -66,7 +66,7 @@ describe("frame rate: 20 a second, bursts of three seconds' worth", () => {
   it("serves 60 frames at once, refuses the 61st with one rate_limited notice, and closes with 1008 at the 120th", async () => {
     controlClock(); // frozen, so no tokens come back during the test
     const { socket } = await open();
-    const room = env.LIST_ROOM.getByName(ROOM_NAME);
+    const room = env.LIST_ROOM.getByName(DEFAULT_LIST_ID);
     const framesIn = async () => (await room.usage()).framesIn;
     const start = await framesIn();
 

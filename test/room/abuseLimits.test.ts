@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import { CloseCode } from "../../src/protocol/limits";
-import { CLIENT_GROUP_HEADER, FRAME_BURST_SECONDS, LIST_SAVE_BURST_SECONDS } from "../../src/room/abuseLimits";
+import { FRAME_BURST_SECONDS, LIST_SAVE_BURST_SECONDS } from "../../src/room/abuseLimits";
+import { CLIENT_GROUP_HEADER } from "../../src/shared/clientGroup";
 import { CONFIG, connectFresh, controlClock, eventually, freshRoom, numbered, save, TestSocket } from "./roomHarness";
 
 const FRAME_BURST = CONFIG.framesPerSecond * FRAME_BURST_SECONDS;
@@ -54,7 +55,7 @@ describe("abuse limits", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.RateLimited } });
     expect(!refused.ok && refused.error.retryAfterMs).toBeGreaterThan(0);
     const listed = await room.listItems({ before: null, limit: 200 });
-    expect(listed.ok && listed.items.map((item) => item.title)).not.toContain("item -1");
+    expect(listed.ok && listed.value.items.map((item) => item.title)).not.toContain("item -1");
     clock.advance(!refused.ok ? refused.error.retryAfterMs! : 0);
     expect((await room.addItem(numbered(-2), null, "203.0.113.250")).ok).toBe(true);
   });

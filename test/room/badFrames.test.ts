@@ -89,6 +89,6 @@ describe("bad frames", () => {
     expect([await resumed.socket.next(), await resumed.socket.next()]).toEqual([victim.snapshot, victimFrame]);
 
     const listed = await room.listItems({ before: null, limit: 200 });
-    expect(listed.ok && listed.items.map((item) => item.title)).toEqual(["item 1"]);
+    expect(listed.ok && listed.value.items.map((item) => item.title)).toEqual(["item 1"]);
   });
 });

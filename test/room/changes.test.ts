@@ -8,7 +8,7 @@ import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, TEST_
 async function saveKeyed(room: RoomStub, n: number, idempotencyKey: string | null = null) {
   const result = await room.addItem(numbered(n), idempotencyKey);
   if (!result.ok) throw new Error(result.error.message);
-  return result;
+  return result.value;
 }
 
 function by(key: string, itemId: string, expected: number | null = null) {
@@ -18,7 +18,7 @@ function by(key: string, itemId: string, expected: number | null = null) {
 async function listed(room: RoomStub): Promise<Item[]> {
   const page = await room.listItems({ before: null, limit: 200 });
   if (!page.ok) throw new Error(page.error.message);
-  return page.items;
+  return page.value.items;
 }
 
 describe("edit", () => {
@@ -27,8 +27,8 @@ describe("edit", () => {
     const saved = await saveKeyed(room, 1);
     const watchers = [await connectFresh(room), await connectFresh(room)];
     const edited = await room.editItem(by(saved.editKey, saved.item.id), { title: "renamed" });
-    expect(edited).toMatchObject({ ok: true, item: { id: saved.item.id, title: "renamed", body: "body 1", version: 2 } });
-    const item = (edited as { item: Item }).item;
+    expect(edited).toMatchObject({ ok: true, value: { id: saved.item.id, title: "renamed", body: "body 1", version: 2 } });
+    const item = (edited as { value: Item }).value;
     expect(item.createdAt).toBe(saved.item.createdAt);
     expect(Date.parse(item.updatedAt!)).toBeGreaterThanOrEqual(Date.parse(item.createdAt));
     for (const { socket, snapshot } of watchers) {
@@ -63,8 +63,8 @@ describe("edit", () => {
   it("the list's owner key edits and removes anyone's item", async () => {
     const room = await freshRoom();
     const { item } = await saveKeyed(room, 1);
-    expect(await room.editItem(by(TEST_OWNER_KEY, item.id), { body: "fixed" })).toMatchObject({ ok: true, item: { version: 2 } });
-    expect(await room.removeItem(by(TEST_OWNER_KEY, item.id))).toEqual({ ok: true });
+    expect(await room.editItem(by(TEST_OWNER_KEY, item.id), { body: "fixed" })).toMatchObject({ ok: true, value: { version: 2 } });
+    expect(await room.removeItem(by(TEST_OWNER_KEY, item.id))).toEqual({ ok: true, value: null });
     expect(await listed(room)).toEqual([]);
   });
 
@@ -75,10 +75,10 @@ describe("edit", () => {
       ok: false,
       error: { code: ErrorCode.VersionMismatch },
     });
-    expect(await room.editItem(by(editKey, item.id, 1), { title: "x" })).toMatchObject({ ok: true, item: { version: 2 } });
+    expect(await room.editItem(by(editKey, item.id, 1), { title: "x" })).toMatchObject({ ok: true, value: { version: 2 } });
     const { socket } = await connectFresh(room);
     // The same edit again, with the version it was made against: nothing changes, nothing is sent.
-    expect(await room.editItem(by(editKey, item.id, 1), { title: "x" })).toMatchObject({ ok: true, item: { version: 2 } });
+    expect(await room.editItem(by(editKey, item.id, 1), { title: "x" })).toMatchObject({ ok: true, value: { version: 2 } });
     await socket.settle();
     expect(socket.unread()).toEqual([]);
   });
@@ -101,7 +101,7 @@ describe("edit", () => {
     const room = await freshRoom();
     const { item, editKey } = await saveKeyed(room, 1, "key");
     await room.editItem(by(editKey, item.id), { title: "edited" });
-    expect(await room.addItem(numbered(1), "key")).toMatchObject({ ok: true, replayed: true, item: { title: "edited", version: 2 } });
+    expect(await room.addItem(numbered(1), "key")).toMatchObject({ ok: true, value: { replayed: true, item: { title: "edited", version: 2 } } });
     // The key still guards against reuse for other text, checked against what the save sent.
     expect(await room.addItem({ title: "edited", body: "body 1" }, "key")).toMatchObject({
       ok: false,
@@ -118,7 +118,7 @@ describe("remove", () => {
     const kept = await saveKeyed(room, 1);
     const gone = await saveKeyed(room, 2);
     const watcher = await connectFresh(room);
-    expect(await room.removeItem(by(gone.editKey, gone.item.id))).toEqual({ ok: true });
+    expect(await room.removeItem(by(gone.editKey, gone.item.id))).toEqual({ ok: true, value: null });
     expect(await watcher.socket.next()).toEqual({
       type: "removed",
       seq: watcher.snapshot.seq + 1,
@@ -137,9 +137,13 @@ describe("remove", () => {
     const room = await freshRoom();
     const { item, editKey } = await saveKeyed(room, 1);
     const { socket } = await connectFresh(room);
-    expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true });
+    expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true, value: null });
     expect((await socket.next()).type).toBe("removed");
-    expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true });
+    const sentBefore = (await room.usage()).framesOut;
+    expect(await room.removeItem(by(editKey, item.id))).toEqual({ ok: true, value: null });
+    // The room sends a change's frames before the command answers: nothing went out.
+    expect((await room.usage()).framesOut).toBe(sentBefore);
+    // And nothing arrived ahead of the pong, which queues behind anything sent before it.
     await socket.settle();
     expect(socket.unread()).toEqual([]);
   });
@@ -150,7 +154,7 @@ describe("remove", () => {
     for (let n = 1; n <= 3; n++) items.push(await saveKeyed(room, n));
     await room.removeItem(by(items[1]!.editKey, items[1]!.item.id));
     const page = await room.listItems({ before: items[1]!.item.id, limit: 10 });
-    expect(page).toEqual({ ok: true, items: [items[0]!.item], hasOlder: false });
+    expect(page).toEqual({ ok: true, value: { items: [items[0]!.item], hasOlder: false } });
   });
 });
 

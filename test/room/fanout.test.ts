@@ -62,10 +62,10 @@ describe("fan-out", () => {
     const frames = await socket.items(25);
     expect(frames.map((frame) => frame.seq)).toEqual(Array.from({ length: 25 }, (_, n) => snapshot.seq + 1 + n));
     // Items carry their log order in the seq; ids must match that order exactly.
-    const byId = new Map(saved.map((result) => [result.ok ? result.item.id : "", result]));
+    const byId = new Map(saved.map((result) => [result.ok ? result.value.item.id : "", result]));
     expect(frames.every((frame) => byId.has(frame.item.id))).toBe(true);
     const listed = await room.listItems({ before: null, limit: 200 });
-    expect(listed.ok && listed.items.map((item) => item.id).reverse()).toEqual(frames.map((frame) => frame.item.id));
+    expect(listed.ok && listed.value.items.map((item) => item.id).reverse()).toEqual(frames.map((frame) => frame.item.id));
   });
 
   it("a socket that connects later starts from its own seq 1 and does not see older items as frames", async () => {

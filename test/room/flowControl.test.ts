@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitsWindow, InFlight, inFlightFrom } from "../../src/room/flowControl";
+import { fitsWindow, InFlight, inFlightFrom } from "../../src/room/delivery/flowControl";
 
 const WINDOW = { frames: 3, bytes: 100 };
 

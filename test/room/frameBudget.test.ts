@@ -35,9 +35,9 @@ describe("frame budget", () => {
     for (let page = 0; page < 40; page++) {
       const result = await room.listItems({ before, limit: 200 });
       if (!result.ok) throw new Error(result.error.message);
-      const answer = { items: result.items, nextBefore: result.hasOlder ? result.items.at(-1)!.id : null };
+      const answer = { items: result.value.items, nextBefore: result.value.hasOlder ? result.value.items.at(-1)!.id : null };
       expect(bytesOf(answer)).toBeLessThanOrEqual(FRAME_LIMIT);
-      seen.push(...result.items);
+      seen.push(...result.value.items);
       if (answer.nextBefore === null) break;
       before = answer.nextBefore;
     }

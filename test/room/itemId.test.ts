@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claimedPos, newItemId } from "../../src/room/itemId";
+import { claimedPos, newItemId } from "../../src/shared/itemId";
 
 describe("item ids", () => {
   it("carry their log position and differ for the same position", () => {

@@ -17,7 +17,7 @@ import {
 import type { NewItem } from "../../src/protocol/item";
 import { readConfig } from "../../src/room/config";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { hashToken } from "../../src/room/tokens";
+import { hashToken } from "../../src/shared/tokens";
 
 /** The room's settings as wrangler.toml (and the test pool) give them. */
 export const CONFIG = readConfig(env);
@@ -193,7 +193,7 @@ export async function connectFresh(stub: RoomStub): Promise<Opened & { snapshot:
 export async function save(stub: RoomStub, input: NewItem, key: string | null = null) {
   const result = await stub.addItem(input, key);
   if (!result.ok) throw new Error(`save failed: ${result.error.message}`);
-  return result.item;
+  return result.value.item;
 }
 
 export function numbered(n: number): NewItem {

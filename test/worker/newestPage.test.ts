@@ -6,10 +6,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
-import { ROOM_NAME } from "../../src/worker/env";
+import { DEFAULT_LIST_ID } from "../../src/protocol/lists";
 import { postJson, request } from "./request";
 
-const room = () => env.LIST_ROOM.getByName(ROOM_NAME);
+const room = () => env.LIST_ROOM.getByName(DEFAULT_LIST_ID);
 
 async function newestTitles(path = "/api/items"): Promise<string[]> {
   const response = await request(path);

@@ -9,7 +9,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Outbox, OUTBOX_STORAGE_KEY, postSave, type KeyValueStore, type PendingSave } from "../../src/client/outbox";
 import type { Item } from "../../src/protocol/item";
-import { ROOM_NAME } from "../../src/worker/env";
+import { DEFAULT_LIST_ID } from "../../src/protocol/lists";
 import { ManualScheduler } from "../client/manualScheduler";
 import { overrideVar } from "../room/roomHarness";
 import { expectRejected, request, storedItems } from "./request";
@@ -27,7 +27,7 @@ class MemoryStore implements KeyValueStore {
 describe("the page's outbox through the Worker", () => {
   it("retries a save answered 5xx with the same Idempotency-Key, and the item is stored once", async () => {
     await request("/api/items?limit=1");
-    await evictDurableObject(env.LIST_ROOM.getByName(ROOM_NAME));
+    await evictDurableObject(env.LIST_ROOM.getByName(DEFAULT_LIST_ID));
     const restore = overrideVar("RESEND_INTERVAL_MS", "soon");
     // The room cannot start: every route that needs it answers 500.
     await expectRejected(await request("/api/items"), 500, "internal_error");

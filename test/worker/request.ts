@@ -8,7 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { ROOM_NAME } from "../../src/worker/env";
+import { DEFAULT_LIST_ID } from "../../src/protocol/lists";
 
 export const BASE = "https://listroom.test";
 const LOCAL_ADDRESS = "127.0.0.1";
@@ -79,7 +79,7 @@ export async function expectRejected(response: Response, status: number, code: s
  * happen not to show still counts.
  */
 export function loggedIds(): Promise<string[]> {
-  return runInDurableObject(env.LIST_ROOM.getByName(ROOM_NAME), (_room: ListRoom, state) =>
+  return runInDurableObject(env.LIST_ROOM.getByName(DEFAULT_LIST_ID), (_room: ListRoom, state) =>
     state.storage.sql
       .exec<{ id: string }>("SELECT id FROM items ORDER BY pos DESC")
       .toArray()

@@ -3,12 +3,15 @@
  * the same workload against Listroom and a bare Durable Object broadcast
  * (each on workerd alone and under wrangler dev), Socket.IO and plain ws, one
  * after the other, with the load generator pinned to core 0 and each server
- * to core 1. Writes tools/bench/results/<date>.json, a chart next
- * to it, and the generated tables in docs/PERFORMANCE.md. A benchmark, not a
- * test: nothing passes or fails. See docs/PERFORMANCE.md for the method.
+ * to core 1. Writes <date>.json, a chart and the run's tables (Markdown) to
+ * .results/bench/, which git ignores, or to `--save DIR` for a run kept on
+ * purpose: no run changes a tracked file. A benchmark, not a test: nothing
+ * passes or fails. See docs/PERFORMANCE.md for the method.
  *
- * `-- --render tools/bench/results/<date>.json` only redraws the outputs from a
- * results file. The same bundle is also the Node peers' server
+ * `-- --render FILE.json` only redraws the outputs from a results file.
+ * `-- --scenario steady|crowd|slow-readers` runs one of the page-client
+ * scenarios (scenarios/: 2,000 page clients on a list, a crowd at a full
+ * list, paused readers) instead of the ladders. The same bundle is also the Node peers' server
  * (`--serve socketio|ws`) and the Miniflare host of the workerd column
  * (`--serve workerd`). `-- --cpu-profile` profiles Listroom's and the bare
  * room's JavaScript on workerd instead of measuring (run/cpuProfile.ts);
@@ -18,7 +21,8 @@
  * before making it).
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { cpus, release, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { Budget } from "./lib/budget";
@@ -26,7 +30,7 @@ import { hasPerf, summarizeProfile } from "./lib/profile";
 import { machineCores } from "../harness/proc";
 import { round } from "./lib/stats";
 import { makeTempDir, removeTempDir } from "../harness/tempDirs";
-import { hasTaskset, killAllGroupsNow, stopAllGroups } from "../harness/processGroup";
+import { hasTaskset, stopAllGroups } from "../harness/processGroup";
 import { now } from "../harness/wait";
 import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
 import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
@@ -43,6 +47,12 @@ import { startWorkerdSystem } from "./systems/workerd";
 import { snapshotListroom, startBare, startListroom, type Provenance } from "./systems/wrangler";
 import { BARE_CONFIG } from "./lib/paths";
 import { PROJECT_ROOT } from "../harness/paths";
+import { runTool } from "../harness/lifecycle";
+import { resultsDir, shown } from "../harness/results";
+import { runCrowd } from "./scenarios/crowd";
+import type { ScenarioOutcome } from "./scenarios/pageClients";
+import { runSlowReaders } from "./scenarios/slowReaders";
+import { runSteady } from "./scenarios/steady";
 
 const LOADGEN_CPU = 0;
 const SERVER_CPU = 1;
@@ -157,7 +167,7 @@ function starterFor(name: SystemName, serverCpu: number | null, bundles: Bundles
   };
 }
 
-async function bench(mode: Mode, systems: SystemName[], listroomTree: string | null): Promise<void> {
+async function bench(mode: Mode, systems: SystemName[], listroomTree: string | null, outDir: string): Promise<number> {
   const plan: Plan = planFor(mode, systems);
   if (!hasPerf()) plan.profile = [];
   const startedAt = new Date();
@@ -167,7 +177,7 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
   log(`listroom bench, ${mode} run: ${systems.join(", ")}; ${pinned ? "load generator on core 0, servers on core 1" : "not pinned"}`);
   const hardStop = setTimeout(() => {
     log("the run passed its hard deadline; stopping everything");
-    killAllGroupsNow();
+    // The exit runs the harness's cleanups (tools/harness/lifecycle.ts): every process group, every temp dir.
     process.exit(2);
   }, plan.deadlineMs + plan.quietWaitBudgetMs + HARD_STOP_GRACE_MS);
   hardStop.unref();
@@ -249,61 +259,127 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
     cost: null,
     errors,
   });
-  publish(results, log);
-  if (errors.length > 0) process.exitCode = 1;
+  publish(results, outDir, log);
+  return errors.length > 0 ? 1 : 0;
 }
 
-async function main(): Promise<void> {
+const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join(",")}] [--listroom-tree DIR] [--save DIR]
+       npm run bench -- --render RESULTS.json [--save DIR]      redraw a run's tables and chart, no measuring
+       npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
+       npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1]
+       npm run bench -- --scenario crowd [--clients 500] [--fill 200] [--hog] [--direct] [--profile-seconds S]
+       npm run bench -- --scenario slow-readers [--paused 100] [--clients 100] [--saves 300] [--rate 20] [--body 4000]
+  Output goes to .results/bench/ (git-ignored); --save DIR keeps it in DIR instead (the runs the docs cite: docs/results/bench).`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    systems: { type: "string" },
+    save: { type: "string" },
+    serve: { type: "string" },
+    port: { type: "string" },
+    db: { type: "string" },
+    "host-config": { type: "string" },
+    render: { type: "string" },
+    "cpu-profile": { type: "boolean", default: false },
+    "cold-start": { type: "string" },
+    "listroom-tree": { type: "string" },
+    scenario: { type: "string" },
+    clients: { type: "string" },
+    saves: { type: "string" },
+    rate: { type: "string" },
+    lists: { type: "string" },
+    fill: { type: "string" },
+    hog: { type: "boolean", default: false },
+    direct: { type: "boolean", default: false },
+    "profile-seconds": { type: "string" },
+    paused: { type: "string" },
+    body: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  strict: true,
+});
+
+function count(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value)) throw new Error(`--${name} needs a whole number\n${USAGE}`);
+  return value;
+}
+
+/** The page-client scenarios (once `npm run soak`): capacity figures with page clients; the table also goes to the results folder. */
+async function scenario(name: string, outDir: string): Promise<number> {
+  let outcome: ScenarioOutcome;
+  switch (name) {
+    case "steady":
+      outcome = await runSteady({
+        clients: count("clients", values.clients, 2000),
+        saves: count("saves", values.saves, 100),
+        rate: count("rate", values.rate, 10),
+        lists: count("lists", values.lists, 1),
+      });
+      break;
+    case "crowd":
+      outcome = await runCrowd({
+        clients: count("clients", values.clients, 500),
+        fill: count("fill", values.fill, 200),
+        hog: values.hog,
+        direct: values.direct,
+        profileSeconds: count("profile-seconds", values["profile-seconds"], 0),
+      });
+      break;
+    case "slow-readers":
+      outcome = await runSlowReaders({
+        paused: count("paused", values.paused, 100),
+        readers: count("clients", values.clients, 100),
+        saves: count("saves", values.saves, 300),
+        rate: count("rate", values.rate, 20),
+        bodyChars: count("body", values.body, 4000),
+      });
+      break;
+    default:
+      throw new Error(`unknown --scenario ${name} (steady, crowd, slow-readers)\n${USAGE}`);
+  }
+  const file = join(outDir, `${new Date().toISOString().replaceAll(":", "").slice(0, 17)}-${name}.md`);
+  writeFileSync(file, `# Scenario ${name}\n\nCommand: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`\n\n${outcome.table}\n`);
+  log(`wrote ${shown(file)}`);
+  return outcome.complete ? 0 : 1;
+}
+
+async function main(): Promise<number> {
   // Output piped into `head` and the like may close early; that is no reason to stop measuring.
   process.stdout.on("error", () => {});
-  const { values } = parseArgs({
-    options: {
-      quick: { type: "boolean", default: false },
-      systems: { type: "string" },
-      serve: { type: "string" },
-      port: { type: "string" },
-      db: { type: "string" },
-      "host-config": { type: "string" },
-      render: { type: "string" },
-      "cpu-profile": { type: "boolean", default: false },
-      "cold-start": { type: "string" },
-      "listroom-tree": { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
   if (values.help) {
-    log(`npm run bench [-- --quick] [-- --systems ${ALL_SYSTEMS.join(",")}] | npm run bench -- --render tools/bench/results/DATE.json`);
-    return;
+    console.log(USAGE);
+    return 0;
   }
-  if (values.serve) return serve(values.serve, { port: Number(values.port), databasePath: values.db, hostConfig: values["host-config"] });
-  if (values.render) return republish(values.render, log);
+  const outDir = resultsDir("bench", values.save);
+  if (values.render) {
+    republish(values.render, outDir, log);
+    return 0;
+  }
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 13)) {
     throw new Error(`Node ${process.versions.node} is too old (node:sqlite needs 22.13+); run through npm run bench`);
   }
+  if (values.scenario !== undefined) return scenario(values.scenario, outDir);
   if (values["cold-start"] !== undefined) {
     const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
     const revisions = values["cold-start"] === "" ? DEFAULT_COLD_START_REVISIONS : values["cold-start"].split(",");
-    await coldStarts(revisions, pinned ? SERVER_CPU : null, log);
+    await coldStarts(revisions, pinned ? SERVER_CPU : null, outDir, log);
     await stopAllGroups();
-    return;
+    return 0;
   }
   if (values["cpu-profile"]) {
     const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
-    await profileCpu(planFor("quick"), pinned ? SERVER_CPU : null, log);
+    await profileCpu(planFor("quick"), pinned ? SERVER_CPU : null, outDir, log);
     await stopAllGroups();
-    return;
+    return 0;
   }
-  process.once("SIGINT", () => void stopAllGroups().finally(() => process.exit(130)));
-  process.once("SIGTERM", () => void stopAllGroups().finally(() => process.exit(143)));
-  // Whatever is still running or still on disk when the process exits goes then (tools/harness).
   const mode = values.quick ? "quick" : "full";
-  await bench(mode, parseSystems(values.systems, mode), values["listroom-tree"] ?? null);
+  return bench(mode, parseSystems(values.systems, mode), values["listroom-tree"] ?? null, outDir);
 }
 
-main().catch(async (error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  await stopAllGroups();
-  process.exit(1);
-});
+// The same bundle is the Node peers' server and the workerd column's host, which handle their own signals.
+if (values.serve) void serve(values.serve, { port: Number(values.port), databasePath: values.db, hostConfig: values["host-config"] });
+else runTool("bench", main);

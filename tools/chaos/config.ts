@@ -1,8 +1,10 @@
 /**
- * What one run does, from the command line: the default run (the target of
- * issues 4 and 8), `--quick` for CI, and flags that override either. The server's
+ * What one run does, from the command line (`node:util` parseArgs, as every
+ * tool here): the default run (the target of issues 4 and 8), `--quick` for
+ * CI, and flags that override either. The server's
  * delivery tuning is fixed here too, since the checks depend on it.
  */
+import { parseArgs as parseCommandLine } from "node:util";
 import { freshSeed } from "./random";
 
 export interface ServerTiming {
@@ -41,12 +43,14 @@ export interface RunConfig {
   timing: ServerTiming;
   /**
    * One client is dropped, stays away while more than a snapshot's worth of
-   * items is saved, then comes back: off by default, since it shows a known
-   * gap in the page's snapshot merge (docs/RELIABILITY.md).
+   * items is saved, then comes back: off by default; it is how the page's
+   * fresh-snapshot merge was caught (docs/RELIABILITY.md, "What chaos has caught").
    */
   longAbsence: boolean;
   /** Run on a list created for the run (`/api/lists/{id}/…`) rather than the default list. */
   list: boolean;
+  /** `--save DIR`: where this run's report is kept on purpose (null: the git-ignored .results/chaos/). */
+  save: string | null;
   /** The words after `npm run chaos --`, for the report. */
   argv: string[];
 }
@@ -72,7 +76,7 @@ const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, ed
 const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, edits: null, removals: null, disconnects: 40, restarts: 1, crowd: null };
 
 export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
-                        [--edits N] [--removals N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list]
+                        [--edits N] [--removals N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list] [--save DIR]
   --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
   --seed N       replay the fault plan of an earlier run (its seed is printed)
   --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
@@ -80,67 +84,61 @@ export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration S
   --removals N   removals by the writers (default ${REMOVALS_PER_SAVE * 100}% of --saves; 0 for none)
   --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
   --long-absence one client is dropped and away while more than 200 items are saved
-  --list         run on a list created for the run (POST /api/lists), not the default list`;
+  --list         run on a list created for the run (POST /api/lists), not the default list
+  --save DIR     keep the report in DIR (default: .results/chaos/, which git ignores)`;
 
 const SIZE_FLAGS = {
-  "--duration": (size: Size, value: number) => ({ ...size, faultPhaseMs: value * 1000 }),
-  "--clients": (size: Size, value: number) => ({ ...size, clients: value }),
-  "--saves": (size: Size, value: number) => ({ ...size, saves: value }),
-  "--edits": (size: Size, value: number) => ({ ...size, edits: value }),
-  "--removals": (size: Size, value: number) => ({ ...size, removals: value }),
-  "--disconnects": (size: Size, value: number) => ({ ...size, disconnects: value }),
-  "--restarts": (size: Size, value: number) => ({ ...size, restarts: value }),
-  "--crowd": (size: Size, value: number) => ({ ...size, crowd: value }),
+  duration: (size: Size, value: number) => ({ ...size, faultPhaseMs: value * 1000 }),
+  clients: (size: Size, value: number) => ({ ...size, clients: value }),
+  saves: (size: Size, value: number) => ({ ...size, saves: value }),
+  edits: (size: Size, value: number) => ({ ...size, edits: value }),
+  removals: (size: Size, value: number) => ({ ...size, removals: value }),
+  disconnects: (size: Size, value: number) => ({ ...size, disconnects: value }),
+  restarts: (size: Size, value: number) => ({ ...size, restarts: value }),
+  crowd: (size: Size, value: number) => ({ ...size, crowd: value }),
+} as const;
+type SizeFlag = keyof typeof SIZE_FLAGS;
+
+const ZERO_ALLOWED = new Set<string>(["restarts", "crowd", "edits", "removals"]);
+
+const OPTIONS = {
+  quick: { type: "boolean" },
+  seed: { type: "string" },
+  "long-absence": { type: "boolean" },
+  list: { type: "boolean" },
+  save: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  ...(Object.fromEntries(Object.keys(SIZE_FLAGS).map((flag) => [flag, { type: "string" }])) as Record<SizeFlag, { type: "string" }>),
 } as const;
 
-const ZERO_ALLOWED = new Set(["--restarts", "--crowd", "--edits", "--removals"]);
-
-function isSizeFlag(flag: string): flag is keyof typeof SIZE_FLAGS {
-  return Object.hasOwn(SIZE_FLAGS, flag);
-}
-
-function wholeNumber(flag: string, raw: string | undefined, min: number): number {
+function wholeNumber(flag: string, raw: string, min: number): number {
   const value = Number(raw);
-  if (raw === undefined || !Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${flag} needs a whole number of at least ${min}\n${USAGE}`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    throw new Error(`--${flag} needs a whole number of at least ${min}\n${USAGE}`);
   }
   return value;
 }
 
 export function parseArgs(argv: string[]): RunConfig {
-  const quick = argv.includes("--quick");
-  let size = quick ? QUICK_SIZE : DEFAULT_SIZE;
-  let seed: number | null = null;
-  let custom = false;
-  let longAbsence = false;
-  let list = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === "--quick") continue;
-    if (flag === "--long-absence") {
-      longAbsence = true;
-      custom = true;
-      continue;
-    }
-    if (flag === "--list") {
-      list = true;
-      custom = true;
-      continue;
-    }
-    if (flag === "--help" || flag === "-h") throw new Error(USAGE);
-    if (flag === "--seed") {
-      seed = wholeNumber(flag, argv[++i], 0);
-    } else if (isSizeFlag(flag)) {
-      size = SIZE_FLAGS[flag](size, wholeNumber(flag, argv[++i], ZERO_ALLOWED.has(flag) ? 0 : 1));
-      custom = true;
-    } else {
-      throw new Error(`unknown argument ${JSON.stringify(flag)}\n${USAGE}`);
-    }
+  let values;
+  try {
+    ({ values } = parseCommandLine({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) throw new Error(USAGE);
+  let size = values.quick ? QUICK_SIZE : DEFAULT_SIZE;
+  let custom = Boolean(values["long-absence"] || values.list);
+  for (const flag of Object.keys(SIZE_FLAGS) as SizeFlag[]) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    size = SIZE_FLAGS[flag](size, wholeNumber(flag, raw, ZERO_ALLOWED.has(flag) ? 0 : 1));
+    custom = true;
   }
   if (size.clients < 4) throw new Error(`--clients needs at least 4 (writers, proxied and silent ones)\n${USAGE}`);
   return {
-    mode: custom ? "custom" : quick ? "quick" : "default",
-    seed: seed ?? freshSeed(),
+    mode: custom ? "custom" : values.quick ? "quick" : "default",
+    seed: values.seed === undefined ? freshSeed() : wholeNumber("seed", values.seed, 0),
     ...size,
     edits: size.edits ?? Math.round(size.saves * EDITS_PER_SAVE),
     removals: size.removals ?? Math.round(size.saves * REMOVALS_PER_SAVE),
@@ -152,16 +150,31 @@ export function parseArgs(argv: string[]): RunConfig {
     pauses: Math.max(1, Math.round(size.clients / 4)),
     abandons: Math.max(1, Math.round(size.disconnects / 10)),
     timing: TIMING,
-    longAbsence,
-    list,
+    longAbsence: Boolean(values["long-absence"]),
+    list: Boolean(values.list),
+    save: values.save ?? null,
     argv,
   };
 }
 
-/** The command that reproduces this run, seed included. */
+/** The words of argv without `--flag VALUE` (or `--flag=VALUE`) for each of `flags`. */
+function without(argv: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (flags.some((flag) => word.startsWith(`--${flag}=`))) continue;
+    if (flags.includes(word.replace(/^--/, ""))) {
+      i++;
+      continue;
+    }
+    out.push(word);
+  }
+  return out;
+}
+
+/** The command that reproduces this run, seed included (where it was saved is no part of it). */
 export function replayCommand(config: RunConfig): string {
-  const args = config.argv.filter((_, i, all) => all[i] !== "--seed" && all[i - 1] !== "--seed");
-  return ["npm run chaos --", ...args, "--seed", String(config.seed)].join(" ");
+  return ["npm run chaos --", ...without(config.argv, ["seed", "save"]), "--seed", String(config.seed)].join(" ");
 }
 
 /** The command exactly as it was typed. */

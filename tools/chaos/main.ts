@@ -3,8 +3,9 @@
  * `wrangler dev`, drives many page-like clients through disconnects,
  * silences, a lossy proxy and hard server restarts while writers save, lets
  * everything settle, checks the invariants over what happened, prints a
- * summary and writes it to docs/RELIABILITY.md. Exits 1 on any violation,
- * 2 when the harness itself could not do its job.
+ * summary and writes it to .results/chaos/ (or `--save DIR`; never a tracked
+ * file unless asked). Exits 1 on any violation, 2 when the harness itself
+ * could not do its job.
  */
 import { randomBytes } from "node:crypto";
 import { copyFileSync } from "node:fs";
@@ -17,14 +18,14 @@ import { runFaultPhase } from "./faults";
 import { History, watchStalls } from "./history";
 import { checkInvariants } from "./invariants";
 import { LatencyProbe } from "./latencyProbe";
-import { cleanUp, installExitHandlers, onCleanup } from "./lifecycle";
 import { FaultProxy } from "./proxy";
 import { Prng } from "./random";
-import { formatForTerminal, violationCount, writeToDoc } from "./report";
+import { formatForTerminal, violationCount, writeReport } from "./report";
 import { fetchFullList } from "./serverList";
 import { settle } from "./settle";
 import { copyApp } from "../harness/appCopy";
-import { PROJECT_ROOT } from "../harness/paths";
+import { onCleanup, runTool } from "../harness/lifecycle";
+import { resultsDir, shown } from "../harness/results";
 import { createOwnedList } from "../harness/lists";
 import { waitFor } from "../harness/wait";
 import { WranglerDev } from "../harness/wranglerDev";
@@ -38,7 +39,6 @@ function log(line: string): void {
 
 async function run(): Promise<number> {
   const config = parseArgs(process.argv.slice(2));
-  const projectRoot = PROJECT_ROOT;
   const prng = new Prng(config.seed);
   log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
   log(
@@ -133,26 +133,17 @@ async function run(): Promise<number> {
     notes,
   };
   console.log(formatForTerminal(summary));
-  writeToDoc(join(projectRoot, "docs", "RELIABILITY.md"), summary);
-  log("summary written to docs/RELIABILITY.md");
+  const outDir = resultsDir("chaos", config.save ?? undefined);
+  const reportFile = writeReport(outDir, summary);
+  log(`report written to ${shown(reportFile)}`);
   const findings = [...tallies.flatMap((tally) => tally.violations), ...notes];
   if (findings.length > 0) {
-    const path = join(projectRoot, ".build", "chaos-evidence.json");
-    const named = writeEvidence(path, findings, history, (tag) => proxy.logFor(tag), startedAt);
-    copyFileSync(logFile, join(projectRoot, ".build", "chaos-wrangler.log"));
-    log(`the ${named} connections named in violations and notes are recorded in ${path}, wrangler's output in .build/chaos-wrangler.log`);
+    const stem = reportFile.replace(/\.md$/, "");
+    const named = writeEvidence(`${stem}-evidence.json`, findings, history, (tag) => proxy.logFor(tag), startedAt);
+    copyFileSync(logFile, `${stem}-wrangler.log`);
+    log(`the ${named} connections named in violations and notes are recorded in ${shown(stem)}-evidence.json, wrangler's output in ${shown(stem)}-wrangler.log`);
   }
   return violationCount(summary) === 0 ? 0 : 1;
 }
 
-installExitHandlers();
-run()
-  .then((code) => {
-    cleanUp();
-    process.exit(code);
-  })
-  .catch((error: unknown) => {
-    console.error("chaos harness failed:", error instanceof Error ? error.message : error);
-    cleanUp();
-    process.exit(2);
-  });
+runTool("chaos", run);

@@ -1,9 +1,11 @@
 /**
- * The end of a run: a summary on the terminal and the same figures in
- * docs/RELIABILITY.md, in the section for this kind of run (default, quick
- * or custom) between its markers, with the command that produced them.
+ * The end of a run: a summary on the terminal and the same figures as a
+ * Markdown report in the run's results folder (tools/harness/results.ts),
+ * named for when it ended, its mode and its seed, with the command that
+ * produced it. docs/RELIABILITY.md links to the reports kept on purpose.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { givenCommand, replayCommand, type RunConfig } from "./config";
 import { disconnectsOf, type FaultCounts } from "./faults";
 import type { History } from "./history";
@@ -181,19 +183,12 @@ function formatForDoc(summary: RunSummary): string {
   return lines.join("\n");
 }
 
-/** Replaces this mode's section of the document (between its markers), or appends one. */
-export function writeToDoc(path: string, summary: RunSummary): void {
-  const start = `<!-- chaos:${summary.config.mode}:start -->`;
-  const end = `<!-- chaos:${summary.config.mode}:end -->`;
-  const section = `${start}\n${formatForDoc(summary)}\n${end}`;
-  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Reliability\n";
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  const next =
-    from !== -1 && to > from
-      ? `${current.slice(0, from)}${section}${current.slice(to + end.length)}`
-      : `${current.trimEnd()}\n\n## Last ${summary.config.mode} run\n\n${section}\n`;
-  writeFileSync(path, next);
+/** Writes the run's report into `dir`; returns its path. */
+export function writeReport(dir: string, summary: RunSummary): string {
+  const ended = new Date(summary.endedAt).toISOString().replaceAll(":", "").slice(0, 17);
+  const path = join(dir, `${ended}-${summary.config.mode}-${summary.config.seed}.md`);
+  writeFileSync(path, `# Chaos run (${summary.config.mode}), seed ${summary.config.seed}\n\n${formatForDoc(summary)}\n`);
+  return path;
 }
 
 export function violationCount(summary: RunSummary): number {

@@ -4,11 +4,12 @@
  * processes, esbuild). The leader is the command itself (`exec` keeps the
  * pid), started with the open-file limit raised to the hard limit and, when
  * asked and `taskset` exists, pinned to one core. Groups still running when
- * this process exits are SIGKILLed from its `exit` event, so an interrupted
- * run leaves nothing behind.
+ * this process ends are SIGKILLed through the harness's one cleanup path
+ * (lifecycle.ts), so an interrupted run leaves nothing behind.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
+import { onCleanup } from "./lifecycle";
 import { holdsWithin } from "./wait";
 
 /** How long a group gets to end after SIGTERM before SIGKILL, and after SIGKILL before we stop waiting. */
@@ -44,7 +45,7 @@ export interface ProcessGroup {
 }
 
 const running = new Map<number, ProcessGroup>();
-let exitHookInstalled = false;
+let cleanupRegistered = false;
 
 let tasksetFound: boolean | null = null;
 export function hasTaskset(): boolean {
@@ -70,9 +71,9 @@ function groupIsAlive(pid: number): boolean {
 }
 
 export function startProcessGroup(options: GroupOptions): ProcessGroup {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", killAllGroupsNow);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    onCleanup(killAllGroupsNow);
   }
   const pin = options.cpu != null && hasTaskset() ? `taskset -c ${options.cpu} ` : "";
   const script = `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${pin}"$@"`;

@@ -1,21 +1,22 @@
 /**
  * Temporary directories (wrangler's state, a copy of the app, SQLite files,
  * perf data), made under the OS temp dir and removed when their owner is
- * done, or all at once when this process exits: after every process group
- * is killed, so that nothing writes into a directory while it goes.
+ * done, or all at once when this process ends (lifecycle.ts): after every
+ * process group is killed, so that nothing writes into a directory while it goes.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onCleanup } from "./lifecycle";
 import { killAllGroupsNow } from "./processGroup";
 
 const made = new Set<string>();
-let exitHookInstalled = false;
+let cleanupRegistered = false;
 
 export function makeTempDir(prefix: string): string {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", () => {
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    onCleanup(() => {
       killAllGroupsNow();
       removeAllTempDirs();
     });

@@ -4,8 +4,12 @@
  * files (HTML, script, style, manifest, icons), all from one build; every
  * navigation to a list's page gets the one HTML page. Everything else (the
  * API, the socket, the seed's routes, source maps) goes to the network
- * untouched, and nothing from the network is cached after install.
+ * untouched, and nothing from the network is cached after install. Which
+ * paths are a list's page is the page's and the Worker's own rule
+ * (`listIdFromPath`, protocol/lists.ts): a path it names no list for goes to
+ * the network, whose answer is the server's "No such list" page.
  */
+import { listIdFromPath } from "../../protocol/lists";
 
 /** One precached file and the SHA-256 (hex) of the bytes the build wrote. */
 export interface ShellFile {
@@ -16,12 +20,9 @@ export interface ShellFile {
 export const SERVICE_WORKER_PATH = "/sw.js";
 /** The message a page posts to a waiting worker when the person chose "Reload to update". */
 export const SKIP_WAITING_MESSAGE = "listroom:skip-waiting";
-/** The list the page at `/` shows: the one list there is until lists have addresses of their own. */
-export const DEFAULT_LIST_ID = "main";
 
 const SHELL_CACHE_PREFIX = "listroom-shell-";
 const PAGE_PATH = "/";
-const LIST_PAGE = /^\/l\/([A-Za-z0-9_-]{1,64})\/?$/;
 
 /** One cache per build, so a build's files are only ever served together. */
 export function shellCacheName(buildId: string): string {
@@ -31,19 +32,6 @@ export function shellCacheName(buildId: string): string {
 /** Caches of other builds, to delete once this build is active. */
 export function isOtherBuildsCache(name: string, buildId: string): boolean {
   return name.startsWith(SHELL_CACHE_PREFIX) && name !== shellCacheName(buildId);
-}
-
-/**
- * The list a page's path shows, or null when the path is not a list's page.
- *
- * @example
- * listIdFromPath("/"); // "main"
- * listIdFromPath("/l/groceries"); // "groceries"
- * listIdFromPath("/api/items"); // null
- */
-export function listIdFromPath(pathname: string): string | null {
-  if (pathname === PAGE_PATH) return DEFAULT_LIST_ID;
-  return LIST_PAGE.exec(pathname)?.[1] ?? null;
 }
 
 export interface RequestFacts {

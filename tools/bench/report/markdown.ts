@@ -1,9 +1,8 @@
 /**
- * The generated half of docs/PERFORMANCE.md: tables for one run, written
- * between `<!-- bench:<mode>:start -->` and `<!-- bench:<mode>:end -->`, so
- * the prose around them (and the other mode's tables) stay as written.
+ * A run's tables as Markdown, written beside its results file and chart
+ * (`<date>-<mode>.md`); docs/PERFORMANCE.md links to the runs kept on
+ * purpose and is never written by the benchmark.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Spread } from "../lib/stats";
 import type { Ladder, StepSummary } from "../run/ladder";
 import type { Bracket, Verdict } from "../run/ladder";
@@ -234,7 +233,7 @@ function ladderTable(ladders: { name: SystemName; ladder: Ladder }[]): string {
   );
 }
 
-function renderRun(results: BenchResults, chartPath: string): string {
+export function renderRun(results: BenchResults, chartPath: string): string {
   const out: string[] = [];
   const date = results.startedAt.slice(0, 10);
   const listroom = results.systems.find((system) => system.provenance !== null);
@@ -465,13 +464,3 @@ function renderRun(results: BenchResults, chartPath: string): string {
 }
 
 /** Replaces this mode's block in the document (creating the document or the block if missing). */
-export function updatePerformanceDoc(path: string, results: BenchResults, chartPath: string): void {
-  const start = `<!-- bench:${results.mode}:start -->`;
-  const end = `<!-- bench:${results.mode}:end -->`;
-  const block = `${start}\n${renderRun(results, chartPath)}\n${end}`;
-  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Performance\n";
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, next);
-}

@@ -1,15 +1,16 @@
 /**
- * Turns a run into its three outputs: the day's results file, the chart, and
- * this mode's tables in docs/PERFORMANCE.md. `--render FILE` runs only this,
+ * Turns a run into its three outputs in the run's results folder
+ * (.results/bench/, or `--save DIR`): the day's results file, the chart, and
+ * this mode's tables as Markdown. `--render FILE` runs only this,
  * re-deriving the comparisons from the measurements already in a results
  * file, so the report can be regenerated without measuring again.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { PERFORMANCE_DOC, RESULTS_DIR } from "../lib/paths";
+import { basename, join } from "node:path";
+import { shown } from "../../harness/results";
 import type { Mode } from "../plan";
 import { renderChart } from "./chart";
-import { updatePerformanceDoc } from "./markdown";
+import { renderRun } from "./markdown";
 import { costTable, type MeasuredWork } from "./cost";
 import { billableWork, billedListroom, compare, cpuTargets, writeResults, type BenchResults } from "./results";
 
@@ -60,13 +61,14 @@ export function withDerived(results: BenchResults): BenchResults {
   return { ...derived, cost: work ? costTable(work) : null };
 }
 
-export function publish(results: BenchResults, log: (line: string) => void): void {
+export function publish(results: BenchResults, outDir: string, log: (line: string) => void): void {
   const date = results.startedAt.slice(0, 10);
-  const resultsPath = writeResults(RESULTS_DIR, results);
-  const chartFile = join(RESULTS_DIR, `${date}-${results.mode}.svg`);
+  const resultsPath = writeResults(outDir, results);
+  const chartFile = join(outDir, `${date}-${results.mode}.svg`);
   writeFileSync(chartFile, renderChart(results.systems, `p99 save → last client vs deliveries/s (${results.mode} run, ${date})`));
-  updatePerformanceDoc(PERFORMANCE_DOC, results, relative(join(PERFORMANCE_DOC, ".."), chartFile));
-  log(`wrote ${resultsPath}, ${chartFile} and ${PERFORMANCE_DOC}`);
+  const tablesFile = join(outDir, `${date}-${results.mode}.md`);
+  writeFileSync(tablesFile, `${renderRun(results, basename(chartFile))}\n`);
+  log(`wrote ${shown(resultsPath)}, ${shown(chartFile)} and ${shown(tablesFile)}`);
   for (const comparison of results.comparisons) {
     const sustained = comparison.sustained.map((entry) => `${entry.system} [${entry.bracket.pass ?? "–"}, ${entry.bracket.fail ?? "–"}) (${entry.stoppedBy})`);
     log(`  ${comparison.clients} clients: ${sustained.join(", ")}`);
@@ -74,7 +76,7 @@ export function publish(results: BenchResults, log: (line: string) => void): voi
 }
 
 /** Regenerates the outputs of every run in a day's results file. */
-export function republish(path: string, log: (line: string) => void): void {
+export function republish(path: string, outDir: string, log: (line: string) => void): void {
   const day = JSON.parse(readFileSync(path, "utf8")) as Partial<Record<Mode, BenchResults>>;
-  for (const results of Object.values(day)) if (results) publish(withDerived(results), log);
+  for (const results of Object.values(day)) if (results) publish(withDerived(results), outDir, log);
 }

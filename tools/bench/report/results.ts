@@ -1,6 +1,6 @@
 /**
  * The results file: every figure of a run, plus the comparisons derived from
- * them. One file per day, `tools/bench/results/<YYYY-MM-DD>.json`, holding the
+ * them. One file per day, `<results folder>/<YYYY-MM-DD>.json`, holding the
  * latest quick run and the latest full run of that day side by side.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -4,7 +4,7 @@
  * default the tree just before the Worker was made small, 1b85094^), each
  * started fresh several times: the runtime's age when the first
  * `GET /api/items?limit=1` answers 200, and that first request alone.
- * Writes tools/bench/results/<date>-cold-start.json.
+ * Writes <results folder>/<date>-cold-start.json.
  *
  * An old tree is exported with `git archive` and bundled with this
  * checkout's node_modules. Where it imports `@hono/zod-validator`, which this
@@ -18,7 +18,6 @@ import { join } from "node:path";
 import { APP_FILES } from "../../harness/appCopy";
 import { PROJECT_ROOT } from "../../harness/paths";
 import { makeTempDir } from "../../harness/tempDirs";
-import { RESULTS_DIR } from "../lib/paths";
 import { round, spread, type Spread } from "../lib/stats";
 import { buildWorkerBundle, type WorkerBundle } from "../systems/workerBundle";
 import { startWorkerdSystem } from "../systems/workerd";
@@ -90,7 +89,7 @@ async function startOnce(tree: Tree, serverCpu: number | null): Promise<void> {
   }
 }
 
-export async function coldStarts(revisions: string[], serverCpu: number | null, log: (line: string) => void): Promise<void> {
+export async function coldStarts(revisions: string[], serverCpu: number | null, outDir: string, log: (line: string) => void): Promise<void> {
   const current = snapshotListroom();
   const trees: Tree[] = [{ tree: "working tree", commit: current.provenance.commit, bundle: buildWorkerBundle(current.dir), spawnToFirstOk: [], firstRequest: [] }];
   for (const revision of revisions) {
@@ -115,7 +114,7 @@ export async function coldStarts(revisions: string[], serverCpu: number | null, 
         `first request ${row.firstOkRequestMs.median} ms [${row.firstOkRequestMs.min}–${row.firstOkRequestMs.max}]`,
     );
   }
-  const file = join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-cold-start.json`);
+  const file = join(outDir, `${new Date().toISOString().slice(0, 10)}-cold-start.json`);
   writeFileSync(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), startsEach: STARTS, rows }, null, 2)}\n`);
   log(`wrote ${file}`);
 }

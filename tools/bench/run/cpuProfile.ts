@@ -4,7 +4,7 @@
  * bundles, inspector open, so figures here are not comparable with a
  * measured run's) and each is profiled twice: saves with nobody connected,
  * then saves fanned out to `idleClients` clients at the ladder's first rate.
- * Writes tools/bench/results/<date>-cpu-profile.json (the hottest functions,
+ * Writes <results folder>/<date>-cpu-profile.json (the hottest functions,
  * placed in src/ through the bundle's source map) and the raw .cpuprofile
  * files, which Chrome DevTools opens, to a temporary folder it names.
  */
@@ -16,7 +16,7 @@ import { SaveClient } from "../load/writers";
 import { freePort, HOST } from "../../harness/net";
 import { PROJECT_ROOT } from "../../harness/paths";
 import { delay } from "../../harness/wait";
-import { BARE_CONFIG, RESULTS_DIR } from "../lib/paths";
+import { BARE_CONFIG } from "../lib/paths";
 import { hotFunctions, InspectorSession, type HotFunction } from "../lib/v8Profile";
 import { CONNECT_TIMEOUT_MS, CONNECTS_PER_SECOND, type Plan } from "../plan";
 import { buildWorkerBundle } from "../systems/workerBundle";
@@ -36,7 +36,7 @@ interface Profiled {
   hot: HotFunction[];
 }
 
-export async function profileCpu(plan: Plan, serverCpu: number | null, log: (line: string) => void): Promise<void> {
+export async function profileCpu(plan: Plan, serverCpu: number | null, outDir: string, log: (line: string) => void): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const snapshot = snapshotListroom();
   const targets: Omit<WorkerdTarget, "cpu" | "inspectorPort">[] = [
@@ -81,7 +81,7 @@ export async function profileCpu(plan: Plan, serverCpu: number | null, log: (lin
       await system.stop();
     }
   }
-  const summary = join(RESULTS_DIR, `${date}-cpu-profile.json`);
+  const summary = join(outDir, `${date}-cpu-profile.json`);
   writeFileSync(summary, `${JSON.stringify(out, null, 2)}\n`);
   log(`wrote ${summary}`);
 }

@@ -1,5 +1,5 @@
 /**
- * Crowd mode (issue 8): a list filled to the brim (200 items of 5,000
+ * `npm run bench -- --scenario crowd` (issue 8): a list filled to the brim (200 items of 5,000
  * two-byte characters), then N fresh page clients arriving within one
  * second. Reports each client's time to its snapshot, the last snapshot
  * after the crowd began, the largest frame, the runtime's RSS growth, and
@@ -7,12 +7,12 @@
  * With `--hog`, the server and a bounded busy loop share one core, to show
  * that a slow room does not turn into a retry storm.
  */
-import { BODY_MAX_CHARS, FRAME_MAX_BYTES } from "../../src/protocol/limits";
+import { BODY_MAX_CHARS, FRAME_MAX_BYTES } from "../../../src/protocol/limits";
 import { join } from "node:path";
-import { hasPerf, recordProfile, summarizeProfile } from "../bench/lib/profile";
-import { makeTempDir } from "../harness/tempDirs";
-import { holdsWithin } from "../harness/wait";
-import { cpuMeter, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startCpuHog, startSoakServer, type PageClient } from "./common";
+import { hasPerf, recordProfile, summarizeProfile } from "../lib/profile";
+import { makeTempDir } from "../../harness/tempDirs";
+import { holdsWithin } from "../../harness/wait";
+import { type ScenarioOutcome, cpuMeter, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startCpuHog, startScenarioServer, type PageClient } from "./pageClients";
 
 export interface CrowdOptions {
   clients: number;
@@ -33,9 +33,9 @@ const HOG_MAX_SECONDS = CROWD_TIMEOUT_MS / 1000 + 30;
 /** Two bytes in UTF-8 each. */
 const TWO_BYTE_CHAR = "é";
 
-export async function runCrowd(options: CrowdOptions): Promise<boolean> {
+export async function runCrowd(options: CrowdOptions): Promise<ScenarioOutcome> {
   const started = Date.now();
-  const { server, dispose } = await startSoakServer(
+  const { server, dispose } = await startScenarioServer(
     { RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 120_000 },
     options.hog ? SERVER_CPU : null,
   );
@@ -95,9 +95,10 @@ export async function runCrowd(options: CrowdOptions): Promise<boolean> {
       `| sockets opened / abandoned before a welcome / retries | ${opened} / ${abandoned} / ${opened - options.clients} |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
-    console.log(["| crowd soak | figure |", "| --- | --- |", ...rows].join("\n"));
+    const table = ["| crowd | figure |", "| --- | --- |", ...rows].join("\n");
+    console.log(table);
     if (profiles) await printProfiles(profiles);
-    return allSnapshots && allLive && largest <= FRAME_MAX_BYTES;
+    return { complete: allSnapshots && allLive && largest <= FRAME_MAX_BYTES, table };
   } finally {
     memory?.stop();
     await hog?.kill();
@@ -110,7 +111,7 @@ type Profiles = { label: string; file: string; recorded: Promise<string | null> 
 
 /** `perf` on the runtime and on the dev proxy (the other workerd), from now for `seconds`. */
 function startProfiles(processes: { server: number[]; tooling: number[] }, runtimePid: number | null, seconds: number): Profiles {
-  const dir = makeTempDir("listroom-soak-perf-");
+  const dir = makeTempDir("listroom-scenario-perf-");
   const targets: [string, number | undefined][] = [
     ["runtime workerd", runtimePid ?? processes.server[0]],
     ["dev proxy and wrangler (largest)", processes.tooling.at(-1)],

@@ -10,7 +10,7 @@
  * room that restarts or wakes from hibernation derives it again with
  * {@link inFlightFrom} and gets what it had sent.
  */
-import type { SendWindow } from "../protocol/frames";
+import type { SendWindow } from "../../protocol/frames";
 
 /** Whether one more frame of `frameBytes` fits after what is in flight. */
 export function fitsWindow(window: SendWindow, inFlight: InFlight, frameBytes: number): boolean {

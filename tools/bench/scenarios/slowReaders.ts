@@ -1,5 +1,5 @@
 /**
- * Slow-reader mode (issue 8): some clients stop reading their socket (the TCP
+ * `npm run bench -- --scenario slow-readers` (issue 8): some clients stop reading their socket (the TCP
  * receive side stalls, as on a phone in a tunnel: `ws.pause()` stops reading
  * the underlying TCP socket) while large items are saved at a steady rate.
  * The send window bounds what the server holds for each of them; the other
@@ -8,9 +8,10 @@
  * latency.
  */
 import WebSocket from "ws";
-import { fetchFullList } from "../chaos/serverList";
-import { delay, holdsWithin, waitFor } from "../harness/wait";
-import { loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startSoakServer, type PageClient } from "./common";
+import { DEFAULT_LIST_ID, listPaths } from "../../../src/protocol/lists";
+import { fetchFullList } from "../../chaos/serverList";
+import { delay, holdsWithin, waitFor } from "../../harness/wait";
+import { type ScenarioOutcome, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startScenarioServer, type PageClient } from "./pageClients";
 
 export interface SlowReaderOptions {
   /** Clients that read their snapshot, acknowledge it, then stop reading. */
@@ -52,9 +53,9 @@ async function openPausedReader(wsUrl: string): Promise<PausedReader> {
   return reader;
 }
 
-export async function runSlowReaders(options: SlowReaderOptions): Promise<boolean> {
+export async function runSlowReaders(options: SlowReaderOptions): Promise<ScenarioOutcome> {
   const started = Date.now();
-  const { server, dispose } = await startSoakServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 120_000 });
+  const { server, dispose } = await startScenarioServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 120_000 });
   const readers: PageClient[] = [];
   const paused: PausedReader[] = [];
   let memory: ReturnType<typeof sampleMemory> | null = null;
@@ -92,7 +93,7 @@ export async function runSlowReaders(options: SlowReaderOptions): Promise<boolea
     });
     const peak = memory.peak();
     const loadAfter = loadAverage();
-    const order = (await fetchFullList(server.baseUrl)).map((item) => item.id).reverse();
+    const order = (await fetchFullList(`${server.baseUrl}${listPaths(DEFAULT_LIST_ID).items}`)).map((item) => item.id).reverse();
     const inOrder = readers.filter((client) => client.applied.join() === order.join()).length;
     const duplicates = readers.reduce((sum, client) => sum + client.duplicates, 0);
     const latencies = readers
@@ -124,8 +125,9 @@ export async function runSlowReaders(options: SlowReaderOptions): Promise<boolea
       `| item frames the server let out to a paused reader (read once it read again) | at most ${mostLetOut}, ${letOut()} in all |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
-    console.log(["| slow-reader soak | figure |", "| --- | --- |", ...rows].join("\n"));
-    return delivered && inOrder === options.readers && duplicates === 0;
+    const table = ["| slow readers | figure |", "| --- | --- |", ...rows].join("\n");
+    console.log(table);
+    return { complete: delivered && inOrder === options.readers && duplicates === 0, table };
   } finally {
     memory?.stop();
     for (const reader of paused) reader.ws.terminate();

@@ -1,30 +1,40 @@
 /**
- * What the soak modes share: a server run from a copy of the app (so edits to
+ * What the benchmark's page-client scenarios (`--scenario steady|crowd|slow-readers`,
+ * once `npm run soak`) share: a server run from a copy of the app (so edits to
  * src/ during a run cannot reload it), the runtime's memory sampled on a
  * timer, page clients over `ws` whose every socket is watched (attempts,
  * welcomes, the largest frame), saves, percentiles, the load average, and a
  * bounded CPU hog pinned beside the server. Everything targets 127.0.0.1.
  */
-import { listPaths } from "../../src/protocol/lists";
+import { listPaths } from "../../../src/protocol/lists";
 import { loadavg } from "node:os";
 import WebSocket from "ws";
-import type { Applied } from "../../src/client/inbox";
-import { LiveConnection, browserScheduler, type SocketLike } from "../../src/client/liveConnection";
-import { utf8Length } from "../../src/protocol/frames";
-import { copyApp } from "../harness/appCopy";
-import { createList } from "../harness/lists";
-import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, peakRssOf, rssOf } from "../harness/proc";
-import { startProcessGroup, type ProcessGroup } from "../harness/processGroup";
-import { PROJECT_ROOT } from "../harness/paths";
-import { startWranglerDev, type WranglerDev } from "../harness/wranglerDev";
+import type { Applied } from "../../../src/client/inbox";
+import { LiveConnection, browserScheduler, type SocketLike } from "../../../src/client/liveConnection";
+import { utf8Length } from "../../../src/protocol/frames";
+import { copyApp } from "../../harness/appCopy";
+import { createList } from "../../harness/lists";
+import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, peakRssOf, rssOf } from "../../harness/proc";
+import { startProcessGroup, type ProcessGroup } from "../../harness/processGroup";
+import { PROJECT_ROOT } from "../../harness/paths";
+import { startWranglerDev, type WranglerDev } from "../../harness/wranglerDev";
 
 export const MIB = 2 ** 20;
 
+/**
+ * What a scenario measured, as a Markdown table, and whether every client got
+ * what it was owed (a scenario that lost deliveries measured nothing worth reading).
+ */
+export interface ScenarioOutcome {
+  complete: boolean;
+  table: string;
+}
+
 /** The app under wrangler dev from a copy of the working tree; `cpu` pins it to one core. */
-export async function startSoakServer(vars: Record<string, number>, cpu: number | null = null): Promise<{ server: WranglerDev; dispose(): Promise<void> }> {
-  const app = copyApp("listroom-soak-app-");
+export async function startScenarioServer(vars: Record<string, number>, cpu: number | null = null): Promise<{ server: WranglerDev; dispose(): Promise<void> }> {
+  const app = copyApp("listroom-scenario-app-");
   try {
-    const server = await startWranglerDev({ label: "wrangler dev (soak)", projectDir: app.dir, vars, cpu });
+    const server = await startWranglerDev({ label: "wrangler dev (bench scenario)", projectDir: app.dir, vars, cpu });
     return {
       server,
       dispose: async () => {
@@ -91,7 +101,8 @@ export function mib(bytes: number): string {
 export async function saveItem(baseUrl: string, key: string, title: string, body: string, itemsPath = "/api/items"): Promise<string> {
   const response = await fetch(`${baseUrl}${itemsPath}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": key },
+    // The server takes keys of 16 characters or more: the caller's name for the save, made unguessable.
+    headers: { "content-type": "application/json", "idempotency-key": `${key}.${crypto.randomUUID()}` },
     body: JSON.stringify({ title, body }),
     signal: AbortSignal.timeout(30_000),
   });
@@ -103,7 +114,7 @@ export async function saveItem(baseUrl: string, key: string, title: string, body
 /** Lists created for the run, as the page creates them; their paths. */
 export async function createLists(baseUrl: string, count: number): Promise<ReturnType<typeof listPaths>[]> {
   const lists: ReturnType<typeof listPaths>[] = [];
-  for (let n = 0; n < count; n++) lists.push(listPaths(await createList(baseUrl, `soak ${n + 1}`)));
+  for (let n = 0; n < count; n++) lists.push(listPaths(await createList(baseUrl, `scenario ${n + 1}`)));
   return lists;
 }
 
@@ -176,7 +187,7 @@ export function openPageClient(socketUrl: string): PageClient {
     const now = Date.now();
     for (const change of changes) {
       if (change.kind === "snapshot") client.snapshotAt ??= now;
-      // The soak makes saves only; an edit or removal would be someone else's.
+      // The scenarios make saves only; an edit or removal would be someone else's.
       if (change.kind === "edited" || change.kind === "removed") continue;
       const items = change.kind === "snapshot" ? change.items : [change.item];
       for (const item of items) {

@@ -1,13 +1,13 @@
 /**
- * Steady mode: holds many concurrent page clients under `wrangler dev`
+ * `npm run bench -- --scenario steady`: holds many concurrent page clients under `wrangler dev`
  * while saves flow, and shows that every client received every item of its
  * list, once and in order. With `lists` > 1 the clients and the saves are
  * spread over that many lists created for the run (each its own ListRoom),
  * to compare N lists of M clients with one list of N·M.
  */
-import { delay, waitFor } from "../harness/wait";
-import { DEFAULT_LIST_ID, listPaths } from "../../src/protocol/lists";
-import { createLists, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startSoakServer, type PageClient } from "./common";
+import { delay, waitFor } from "../../harness/wait";
+import { DEFAULT_LIST_ID, listPaths } from "../../../src/protocol/lists";
+import { type ScenarioOutcome, createLists, loadAverage, mib, openPageClient, percentile, runtimeMemory, sampleMemory, saveItem, startScenarioServer, type PageClient } from "./pageClients";
 
 export interface SteadyOptions {
   clients: number;
@@ -20,10 +20,10 @@ export interface SteadyOptions {
 const CONNECT_PER_SECOND = 500;
 const SETTLE_TIMEOUT_MS = 120_000;
 
-export async function runSteady(options: SteadyOptions): Promise<boolean> {
+export async function runSteady(options: SteadyOptions): Promise<ScenarioOutcome> {
   const started = Date.now();
   // Resends at the production interval: this run measures delivery, not recovery.
-  const { server, dispose } = await startSoakServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 60_000 });
+  const { server, dispose } = await startScenarioServer({ RESEND_INTERVAL_MS: 30_000, MAX_SEND_ATTEMPTS: 5, RESUME_WINDOW_MS: 60_000 });
   const memory = sampleMemory(server, 500);
   const clients: PageClient[] = [];
   try {
@@ -46,7 +46,7 @@ export async function runSteady(options: SteadyOptions): Promise<boolean> {
     for (let n = 0; n < options.saves; n++) {
       const intended = Date.now();
       const list = n % lists.length;
-      const id = await saveItem(server.baseUrl, `soak-${n}`, `soak ${n}`, "load", lists[list]!.items);
+      const id = await saveItem(server.baseUrl, `steady-${n}`, `steady ${n}`, "load", lists[list]!.items);
       savedIds[list]!.push(id);
       sentAt.set(id, intended);
       await delay(intended + 1000 / options.rate - Date.now());
@@ -77,8 +77,9 @@ export async function runSteady(options: SteadyOptions): Promise<boolean> {
       `| load average (1 / 5 / 15 min) at the end | ${loadAverage()} |`,
       `| wall time | ${((Date.now() - started) / 1000).toFixed(0)} s |`,
     ];
-    console.log(["| soak | figure |", "| --- | --- |", ...summary].join("\n"));
-    return inOrder === options.clients && duplicates === 0;
+    const table = ["| steady | figure |", "| --- | --- |", ...summary].join("\n");
+    console.log(table);
+    return { complete: inOrder === options.clients && duplicates === 0, table };
   } finally {
     memory.stop();
     for (const client of clients) client.connection.stop();

@@ -11,14 +11,14 @@
  * later version than the first send, or `removed` in place of an item since
  * removed: a client never sees text that was taken back.
  */
-import { encodeItemFrame, encodeRemovedFrame, encodeSnapshotFrame, utf8Length } from "../protocol/frames";
-import { FIRST_SEQ, PAGE_DEFAULT_LIMIT } from "../protocol/limits";
-import type { SendWindow } from "../protocol/frames";
-import { messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "./connection";
+import { encodeItemFrame, encodeRemovedFrame, encodeSnapshotFrame, utf8Length } from "../../protocol/frames";
+import { FIRST_SEQ, PAGE_DEFAULT_LIMIT } from "../../protocol/limits";
+import type { SendWindow } from "../../protocol/frames";
+import { messageIdOf, posOfSeq, seqOfPos, type ConnectionState } from "../connection";
+import type { Outbound } from "../outbound";
+import type { OldestPending } from "../resendSchedule";
 import { fitsWindow, InFlight, inFlightFrom } from "./flowControl";
-import type { ItemStore, LogEntry } from "./itemStore";
-import type { Outbound } from "./outbound";
-import type { OldestPending } from "./resendSchedule";
+import type { DeliveryLog, LogEntry } from "./log";
 
 interface FrameText {
   seq: number;
@@ -60,7 +60,7 @@ export class DerivedFrames {
   private snapshotCache: EncodedSnapshot | null = null;
 
   constructor(
-    private readonly items: ItemStore,
+    private readonly log: DeliveryLog,
     private readonly out: Outbound,
     private readonly window: SendWindow,
   ) {}
@@ -134,7 +134,7 @@ export class DerivedFrames {
     // made room for it, whichever came last.
     const opened = Math.max(state.connectedAt, state.ackedAt);
     if (seq <= FIRST_SEQ) return { seq: FIRST_SEQ, firstSentAt: opened };
-    const madeAt = this.items.entryAt(posOfSeq(state, seq));
+    const madeAt = this.log.entryAt(posOfSeq(state, seq));
     return { seq, firstSentAt: Math.max(opened, madeAt ?? opened) };
   }
 
@@ -155,7 +155,7 @@ export class DerivedFrames {
     if (fromSeq > toSeq) return;
     if (fromSeq <= FIRST_SEQ) yield this.snapshot(state);
     const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
-    for (const entry of this.items.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
+    for (const entry of this.log.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
       const seq = seqOfPos(state, entry.pos);
       yield new EntryFrame(entry).forSeq(seq, messageIdOf(state.clientId, seq));
     }
@@ -174,7 +174,7 @@ export class DerivedFrames {
 
   private encodedSnapshot(basePos: number): EncodedSnapshot {
     if (this.snapshotCache?.basePos !== basePos) {
-      const page = this.items.pageBelow(basePos + 1, PAGE_DEFAULT_LIMIT);
+      const page = this.log.pageBelow(basePos + 1, PAGE_DEFAULT_LIMIT);
       const itemsJson = JSON.stringify(page.items);
       this.snapshotCache = { basePos, itemsJson, itemsBytes: utf8Length(itemsJson), hasOlder: page.hasOlder };
     }

@@ -13,13 +13,10 @@
  * storage, so an address that stops creating lists leaves nothing behind.
  */
 import { DurableObject } from "cloudflare:workers";
-import { wholeNumber } from "../room/config";
+import { readWholeNumber, type Vars } from "../config/variables";
 
-export interface QuotaVars {
-  LISTS_PER_HOUR?: string;
-}
+export type QuotaVars = Vars<"LISTS_PER_HOUR">;
 
-export const LISTS_PER_HOUR_DEFAULT = 20;
 export const LIST_QUOTA_WINDOW_MS = 3_600_000;
 
 /** The one storage key: creation times in ms, oldest first. */
@@ -27,7 +24,7 @@ const CREATIONS_KEY = "creations";
 
 /** `LISTS_PER_HOUR`, or a thrown error naming it when it is not a whole number from 1 to 10 000. */
 export function readListsPerHour(vars: QuotaVars): number {
-  return wholeNumber("LISTS_PER_HOUR", vars.LISTS_PER_HOUR, LISTS_PER_HOUR_DEFAULT, 1, 10_000);
+  return readWholeNumber("LISTS_PER_HOUR", vars);
 }
 
 export type Admission = { ok: true } | { ok: false; retryAfterMs: number };

@@ -1,0 +1,84 @@
+/**
+ * A {@link DeliveryLog} in memory: the same rules as the SQLite store (one
+ * position per save, edit and removal; entries read with their item as it is
+ * now; pages cut to fit a frame), so the delivery rules can be tested in
+ * plain Node.
+ */
+import { utf8Length } from "../../protocol/frames";
+import type { Item } from "../../protocol/item";
+import { PAGE_ITEMS_MAX_BYTES } from "../itemStore";
+import type { DeliveryLog, EntryKind, LogEntry, Page } from "./log";
+
+interface Change {
+  pos: number;
+  at: number;
+  kind: EntryKind;
+  /** The position of the save that made the item. */
+  itemPos: number;
+}
+
+export class MemoryLog implements DeliveryLog {
+  /** Items by the position of their save, as they are now (null once removed). */
+  private readonly items = new Map<number, { itemId: string; item: Item | null }>();
+  private readonly changes: Change[] = [];
+
+  lastPos(): number {
+    return this.changes.at(-1)?.pos ?? 0;
+  }
+
+  /** Saves a new item at the next position and returns its entry. */
+  save(title: string, body = "", at = 0): LogEntry {
+    const pos = this.lastPos() + 1;
+    const item: Item = { id: `${pos}-item`, title, body, createdAt: new Date(at).toISOString(), version: 1, updatedAt: null };
+    this.items.set(pos, { itemId: item.id, item });
+    return this.push({ pos, at, kind: "item", itemPos: pos });
+  }
+
+  /** Retitles the item saved at `itemPos` at the next position. */
+  edit(itemPos: number, title: string, at = 0): LogEntry {
+    const stored = this.items.get(itemPos);
+    if (!stored?.item) throw new Error(`no live item at ${itemPos}`);
+    stored.item = { ...stored.item, title, version: stored.item.version + 1, updatedAt: new Date(at).toISOString() };
+    return this.push({ pos: this.lastPos() + 1, at, kind: "edited", itemPos });
+  }
+
+  /** Removes the item saved at `itemPos` at the next position. */
+  remove(itemPos: number, at = 0): LogEntry {
+    const stored = this.items.get(itemPos);
+    if (!stored?.item) throw new Error(`no live item at ${itemPos}`);
+    stored.item = null;
+    return this.push({ pos: this.lastPos() + 1, at, kind: "removed", itemPos });
+  }
+
+  entryAt(pos: number): number | null {
+    return this.changes[pos - 1]?.at ?? null;
+  }
+
+  *range(fromPos: number, toPos: number): Generator<LogEntry> {
+    for (let pos = Math.max(1, fromPos); pos <= Math.min(toPos, this.lastPos()); pos++) yield this.entry(this.changes[pos - 1]!);
+  }
+
+  pageBelow(belowPos: number, limit: number): Page {
+    const items: Item[] = [];
+    let bytes = 2; // the brackets of the JSON array
+    for (let pos = Math.min(belowPos - 1, this.lastPos()); pos >= 1; pos--) {
+      const item = this.items.get(pos)?.item;
+      if (!item) continue;
+      const itemBytes = utf8Length(JSON.stringify(item)) + (items.length > 0 ? 1 : 0);
+      if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) return { items, hasOlder: true };
+      items.push(item);
+      bytes += itemBytes;
+    }
+    return { items, hasOlder: false };
+  }
+
+  private push(change: Change): LogEntry {
+    this.changes.push(change);
+    return this.entry(change);
+  }
+
+  private entry(change: Change): LogEntry {
+    const stored = this.items.get(change.itemPos)!;
+    return { pos: change.pos, at: change.at, kind: change.kind, itemId: stored.itemId, item: stored.item };
+  }
+}

@@ -1,0 +1,68 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { Alarm, type Duty } from "../../src/room/alarm";
+import type { ListRoom } from "../../src/room/ListRoom";
+import { emptyUsage } from "../../src/room/usage";
+import { freshRoom } from "./roomHarness";
+
+const FAR = Date.now() + 3_600_000;
+
+/** An Alarm over a real object's storage, with duties that answer what the test says. */
+async function withAlarm(test: (alarm: Alarm, storage: DurableObjectStorage, usage: ReturnType<typeof emptyUsage>) => Promise<void>) {
+  await runInDurableObject(await freshRoom(), async (_: ListRoom, state) => {
+    const usage = emptyUsage();
+    const alarm = new Alarm(state.storage, usage);
+    await alarm.load();
+    await test(alarm, state.storage, usage);
+    await state.storage.deleteAlarm();
+  });
+}
+
+describe("one alarm for several duties", () => {
+  it("is set for the earliest due time, and a later one changes nothing", async () => {
+    await withAlarm(async (alarm, storage, usage) => {
+      alarm.dueBy("resend", FAR + 2_000);
+      alarm.dueBy("presence", FAR + 1_000);
+      alarm.dueBy("resend", FAR + 5_000);
+      expect(await storage.getAlarm()).toBe(FAR + 1_000);
+      expect(usage.setAlarmCalls).toBe(2);
+    });
+  });
+
+  it("when it fires every duty runs, and it is set again once, for the earliest duty still pending", async () => {
+    await withAlarm(async (alarm, storage, usage) => {
+      const ran: Duty[] = [];
+      alarm.assign("resend", () => (ran.push("resend"), FAR + 3_000));
+      alarm.assign("presence", () => (ran.push("presence"), FAR + 1_000));
+      alarm.fire(FAR);
+      expect(ran).toEqual(["resend", "presence"]);
+      expect(await storage.getAlarm()).toBe(FAR + 1_000);
+      expect(usage).toMatchObject({ alarmRuns: 1, setAlarmCalls: 1 });
+    });
+  });
+
+  it("firing twice runs the duties twice and sets nothing when none is pending", async () => {
+    await withAlarm(async (alarm, storage, usage) => {
+      let runs = 0;
+      alarm.assign("resend", () => (runs++, null));
+      alarm.fire(FAR);
+      alarm.fire(FAR);
+      expect(runs).toBe(2);
+      expect(await storage.getAlarm()).toBeNull();
+      expect(usage.setAlarmCalls).toBe(0);
+    });
+  });
+
+  it("a new instance learns the alarm already set, so a later due time does not set it again", async () => {
+    await withAlarm(async (first, storage) => {
+      first.dueBy("resend", FAR + 1_000);
+      const usage = emptyUsage();
+      const restarted = new Alarm(storage, usage);
+      await restarted.load();
+      restarted.dueBy("presence", FAR + 2_000);
+      expect(usage.setAlarmCalls).toBe(0);
+      restarted.dueBy("presence", FAR + 500);
+      expect(await storage.getAlarm()).toBe(FAR + 500);
+    });
+  });
+});
