@@ -11,11 +11,14 @@
  * (gzipped) budget (tools/build.mjs).
  */
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
-import type { ItemPatch } from "../protocol/item";
+import { BROWSER_PARAM } from "../protocol/limits";
+import { touchesText, type ItemPatch } from "../protocol/item";
 import { Announcer, arrivalsText, quoted } from "./announcer";
 import { changeProblem } from "./changeProblems";
 import { DeviceCopy } from "./deviceCopy";
+import { browserId } from "./browserId";
 import { EditKeys } from "./editKeys";
+import { HideDone } from "./hideDone";
 import { ItemDialog } from "./itemDialog";
 import { itemPath, readItemsPage, sendChange } from "./itemsApi";
 import { listIdFromPath, socketUrl } from "./listAddress";
@@ -60,7 +63,7 @@ function start(): void {
     changeNote.textContent = text;
     changeNote.hidden = text === "";
   };
-  const queueChange = (itemId: string, edit: { patch: ItemPatch; ifMatch: number } | null) => {
+  const queueChange = (itemId: string, edit: { patch: ItemPatch; ifMatch: number | null } | null) => {
     say("");
     const base = { key: crypto.randomUUID(), target: { itemId }, madeAt: Date.now() };
     outbox.change(edit ? { ...base, kind: "edit", ...edit } : { ...base, kind: "remove" });
@@ -77,6 +80,8 @@ function start(): void {
     },
     {
       canChange: (itemId) => credential(itemId) !== null,
+      // Anyone may tick, and the last tick wins: no If-Match, so a tick never fails over an edit made meanwhile.
+      tick: (item, done) => queueChange(item.id, { patch: { done }, ifMatch: null }),
       edit: (item) => dialog.open(item, undefined, { itemId: item.id, version: item.version }),
       remove: (item) => removals.remove(item),
       undoRemove: (itemId) => removals.undo(itemId),
@@ -115,7 +120,8 @@ function start(): void {
     post: (save) => postSave(fetchImpl, paths.items, save),
     send: (change, itemId): Promise<ChangeOutcome> => {
       const key = credential(itemId);
-      if (key === null) return Promise.resolve({ kind: "rejected", error: { code: "forbidden", message: "no key" } });
+      const needsKey = change.kind === "remove" || touchesText(change.patch);
+      if (key === null && needsKey) return Promise.resolve({ kind: "rejected", error: { code: "forbidden", message: "no key" } });
       return sendChange(fetchImpl, itemPath(paths.items, itemId), change, key);
     },
     scheduler: browserScheduler,
@@ -142,7 +148,8 @@ function start(): void {
   });
 
   const connection = new LiveConnection({
-    socketUrl: socketUrl(location, listId),
+    // A random id of this browser's, so that its tabs count once in "N here"; it is used for nothing else.
+    socketUrl: `${socketUrl(location, listId)}?${BROWSER_PARAM}=${browserId(store)}`,
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,
     onApplied: (applied) => {
@@ -167,6 +174,7 @@ function start(): void {
       }
     },
     onPresence: (count) => status.showPresence(count),
+    onTitle: (title) => header.showTitle(title),
   });
 
   const dialog = new ItemDialog(
@@ -188,6 +196,16 @@ function start(): void {
       queueChange(editing.itemId, { patch: input, ifMatch: editing.version });
     },
   );
+
+  const hideDone = new HideDone(store, listId);
+  const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
+  const showHideDone = () => byId("mainlist").classList.toggle("hidedone", hideDoneSwitch.checked);
+  hideDoneSwitch.checked = hideDone.on;
+  showHideDone();
+  hideDoneSwitch.addEventListener("change", () => {
+    hideDone.on = hideDoneSwitch.checked;
+    showHideDone();
+  });
 
   byId("additem").addEventListener("click", () => dialog.open());
   onKey("n", () => dialog.open());
