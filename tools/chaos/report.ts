@@ -45,12 +45,14 @@ function saveFigures(history: History): string {
   );
 }
 
+const DONE_LABEL = { edit: "edited", tick: "ticked", remove: "removed" } as const;
+
 function changeFigures(counts: FaultCounts, history: History): string {
   const changes = [...history.changes.values()];
   const attempts = changes.flatMap((change) => change.attempts);
   const outcomes = new Map<string, number>();
   for (const change of changes) {
-    const outcome = change.outcome === null ? "unanswered" : change.outcome.kind === "done" ? (change.kind === "edit" ? "edited" : "removed") : `${change.kind} refused ${change.outcome.status ?? "?"}`;
+    const outcome = change.outcome === null ? "unanswered" : change.outcome.kind === "done" ? DONE_LABEL[change.kind] : `${change.kind} refused ${change.outcome.status ?? "?"}`;
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   }
   const lost = attempts.filter((attempt) => attempt.answerLost).length;
