@@ -37,7 +37,7 @@ import { now } from "../harness/wait";
 import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
 import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
 import { profileCpu } from "./run/cpuProfile";
-import { measureMemory, MEMORY_SYSTEMS, type MemorySystem } from "./run/memory";
+import { measureMemory, MEMORY_SYSTEMS, MEMORY_SYSTEMS_ALL, type MemorySystem } from "./run/memory";
 import { measureViewers, VIEWER_COUNTS } from "./run/viewers";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
@@ -270,7 +270,7 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
 const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join(",")}] [--listroom-tree DIR] [--save DIR]
        npm run bench -- --render RESULTS.json [--save DIR]      redraw a run's tables and chart, no measuring
        npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
-       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd]
+       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot]
        npm run bench -- --viewers [--systems listroom,bare] [--counts 500,1000,2000,3000] [--saves 15]
        npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1]
        npm run bench -- --scenario crowd [--clients 500] [--fill 200] [--hog] [--direct] [--profile-seconds S]
@@ -294,6 +294,7 @@ const { values } = parseArgs({
     repeats: { type: "string" },
     "no-additions": { type: "boolean", default: false },
     "no-crowd": { type: "boolean", default: false },
+    "heap-snapshot": { type: "boolean", default: false },
     "cold-start": { type: "string" },
     "listroom-tree": { type: "string" },
     scenario: { type: "string" },
@@ -401,7 +402,7 @@ async function main(): Promise<number> {
     try {
       if (values.memory) {
         const systems = values.systems === undefined ? MEMORY_SYSTEMS : (values.systems.split(",").map((name) => name.trim()) as MemorySystem[]);
-        for (const name of systems) if (!MEMORY_SYSTEMS.includes(name)) throw new Error(`--memory measures ${MEMORY_SYSTEMS.join(",")}, not ${name}`);
+        for (const name of systems) if (!MEMORY_SYSTEMS_ALL.includes(name)) throw new Error(`--memory measures ${MEMORY_SYSTEMS_ALL.join(",")}, not ${name}`);
         return await measureMemory(
           {
             systems,
@@ -413,6 +414,7 @@ async function main(): Promise<number> {
             listroomBundle: () => bundles.forListroom().bundle,
             bareBundle: () => bundles.forBare(),
             provenance: provenanceOf(),
+            heapSnapshots: values["heap-snapshot"],
           },
           command,
           outDir,

@@ -12,7 +12,7 @@
  * bench (run/memory.ts) can price each beside the bare socket in one run.
  */
 import { DurableObject } from "cloudflare:workers";
-import { ADDITIONS, type Addition } from "./additions";
+import { ADDITIONS, PROBES, type Addition, type Probe } from "./additions";
 
 interface Env {
   BARE_ROOM: DurableObjectNamespace<BareRoom>;
@@ -26,9 +26,9 @@ interface BareItem {
 }
 
 
-function additionsOf(url: URL): Set<Addition> {
+function additionsOf(url: URL): Set<Addition | Probe> {
   const asked = (url.searchParams.get("with") ?? "").split(",");
-  return new Set(ADDITIONS.filter((addition) => asked.includes(addition)));
+  return new Set([...ADDITIONS, ...PROBES].filter((addition) => asked.includes(addition)));
 }
 
 async function sha256(text: string): Promise<string> {
@@ -77,6 +77,7 @@ export class BareRoom extends DurableObject<Env> {
       const now = Date.now();
       server.serializeAttachment({ v: 2, clientId, connectionId, basePos: this.pos, connectedAt: now, acked: 0, ackedAt: now, resendRounds: [] });
     }
+    if (adds.has("one-frame")) server.send(JSON.stringify({ type: "welcome", protocol: 9, clientId, resumeToken: connectionId.repeat(2), resumed: false, seq: 1 }));
     if (adds.has("frames")) {
       // Listroom's three arrival frames at their sizes for an empty list.
       server.send(JSON.stringify({ type: "welcome", protocol: 9, clientId, resumeToken: connectionId.repeat(2), resumed: false, seq: 1, resendIntervalMs: 30000, window: { frames: 32, bytes: 131072 } }));

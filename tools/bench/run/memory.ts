@@ -19,14 +19,14 @@
  * Under wrangler dev every socket holds about 4.6 file descriptors; with the
  * process limit here at 20,000, counts stay at 2,000 or below.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BODY_MAX_CHARS } from "../../../src/protocol/limits";
 import { freePort } from "../../harness/net";
 import { rssOf } from "../../harness/proc";
 import { shown } from "../../harness/results";
 import { delay, now } from "../../harness/wait";
-import { ADDITIONS } from "../bare/additions";
+import { ADDITIONS, PROBES } from "../bare/additions";
 import { ClientPool } from "../load/clients";
 import { SaveClient } from "../load/writers";
 import { round } from "../lib/stats";
@@ -35,10 +35,20 @@ import { CONNECT_TIMEOUT_MS, CONNECTS_PER_SECOND } from "../plan";
 import { SYSTEMS, type RunningSystem, type SystemName } from "../systems/types";
 import type { WorkerBundle } from "../systems/workerBundle";
 import { startWorkerdSystem } from "../systems/workerd";
-import { startBare, startListroom } from "../systems/wrangler";
+import { snapshotListroom, startBare, startListroom, startWranglerSystem } from "../systems/wrangler";
 
-export type MemorySystem = Extract<SystemName, "listroom" | "bare" | "listroom-workerd" | "bare-workerd">;
+/**
+ * `listroom-no-assets`: Listroom under wrangler dev with its `[assets]`
+ * section taken out (only ever measured, never served), to price the static
+ * assets' router that then stands in front of every socket.
+ */
+export type MemorySystem = Extract<SystemName, "listroom" | "bare" | "listroom-workerd" | "bare-workerd"> | "listroom-no-assets";
 export const MEMORY_SYSTEMS: MemorySystem[] = ["listroom-workerd", "bare-workerd", "listroom", "bare"];
+export const MEMORY_SYSTEMS_ALL: MemorySystem[] = [...MEMORY_SYSTEMS, "listroom-no-assets"];
+const LABELS: Record<MemorySystem, string> = {
+  ...Object.fromEntries(MEMORY_SYSTEMS.map((name) => [name, SYSTEMS[name as SystemName].label])),
+  "listroom-no-assets": "Listroom (wrangler dev) without [assets]",
+} as Record<MemorySystem, string>;
 
 export interface MemoryOptions {
   systems: MemorySystem[];
@@ -54,6 +64,12 @@ export interface MemoryOptions {
   bareBundle(): WorkerBundle;
   /** Which code the Listroom column ran. */
   provenance: string;
+  /**
+   * Take heap snapshots (each after a full GC) before the clients and at the
+   * last count, and list what grew per connection by constructor. The GC
+   * changes the no-GC heap figures, so such a run is for finding, not for them.
+   */
+  heapSnapshots: boolean;
 }
 
 const SETTLE_MS = 1_000;
@@ -86,6 +102,8 @@ interface Sample {
   opened: number;
   rssPerConnectionKiB: number;
   heapPerConnectionKiB: number | null;
+  /** At the last count, from heap snapshots (each after a full GC): what stays live per connection. */
+  heapLivePerConnectionKiB: number | null;
 }
 
 interface CrowdSample {
@@ -103,12 +121,41 @@ function label(column: Column): string {
   return column.additions.length === 0 ? column.system : `${column.system} +${column.additions.length === ADDITIONS.length ? "all" : column.additions.join("+")}`;
 }
 
+/** A TOML text without one top-level `[section]`: its lines up to the next line opening a section. */
+function withoutSection(toml: string, section: string): string {
+  let inside = false;
+  return toml
+    .split("\n")
+    .filter((line) => {
+      if (line.startsWith("[")) inside = line.trim() === `[${section}]`;
+      return !inside;
+    })
+    .join("\n");
+}
+
 async function start(system: MemorySystem, options: MemoryOptions): Promise<RunningSystem> {
   switch (system) {
     case "listroom":
       return (await startListroom(options.serverCpu)).system;
     case "bare":
       return startBare(options.serverCpu);
+    case "listroom-no-assets": {
+      const app = snapshotListroom();
+      const config = join(app.dir, "wrangler.toml");
+      writeFileSync(config, withoutSection(readFileSync(config, "utf8"), "assets"));
+      return startWranglerSystem({
+        name: "listroom",
+        cwd: app.dir,
+        configPath: null,
+        healthPath: "/api/items?limit=1",
+        coldStartPath: null,
+        cpu: options.serverCpu,
+        localObservability: false,
+        vars: { EXPOSE_USAGE: "true" },
+        usagePath: "/api/usage",
+        cleanup: app.remove,
+      });
+    }
     case "listroom-workerd":
       return startWorkerdSystem({
         name: system,
@@ -127,7 +174,7 @@ async function start(system: MemorySystem, options: MemoryOptions): Promise<Runn
 async function openInspector(system: RunningSystem, log: (line: string) => void): Promise<InspectorSession | null> {
   if (!system.inspectorOrigin) return null;
   try {
-    return await InspectorSession.open(system.inspectorOrigin, system.name === "listroom" || system.name === "listroom-workerd" ? "listroom" : "bare");
+    return await InspectorSession.open(system.inspectorOrigin, system.protocol === "listroom" ? "listroom" : "bare");
   } catch (error) {
     log(`  ${system.name}: no inspector (${(error as Error).message}); RSS only`);
     return null;
@@ -145,6 +192,25 @@ async function read(system: RunningSystem, session: InspectorSession | null): Pr
   }
 }
 
+type HeapSummary = Map<string, { count: number; bytes: number }>;
+
+function totalBytes(summary: HeapSummary): number {
+  let total = 0;
+  for (const { bytes } of summary.values()) total += bytes;
+  return total;
+}
+
+/** What grew between two heap snapshots, per connection, largest first. */
+function grownByConstructor(column: string, before: HeapSummary, after: HeapSummary, connections: number): string {
+  const rows = [...after.entries()]
+    .map(([name, { count, bytes }]) => ({ name, count: (count - (before.get(name)?.count ?? 0)) / connections, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / connections }))
+    .filter((row) => row.bytes > 8)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 25);
+  const total = rows.reduce((sum, row) => sum + row.bytes, 0);
+  return [`  heap snapshot, ${column}: live growth per connection by constructor (top rows ${Math.round(total)} B)`, ...rows.map((row) => `    ${Math.round(row.bytes).toString().padStart(6)} B  ${row.count.toFixed(2).padStart(6)} ×  ${row.name.slice(0, 90)}`)].join("\n");
+}
+
 async function measureColumn(column: Column, repeat: number, options: MemoryOptions, log: (line: string) => void): Promise<Sample[]> {
   const system = await start(column.system, options);
   const session = await openInspector(system, log);
@@ -158,8 +224,9 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
     if (!saved.ok) throw new Error(`${column.system}: the warm-up save failed: ${saved.problem}`);
     await delay(SETTLE_MS);
     const base = await read(system, session);
+    const baseHeap = options.heapSnapshots && session ? await session.heapByConstructor() : null;
     const counts = column.additions.length > 0 ? options.counts.slice(0, 1) : options.counts;
-    for (const clients of counts) {
+    for (const [index, clients] of counts.entries()) {
       const grown = await pool.grow(clients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
       if (grown.failed > 0) log(`  ${label(column)}: ${grown.failed} clients failed (${grown.firstFailure})`);
       await delay(READ_AFTER_MS);
@@ -174,7 +241,14 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
         opened,
         rssPerConnectionKiB: round((at.rss - base.rss) / opened / KIB, 1),
         heapPerConnectionKiB: at.heap === null || base.heap === null ? null : round((at.heap - base.heap) / opened / KIB, 2),
+        heapLivePerConnectionKiB: null,
       };
+      if (index === counts.length - 1 && session && baseHeap) {
+        // workerd's inspector does not answer HeapProfiler.collectGarbage; a snapshot is taken after a full GC.
+        const atHeap = await session.heapByConstructor();
+        sample.heapLivePerConnectionKiB = round((totalBytes(atHeap) - totalBytes(baseHeap)) / opened / KIB, 2);
+        log(grownByConstructor(label(column), baseHeap, atHeap, opened));
+      }
       samples.push(sample);
       log(`  ${sample.column} #${repeat + 1}, ${opened} open: RSS ${sample.rssPerConnectionKiB} KiB, heap ${sample.heapPerConnectionKiB ?? "—"} KiB per connection`);
     }
@@ -239,7 +313,7 @@ function range(values: number[]): string {
   return sorted.length === 1 ? `${median}` : `${median} (${sorted[0]}–${sorted.at(-1)})`;
 }
 
-const BARE_OF: Partial<Record<MemorySystem, MemorySystem>> = { listroom: "bare", "listroom-workerd": "bare-workerd" };
+const BARE_OF: Partial<Record<MemorySystem, MemorySystem>> = { listroom: "bare", "listroom-no-assets": "bare", "listroom-workerd": "bare-workerd" };
 
 function ratios(samples: Sample[], column: string, system: MemorySystem, clients: number, key: "rssPerConnectionKiB" | "heapPerConnectionKiB"): number[] {
   const bare = BARE_OF[system] ?? (system === "bare-workerd" && column !== system ? "bare-workerd" : null);
@@ -256,8 +330,8 @@ function ratios(samples: Sample[], column: string, system: MemorySystem, clients
 
 function tables(samples: Sample[], crowds: CrowdSample[]): string {
   const rows: string[] = [
-    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | JS heap per connection, KiB |",
-    "| --- | --- | --- | --- | --- |",
+    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | JS heap per connection, KiB | live (heap snapshots, after a GC), KiB |",
+    "| --- | --- | --- | --- | --- | --- |",
   ];
   const keys = [...new Set(samples.map((s) => `${s.column}\u0000${s.clients}`))];
   for (const key of keys) {
@@ -265,10 +339,11 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
     const clients = Number(clientsText);
     const mine = samples.filter((s) => s.column === column && s.clients === clients);
     const system = mine[0]!.system;
-    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : SYSTEMS[system].label;
+    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : LABELS[system];
     const heaps = mine.flatMap((s) => (s.heapPerConnectionKiB === null ? [] : [s.heapPerConnectionKiB]));
+    const live = mine.flatMap((s) => (s.heapLivePerConnectionKiB === null ? [] : [s.heapLivePerConnectionKiB]));
     rows.push(
-      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} |`,
+      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} | ${live.length > 0 ? range(live) : "—"} |`,
     );
   }
   if (crowds.length > 0) {
@@ -277,7 +352,7 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
       const mine = crowds.filter((c) => c.system === system);
       const heaps = mine.flatMap((c) => (c.heapGrowthMiB === null ? [] : [c.heapGrowthMiB]));
       rows.push(
-        `| ${SYSTEMS[system].label} | ${mine.map((c) => `${c.ready}/${c.clients}`).join(", ")} | ${range(mine.map((c) => c.lastReadyMs))} | ${range(mine.map((c) => c.peakRssGrowthMiB))} | ${range(mine.map((c) => c.settledRssGrowthMiB))} | ${heaps.length > 0 ? range(heaps) : "—"} |`,
+        `| ${LABELS[system]} | ${mine.map((c) => `${c.ready}/${c.clients}`).join(", ")} | ${range(mine.map((c) => c.lastReadyMs))} | ${range(mine.map((c) => c.peakRssGrowthMiB))} | ${range(mine.map((c) => c.settledRssGrowthMiB))} | ${heaps.length > 0 ? range(heaps) : "—"} |`,
       );
     }
   }
@@ -289,6 +364,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
   if (options.additions && options.systems.includes("bare-workerd")) {
     for (const addition of ADDITIONS) columns.push({ system: "bare-workerd", additions: [addition] });
     columns.push({ system: "bare-workerd", additions: [...ADDITIONS] });
+    for (const probe of PROBES) columns.push({ system: "bare-workerd", additions: [probe] });
   }
   const startedAt = new Date();
   const samples: Sample[] = [];
@@ -305,7 +381,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
       }
     }
     if (options.crowd) {
-      for (const system of options.systems.filter((name) => name === "listroom" || name === "listroom-workerd")) {
+      for (const system of options.systems.filter((name) => name.startsWith("listroom"))) {
         try {
           crowds.push(await measureCrowd(system, repeat, options, log));
         } catch (error) {

@@ -64,7 +64,7 @@ export function snapshotListroom(): { dir: string; remove(): void; provenance: P
   return { ...app, provenance };
 }
 
-interface WranglerTarget {
+export interface WranglerTarget {
   name: Extract<SystemName, "listroom" | "bare">;
   cwd: string;
   configPath: string | null;
