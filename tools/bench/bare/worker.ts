@@ -57,10 +57,20 @@ export class BareRoom extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const adds = additionsOf(new URL(request.url));
+    if (adds.size === 0) {
+      // The floor: nothing but the accepted socket.
+      const { 0: client, 1: server } = new WebSocketPair();
+      this.ctx.acceptWebSocket(server);
+      return new Response(null, { status: 101, webSocket: client });
+    }
     const clientId = crypto.randomUUID();
     const connectionId = crypto.randomUUID();
-    // As Listroom: the resume token hashed (when resuming) and the fresh one's hash, both awaited.
-    const tokenHash = adds.has("token-hash") ? [await sha256(connectionId), await sha256(clientId)][1]! : clientId;
+    let tokenHash = clientId;
+    if (adds.has("token-hash")) {
+      // As Listroom at its most: a resume token's hash, then the fresh token's, each awaited.
+      await sha256(connectionId);
+      tokenHash = await sha256(clientId);
+    }
     if (adds.has("session-row")) {
       if (!this.sessionTable) {
         this.ctx.storage.sql.exec(
