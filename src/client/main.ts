@@ -10,7 +10,7 @@
  */
 import { DEFAULT_LIST_ID, listPaths, MAIN_LIST_TITLE } from "../protocol/lists";
 import type { ItemPatch } from "../protocol/item";
-import { changeProblem } from "./changeProblems";
+import { changeProblem, saveProblem } from "./changeProblems";
 import { EditKeys } from "./editKeys";
 import { ItemDialog } from "./itemDialog";
 import { itemPath, readItemsPage, sendChange } from "./itemsApi";
@@ -252,7 +252,7 @@ function start(): void {
       if (editKey !== null) editKeys.keep(item.id, editKey);
       view.confirmPending(save.key, item);
     },
-    onRejected: (save, error) => dialog.open(save, error.message),
+    onRejected: (save, error) => dialog.open(save, saveProblem(error)),
     // Show the outcome now rather than when its frame comes, so the item never flickers back.
     onChangeDone: (change, item) => {
       const itemId = changedItemId(change);

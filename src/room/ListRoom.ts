@@ -26,6 +26,7 @@ import { Intake } from "./intake";
 import { ItemCommands, type ChangeRequest, type Saved } from "./itemCommands";
 import { ItemStore, type LogEntry, type Page } from "./itemStore";
 import { ListMeta } from "./listMeta";
+import { ListTotals } from "./listTotals";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
 import { HeadCount } from "./presence";
@@ -64,7 +65,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
-    this.items = new ItemStore(sql);
+    const totals = new ListTotals(sql);
+    this.items = new ItemStore(sql, totals);
     this.meta = new ListMeta(sql, env.OWNER_KEY);
     this.editKeys = new EditKeys(sql);
     this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs);
@@ -79,7 +81,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     const { items, editKeys, meta, listId } = this;
     const record = (write: (pos: number) => LogEntry) => this.record(write);
-    this.commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute: config.listSavesPerMinute, record });
+    const { listSavesPerMinute, ceilings } = config;
+    this.commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute, totals, ceilings, record });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
       if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();

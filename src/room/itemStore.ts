@@ -11,6 +11,7 @@ import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "../shared/itemId";
 import type { DeliveryLog } from "./delivery/log";
+import { textBytes, type ListTotals } from "./listTotals";
 import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {
@@ -78,7 +79,10 @@ function textKey(text: NewItem): string {
 
 /** The list's own log: what delivery reads (delivery/log.ts), in SQLite. */
 export class ItemStore implements DeliveryLog {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly totals: ListTotals,
+  ) {}
 
   /** The position of the newest log entry; 0 while the log is empty. */
   lastPos(): number {
@@ -114,6 +118,7 @@ export class ItemStore implements DeliveryLog {
     const id = newItemId(pos);
     this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key)
       VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey})`;
+    this.totals.add({ items: 1, textBytes: textBytes(input) });
     const item: Item = { id, title: input.title, body: input.body, createdAt: new Date(now).toISOString(), version: 1, updatedAt: null };
     return { pos, at: now, kind: "item", itemId: id, item };
   }
@@ -133,13 +138,15 @@ export class ItemStore implements DeliveryLog {
         title = ${item.title}, body = ${item.body}, version = ${item.version}, updated_at = ${now}
       WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
+    this.totals.add({ items: 0, textBytes: textBytes(item) - textBytes(target.item) });
     return { pos, at: now, kind: "edited", itemId: target.itemId, item };
   }
 
   /** Removes a live item, erasing its text, at `pos` (the next after the log's end); call inside a transaction. */
-  remove(target: StoredItem, pos: number, now: number): LogEntry {
+  remove(target: StoredItem & { item: Item }, pos: number, now: number): LogEntry {
     this.sql`UPDATE items SET title = '', body = '', first_text = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'removed', ${now})`;
+    this.totals.add({ items: -1, textBytes: -textBytes(target.item) });
     return { pos, at: now, kind: "removed", itemId: target.itemId, item: null };
   }
 

@@ -88,6 +88,20 @@ export const MIGRATIONS: readonly Migration[] = [
       secret TEXT NOT NULL
     )`,
   },
+  {
+    // What the list holds, kept in one row that each save, edit and removal
+    // adjusts in its transaction, so the ceilings are checked without
+    // counting: live items and the bytes of their text (a TEXT cast to BLOB
+    // has its UTF-8 length).
+    id: "007_list_totals",
+    sql: `CREATE TABLE list_totals (
+      items INTEGER NOT NULL,
+      text_bytes INTEGER NOT NULL
+    );
+    INSERT INTO list_totals (items, text_bytes)
+      SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(title AS BLOB)) + LENGTH(CAST(body AS BLOB))), 0)
+      FROM items WHERE removed_at IS NULL`,
+  },
 ];
 
 /** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */
