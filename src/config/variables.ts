@@ -94,7 +94,7 @@ export const VARIABLES = {
     default: 600,
     min: 1,
     max: 1_000_000,
-    meaning: "saves per minute to the whole list from all addresses together (bursts of 10 s worth); more get `429` with `Retry-After`",
+    meaning: "saves per minute to the whole list from all addresses together (bursts of 10 s worth; one address group may use a quarter of it, and the last quarter is kept for groups that have not saved lately); more get `429` with `Retry-After`",
   },
   LIST_MAX_ITEMS: {
     type: "whole number",
