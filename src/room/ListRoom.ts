@@ -69,7 +69,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.items = new ItemStore(sql, totals);
     this.meta = new ListMeta(sql, env.OWNER_KEY);
     this.editKeys = new EditKeys(sql);
-    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs);
+    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs, config.resumeTokenGraceMs);
     this.audience = new Audience(ctx, states);
     this.alarms = new Alarm(ctx.storage, this.usageCounters);
     const { items: log, sessions, audience, alarms: alarm } = this;

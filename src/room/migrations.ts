@@ -92,15 +92,18 @@ export const MIGRATIONS: readonly Migration[] = [
     // What the list holds, kept in one row that each save, edit and removal
     // adjusts in its transaction, so the ceilings are checked without
     // counting: live items and the bytes of their text (a TEXT cast to BLOB
-    // has its UTF-8 length).
-    id: "007_list_totals",
+    // has its UTF-8 length). And when each session's current token was
+    // issued: the token it replaced resumes only for RESUME_TOKEN_GRACE_MS
+    // after that (none does for rows from before, whose time is unknown).
+    id: "007_ceilings_and_expiry",
     sql: `CREATE TABLE list_totals (
       items INTEGER NOT NULL,
       text_bytes INTEGER NOT NULL
     );
     INSERT INTO list_totals (items, text_bytes)
       SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(title AS BLOB)) + LENGTH(CAST(body AS BLOB))), 0)
-      FROM items WHERE removed_at IS NULL`,
+      FROM items WHERE removed_at IS NULL;
+    ALTER TABLE clients ADD COLUMN token_issued_at INTEGER`,
   },
 ];
 
