@@ -14,6 +14,7 @@ import { LIST_PATH } from "./lists";
 import { clientGroup, limitPerAddress } from "./guard";
 import { requireBearer, type BearerEnv } from "./bearer";
 import { errorResponse } from "./httpErrors";
+import { forgetNewestPage } from "./newestPage";
 import { refusal } from "./roomRefusals";
 import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
 import { describeIssues, limitBody, readJson, validated } from "./validation";
@@ -43,10 +44,14 @@ itemChanges.patch("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitP
   const { title, body } = patch.data;
   const request = changeRequest(c, c.req.valid("header")["if-match"]);
   const result = await room(c).editItem(request, title === undefined ? { body: body! } : { title, body });
-  return result.ok ? c.json({ item: result.value }) : refusal(c, result.error);
+  if (!result.ok) return refusal(c, result.error);
+  await forgetNewestPage(c);
+  return c.json({ item: result.value });
 });
 
 itemChanges.delete("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), validated("header", IfMatchSchema), async (c) => {
   const result = await room(c).removeItem(changeRequest(c, c.req.valid("header")["if-match"]));
-  return result.ok ? c.body(null, 204) : refusal(c, result.error);
+  if (!result.ok) return refusal(c, result.error);
+  await forgetNewestPage(c);
+  return c.body(null, 204);
 });
