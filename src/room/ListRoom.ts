@@ -10,6 +10,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import { PING_TEXT, PONG_TEXT } from "../protocol/frames";
+import { CloseCode } from "../protocol/limits";
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import type { Outcome } from "../shared/outcome";
@@ -27,6 +28,7 @@ import { ItemCommands, type ChangeRequest, type Saved } from "./itemCommands";
 import { ItemStore, type LogEntry, type Page } from "./itemStore";
 import { ListMeta } from "./listMeta";
 import { ListTotals } from "./listTotals";
+import { deletionDue, UnusedList } from "./unusedList";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
 import { HeadCount } from "./presence";
@@ -55,6 +57,8 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly meta: ListMeta;
   private readonly editKeys: EditKeys;
   private readonly commands: ItemCommands;
+  private readonly unused: UnusedList;
+  private readonly out: Outbound;
   /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
   private ready = false;
 
@@ -63,6 +67,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
+    this.out = out;
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
     const totals = new ListTotals(sql);
@@ -77,6 +82,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     const headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm);
     alarm.assign("resend", (now) => this.delivery.resendRound(now));
     alarm.assign("presence", (now) => headCount.onAlarm(now));
+    this.unused = new UnusedList({ createdAt: () => this.unusedSince(), written: () => this.delivery.lastPos > 0 });
+    alarm.assign("unused-list", (now) => this.unused.onAlarm(now));
     this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out });
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     const { items, editKeys, meta, listId } = this;
@@ -85,8 +92,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute, totals, ceilings, record });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
-      if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
       await this.alarms.load();
+      if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
     });
   }
 
@@ -108,6 +115,30 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.delivery.readPosition();
     this.sessions.detachThoseWithoutSocket(Date.now());
     this.ready = true;
+    this.scheduleDeletionIfUnused();
+  }
+
+  /** When a named list was created, for the deletion of one never written to; null for the default list, which stays. */
+  private unusedSince(): number | null {
+    const info = this.listId === DEFAULT_LIST_ID || !this.ready ? null : this.meta.info(this.listId, 0);
+    return info ? Date.parse(info.createdAt) : null;
+  }
+
+  private scheduleDeletionIfUnused(): void {
+    const due = deletionDue({ createdAt: () => this.unusedSince(), written: () => this.delivery.lastPos > 0 });
+    if (due !== null) this.alarms.dueBy("unused-list", due);
+  }
+
+  /** Deletes this list, storage and all (see unusedList.ts); its sockets are told, and it answers "no such list" from now on. */
+  private async deleteList(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      this.out.closeWithBye(ws, CloseCode.GoingAway, "this list was deleted: nothing was saved to it in 30 days");
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    await this.alarms.load();
+    this.unused.due = false;
+    this.ready = false;
   }
 
   // ---- The list -------------------------------------------------------------
@@ -117,6 +148,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     if (this.ready && this.meta.info(this.listId, 0) !== null) return false;
     this.setUp();
     this.meta.create(info, ownerKeyHash);
+    this.scheduleDeletionIfUnused();
     return true;
   }
 
@@ -184,20 +216,22 @@ export class ListRoom extends DurableObject<RoomVars> {
     return this.arrivals.arrive(request);
   }
 
+  // A socket of a list just deleted (unusedList.ts) may still speak or close; there is nothing left to keep.
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    this.intake.receive(ws, message, Date.now());
+    if (this.ready) this.intake.receive(ws, message, Date.now());
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    this.arrivals.leave(ws, Date.now());
+    if (this.ready) this.arrivals.leave(ws, Date.now());
     this.arrivals.answerClose(ws, code, reason);
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.arrivals.leave(ws, Date.now());
+    if (this.ready) this.arrivals.leave(ws, Date.now());
   }
 
   override async alarm(): Promise<void> {
     this.alarms.fire(Date.now());
+    if (this.unused.due) await this.deleteList();
   }
 }
