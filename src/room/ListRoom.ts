@@ -28,6 +28,7 @@ import { ItemCommands, type ChangeRequest, type Saved } from "./itemCommands";
 import { ItemStore, type LogEntry, type Page } from "./itemStore";
 import { ListMeta } from "./listMeta";
 import { ListTotals } from "./listTotals";
+import { Tombstones } from "./tombstones";
 import { deletionDue, UnusedList } from "./unusedList";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
@@ -58,6 +59,7 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly editKeys: EditKeys;
   private readonly commands: ItemCommands;
   private readonly unused: UnusedList;
+  private readonly tombstones: Tombstones;
   private readonly out: Outbound;
   /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
   private ready = false;
@@ -84,6 +86,8 @@ export class ListRoom extends DurableObject<RoomVars> {
     alarm.assign("presence", (now) => headCount.onAlarm(now));
     this.unused = new UnusedList({ createdAt: () => this.unusedSince(), written: () => this.delivery.lastPos > 0 });
     alarm.assign("unused-list", (now) => this.unused.onAlarm(now));
+    this.tombstones = new Tombstones(this.items, alarm, config.resumeWindowMs);
+    alarm.assign("tombstones", (now) => (this.ready ? this.tombstones.onAlarm(now) : null));
     this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out });
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     const { items, editKeys, meta, listId } = this;
@@ -116,6 +120,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.sessions.detachThoseWithoutSocket(Date.now());
     this.ready = true;
     this.scheduleDeletionIfUnused();
+    this.tombstones.resumeAfterStart(Date.now());
   }
 
   /** When a named list was created, for the deletion of one never written to; null for the default list, which stays. */
@@ -175,7 +180,11 @@ export class ListRoom extends DurableObject<RoomVars> {
   }
 
   async removeItem(request: ChangeRequest): Promise<Outcome<null>> {
-    return this.exists() ? this.commands.remove(request, Date.now()) : NO_SUCH_LIST;
+    if (!this.exists()) return NO_SUCH_LIST;
+    const now = Date.now();
+    const outcome = await this.commands.remove(request, now);
+    if (outcome.ok) this.tombstones.removed(now);
+    return outcome;
   }
 
   /** Writes the next log entry and delivers it to every open socket, with no await between, so entries go out in order. */

@@ -12,7 +12,7 @@
  */
 import type { RoomUsage } from "./usage";
 
-export type Duty = "resend" | "presence" | "unused-list";
+export type Duty = "resend" | "presence" | "unused-list" | "tombstones";
 
 /** Runs a duty's due work at `now`; returns when it is next due, or null when it has nothing pending. */
 export type DutyRun = (now: number) => number | null;

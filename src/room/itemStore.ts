@@ -186,6 +186,23 @@ export class ItemStore implements DeliveryLog {
     }
   }
 
+  /**
+   * Shrinks every item removed at or before `cutoff` to a tombstone: its
+   * row keeps only `pos`, `id`, `version` and `removed_at` (its text was
+   * erased when it was removed; its Idempotency-Key and times go now), so a
+   * cursor naming it still works. Returns when the next removal awaiting
+   * this was made, or null when none does.
+   */
+  tombstoneRemovedBy(cutoff: number): number | null {
+    this.sql`UPDATE items SET idempotency_key = NULL, updated_at = NULL, created_at = removed_at
+      WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)
+        AND removed_at <= ${cutoff}`;
+    return (
+      this.sql<{ at: number | null }>`SELECT MIN(removed_at) AS at FROM items
+        WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)`[0]?.at ?? null
+    );
+  }
+
   /** When the log entry at `pos` was made (ms since epoch), without reading any text. */
   entryAt(pos: number): number | null {
     return (
