@@ -11,7 +11,7 @@ import { alarmTime, CONFIG, controlClock, freshRoom, numbered, save, TEST_OWNER_
 
 const owner = (itemId: string) => ({ itemId, key: TEST_OWNER_KEY, expected: null, group: null });
 
-interface StoredRow {
+interface StoredRow extends Record<string, SqlStorageValue> {
   id: string;
   title: string;
   body: string;
