@@ -29,7 +29,7 @@ import { ItemStore, type LogEntry, type Page } from "./itemStore";
 import { ListMeta, type OwnerCheck } from "./listMeta";
 import { ListTotals } from "./listTotals";
 import { Tombstones } from "./tombstones";
-import { deletionDue, UnusedList } from "./unusedList";
+import { deletionDue, UnusedList, type ListAge } from "./unusedList";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
 import { HeadCount } from "./presence";
@@ -84,7 +84,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     const headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm);
     alarm.assign("resend", (now) => this.delivery.resendRound(now));
     alarm.assign("presence", (now) => headCount.onAlarm(now));
-    this.unused = new UnusedList({ createdAt: () => this.unusedSince(), written: () => this.delivery.lastPos > 0 });
+    this.unused = new UnusedList(this.age);
     alarm.assign("unused-list", (now) => this.unused.onAlarm(now));
     this.tombstones = new Tombstones(this.items, alarm, config.resumeWindowMs);
     alarm.assign("tombstones", (now) => (this.ready ? this.tombstones.onAlarm(now) : null));
@@ -123,14 +123,17 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.tombstones.resumeAfterStart(Date.now());
   }
 
-  /** When a named list was created, for the deletion of one never written to; null for the default list, which stays. */
-  private unusedSince(): number | null {
-    const info = this.listId === DEFAULT_LIST_ID || !this.ready ? null : this.meta.info(this.listId, 0);
-    return info ? Date.parse(info.createdAt) : null;
-  }
+  /** What the deletion of a list never written to asks (unusedList.ts); the default list has no creation time, so it stays. */
+  private readonly age: ListAge = {
+    createdAt: () => {
+      const info = this.listId === DEFAULT_LIST_ID || !this.ready ? null : this.meta.info(this.listId, 0);
+      return info ? Date.parse(info.createdAt) : null;
+    },
+    written: () => this.delivery.lastPos > 0,
+  };
 
   private scheduleDeletionIfUnused(): void {
-    const due = deletionDue({ createdAt: () => this.unusedSince(), written: () => this.delivery.lastPos > 0 });
+    const due = deletionDue(this.age);
     if (due !== null) this.alarms.dueBy("unused-list", due);
   }
 
