@@ -14,7 +14,7 @@ import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import { BROWSER_PARAM } from "../protocol/limits";
 import { touchesText, type ItemPatch } from "../protocol/item";
 import { Announcer, arrivalsText, quoted } from "./announcer";
-import { changeProblem } from "./changeProblems";
+import { changeProblem, saveProblem } from "./changeProblems";
 import { DeviceCopy } from "./deviceCopy";
 import { browserId } from "./browserId";
 import { EditKeys } from "./editKeys";
@@ -133,7 +133,7 @@ function start(): void {
       if (editKey !== null) editKeys.keep(item.id, editKey);
       view.confirmPending(save.key, item);
     },
-    onRejected: (save, error) => dialog.open(save, error.message),
+    onRejected: (save, error) => dialog.open(save, saveProblem(error)),
     // Show the outcome now rather than when its frame comes, so the item never flickers back.
     onChangeDone: (change, item) => {
       const itemId = changedItemId(change);

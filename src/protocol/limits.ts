@@ -59,6 +59,8 @@ export const IDEMPOTENCY_KEY_MAX_CHARS = 200;
 export const FIRST_SEQ = 1;
 
 export const CloseCode = {
+  /** RFC 6455 going away: the list was deleted (created and never written to for 30 days). */
+  GoingAway: 1001,
   /** RFC 6455 policy violation: the client kept flooding after being told to slow down. */
   PolicyViolation: 1008,
   /** RFC 6455: the frame was larger than {@link CLIENT_FRAME_MAX_BYTES}. */

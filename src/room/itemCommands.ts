@@ -11,6 +11,8 @@ import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
 import { changedFields, type ItemStore, type LogEntry, type StoredItem } from "./itemStore";
 import type { ListMeta } from "./listMeta";
+import type { ListCeilings } from "./config";
+import { overCeiling, textBytes, type ListTotals } from "./listTotals";
 
 export interface Saved {
   item: Item;
@@ -35,6 +37,8 @@ export interface CommandContext {
   limits: AbuseLimits;
   listId: string;
   listSavesPerMinute: number;
+  totals: ListTotals;
+  ceilings: ListCeilings;
   /** Writes one log entry at the next position, in a transaction, and delivers it to every open socket. */
   record: (write: (pos: number) => LogEntry) => LogEntry;
 }
@@ -60,6 +64,8 @@ export class ItemCommands {
       }
       return { ok: true, value: { item: stored.item, editKey: await this.room.editKeys.keyFor(stored.itemId), replayed: true } };
     }
+    const full = overCeiling(this.room.totals.read(), { items: 1, textBytes: textBytes(input) }, this.room.ceilings);
+    if (full) return { ok: false, error: full };
     const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
     const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
@@ -78,6 +84,10 @@ export class ItemCommands {
     if (!changed.text && !changed.done) return { ok: true, value: current };
     const mismatch = versionMismatch(request.expected, current);
     if (mismatch) return { ok: false, error: mismatch };
+    const edited = { title: patch.title ?? current.title, body: patch.body ?? current.body };
+    const grown = textBytes(edited) - textBytes(current);
+    const full = overCeiling(this.room.totals.read(), { items: 0, textBytes: grown }, this.room.ceilings);
+    if (full) return { ok: false, error: full };
     const ceiling = this.listCeiling(request.group, now);
     if (ceiling) return { ok: false, error: ceiling };
     const entry = this.room.record((pos) => this.room.items.edit({ ...target, item: current }, patch, pos, now));
@@ -94,7 +104,8 @@ export class ItemCommands {
     if (mismatch) return { ok: false, error: mismatch };
     const ceiling = this.listCeiling(request.group, now);
     if (ceiling) return { ok: false, error: ceiling };
-    this.room.record((pos) => this.room.items.remove(target, pos, now));
+    const live = { ...target, item: target.item };
+    this.room.record((pos) => this.room.items.remove(live, pos, now));
     return { ok: true, value: null };
   }
 

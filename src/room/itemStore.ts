@@ -11,6 +11,7 @@ import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "../shared/itemId";
 import type { DeliveryLog } from "./delivery/log";
+import { textBytes, type ListTotals } from "./listTotals";
 import { textHash } from "./textHash";
 import type { Sql } from "./sql";
 
@@ -91,7 +92,10 @@ export function changedFields(item: Item, patch: ItemPatch): { text: boolean; do
 
 /** The list's own log: what delivery reads (delivery/log.ts), in SQLite. */
 export class ItemStore implements DeliveryLog {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly totals: ListTotals,
+  ) {}
 
   /** The position of the newest log entry; 0 while the log is empty. */
   lastPos(): number {
@@ -128,6 +132,7 @@ export class ItemStore implements DeliveryLog {
     const firstTextHash = idempotencyKey === null ? null : textHash(input);
     this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
       VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})`;
+    this.totals.add({ items: 1, textBytes: textBytes(input) });
     const item: Item = {
       id,
       title: input.title,
@@ -165,13 +170,15 @@ export class ItemStore implements DeliveryLog {
         done_at = CASE WHEN ${doneChanged} THEN ${now} ELSE done_at END
       WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
+    this.totals.add({ items: 0, textBytes: textBytes(item) - textBytes(target.item) });
     return { pos, at: now, kind: "edited", itemId: target.itemId, item };
   }
 
   /** Removes a live item, erasing its text, at `pos` (the next after the log's end); call inside a transaction. */
-  remove(target: StoredItem, pos: number, now: number): LogEntry {
+  remove(target: StoredItem & { item: Item }, pos: number, now: number): LogEntry {
     this.sql`UPDATE items SET title = '', body = '', first_text_hash = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'removed', ${now})`;
+    this.totals.add({ items: -1, textBytes: -textBytes(target.item) });
     return { pos, at: now, kind: "removed", itemId: target.itemId, item: null };
   }
 
@@ -209,6 +216,23 @@ export class ItemStore implements DeliveryLog {
       ORDER BY log.pos`) {
       yield { pos: row.log_pos, at: row.log_at, kind: row.log_kind, itemId: row.id, item: itemOf(row) };
     }
+  }
+
+  /**
+   * Shrinks every item removed at or before `cutoff` to a tombstone: its
+   * row keeps only `pos`, `id`, `version` and `removed_at` (its text was
+   * erased when it was removed; its Idempotency-Key and times go now), so a
+   * cursor naming it still works. Returns when the next removal awaiting
+   * this was made, or null when none does.
+   */
+  tombstoneRemovedBy(cutoff: number): number | null {
+    this.sql`UPDATE items SET idempotency_key = NULL, updated_at = NULL, created_at = removed_at
+      WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)
+        AND removed_at <= ${cutoff}`;
+    return (
+      this.sql<{ at: number | null }>`SELECT MIN(removed_at) AS at FROM items
+        WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)`[0]?.at ?? null
+    );
   }
 
   /** When the log entry at `pos` was made (ms since epoch), without reading any text. */

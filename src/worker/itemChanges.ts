@@ -16,6 +16,7 @@ import { LIST_PATH } from "./lists";
 import { clientGroup, limitPerAddress } from "./guard";
 import { optionalBearer, requireBearer, unauthorized } from "./bearer";
 import { errorResponse } from "./httpErrors";
+import { forgetNewestPage } from "./newestPage";
 import { refusal } from "./roomRefusals";
 import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
 import { describeIssues, limitBody, readJson, validated } from "./validation";
@@ -48,10 +49,14 @@ itemChanges.patch("/", optionalBearer(ItemBearerSchema), wellFormedItemId, limit
     return unauthorized(c, "send Authorization: Bearer <edit key or owner key> to change the title or body");
   }
   const result = await room(c).editItem(changeRequest(c, key, c.req.valid("header")["if-match"]), patch.data);
-  return result.ok ? c.json({ item: result.value }) : refusal(c, result.error);
+  if (!result.ok) return refusal(c, result.error);
+  await forgetNewestPage(c);
+  return c.json({ item: result.value });
 });
 
 itemChanges.delete("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), validated("header", IfMatchSchema), async (c) => {
   const result = await room(c).removeItem(changeRequest(c, c.get("bearerKey"), c.req.valid("header")["if-match"]));
-  return result.ok ? c.body(null, 204) : refusal(c, result.error);
+  if (!result.ok) return refusal(c, result.error);
+  await forgetNewestPage(c);
+  return c.body(null, 204);
 });
