@@ -13,7 +13,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import { PING_TEXT, PONG_TEXT } from "../protocol/frames";
+import { PING_TEXT, PONG_TEXT, type RenamedFrame } from "../protocol/frames";
 import { AbuseLimits } from "../room/abuseLimits";
 import { Alarm } from "../room/alarm";
 import { Audience } from "../room/audience";
@@ -54,6 +54,8 @@ export class ListRelay extends DurableObject<RelayEnv> {
   private readonly intake: Intake;
   /** The rest of the list's audience, as the list last said. */
   private others = 0;
+  /** The list's title, for the welcome: from the list's seed or catch-up, and its renames. */
+  private title = "";
   /** Whether the list is known to feed this replica as it is; false after a wake until it has caught up once. */
   private current = false;
   /** A catch-up under way, shared by whoever needs the replica current meanwhile. */
@@ -68,7 +70,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
     this.replica = new Replica(sql);
-    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs);
+    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs, config.resumeTokenGraceMs);
     this.audience = new Audience(ctx, states);
     this.alarms = new Alarm(ctx.storage, this.usageCounters);
     const { replica: log, sessions, audience, alarms: alarm } = this;
@@ -85,7 +87,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
       accepts: (token: string) => relayOfToken(token) === relay,
     };
     const { headCount } = this;
-    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out, tokens });
+    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out, tokens, listTitle: () => this.title });
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
@@ -125,6 +127,13 @@ export class ListRelay extends DurableObject<RelayEnv> {
     if (others === this.others) return;
     this.others = others;
     this.headCount.changed(Date.now());
+  }
+
+  /** The list was renamed: the viewers here hear it at once, as the list's own do. */
+  hearRenamed(title: string): void {
+    this.title = title;
+    const text = JSON.stringify({ type: "renamed", title } satisfies RenamedFrame);
+    for (const [ws] of this.audience.open()) this.out.text(ws, text);
   }
 
   /** How many sockets are open here. */
@@ -193,6 +202,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
       const seed = await this.list().seedRelay(relay);
       if (seed === null) return false;
       this.others = seed.others;
+      this.title = seed.title;
       this.setUp();
       // Another call may have seeded it while we waited.
       if (!this.replica.seeded()) {
@@ -204,6 +214,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
       const answer = await this.list().entriesAfter(relay, this.replica.lastPos());
       if (!answer.ok) return false;
       this.hearOthers(answer.others);
+      this.title = answer.title;
       for (const entry of answer.entries) if (entry.pos === this.replica.lastPos() + 1) this.applyOne(entry);
       if (answer.entries.length === 0 || this.replica.lastPos() >= answer.lastPos) break;
     }

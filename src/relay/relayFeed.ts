@@ -32,6 +32,7 @@ export function retryDelay(failures: number): number {
 export interface RelayEndpoint {
   apply(entries: LogEntry[]): Promise<RelayReply>;
   hearOthers(others: number): Promise<void>;
+  hearRenamed(title: string): Promise<void>;
 }
 
 export interface RelayFeedParts {
@@ -159,6 +160,15 @@ export class RelayFeed {
   }
 
   /** Presence went out with `total`: each relay hears the rest of the audience, when that changed for it. */
+  /** The list was renamed: every relay with viewers tells them (a relay that misses it learns the title on its next catch-up). */
+  tellRenamed(title: string): void {
+    for (const [index, known] of this.known) {
+      if (known.connections === 0 && !this.links.has(index)) continue;
+      this.parts.usage.relayCalls++;
+      this.parts.relay(index).hearRenamed(title).catch(() => {});
+    }
+  }
+
   tellOthers(total: number): void {
     for (const [index, known] of this.known) {
       if (known.connections === 0 && !this.links.has(index)) continue;

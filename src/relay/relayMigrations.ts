@@ -39,4 +39,10 @@ export const RELAY_MIGRATIONS: readonly Migration[] = [
       older_below_floor INTEGER NOT NULL
     )`,
   },
+  {
+    // The list's 007 gave sessions the time their token was issued (the
+    // replaced token's grace, RESUME_TOKEN_GRACE_MS); a relay's sessions too.
+    id: "r002_token_issued_at",
+    sql: `ALTER TABLE clients ADD COLUMN token_issued_at INTEGER`,
+  },
 ];

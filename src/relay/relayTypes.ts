@@ -19,4 +19,5 @@ export interface RelayReportAnswer {
 }
 
 /** What the list's object answers a relay that asks for entries (with the rest of the audience, as a report's answer has it). */
-export type CatchUp = { ok: true; entries: LogEntry[]; lastPos: number; others: number } | { ok: false };
+/** `title` is the list's title now, for the welcome a relay sends (a rename reaches it by `hearRenamed`). */
+export type CatchUp = { ok: true; entries: LogEntry[]; lastPos: number; others: number; title: string } | { ok: false };

@@ -7,7 +7,7 @@
  */
 import { errorBody, ErrorCode } from "../protocol/errors";
 import type { WelcomeFrame } from "../protocol/frames";
-import { ATTEMPT_PARAM, CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, PROTOCOL_VERSION, RESUME_TOKEN_PARAM } from "../protocol/limits";
+import { ATTEMPT_PARAM, BROWSER_PARAM, CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, PROTOCOL_VERSION, RESUME_TOKEN_PARAM } from "../protocol/limits";
 import { addressTag, CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { hashToken, isWellFormedToken, newToken } from "../shared/tokens";
 import type { AbuseLimits } from "./abuseLimits";
@@ -33,6 +33,8 @@ export interface ConnectParts {
   out: Outbound;
   /** The resume tokens this object issues and accepts; a relay's name the relay (src/shared/relays.ts). */
   tokens?: ResumeTokens;
+  /** The list's title now, for the welcome. */
+  listTitle: () => string;
 }
 
 export interface ResumeTokens {
@@ -57,7 +59,10 @@ export class Connect {
 
   async arrive(request: Request): Promise<Response> {
     const { ctx, config, sessions, delivery, out } = this.parts;
-    const query = resumeQuery(new URL(request.url));
+    const url = new URL(request.url);
+    const query = resumeQuery(url);
+    // The Worker checked its form (schemas.ts); it is used for the head count only.
+    const browserId = url.searchParams.get(BROWSER_PARAM);
     const tokens = this.parts.tokens ?? ROOM_TOKENS;
     const resumeHash = query.token !== null && tokens.accepts(query.token) ? await hashToken(query.token) : null;
     // Every welcome carries a new token: a token seen in a URL (and so perhaps in a log) soon stops working.
@@ -94,6 +99,7 @@ export class Connect {
       acked: resumed ? record.acked : FIRST_SEQ - 1,
       ackedAt: now,
       resendRounds: [],
+      ...(browserId === null ? {} : { browserId }),
     };
     out.frame(server, {
       type: "welcome",
@@ -104,6 +110,7 @@ export class Connect {
       seq: state.acked + 1,
       resendIntervalMs: config.resendIntervalMs,
       window: config.sendWindow,
+      title: this.parts.listTitle(),
     } satisfies WelcomeFrame);
     delivery.open(server, state, now);
     this.parts.audience.joined(server, group);

@@ -4,9 +4,13 @@
  * prefix of this list means storage was written by other code, and the object
  * refuses to start rather than guess.
  */
+import { textHash } from "./textHash";
+
 export interface Migration {
   id: string;
   sql: string;
+  /** Rows rewritten in code, after `sql` and in the same transaction, where SQL alone cannot (a hash, say). */
+  rewrite?: (sql: SqlStorage) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -68,7 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // derived from the log. `items` holds each item as it is now (a removed
     // one keeps its row, text erased, so cursors naming it still work); a
     // change row only says which item changed and how, so it costs the same
-    // whatever the audience. `first_text` keeps the text as first saved once
+    // whatever the audience. `first_text` (a hash since 006) keeps the text as first saved once
     // an item saved with an Idempotency-Key is edited, so a repeat of that
     // save is still checked against what it sent. Edit keys are derived from
     // `room_secrets`.
@@ -89,9 +93,58 @@ export const MIGRATIONS: readonly Migration[] = [
     )`,
   },
   {
+    // A repeated save is compared with what it first sent by hash: the text
+    // an edit replaced is no longer kept anywhere. Every live item saved with
+    // an Idempotency-Key gets the hash of its first text (the kept copy when
+    // it was edited, else its text as it is), and the copies are dropped.
+    id: "006_first_text_hash",
+    sql: `ALTER TABLE items ADD COLUMN first_text_hash TEXT`,
+    rewrite: (sql) => {
+      const rows = sql
+        .exec<{ pos: number; title: string; body: string; first_text: string | null }>(
+          `SELECT pos, title, body, first_text FROM items WHERE idempotency_key IS NOT NULL AND removed_at IS NULL`,
+        )
+        .toArray();
+      for (const row of rows) {
+        const [title, body] = row.first_text === null ? [row.title, row.body] : (JSON.parse(row.first_text) as [string, string]);
+        sql.exec(`UPDATE items SET first_text_hash = ? WHERE pos = ?`, textHash({ title, body }), row.pos);
+      }
+      sql.exec(`ALTER TABLE items DROP COLUMN first_text`);
+    },
+  },
+  {
+    // What the list holds, kept in one row that each save, edit and removal
+    // adjusts in its transaction, so the ceilings are checked without
+    // counting: live items and the bytes of their text (a TEXT cast to BLOB
+    // has its UTF-8 length). And when each session's current token was
+    // issued: the token it replaced resumes only for RESUME_TOKEN_GRACE_MS
+    // after that (none does for rows from before, whose time is unknown).
+    // And the removed items not yet shrunk to a tombstone (tombstones.ts),
+    // indexed so the alarm finds them without reading the list.
+    id: "007_ceilings_and_expiry",
+    sql: `CREATE TABLE list_totals (
+      items INTEGER NOT NULL,
+      text_bytes INTEGER NOT NULL
+    );
+    INSERT INTO list_totals (items, text_bytes)
+      SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(title AS BLOB)) + LENGTH(CAST(body AS BLOB))), 0)
+      FROM items WHERE removed_at IS NULL;
+    ALTER TABLE clients ADD COLUMN token_issued_at INTEGER;
+    CREATE INDEX items_awaiting_tombstone ON items (removed_at)
+      WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)`,
+  },
+  {
+    // Ticking an item off is a change like an edit: it takes the next `pos`
+    // as an 'edited' row in `changes`, so it needs no kind of its own there.
+    // `done_at` is when `done` last changed (null until the first tick).
+    id: "008_done",
+    sql: `ALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN done_at INTEGER`,
+  },
+  {
     // The relays this list feeds (src/relay/relayFeed.ts): how far each has
     // been delivered, so a restart neither skips nor repeats an entry.
-    id: "006_relay_feed",
+    id: "010_relay_feed",
     sql: `CREATE TABLE relay_feed (
       relay INTEGER PRIMARY KEY,
       delivered_through INTEGER NOT NULL
@@ -120,6 +173,7 @@ export function runMigrations(storage: DurableObjectStorage, migrations: readonl
   for (const migration of migrations.slice(applied.length)) {
     storage.transactionSync(() => {
       sql.exec(migration.sql);
+      migration.rewrite?.(sql);
       sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, Date.now());
     });
   }

@@ -20,6 +20,7 @@ import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrit
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
 import { methodNotAllowed } from "./methodNotAllowed";
+import { isAddressableListId } from "./listIdSeal";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
@@ -90,10 +91,11 @@ app.use("*", async (c, next) => {
 app.use("*", sameSiteWrites);
 app.use("*", identifyClient);
 
-// An id that cannot be a list's never reaches a room. Whether a well-formed
-// one exists, the room itself says in answer to the command (writing nothing).
+// An id that cannot be a list's, or whose seal does not verify
+// (listIdSeal.ts), never reaches a room. Whether a well-formed one exists,
+// the room itself says in answer to the command (writing nothing).
 app.use(`${LIST_PATH}/*`, async (c, next) => {
-  if (!isListId(c.req.param("listId")!)) return noSuchList(c);
+  if (!(await isAddressableListId(c.env, c.req.param("listId")!))) return noSuchList(c);
   await next();
 });
 
@@ -150,12 +152,19 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 });
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
-for (const path of ["/api/usage", `${LIST_PATH}/usage`]) app.get(path, async (c) => {
+for (const path of ["/api/usage", `${LIST_PATH}/usage`]) app.get(path, async (c, next) => {
   if (!readSwitch("EXPOSE_USAGE", c.env)) return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
+  await next();
+}, limitPerAddress("read"), async (c) => {
   const list = room(c);
   const [usage, relays] = await Promise.all([list.usage(), list.relaysUsage()]);
   return c.json({ usage, ...relays });
 });
+
+/** A room's or relay's 101, rebuilt here so that the security headers can be set on it like on any other answer (headers.ts). */
+function upgraded(answer: Response): Response {
+  return answer.webSocket ? new Response(null, { status: 101, webSocket: answer.webSocket, headers: answer.headers }) : answer;
+}
 
 for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c, next) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -183,19 +192,19 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const relay = (n: number) =>
     c.env.LIST_RELAY.getByName(relayName(listIdOf(c), n), hint === null ? undefined : { locationHint: hint });
   const holder = relayOfToken(resume ?? "");
-  if (holder !== null) return relay(holder).fetch(forwarded);
+  if (holder !== null) return upgraded(await relay(holder).fetch(forwarded));
   if (resume === undefined) {
     // null (no such list): the list's object gives its own answer below.
     const place = await room(c).placeArrival();
-    if (place !== null && place !== "here") return relay(place).fetch(forwarded);
+    if (place !== null && place !== "here") return upgraded(await relay(place).fetch(forwarded));
   }
-  return room(c).fetch(forwarded);
+  return upgraded(await room(c).fetch(forwarded));
 });
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
 // Every path under /l/ is a list's page or the page saying there is no such list.
-app.get(`${LIST_PAGE_PREFIX}*`, listPage);
+app.get(`${LIST_PAGE_PREFIX}*`, limitPerAddress("read"), listPage);
 
 app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
 app.on(["PUT", "PATCH", "DELETE"], "/save", methodNotAllowed(["POST"]));

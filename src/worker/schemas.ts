@@ -5,9 +5,10 @@
  * cannot disagree about them.
  */
 import * as z from "zod/mini";
-import { normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
+import type { ItemPatch } from "../protocol/item";
+import { FIELD_LABELS, normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
-import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
+import { BROWSER_ID_PATTERN, IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 /** Text normalised as stored, then judged by `problemOf`. */
 function text(typeError: string, problemOf: (value: string) => string | null) {
@@ -23,8 +24,11 @@ function text(typeError: string, problemOf: (value: string) => string | null) {
 }
 
 function itemText(field: ItemField) {
-  return text(`${field} must be a string`, (value) => problemWithField(field, value));
+  return text(`${FIELD_LABELS[field]} must be a string`, (value) => problemWithField(field, value));
 }
+
+/** Main Text is optional: absent, it is empty, as an empty field would be. */
+const optionalBody = () => z._default(itemText("body"), "");
 
 /** A whole number sent as text (a query parameter), read as a number. */
 function wholeNumberText(pattern: RegExp, message: string) {
@@ -33,16 +37,29 @@ function wholeNumberText(pattern: RegExp, message: string) {
 
 export const NewItemSchema = z.object({
   title: itemText("title"),
-  body: itemText("body"),
+  body: optionalBody(),
 });
 
-export const ItemPatchSchema = z
-  .object({ title: z.optional(itemText("title")), body: z.optional(itemText("body")) })
-  .check(
-    z.refine((patch) => patch.title !== undefined || patch.body !== undefined, {
-      message: "send title, body or both",
-    }),
-  );
+/** The fields a change sent as a typed {@link ItemPatch}, or null when it sent none. */
+function patchOf({ title, body, done }: { title?: string; body?: string; done?: boolean }): ItemPatch | null {
+  if (title !== undefined) return { title, body, done };
+  if (body !== undefined) return { body, done };
+  if (done !== undefined) return { done };
+  return null;
+}
+
+export const ItemPatchSchema = z.pipe(
+  z.object({
+    title: z.optional(itemText("title")),
+    body: z.optional(itemText("body")),
+    done: z.optional(z.boolean({ error: "done must be true or false" })),
+  }),
+  z.transform((fields, ctx) => {
+    const patch = patchOf(fields);
+    if (patch === null) ctx.issues.push({ code: "custom", message: "send title, body, done, or more than one of them", input: fields });
+    return patch ?? z.NEVER;
+  }),
+);
 
 /** `If-Match: "N"` (or `W/"N"`, or `*` for any version): the version the change expects; absent, any. */
 export const IfMatchSchema = z.object({
@@ -58,20 +75,40 @@ export const IfMatchSchema = z.object({
 
 /** The seed's form fields, as `POST /save` and HTML forms send them. */
 export const SeedFormSchema = z.pipe(
-  z.object({ itemtitle: itemText("title"), itemtext: itemText("body") }),
+  z.object({ itemtitle: itemText("title"), itemtext: optionalBody() }),
   z.transform(({ itemtitle, itemtext }) => ({ title: itemtitle, body: itemtext })),
 );
 
+const IDEMPOTENCY_KEY_ALPHABET = /^[A-Za-z0-9._~-]*$/;
+
+/**
+ * Why an Idempotency-Key cannot be used, or null. A repeat with the key is
+ * answered with the item's edit key, so the key is a secret as long as that
+ * one: too short to be random is refused, not stored.
+ */
+function problemWithIdempotencyKey(key: string): string | null {
+  const why = "(a repeat with it is answered with the item's edit key, so it must be random; a UUID qualifies)";
+  if (!IDEMPOTENCY_KEY_ALPHABET.test(key)) {
+    return `Idempotency-Key may hold only the URL-safe characters A-Z a-z 0-9 - . _ ~ ${why}`;
+  }
+  if (key.length < IDEMPOTENCY_KEY_MIN_CHARS) {
+    const length = `${key.length} character${key.length === 1 ? "" : "s"}`;
+    return `Idempotency-Key is ${length}; it must be at least ${IDEMPOTENCY_KEY_MIN_CHARS} ${why}`;
+  }
+  if (key.length > IDEMPOTENCY_KEY_MAX_CHARS) {
+    return `Idempotency-Key is ${key.length} characters; the limit is ${IDEMPOTENCY_KEY_MAX_CHARS}`;
+  }
+  return null;
+}
+
 export const IdempotencyHeaderSchema = z.object({
   "idempotency-key": z.optional(
-    z
-      .string()
-      .check(
-        z.regex(
-          new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_CHARS}}$`),
-          `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_CHARS} visible ASCII characters`,
-        ),
-      ),
+    z.string().check(
+      z.superRefine((key, ctx) => {
+        const problem = problemWithIdempotencyKey(key);
+        if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: key });
+      }),
+    ),
   ),
 });
 
@@ -94,6 +131,7 @@ export const SocketQuerySchema = z
     resume: z.optional(z.string().check(z.maxLength(200))),
     last: wholeNumberText(/^\d{1,15}$/, "last must be a non-negative whole number"),
     attempt: wholeNumberText(/^[1-9]\d{0,14}$/, "attempt must be a whole number from 1"),
+    browser: z.optional(z.string().check(z.regex(BROWSER_ID_PATTERN, "browser must be 8 to 64 characters of A-Z a-z 0-9 _ -"))),
   })
   .check(
     z.refine((query) => query.resume === undefined || query.last !== undefined, {

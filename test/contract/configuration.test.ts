@@ -19,6 +19,9 @@ const DOCUMENTED = {
   FRAMES_PER_SECOND: "20",
   CONNECTIONS_PER_ADDRESS: "100",
   LIST_SAVES_PER_MINUTE: "600",
+  LIST_MAX_ITEMS: "5000",
+  LIST_MAX_BYTES: "20000000",
+  RESUME_TOKEN_GRACE_MS: "30000",
   LISTS_PER_HOUR: "20",
   EXEMPT_LOOPBACK: "true",
   SEND_WINDOW_FRAMES: "32",
@@ -27,15 +30,16 @@ const DOCUMENTED = {
   RELAY_AFTER: "1000",
   RELAY_CAPACITY: "1000",
   EXPOSE_USAGE: "false",
+  ACCEPT_UNSEALED_LIST_IDS: "false",
 } as const;
 
 describe("configuration defaults", () => {
-  it("the code's table of variables has the documented vars and defaults, and the one secret", () => {
+  it("the code's table of variables has the documented vars and defaults, and the two secrets", () => {
     const defaults = Object.fromEntries(
       Object.entries(VARIABLES).flatMap(([name, variable]) => (variable.type === "secret" ? [] : [[name, String(variable.default)]])),
     );
     expect(defaults).toEqual(DOCUMENTED);
-    expect(Object.keys(VARIABLES).filter((name) => !(name in DOCUMENTED))).toEqual(["OWNER_KEY"]);
+    expect(Object.keys(VARIABLES).filter((name) => !(name in DOCUMENTED))).toEqual(["OWNER_KEY", "LIST_ID_SECRET"]);
   });
 
   it("every var left unset reads as its documented default", () => {
@@ -48,9 +52,11 @@ describe("configuration defaults", () => {
       resendIntervalMs: 30000,
       maxSendAttempts: 5,
       resumeWindowMs: 120000,
+      resumeTokenGraceMs: 30000,
       framesPerSecond: 20,
       listSavesPerMinute: 600,
       connectionsPerAddress: 100,
+      ceilings: { items: 5000, textBytes: 20000000 },
       sendWindow: { frames: 32, bytes: 131072 },
       presenceIntervalMs: 2000,
     });

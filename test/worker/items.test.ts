@@ -11,7 +11,7 @@ describe("POST /api/items", () => {
     expect(item).toMatchObject({ title: "Milk", body: "two litres\nsemi-skimmed" });
     expect(new Date(item.createdAt).toISOString()).toBe(item.createdAt);
     expect((await listedIds())[0]).toBe(item.id);
-    expect(await readBack(item.id)).toEqual({ id: item.id, title: "Milk", body: "two litres\nsemi-skimmed", createdAt: item.createdAt, version: 1, updatedAt: null });
+    expect(await readBack(item.id)).toEqual({ id: item.id, title: "Milk", body: "two litres\nsemi-skimmed", createdAt: item.createdAt, version: 1, updatedAt: null, done: false, doneAt: null });
   });
 
   it("stores text verbatim: markup, emoji and right-to-left marks are not escaped", async () => {
@@ -52,7 +52,8 @@ describe("POST /api/items", () => {
 
   it.each([
     ["an empty title", { title: "   ", body: "b" }],
-    ["a missing body", { title: "t" }],
+    ["a missing title", { body: "b" }],
+    ["a body that is not text", { title: "t", body: null }],
     ["a title that is a number", { title: 5, body: "b" }],
     ["a title over the limit", { title: "x".repeat(TITLE_MAX_CHARS + 1), body: "b" }],
     ["a body over the limit", { title: "t", body: "x".repeat(BODY_MAX_CHARS + 1) }],
