@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import { SEARCH_QUERY_MAX_CHARS, SEARCH_WORDS_MAX } from "../../src/protocol/search";
 import type { ListRoom } from "../../src/room/ListRoom";
+import { SEARCH_CASES } from "../protocol/searchCases";
 import { expectRejected, postJson, request } from "./request";
 
 interface Page {
@@ -84,6 +85,15 @@ describe("search", () => {
     expect(await found(list, "oat MIL")).toEqual(["CAFÉ au lait"]);
     expect(await found(list, "ilk")).toEqual([]);
     expect(await found(list, "sunday bread")).toEqual([]);
+  });
+
+  it("matches as the page's filter does (test/protocol/searchCases.ts)", async () => {
+    const list = await newList();
+    const texts = [...new Set(SEARCH_CASES.map((rule) => rule.text))];
+    for (const text of texts) await add(list, text);
+    for (const { text, query, matches } of SEARCH_CASES) {
+      expect((await found(list, query)).includes(text), `${query} in ${text}`).toBe(matches);
+    }
   });
 
   it("pages like every page: the same limit, and nextBefore names the last match while older ones exist", async () => {
