@@ -13,11 +13,12 @@ import type { ItemPatch } from "../protocol/item";
 import { changeProblem } from "./changeProblems";
 import { EditKeys } from "./editKeys";
 import { ItemDialog } from "./itemDialog";
-import { itemPath, readItemsPage, sendChange } from "./itemsApi";
+import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./itemsApi";
 import { listIdFromPath, ownerKeyFromFragment, socketUrl } from "./listAddress";
 import { ListHeader } from "./listHeader";
 import { createList, readList, renameList } from "./listsApi";
 import { ListView } from "./listView";
+import { SearchBar } from "./searchBar";
 import { browserScheduler, LiveConnection } from "./liveConnection";
 import { LocalLists } from "./localLists";
 import { NewListDialog } from "./newListDialog";
@@ -334,6 +335,25 @@ function start(): void {
       button.disabled = false;
     }
   });
+
+  const search = new SearchBar(
+    {
+      field: byId<HTMLInputElement>("search"),
+      count: byId("searchcount"),
+      older: byId("searcholder"),
+      olderList: byId("searcholderlist"),
+      olderNote: byId("searcholdernote"),
+      moreOlder: byId<HTMLButtonElement>("searchmore"),
+    },
+    {
+      setFilter: (match) => view.setFilter(match),
+      counts: () => view.counts(),
+      loadedRange: () => ({ oldestId: view.model.oldestId(), olderExist: view.model.olderExist }),
+      has: (itemId) => view.model.has(itemId),
+    },
+    (query, before, signal) => searchItemsPage(fetchImpl, "", query, before, paths.items, signal),
+  );
+  view.onRendered = () => search.refresh();
 
   const comeBack = () => {
     connection.checkNow();

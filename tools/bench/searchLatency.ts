@@ -5,8 +5,9 @@
  * `--items` items whose bodies are full length (5,000 characters of words
  * drawn from a vocabulary of 4,000, some accented), with a few words planted
  * at known rates; then each query below is asked `--repeats` times, one at a
- * time, and its round trips summarised (median, p95, max), beside the
- * unsearched page read for scale. Writes search-<date>.json to
+ * time, and its round trips summarised (median, p95, max), with the rows
+ * the room read to answer it, beside the unsearched page read for scale.
+ * It fills the default list, the one whose counters `/api/usage` shows. Writes search-<date>.json to
  * .results/bench/ (git-ignored) or to `--save DIR`. A benchmark, not a
  * test: nothing passes or fails.
  */
@@ -14,11 +15,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BODY_MAX_CHARS } from "../../src/protocol/limits";
-import { listPaths } from "../../src/protocol/lists";
-import { runTool } from "../harness/lifecycle";
-import { createList } from "../harness/lists";
+import { DEFAULT_LIST_ID, listPaths } from "../../src/protocol/lists";
+import { copyApp } from "../harness/appCopy";
+import { onCleanup, runTool } from "../harness/lifecycle";
+import { startWranglerDev } from "../harness/wranglerDev";
 import { resultsDir, shown } from "../harness/results";
-import { saveItem, startScenarioServer } from "./scenarios/pageClients";
+import { saveItem } from "./scenarios/pageClients";
 
 const { values: args } = parseArgs({
   options: {
@@ -64,6 +66,8 @@ interface Summary {
   query: string;
   what: string;
   matchesOnPage: number;
+  /** The room's rows read for one ask (its `/api/usage` counter): what an index saves. */
+  rowsRead: number;
   medianMs: number;
   p95Ms: number;
   maxMs: number;
@@ -82,11 +86,18 @@ async function timed(url: string): Promise<{ ms: number; items: number }> {
   return { ms, items: body.items?.length ?? 0 };
 }
 
+async function rowsRead(baseUrl: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/usage`);
+  return ((await response.json()) as { usage: { rowsRead: number } }).usage.rowsRead;
+}
+
 runTool("bench:search", async () => {
-  const { server, dispose } = await startScenarioServer({});
+  // The default list, whose room's counters `/api/usage` shows.
+  const app = copyApp("listroom-search-bench-");
+  onCleanup(() => app.remove());
+  const server = await startWranglerDev({ label: "wrangler dev (search bench)", projectDir: app.dir, vars: { EXPOSE_USAGE: "true" } });
   try {
-    const listId = await createList(server.baseUrl, "search bench");
-    const items = listPaths(listId).items;
+    const items = listPaths(DEFAULT_LIST_ID).items;
     const fillStarted = performance.now();
     const ids: string[] = new Array<string>(ITEMS);
     let next = 0;
@@ -116,7 +127,9 @@ runTool("bench:search", async () => {
     const results: Summary[] = [];
     for (const { query, what } of cases) {
       const url = `${server.baseUrl}${items}?${query}`;
-      await timed(url); // warm
+      const readBefore = await rowsRead(server.baseUrl);
+      await timed(url); // warm, and counted
+      const read = (await rowsRead(server.baseUrl)) - readBefore;
       const times: number[] = [];
       let matchesOnPage = 0;
       for (let r = 0; r < REPEATS; r++) {
@@ -125,10 +138,10 @@ runTool("bench:search", async () => {
         matchesOnPage = count;
       }
       times.sort((a, b) => a - b);
-      const summary = { query, what, matchesOnPage, medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95), maxMs: times.at(-1)! };
+      const summary = { query, what, matchesOnPage, rowsRead: read, medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95), maxMs: times.at(-1)! };
       results.push(summary);
       console.log(
-        `${what.padEnd(66)} ${String(matchesOnPage).padStart(4)} items  median ${summary.medianMs.toFixed(1)} ms  p95 ${summary.p95Ms.toFixed(1)} ms  max ${summary.maxMs.toFixed(1)} ms`,
+        `${what.padEnd(66)} ${String(matchesOnPage).padStart(4)} items  ${String(read).padStart(5)} rows read  median ${summary.medianMs.toFixed(1)} ms  p95 ${summary.p95Ms.toFixed(1)} ms  max ${summary.maxMs.toFixed(1)} ms`,
       );
     }
     const file = join(resultsDir("bench", args.save), `search-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
@@ -136,6 +149,6 @@ runTool("bench:search", async () => {
     console.log(`wrote ${shown(file)}`);
     return 0;
   } finally {
-    await dispose();
+    await server.dispose();
   }
 });
