@@ -24,7 +24,12 @@ export default defineConfig({
             miniflare: {
               // A small connection cap, so the limit test needs few sockets.
               // OWNER_KEY: the default list's owner, for the owner tests.
-              bindings: { CONNECTIONS_PER_ADDRESS: "5", OWNER_KEY: "test-owner-key-of-the-default-list" },
+              // LIST_ID_SECRET: list ids are sealed, as when deployed with the secret.
+              bindings: {
+                CONNECTIONS_PER_ADDRESS: "5",
+                OWNER_KEY: "test-owner-key-of-the-default-list",
+                LIST_ID_SECRET: "test-list-id-secret-of-the-pool",
+              },
               // A small per-address save limit, so the save-limit tests add
               // few items to the list the other tests share.
               ratelimits: { SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } } },

@@ -14,7 +14,8 @@ import { changeProblem } from "./changeProblems";
 import { EditKeys } from "./editKeys";
 import { ItemDialog } from "./itemDialog";
 import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./itemsApi";
-import { listIdFromPath, ownerKeyFromFragment, socketUrl } from "./listAddress";
+import { listIdFromPath, socketUrl } from "./listAddress";
+import { checkOwnerKey, takeOwnerLink } from "./ownerLink";
 import { ListHeader } from "./listHeader";
 import { createList, readList, renameList } from "./listsApi";
 import { ListView } from "./listView";
@@ -90,10 +91,6 @@ function pageTitle(): HTMLElement {
 /** The list's title, owner controls, share links, "Your lists" and "New list". */
 function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): void {
   const local = new LocalLists(store);
-  // An owner link: keep the key, then take it out of the address bar (and so out of history).
-  const { ownerKey, rest } = ownerKeyFromFragment(location.hash);
-  if (ownerKey !== null) local.keepOwnerKey(listId, ownerKey);
-  if (rest !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + rest);
 
   const title = pageTitle();
   const header = new ListHeader(
@@ -120,6 +117,13 @@ function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetc
     },
   );
   header.setOwnerKey(local.ownerKey(listId));
+  // An owner link: its key is kept only once the server says it owns the list
+  // (ownerLink.ts); either way it leaves the address bar (and so history).
+  void takeOwnerLink(location.hash, listId, local, (key) => checkOwnerKey(fetchImpl, listId, key)).then((outcome) => {
+    if (outcome.fragment !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + outcome.fragment);
+    header.setOwnerKey(local.ownerKey(listId));
+    if (outcome.message !== null) byId("sharenote").textContent = outcome.message;
+  });
   header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
   // The page may be the service worker's cached shell, which does not know the list's current title.
   void readList(fetchImpl, listId).then((answer) => {
@@ -165,8 +169,9 @@ function start(): void {
 
   // Edits and removals: with the item's edit key (saved here) or the owner key (read after an owner link kept it).
   const editKeys = new EditKeys(store, listId);
-  const ownerKey = new LocalLists(store).ownerKey(listId);
-  const credential = (itemId: string) => editKeys.get(itemId) ?? ownerKey;
+  // Read on use: an owner link's key is kept once the server has checked it, after the page started.
+  const local = new LocalLists(store);
+  const credential = (itemId: string) => editKeys.get(itemId) ?? local.ownerKey(listId);
   const undoWindow = new UndoWindow(browserScheduler);
   const changeNote = byId("changenote");
   const say = (text: string) => {

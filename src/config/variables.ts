@@ -125,6 +125,16 @@ export const VARIABLES = {
     accepts: "what `Authorization: Bearer` can carry: `[A-Za-z0-9_-]`, up to 200",
     meaning: "the default list's owner key (`wrangler secret put OWNER_KEY`); unset, the default list has no owner",
   },
+  LIST_ID_SECRET: {
+    type: "secret",
+    accepts: "any non-empty value; at least 256 random bits, set once and never changed",
+    meaning: "the key of the MAC that seals list ids (`wrangler secret put LIST_ID_SECRET`); unset, ids are not sealed",
+  },
+  ACCEPT_UNSEALED_LIST_IDS: {
+    type: "switch",
+    default: false,
+    meaning: "`true` keeps lists made before `LIST_ID_SECRET` was set (their ids carry no seal) reachable",
+  },
 } as const satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof VARIABLES;

@@ -46,6 +46,11 @@ export const CLIENT_FRAME_MAX_BYTES = 16 * 1024;
 /** Request bodies for `POST /api/items` and `POST /save`. */
 export const REQUEST_BODY_MAX_BYTES = 64 * 1024;
 
+/**
+ * An Idempotency-Key is 16 to 200 URL-safe characters (`A-Z a-z 0-9 - . _ ~`):
+ * a repeat with it hands out the item's edit key, so it must be too long to guess.
+ */
+export const IDEMPOTENCY_KEY_MIN_CHARS = 16;
 export const IDEMPOTENCY_KEY_MAX_CHARS = 200;
 
 /** The first sequenced frame on a fresh connection (its snapshot) carries this seq. */

@@ -25,7 +25,7 @@ import { EditKeys } from "./editKeys";
 import { Intake } from "./intake";
 import { ItemCommands, type ChangeRequest, type Saved } from "./itemCommands";
 import { ItemStore, type LogEntry, type Page } from "./itemStore";
-import { ListMeta } from "./listMeta";
+import { ListMeta, type OwnerCheck } from "./listMeta";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
 import { searchMatch } from "./searchMatch";
@@ -122,6 +122,11 @@ export class ListRoom extends DurableObject<RoomVars> {
   listInfo(): ListInfo | null {
     if (!this.ready) return null;
     return this.meta.info(this.listId, setUpAt(this.ctx.storage));
+  }
+
+  /** Whether `key` is this list's owner key, changing nothing; null for a list never created. */
+  async checkOwner(key: string): Promise<OwnerCheck | null> {
+    return this.listInfo() === null ? null : this.meta.checkOwner(this.listId, key);
   }
 
   async renameList(title: string, ownerKey: string): Promise<Outcome<ListInfo>> {

@@ -4,11 +4,10 @@
  * nothing is stored per item and a replayed save hands out the same key. The
  * room secret never leaves the object.
  */
-import { base64url, newToken } from "../shared/tokens";
+import { base64url, isWellFormedToken, newToken } from "../shared/tokens";
 import type { Sql } from "./sql";
 
 const SECRET_NAME = "edit_keys";
-const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 function fromBase64url(text: string): Uint8Array {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
@@ -31,9 +30,13 @@ export class EditKeys {
     return base64url(new Uint8Array(signature));
   }
 
-  /** Whether `presented` is the item's edit key; compared in constant time. */
+  /**
+   * Whether `presented` is the item's edit key, in its one canonical
+   * spelling (a key whose unused last bits are set decodes to the same bytes,
+   * and is refused); compared in constant time.
+   */
   async matches(itemId: string, presented: string): Promise<boolean> {
-    if (!KEY_PATTERN.test(presented)) return false;
+    if (!isWellFormedToken(presented)) return false;
     return crypto.subtle.verify("HMAC", await this.key(), fromBase64url(presented), new TextEncoder().encode(itemId));
   }
 

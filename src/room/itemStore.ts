@@ -11,6 +11,7 @@ import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "../shared/itemId";
 import type { DeliveryLog } from "./delivery/log";
+import { textHash } from "./textHash";
 import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {
@@ -23,7 +24,8 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   updated_at: number | null;
   removed_at: number | null;
   idempotency_key: string | null;
-  first_text: string | null;
+  /** For a save with an Idempotency-Key: the hash of the text it sent ({@link textHash}), never the text. */
+  first_text_hash: string | null;
 }
 
 export type EntryKind = "item" | "edited" | "removed";
@@ -87,11 +89,6 @@ function pageOf(rows: Generator<ItemRow, void, undefined>, limit: number): Page 
   return { items, hasOlder: false };
 }
 
-/** The text a save sent, as kept in `first_text`. */
-function textKey(text: NewItem): string {
-  return JSON.stringify([text.title, text.body]);
-}
-
 /** The list's own log: what delivery reads (delivery/log.ts), in SQLite. */
 export class ItemStore implements DeliveryLog {
   constructor(private readonly sql: Sql) {}
@@ -122,14 +119,15 @@ export class ItemStore implements DeliveryLog {
   findByIdempotencyKey(key: string, input: NewItem): { stored: StoredItem; sameText: boolean } | null {
     const row = this.sql<ItemRow>`SELECT * FROM items WHERE idempotency_key = ${key}`[0];
     if (!row) return null;
-    return { stored: storedOf(row), sameText: (row.first_text ?? textKey(row)) === textKey(input) };
+    return { stored: storedOf(row), sameText: row.first_text_hash === textHash(input) };
   }
 
   /** Appends a save at `pos` (the next after the log's end); call inside a transaction. */
   append(pos: number, input: NewItem, idempotencyKey: string | null, now: number): LogEntry {
     const id = newItemId(pos);
-    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key)
-      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey})`;
+    const firstTextHash = idempotencyKey === null ? null : textHash(input);
+    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
+      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})`;
     const item: Item = { id, title: input.title, body: input.body, createdAt: new Date(now).toISOString(), version: 1, updatedAt: null };
     return { pos, at: now, kind: "item", itemId: id, item };
   }
@@ -143,10 +141,7 @@ export class ItemStore implements DeliveryLog {
       version: target.item.version + 1,
       updatedAt: new Date(now).toISOString(),
     };
-    // The first edit of a keyed save keeps what the save sent, for its repeats.
-    this.sql`UPDATE items SET
-        first_text = CASE WHEN idempotency_key IS NOT NULL AND first_text IS NULL THEN ${textKey(target.item)} ELSE first_text END,
-        title = ${item.title}, body = ${item.body}, version = ${item.version}, updated_at = ${now}
+    this.sql`UPDATE items SET title = ${item.title}, body = ${item.body}, version = ${item.version}, updated_at = ${now}
       WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
     return { pos, at: now, kind: "edited", itemId: target.itemId, item };
@@ -154,7 +149,7 @@ export class ItemStore implements DeliveryLog {
 
   /** Removes a live item, erasing its text, at `pos` (the next after the log's end); call inside a transaction. */
   remove(target: StoredItem, pos: number, now: number): LogEntry {
-    this.sql`UPDATE items SET title = '', body = '', first_text = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
+    this.sql`UPDATE items SET title = '', body = '', first_text_hash = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'removed', ${now})`;
     return { pos, at: now, kind: "removed", itemId: target.itemId, item: null };
   }

@@ -4,9 +4,13 @@
  * prefix of this list means storage was written by other code, and the object
  * refuses to start rather than guess.
  */
+import { textHash } from "./textHash";
+
 export interface Migration {
   id: string;
   sql: string;
+  /** Rows rewritten in code, after `sql` and in the same transaction, where SQL alone cannot (a hash, say). */
+  rewrite?: (sql: SqlStorage) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -68,7 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // derived from the log. `items` holds each item as it is now (a removed
     // one keeps its row, text erased, so cursors naming it still work); a
     // change row only says which item changed and how, so it costs the same
-    // whatever the audience. `first_text` keeps the text as first saved once
+    // whatever the audience. `first_text` (a hash since 006) keeps the text as first saved once
     // an item saved with an Idempotency-Key is edited, so a repeat of that
     // save is still checked against what it sent. Edit keys are derived from
     // `room_secrets`.
@@ -87,6 +91,26 @@ export const MIGRATIONS: readonly Migration[] = [
       name TEXT PRIMARY KEY,
       secret TEXT NOT NULL
     )`,
+  },
+  {
+    // A repeated save is compared with what it first sent by hash: the text
+    // an edit replaced is no longer kept anywhere. Every live item saved with
+    // an Idempotency-Key gets the hash of its first text (the kept copy when
+    // it was edited, else its text as it is), and the copies are dropped.
+    id: "006_first_text_hash",
+    sql: `ALTER TABLE items ADD COLUMN first_text_hash TEXT`,
+    rewrite: (sql) => {
+      const rows = sql
+        .exec<{ pos: number; title: string; body: string; first_text: string | null }>(
+          `SELECT pos, title, body, first_text FROM items WHERE idempotency_key IS NOT NULL AND removed_at IS NULL`,
+        )
+        .toArray();
+      for (const row of rows) {
+        const [title, body] = row.first_text === null ? [row.title, row.body] : (JSON.parse(row.first_text) as [string, string]);
+        sql.exec(`UPDATE items SET first_text_hash = ? WHERE pos = ?`, textHash({ title, body }), row.pos);
+      }
+      sql.exec(`ALTER TABLE items DROP COLUMN first_text`);
+    },
   },
   {
     // Search (src/protocol/search.ts): an FTS5 index of live items' title and
@@ -140,6 +164,7 @@ export function runMigrations(storage: DurableObjectStorage): void {
   for (const migration of MIGRATIONS.slice(applied.length)) {
     storage.transactionSync(() => {
       sql.exec(migration.sql);
+      migration.rewrite?.(sql);
       sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, Date.now());
     });
   }

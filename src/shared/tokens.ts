@@ -4,7 +4,12 @@
  * secret that could act as a client or an owner.
  */
 const TOKEN_BYTES = 32;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * 32 bytes in base64url, in its one canonical spelling: the 43rd character
+ * carries the last 4 bits and 2 unused ones, which must be zero. Decoders
+ * ignore them, so without this check four spellings would decode to one key.
+ */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 export function base64url(bytes: Uint8Array): string {
   let binary = "";
@@ -16,6 +21,7 @@ export function newToken(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
 }
 
+/** Whether `token` is 32 bytes in canonical base64url: what every secret of ours (tokens, owner keys, edit keys) looks like. */
 export function isWellFormedToken(token: string): boolean {
   return TOKEN_PATTERN.test(token);
 }

@@ -20,6 +20,7 @@ import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrit
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
 import { methodNotAllowed } from "./methodNotAllowed";
+import { isAddressableListId } from "./listIdSeal";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
@@ -99,10 +100,11 @@ app.use("*", async (c, next) => {
 app.use("*", sameSiteWrites);
 app.use("*", identifyClient);
 
-// An id that cannot be a list's never reaches a room. Whether a well-formed
-// one exists, the room itself says in answer to the command (writing nothing).
+// An id that cannot be a list's, or whose seal does not verify
+// (listIdSeal.ts), never reaches a room. Whether a well-formed one exists,
+// the room itself says in answer to the command (writing nothing).
 app.use(`${LIST_PATH}/*`, async (c, next) => {
-  if (!isListId(c.req.param("listId")!)) return noSuchList(c);
+  if (!(await isAddressableListId(c.env, c.req.param("listId")!))) return noSuchList(c);
   await next();
 });
 
@@ -160,10 +162,10 @@ app.get("/list", limitPerAddress("read"), async (c) => {
 });
 
 // Billable-work counters for benchmarks; hidden unless EXPOSE_USAGE is "true".
-app.get("/api/usage", async (c) => {
+app.get("/api/usage", async (c, next) => {
   if (!readSwitch("EXPOSE_USAGE", c.env)) return errorResponse(c, 404, ErrorCode.NotFound, `nothing at ${c.req.path}`);
-  return c.json({ usage: await room(c).usage() });
-});
+  await next();
+}, limitPerAddress("read"), async (c) => c.json({ usage: await room(c).usage() }));
 
 for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySchema), async (c, next) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -180,13 +182,15 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const group = clientGroup(c);
   if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
   else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
-  return room(c).fetch(forwarded);
+  const answer = await room(c).fetch(forwarded);
+  // Rebuilt here, so that the security headers can be set on the 101 like on any other answer (headers.ts).
+  return answer.webSocket ? new Response(null, { status: 101, webSocket: answer.webSocket, headers: answer.headers }) : answer;
 });
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
 // Every path under /l/ is a list's page or the page saying there is no such list.
-app.get(`${LIST_PAGE_PREFIX}*`, listPage);
+app.get(`${LIST_PAGE_PREFIX}*`, limitPerAddress("read"), listPage);
 
 app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
 app.on(["PUT", "PATCH", "DELETE"], "/save", methodNotAllowed(["POST"]));

@@ -16,7 +16,7 @@ declare global {
     // `wrangler types` cannot see it; naming it in wrangler.toml's
     // `secrets.required` would make a deploy without it fail, and the default
     // list may have no owner.
-    interface Env extends Vars<"OWNER_KEY"> {}
+    interface Env extends Vars<"OWNER_KEY" | "LIST_ID_SECRET"> {}
   }
 }
 

@@ -9,10 +9,12 @@
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../protocol/errors";
-import { isListId, listIdFromPath, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { listIdFromPath, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
+import { OWNER_CHECK_SEGMENT, OwnerCheckStatus } from "../protocol/ownerCheck";
 import { base64url, hashToken, newToken } from "../shared/tokens";
 import { room, type AppEnv } from "./context";
-import { clientGroup } from "./guard";
+import { clientGroup, limitPerAddress } from "./guard";
+import { isAddressableListId, mintListId } from "./listIdSeal";
 import { requireBearer } from "./bearer";
 import { errorResponse } from "./httpErrors";
 import { refusal } from "./roomRefusals";
@@ -22,20 +24,14 @@ import { describeIssues, limitBody, validated } from "./validation";
 
 export const LIST_PATH = `${LISTS_PATH}/:listId`;
 
-/** 128 random bits, 22 URL-safe characters: never `main`, never guessed. */
-const LIST_ID_BYTES = 16;
-
-function newListId(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(LIST_ID_BYTES)));
-}
-
 function notFound(c: Context): Response {
   return errorResponse(c, 404, ErrorCode.NotFound, "there is no such list");
 }
 
 export const lists = new Hono<AppEnv>();
 
-lists.post("/", limitBody, async (c) => {
+// Every creation counts as a save, refused ones included: each may wake the quota object and a room.
+lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   const text = await c.req.text();
   let raw: unknown = {};
@@ -64,27 +60,54 @@ lists.post("/", limitBody, async (c) => {
     }
   }
 
-  const list: ListInfo = { id: newListId(), title: parsed.data.title, createdAt: new Date().toISOString() };
+  const list: ListInfo = { id: await mintListId(c.env), title: parsed.data.title, createdAt: new Date().toISOString() };
   const ownerKey = newToken();
   const created = await c.env.LIST_ROOM.getByName(list.id).createList(list, await hashToken(ownerKey));
   if (!created) throw new Error("a new list id was already taken");
   return c.json({ list, ownerKey }, 201);
 });
 
-lists.get("/:listId", async (c) => {
+lists.get("/:listId", limitPerAddress("read"), async (c) => {
   const id = c.req.param("listId");
-  const list = isListId(id) ? await room(c).listInfo() : null;
+  const list = (await isAddressableListId(c.env, id)) ? await room(c).listInfo() : null;
   return list === null ? notFound(c) : c.json({ list });
 });
 
 // The key is asked for before the body is read: no key is a 401, a wrong one a 403.
-lists.patch("/:listId", requireBearer(BearerSchema), async (c, next) => {
-  if (!isListId(c.req.param("listId"))) return notFound(c);
+// Every rename counts as a save, with a wrong key or none too, so guessing keys costs the guesser.
+lists.patch("/:listId", limitPerAddress("save"), requireBearer(BearerSchema), async (c, next) => {
+  if (!(await isAddressableListId(c.env, c.req.param("listId")))) return notFound(c);
   await next();
 }, limitBody, validated("json", ListPatchSchema), async (c) => {
   const result = await room(c).renameList(c.req.valid("json").title, c.get("bearerKey"));
   return result.ok ? c.json({ list: result.value }) : refusal(c, result.error);
 });
+
+// Whether a key owns the list, changing nothing: the page asks before it keeps
+// a key from an owner link. Counted as a read; a wrong key is a 403 like a
+// rename's, a list nobody made a 404.
+lists.get(`/:listId/${OWNER_CHECK_SEGMENT}`, limitPerAddress("read"), requireBearer(BearerSchema), async (c) => {
+  const check = await room(c).checkOwner(c.get("bearerKey"));
+  if (check === null) return notFound(c);
+  if (check !== "owner") {
+    const message = check === "no-owner" ? "this list has no owner" : "that is not this list's owner key";
+    return errorResponse(c, OwnerCheckStatus.NotOwner, ErrorCode.Forbidden, message);
+  }
+  return c.body(null, OwnerCheckStatus.Owner);
+});
+
+/**
+ * The validator of a list's page: it changes with the shell (a deploy) and
+ * with the list's title (a rename), so a browser never keeps an old title or
+ * another list's page under `/`'s ETag.
+ */
+async function listPageTag(shellTag: string, list: ListInfo): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([shellTag, list.id, list.title])));
+  return `W/"${base64url(new Uint8Array(digest)).slice(0, 27)}"`;
+}
+
+/** A list's page is the reader's to keep, revalidated on every visit: never a shared cache's (`public`). */
+const LIST_PAGE_CACHE_CONTROL = "private, no-cache";
 
 /**
  * A list's page (`/l/…`): the default list's page with the list's title in
@@ -94,7 +117,7 @@ lists.patch("/:listId", requireBearer(BearerSchema), async (c, next) => {
  */
 export async function listPage(c: Context<AppEnv>): Promise<Response> {
   const id = listIdFromPath(new URL(c.req.url).pathname);
-  const list = id === null ? null : await c.env.LIST_ROOM.getByName(id).listInfo();
+  const list = id !== null && (await isAddressableListId(c.env, id)) ? await c.env.LIST_ROOM.getByName(id).listInfo() : null;
   if (list === null) {
     return c.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such list · ${MAIN_LIST_TITLE}</title>` +
@@ -104,9 +127,22 @@ export async function listPage(c: Context<AppEnv>): Promise<Response> {
     );
   }
   const shell = await c.env.ASSETS.fetch(new URL("/", c.req.url));
+  const etag = await listPageTag(shell.headers.get("etag") ?? "", list);
+  const headers = new Headers(shell.headers);
+  // The rewritten title changes the length; the shell's date is not the page's.
+  headers.delete("content-length");
+  headers.delete("last-modified");
+  headers.set("etag", etag);
+  headers.set("cache-control", LIST_PAGE_CACHE_CONTROL);
+  const cached = c.req.header("if-none-match")?.split(",").some((tag) => tag.trim() === etag);
+  if (cached) {
+    await shell.body?.cancel();
+    headers.delete("content-type");
+    return new Response(null, { status: 304, headers });
+  }
   const page = new HTMLRewriter()
     .on("title", { element: (element) => void element.setInnerContent(`${list.title} · ${MAIN_LIST_TITLE}`) })
     .on("h1", { element: (element) => void element.setInnerContent(list.title) })
     .transform(shell);
-  return new Response(page.body, { status: 200, headers: page.headers });
+  return new Response(page.body, { status: 200, headers });
 }

@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import { normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { problemWithSearchQuery, SEARCH_PARAM } from "../protocol/search";
-import { IDEMPOTENCY_KEY_MAX_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
+import { IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 /** Text normalised as stored, then judged by `problemOf`. */
 function text(typeError: string, problemOf: (value: string) => string | null) {
@@ -63,16 +63,36 @@ export const SeedFormSchema = z.pipe(
   z.transform(({ itemtitle, itemtext }) => ({ title: itemtitle, body: itemtext })),
 );
 
+const IDEMPOTENCY_KEY_ALPHABET = /^[A-Za-z0-9._~-]*$/;
+
+/**
+ * Why an Idempotency-Key cannot be used, or null. A repeat with the key is
+ * answered with the item's edit key, so the key is a secret as long as that
+ * one: too short to be random is refused, not stored.
+ */
+function problemWithIdempotencyKey(key: string): string | null {
+  const why = "(a repeat with it is answered with the item's edit key, so it must be random; a UUID qualifies)";
+  if (!IDEMPOTENCY_KEY_ALPHABET.test(key)) {
+    return `Idempotency-Key may hold only the URL-safe characters A-Z a-z 0-9 - . _ ~ ${why}`;
+  }
+  if (key.length < IDEMPOTENCY_KEY_MIN_CHARS) {
+    const length = `${key.length} character${key.length === 1 ? "" : "s"}`;
+    return `Idempotency-Key is ${length}; it must be at least ${IDEMPOTENCY_KEY_MIN_CHARS} ${why}`;
+  }
+  if (key.length > IDEMPOTENCY_KEY_MAX_CHARS) {
+    return `Idempotency-Key is ${key.length} characters; the limit is ${IDEMPOTENCY_KEY_MAX_CHARS}`;
+  }
+  return null;
+}
+
 export const IdempotencyHeaderSchema = z.object({
   "idempotency-key": z.optional(
-    z
-      .string()
-      .check(
-        z.regex(
-          new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_CHARS}}$`),
-          `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_CHARS} visible ASCII characters`,
-        ),
-      ),
+    z.string().check(
+      z.superRefine((key, ctx) => {
+        const problem = problemWithIdempotencyKey(key);
+        if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: key });
+      }),
+    ),
   ),
 });
 

@@ -21,11 +21,22 @@ export function validated<Target extends "query" | "header" | "json", Schema ext
   target: Target,
   schema: Schema,
 ) {
-  return validator(target, async (value, c) => {
+  const check = validator(target, async (value, c) => {
     const result = await z.safeParseAsync(schema, value);
     if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
     return result.data;
   });
+  if (target !== "json") return check;
+  // Hono's JSON validator throws on a body that does not parse (our 500) and
+  // hands another media type's body to the schema as `{}` (a misleading 400):
+  // the body is read first, so those are a 400 invalid_json and a 415.
+  const jsonFirst = async (...[c, next]: Parameters<typeof check>) => {
+    const json = await readJson(c);
+    if (!json.ok) return errorResponse(c, json.status, json.code, json.message);
+    return check(c, next);
+  };
+  // Only the answers' types widen (a 415 besides the schema's 400); what the handler reads is the schema's.
+  return jsonFirst as typeof check;
 }
 
 export type BodyProblem = { status: 400 | 415; code: ErrorCode; message: string };

@@ -141,6 +141,32 @@ describe("lists in the browser", () => {
     expect(await links.nth(1).getAttribute("href")).toBe("/");
   });
 
+  it("an owner link is checked before its key is kept: a good one is kept on a fresh browser, a bad one keeps the real key and says so", async () => {
+    const { list, ownerKey } = await createList("Checked owner links");
+    const storedKey = (page: Page) => page.evaluate((id) => localStorage.getItem(`listroom.owner.v1:${id}`), list.id);
+    const owner = await person();
+
+    const good = await open(owner, `/l/${list.id}#owner=${ownerKey}`);
+    await expect.poll(() => storedKey(good), { timeout: WAIT_MS }).toBe(ownerKey);
+    expect(good.url()).toBe(`${app.server.baseUrl}/l/${list.id}`);
+    await expect.poll(() => good.locator("#renamelist").isVisible(), { timeout: WAIT_MS }).toBe(true);
+
+    // A prank link, or a typo: the key that works stays, and the page says the link is not valid.
+    const bad = await open(owner, `/l/${list.id}#owner=garbage`);
+    await expect.poll(() => bad.locator("#sharenote").textContent(), { timeout: WAIT_MS }).toBe("That owner link is not valid for this list.");
+    expect(bad.url()).toBe(`${app.server.baseUrl}/l/${list.id}`);
+    expect(await storedKey(bad)).toBe(ownerKey);
+    expect(await bad.locator("#renamelist").isVisible()).toBe(true);
+    expect(await bad.locator("#copyownerlink").isVisible()).toBe(true);
+    expect(await copied(bad, "Copy owner link")).toBe(`${app.server.baseUrl}/l/${list.id}#owner=${ownerKey}`);
+
+    // A fresh browser given the bad link keeps nothing and offers no owner controls.
+    const stranger = await open(await person(), `/l/${list.id}#owner=garbage`);
+    await expect.poll(() => stranger.locator("#sharenote").textContent(), { timeout: WAIT_MS }).toBe("That owner link is not valid for this list.");
+    expect(await storedKey(stranger)).toBeNull();
+    expect(await stranger.locator("#renamelist").isHidden()).toBe(true);
+  });
+
   it("someone with the share link sees the list but cannot rename it", async () => {
     const { list } = await createList("Read and add only");
     const visitor = await open(await person(), `/l/${list.id}`);
@@ -154,8 +180,12 @@ describe("lists in the browser", () => {
 
   it("a rename that is refused says why, and changes nothing", async () => {
     const { list } = await createList("Guarded");
-    const page = await open(await person(), `/l/${list.id}#owner=notTheOwnerKey`);
-    expect(page.url()).toBe(`${app.server.baseUrl}/l/${list.id}`);
+    // A browser that holds a key that no longer works (an owner link is checked before it is kept, so it
+    // cannot give one): the page offers Rename, and the server refuses it.
+    const page = await open(await person(), `/l/${list.id}`);
+    await page.evaluate((id) => localStorage.setItem(`listroom.owner.v1:${id}`, "notTheOwnerKey"), list.id);
+    await page.reload();
+    await waitLive(page);
     await page.getByRole("button", { name: "Rename list" }).click();
     const field = page.getByLabel("List title");
 

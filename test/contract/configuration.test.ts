@@ -24,15 +24,16 @@ const DOCUMENTED = {
   SEND_WINDOW_BYTES: "131072",
   PRESENCE_INTERVAL_MS: "2000",
   EXPOSE_USAGE: "false",
+  ACCEPT_UNSEALED_LIST_IDS: "false",
 } as const;
 
 describe("configuration defaults", () => {
-  it("the code's table of variables has the documented vars and defaults, and the one secret", () => {
+  it("the code's table of variables has the documented vars and defaults, and the two secrets", () => {
     const defaults = Object.fromEntries(
       Object.entries(VARIABLES).flatMap(([name, variable]) => (variable.type === "secret" ? [] : [[name, String(variable.default)]])),
     );
     expect(defaults).toEqual(DOCUMENTED);
-    expect(Object.keys(VARIABLES).filter((name) => !(name in DOCUMENTED))).toEqual(["OWNER_KEY"]);
+    expect(Object.keys(VARIABLES).filter((name) => !(name in DOCUMENTED))).toEqual(["OWNER_KEY", "LIST_ID_SECRET"]);
   });
 
   it("every var left unset reads as its documented default", () => {

@@ -107,7 +107,8 @@ describe("PATCH /api/items/{id}", () => {
 
 describe("DELETE /api/items/{id}", () => {
   it("204, 204 again when repeated; gone from GET /api/items and /list, and its save replays as 410", async () => {
-    const response = await postJson({ title: "doomed", body: "b" }, { "idempotency-key": "doomed-1" });
+    const key = `doomed-${crypto.randomUUID()}`;
+    const response = await postJson({ title: "doomed", body: "b" }, { "idempotency-key": key });
     const { item, editKey } = await response.json<Saved>();
     const first = await change("DELETE", itemPath(item), editKey);
     expect(first.status).toBe(204);
@@ -116,7 +117,7 @@ describe("DELETE /api/items/{id}", () => {
     expect((await storedItems()).map((stored) => stored.id)).not.toContain(item.id);
     const { rows } = await (await request("/list")).json<{ rows: { id: string }[] }>();
     expect(rows.map((row) => row.id)).not.toContain(item.id);
-    await expectRejected(await postJson({ title: "doomed", body: "b" }, { "idempotency-key": "doomed-1" }), 410, "item_removed");
+    await expectRejected(await postJson({ title: "doomed", body: "b" }, { "idempotency-key": key }), 410, "item_removed");
   });
 
   it("needs a key (401), the right one (403), an existing item (404) and a matching If-Match (412)", async () => {

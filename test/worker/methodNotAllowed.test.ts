@@ -2,11 +2,13 @@
  * Every path that answers 405 says in `Allow` what it does take, and each
  * method it names is indeed taken there (answered with anything but 405).
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ISSUED_ID } from "../protocol/listPathCases";
+import { mintListId } from "../../src/worker/listIdSeal";
 import { expectRejected, request } from "./request";
 
-const LIST = `/api/lists/${ISSUED_ID}`;
+// A sealed id, so the route's own answer is what a request gets, not the 404 of a forged id.
+const LIST = `/api/lists/${await mintListId(env)}`;
 const ITEM_ID = "zz-0123456789abcdef";
 
 const ROUTES: readonly { path: string; refused: string[]; allow: string }[] = [

@@ -101,7 +101,8 @@ export function mib(bytes: number): string {
 export async function saveItem(baseUrl: string, key: string, title: string, body: string, itemsPath = "/api/items"): Promise<string> {
   const response = await fetch(`${baseUrl}${itemsPath}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": key },
+    // The server takes keys of 16 characters or more: the caller's name for the save, made unguessable.
+    headers: { "content-type": "application/json", "idempotency-key": `${key}.${crypto.randomUUID()}` },
     body: JSON.stringify({ title, body }),
     signal: AbortSignal.timeout(30_000),
   });
