@@ -54,6 +54,17 @@ export class ListHeader {
       yourListsMenu.open = false;
       yourListsMenu.querySelector("summary")?.focus();
     });
+    // The title stays on one line in the header; a tap or Enter shows it whole, and again folds it.
+    const { title } = elements;
+    title.tabIndex = 0;
+    title.title = title.textContent ?? "";
+    title.addEventListener("click", () => title.classList.toggle("whole"));
+    title.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        title.classList.toggle("whole");
+      }
+    });
     rename.addEventListener("click", () => this.#startRename());
     renameCancel.addEventListener("click", () => this.#endRename());
     renameInput.addEventListener("keydown", (event) => {
@@ -80,6 +91,7 @@ export class ListHeader {
 
   showTitle(title: string): void {
     this.elements.title.textContent = title;
+    this.elements.title.title = title;
     document.title = pageTitle(title);
   }
 

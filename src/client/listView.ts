@@ -1,9 +1,8 @@
 /**
  * The list on the page: confirmed items newest first, with the person's own
  * unconfirmed saves above them, their unsent edits shown in place and their
- * removals hidden. Text from people is only ever set as `textContent`, never
- * parsed as HTML. The seed's markup is kept:
- * `#mainlist > .itementry > h2 + div`.
+ * removals hidden. Each item is a card (itemCard.ts); the seed's markup is
+ * kept: `#mainlist > .itementry > h2 + div`.
  *
  * Each item keeps its element for as long as it is shown: a new version
  * changes the element's text, and the list only moves the elements whose
@@ -14,12 +13,23 @@ import type { Item, ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
+import { bodyOverflows, createCard, setBody, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
 import { exactTime, timeAgo } from "./relativeTime";
 
 export interface ListElements {
   list: HTMLElement;
   emptyState: HTMLElement;
   showOlder: HTMLButtonElement;
+  /** Where focus goes when the card that held it leaves and no other card is left. */
+  focusWhenEmpty: HTMLElement;
+}
+
+/** What the view tells the page about changes it did not make itself. */
+export interface ListEvents {
+  /** Cards of items saved elsewhere (or by this page, `own`), newest first, just put on the page. */
+  arrived(cards: HTMLElement[], titles: string[], own: boolean): void;
+  /** Items someone else removed while they were shown here. */
+  removedElsewhere(titles: string[]): void;
 }
 
 export interface ItemActions {
@@ -30,56 +40,22 @@ export interface ItemActions {
   undoRemove(itemId: string): void;
 }
 
-interface Entry {
-  root: HTMLElement;
-  title: HTMLElement;
-  body: HTMLElement;
-  meta: HTMLTimeElement;
-  actions: HTMLElement;
-  removedNote: HTMLElement;
-}
-
-function button(label: string, action: string): HTMLButtonElement {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = "link";
-  element.textContent = label;
-  element.dataset.action = action;
-  return element;
-}
-
-function entry(title: string, body: string, className: string): Entry {
-  const root = document.createElement("article");
-  root.className = className;
-  const heading = document.createElement("h2");
-  heading.textContent = title;
-  const text = document.createElement("div");
-  text.textContent = body;
-  const meta = document.createElement("time");
-  meta.className = "meta";
-  const actions = document.createElement("p");
-  actions.className = "itemactions";
-  actions.hidden = true;
-  actions.append(button("Edit", "edit"), button("Remove", "remove"));
-  const removedNote = document.createElement("p");
-  removedNote.className = "removednote";
-  removedNote.hidden = true;
-  removedNote.append("Removed · ", button("Undo", "undo"));
-  root.append(heading, text, meta, actions, removedNote);
-  return { root, title: heading, body: text, meta, actions, removedNote };
-}
-
-/** Sets text only when it differs, so an unchanged item's nodes (and a reader's selection) stay as they are. */
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
-
 export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, ItemCard>();
+  /** What each card last showed, so a render repaints only the cards whose item or state changed. */
+  readonly #painted = new WeakMap<ItemCard, { item: Item; edit: ItemPatch | undefined; undoable: boolean; canChange: boolean }>();
+  /** Folded bodies, measured once laid out (off-screen cards are not laid out until they come near). */
+  readonly #foldWatch = new ResizeObserver((seen) => {
+    // Every measurement first, then every change, so the layout is computed once for the lot.
+    const cards = seen.flatMap(({ target }) => this.#cardOf(target) ?? []);
+    const overflowing = cards.map(bodyOverflows);
+    cards.forEach((card, index) => showFold(card, overflowing[index]!));
+  });
   /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
   readonly #pendingByKey = new Map<string, HTMLElement>();
+  readonly #pendingCards = new WeakMap<HTMLElement, ItemCard>();
   readonly #confirmedAwaitingFrame = new Map<string, HTMLElement>();
   /** Own edits not yet answered, by item id: shown in place of the item's text. */
   #unsentEdits = new Map<string, ItemPatch>();
@@ -96,12 +72,18 @@ export class ListView {
   constructor(
     private readonly elements: ListElements,
     private readonly actions: ItemActions | null = null,
+    private readonly events: ListEvents | null = null,
   ) {
     elements.list.addEventListener("click", (event) => {
       const target = event.target as HTMLElement;
       const action = target.closest<HTMLElement>("[data-action]")?.dataset.action;
       const id = target.closest<HTMLElement>(".itementry")?.dataset.id;
       const item = id === undefined ? undefined : this.model.find(id);
+      if (action === "more" && id !== undefined) {
+        const card = this.#entries.get(id);
+        if (card) toggleFold(card);
+        return;
+      }
       if (!action || !item || !this.actions) return;
       if (action === "edit") this.actions.edit(item);
       else if (action === "remove") this.actions.remove(item);
@@ -116,8 +98,35 @@ export class ListView {
   }
 
   apply(applied: readonly Applied[]): void {
+    const arrivals: Item[] = [];
+    const removedTitles: string[] = [];
+    for (const change of applied) {
+      if (change.kind === "item" && !this.#isOwnSave(change.item)) arrivals.push(change.item);
+      if (change.kind === "removed" && !this.#unsentRemovals.has(change.itemId) && !this.#undoable.has(change.itemId)) {
+        const title = this.model.find(change.itemId)?.title;
+        if (title !== undefined) removedTitles.push(title);
+      }
+    }
     this.model.apply(applied);
     this.render();
+    const cards = arrivals.flatMap((item) => this.#entries.get(item.id)?.root ?? []).reverse();
+    if (cards.length > 0) this.events?.arrived(cards, arrivals.map((item) => item.title).reverse(), false);
+    if (removedTitles.length > 0) this.events?.removedElsewhere(removedTitles);
+  }
+
+  /** The card shown for an item, if it is shown. */
+  card(itemId: string): ItemCard | undefined {
+    return this.#entries.get(itemId);
+  }
+
+  /** An own save arriving in its frame: already on the page as "sending…" or "saved". */
+  #isOwnSave(item: Item): boolean {
+    if (this.#confirmedAwaitingFrame.has(item.id)) return true;
+    for (const element of this.#pendingByKey.values()) {
+      const card = this.#pendingCards.get(element);
+      if (card?.title.textContent === item.title && card.shownBody === item.body) return true;
+    }
+    return false;
   }
 
   /** Brings the page in line with the model: moves only what moved, and repaints each item's text if it changed. */
@@ -134,13 +143,16 @@ export class ListView {
     let matching = 0;
     items.forEach((item, index) => {
       const edit = this.#unsentEdits.get(item.id);
-      const shown = this.#filter === null || this.#filter({ title: edit?.title ?? item.title, body: edit?.body ?? item.body });
+      const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
       itemNodes[index]!.hidden = !shown;
       if (shown) matching++;
     });
     this.#counts = { matching, total: items.length };
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
     const { list } = this.elements;
+    // Focus inside a card that leaves the page (removed here or elsewhere) moves on to the card that takes its place.
+    const focusedCard = document.activeElement?.closest<HTMLElement>("#mainlist > .itementry") ?? null;
+    const before = focusedCard ? [...list.children] : [];
     let cursor = list.firstElementChild;
     for (const node of [...pendingNodes, ...itemNodes]) {
       if (node === cursor) cursor = cursor.nextElementSibling;
@@ -151,7 +163,12 @@ export class ListView {
       cursor.remove();
       cursor = next;
     }
-    for (const id of this.#entries.keys()) if (!this.model.has(id)) this.#entries.delete(id);
+    if (focusedCard && !focusedCard.isConnected) this.#focusInPlaceOf(before, before.indexOf(focusedCard));
+    for (const [id, card] of this.#entries) {
+      if (this.model.has(id)) continue;
+      this.#foldWatch.unobserve(card.body);
+      this.#entries.delete(id);
+    }
     this.elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
     this.elements.showOlder.hidden = !this.model.olderExist;
     this.onRendered?.();
@@ -181,13 +198,22 @@ export class ListView {
         this.#pendingByKey.delete(key);
       }
     }
+    const added: ItemCard[] = [];
     for (const save of pending) {
       if (this.#pendingByKey.has(save.key)) continue;
-      const { root, meta } = entry(save.title, save.body, "itementry pending");
-      meta.textContent = "sending…";
-      this.#pendingByKey.set(save.key, root);
+      const card = createCard("itementry pending");
+      setTitle(card, save.title);
+      setBody(card, save.body, () => undefined);
+      card.meta.textContent = "sending…";
+      this.#pendingByKey.set(save.key, card.root);
+      this.#pendingCards.set(card.root, card);
+      added.push(card);
     }
     this.render();
+    if (added.length > 0) {
+      const newestFirst = added.reverse();
+      this.events?.arrived(newestFirst.map((card) => card.root), newestFirst.map((card) => card.title.textContent ?? ""), true);
+    }
   }
 
   /** Own edits and removals waiting in the outbox. */
@@ -203,7 +229,7 @@ export class ListView {
     this.render();
   }
 
-  /** Marks an item "Removed · Undo" (in its Undo window), or shows it again. */
+  /** Marks an item "Removed “title” · Undo" (in its Undo window), or shows it again. */
   showUndoable(itemId: string, undoable: boolean): void {
     if (undoable) this.#undoable.add(itemId);
     else this.#undoable.delete(itemId);
@@ -233,20 +259,42 @@ export class ListView {
   #paint(item: Item, now: number): HTMLElement {
     let shown = this.#entries.get(item.id);
     if (!shown) {
-      shown = entry(item.title, item.body, "itementry");
+      shown = createCard("itementry");
       shown.root.dataset.id = item.id;
       this.#entries.set(item.id, shown);
     }
     const edit = this.#unsentEdits.get(item.id);
-    setText(shown.title, edit?.title ?? item.title);
-    setText(shown.body, edit?.body ?? item.body);
-    shown.root.classList.toggle("unsent", edit !== undefined);
     const undoable = this.#undoable.has(item.id);
+    const canChange = this.actions?.canChange(item.id) ?? false;
+    // Unchanged since it was last painted: nothing to touch, which keeps a render of a long list cheap.
+    const painted = this.#painted.get(shown);
+    if (painted && painted.item === item && painted.edit === edit && painted.undoable === undoable && painted.canChange === canChange) {
+      return shown.root;
+    }
+    this.#painted.set(shown, { item, edit, undoable, canChange });
+    setTitle(shown, edit?.title ?? item.title);
+    setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
+    shown.root.classList.toggle("unsent", edit !== undefined);
     shown.root.classList.toggle("removed", undoable);
     shown.removedNote.hidden = !undoable;
-    shown.actions.hidden = undoable || !this.actions?.canChange(item.id);
+    shown.actions.hidden = undoable || !canChange;
+    const meta = shown.meta;
+    meta.dateTime = item.createdAt;
+    meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
     this.#updateTime(item, now);
     return shown.root;
+  }
+
+  #focusInPlaceOf(before: Element[], index: number): void {
+    const candidates = [...before.slice(index + 1), ...before.slice(0, index).reverse()];
+    const next = candidates.find((element) => element.isConnected);
+    if (next instanceof HTMLElement) next.focus();
+    else this.elements.focusWhenEmpty.focus();
+  }
+
+  #cardOf(body: Element): ItemCard | undefined {
+    const id = body.closest<HTMLElement>(".itementry")?.dataset.id;
+    return id === undefined ? undefined : this.#entries.get(id);
   }
 
   #updateTime(item: Item, now: number): void {
@@ -256,9 +304,6 @@ export class ListView {
       setText(meta, "saving edit…");
       return;
     }
-    const at = new Date(item.createdAt);
-    meta.dateTime = item.createdAt;
-    meta.title = exactTime(item.updatedAt === null ? at : new Date(item.updatedAt));
-    setText(meta, timeAgo(at, now) + (item.updatedAt === null ? "" : " · edited"));
+    setText(meta, timeAgo(new Date(item.createdAt), now) + (item.updatedAt === null ? "" : " · edited"));
   }
 }

@@ -1,158 +1,42 @@
 /**
  * The page: wires the DOM to the delivery logic. Everything that decides
  * (ordering, acks, reconnects, the outbox, which list this is) lives in
- * DOM-free modules; this file only finds elements and connects events. The
- * same page serves every list: `/` is the default list, `/l/{id}` any other.
+ * DOM-free modules, and each part of the page in a module of its own; this
+ * file builds them and connects their events. The same page serves every
+ * list: `/` is the default list, `/l/{id}` any other.
  *
  * The client's classes keep their insides in `#private` members rather than
  * TypeScript's `private`: the minifier renames the former, not the latter,
- * and that is what keeps the page script near its 12 KB (gzipped) budget.
+ * and that is part of what keeps the page script within its 18 KiB
+ * (gzipped) budget (tools/build.mjs).
  */
-import { DEFAULT_LIST_ID, listPaths, MAIN_LIST_TITLE } from "../protocol/lists";
+import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import type { ItemPatch } from "../protocol/item";
+import { Announcer, arrivalsText, quoted } from "./announcer";
 import { changeProblem } from "./changeProblems";
+import { DeviceCopy } from "./deviceCopy";
 import { EditKeys } from "./editKeys";
 import { ItemDialog } from "./itemDialog";
 import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./itemsApi";
 import { listIdFromPath, socketUrl } from "./listAddress";
-import { checkOwnerKey, takeOwnerLink } from "./ownerLink";
-import { ListHeader } from "./listHeader";
-import { createList, readList, renameList } from "./listsApi";
+import { showNoSuchList, startLists } from "./listControls";
 import { ListView } from "./listView";
 import { SearchBar } from "./searchBar";
 import { browserScheduler, LiveConnection } from "./liveConnection";
 import { LocalLists } from "./localLists";
-import { NewListDialog } from "./newListDialog";
+import { NeverOpenedNote } from "./neverOpenedNote";
+import { NewAbove } from "./newAbove";
 import { PageUpdates } from "./offline/pageUpdates";
 import { reloadedForNewerProtocol, shouldReloadFor } from "./offline/reloadOnce";
-import { SavedLists, type StringStore } from "./offline/savedLists";
-import { changedItemId, Outbox, postSave, type ChangeOutcome, type KeyValueStore } from "./outbox";
+import { changedItemId, Outbox, postSave, type ChangeOutcome } from "./outbox";
+import { byId, pageTitle } from "./pageElements";
+import { durableStore, sessionStore } from "./pageStores";
+import { Removals } from "./removals";
+import { onKey } from "./shortcuts";
 import { StatusLine } from "./statusLine";
 import { UndoWindow } from "./undoWindow";
 
 const TIME_REFRESH_MS = 30_000;
-/** The list as shown is saved on the device at most this often (and when the page is hidden). */
-const LIST_SAVE_DELAY_MS = 1_000;
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`the page has no #${id}`);
-  return element as T;
-}
-
-/** `localStorage` when the browser lets us have it; otherwise saves live as long as the tab. */
-function durableStore(): StringStore {
-  try {
-    const probe = "listroom.probe";
-    localStorage.setItem(probe, probe);
-    localStorage.removeItem(probe);
-    return localStorage;
-  } catch {
-    const memory = new Map<string, string>();
-    return {
-      getItem: (key) => memory.get(key) ?? null,
-      setItem: (key, value) => void memory.set(key, value),
-      removeItem: (key) => void memory.delete(key),
-    };
-  }
-}
-
-/** `sessionStorage`, or null where the browser refuses it (then the page never reloads itself: nothing would stop a loop). */
-function sessionStore(): KeyValueStore | null {
-  try {
-    return sessionStorage;
-  } catch {
-    return null;
-  }
-}
-
-/** In place of the list: what the server's own 404 page says, for a page the service worker served. */
-function showNoSuchList(): void {
-  const main = document.querySelector("main");
-  if (!main) return;
-  const note = document.createElement("p");
-  note.className = "emptystate";
-  const home = document.createElement("a");
-  home.href = "/";
-  home.textContent = "Go to the shared list";
-  note.append("This link does not lead to a list. ", home, ".");
-  main.replaceChildren(note);
-  byId("additem").hidden = true;
-  byId("statusmessage").textContent = "no such list";
-}
-
-/** The server writes a list's title into the page's one <h1> (src/worker/lists.ts), so it goes without an id. */
-function pageTitle(): HTMLElement {
-  const title = document.querySelector<HTMLElement>("h1");
-  if (!title) throw new Error("the page has no <h1>");
-  return title;
-}
-
-/** The list's title, owner controls, share links, "Your lists" and "New list". */
-function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): void {
-  const local = new LocalLists(store);
-
-  const title = pageTitle();
-  const header = new ListHeader(
-    {
-      title,
-      rename: byId<HTMLButtonElement>("renamelist"),
-      renameForm: byId<HTMLFormElement>("renameform"),
-      renameInput: byId<HTMLInputElement>("renametitle"),
-      renameSave: byId<HTMLButtonElement>("saverename"),
-      renameCancel: byId<HTMLButtonElement>("cancelrename"),
-      renameError: byId("renameerror"),
-      copyLink: byId<HTMLButtonElement>("copylink"),
-      copyOwnerLink: byId<HTMLButtonElement>("copyownerlink"),
-      linkField: byId<HTMLInputElement>("linkfield"),
-      note: byId("sharenote"),
-      yourListsMenu: byId<HTMLDetailsElement>("yourlists"),
-      yourLists: byId("yourlistsitems"),
-    },
-    {
-      listId,
-      origin: location.origin,
-      rename: (newTitle, key) => renameList(fetchImpl, listId, newTitle, key),
-      onRenamed: (list) => header.showYourLists(local.retitle(list.id, list.title)),
-    },
-  );
-  header.setOwnerKey(local.ownerKey(listId));
-  // An owner link: its key is kept only once the server says it owns the list
-  // (ownerLink.ts); either way it leaves the address bar (and so history).
-  void takeOwnerLink(location.hash, listId, local, (key) => checkOwnerKey(fetchImpl, listId, key)).then((outcome) => {
-    if (outcome.fragment !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + outcome.fragment);
-    header.setOwnerKey(local.ownerKey(listId));
-    if (outcome.message !== null) byId("sharenote").textContent = outcome.message;
-  });
-  header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
-  // The page may be the service worker's cached shell, which does not know the list's current title.
-  void readList(fetchImpl, listId).then((answer) => {
-    if (!answer.ok) {
-      if (answer.status === 404) onMissing();
-      return;
-    }
-    header.showTitle(answer.list.title);
-    header.showYourLists(local.retitle(listId, answer.list.title));
-  });
-
-  const newList = new NewListDialog(
-    {
-      dialog: byId<HTMLDialogElement>("newlistform"),
-      form: byId<HTMLFormElement>("newlistformmain"),
-      title: byId<HTMLInputElement>("newlisttitle"),
-      create: byId<HTMLButtonElement>("createlist"),
-      cancel: byId<HTMLButtonElement>("cancelnewlist"),
-      error: byId("newlisterror"),
-    },
-    (newTitle) => createList(fetchImpl, newTitle),
-    (list, key) => {
-      local.keepOwnerKey(list.id, key);
-      local.remember({ id: list.id, title: list.title, seenAt: Date.now() });
-      location.assign(listPaths(list.id).page);
-    },
-  );
-  byId("newlist").addEventListener("click", () => newList.open());
-}
 
 function start(): void {
   const listId = listIdFromPath(location.pathname) ?? DEFAULT_LIST_ID;
@@ -160,12 +44,11 @@ function start(): void {
   const store = durableStore();
   const fetchImpl = fetch.bind(globalThis);
   // A list that does not exist (an old link, a typo): say so, and stop trying to reach it.
-  startLists(listId, store, fetchImpl, () => {
+  const header = startLists(listId, store, fetchImpl, () => {
     connection.stop();
     outbox.hold();
     showNoSuchList();
   });
-  const title = pageTitle();
 
   // Edits and removals: with the item's edit key (saved here) or the owner key (read after an owner link kept it).
   const editKeys = new EditKeys(store, listId);
@@ -184,27 +67,30 @@ function start(): void {
     outbox.change(edit ? { ...base, kind: "edit", ...edit } : { ...base, kind: "remove" });
   };
 
+  const announcer = new Announcer(byId("announcer"));
+  const newAbove = new NewAbove(byId<HTMLButtonElement>("newabove"), document.querySelector("header")!);
   const view: ListView = new ListView(
     {
       list: byId("mainlist"),
       emptyState: byId("emptystate"),
       showOlder: byId<HTMLButtonElement>("showolder"),
+      focusWhenEmpty: byId("additem"),
     },
     {
       canChange: (itemId) => credential(itemId) !== null,
       edit: (item) => dialog.open(item, undefined, { itemId: item.id, version: item.version }),
-      remove: (item) => {
-        view.showUndoable(item.id, true);
-        undoWindow.start(item.id, () => {
-          view.showUndoable(item.id, false);
-          queueChange(item.id, null);
-        });
+      remove: (item) => removals.remove(item),
+      undoRemove: (itemId) => removals.undo(itemId),
+    },
+    {
+      arrived: (cards, titles, own) => {
+        newAbove.arrived(cards);
+        if (!own) announcer.say(arrivalsText(titles));
       },
-      undoRemove: (itemId) => {
-        if (undoWindow.undo(itemId)) view.showUndoable(itemId, false);
-      },
+      removedElsewhere: (titles) => announcer.say(titles.map((title) => `${quoted(title)} was removed.`).join(" ")),
     },
   );
+  const removals = new Removals(view, undoWindow, announcer, (itemId) => queueChange(itemId, null));
   const status = new StatusLine({
     message: byId("statusmessage"),
     retryNow: byId<HTMLButtonElement>("retrynow"),
@@ -215,29 +101,13 @@ function start(): void {
   const updates = new PageUpdates(() => status.offerUpdate());
 
   // Paint the list as this device last saw it, before anything else happens.
-  const savedLists = new SavedLists(store);
-  const saved = savedLists.load(listId);
-  if (saved) {
-    view.restore(saved);
-    status.showingSaved(true);
-    // Offline, a named list's page is the cached shell, which does not know the list's title.
-    if (saved.title !== null && listId !== DEFAULT_LIST_ID && title.textContent === MAIN_LIST_TITLE) {
-      title.textContent = saved.title;
-    }
-  }
-  let fromServer = false;
-  let saveTimer: ReturnType<typeof setTimeout> | null = null;
-  const saveListNow = () => {
-    if (saveTimer !== null) clearTimeout(saveTimer);
-    saveTimer = null;
-    if (fromServer) savedLists.save(listId, { ...view.model.shownList(), title: title.textContent, savedAt: Date.now() });
-  };
-  const saveListSoon = () => {
-    saveTimer ??= setTimeout(saveListNow, LIST_SAVE_DELAY_MS);
-  };
+  const copy = new DeviceCopy(store, listId, view, pageTitle());
+  const painted = copy.paint((title) => header.showTitle(title));
+  if (painted) status.showingSaved(true);
+  const neverOpened = new NeverOpenedNote(byId("offlinenote"), () => painted || copy.fromServer);
   window.addEventListener("pagehide", () => {
     undoWindow.commitAll();
-    saveListNow();
+    copy.saveNow();
   });
 
   const outbox: Outbox = new Outbox({
@@ -278,12 +148,12 @@ function start(): void {
     scheduler: browserScheduler,
     onApplied: (applied) => {
       view.apply(applied);
-      if (!fromServer) status.showingSaved(false);
-      fromServer = true;
-      saveListSoon();
+      if (!copy.fromServer) status.showingSaved(false);
+      copy.heardFromServer();
     },
     onStatus: (next) => {
       status.show(next);
+      neverOpened.show(next);
       if (next.state === "live") {
         void outbox.flush();
         updates.check();
@@ -321,19 +191,19 @@ function start(): void {
   );
 
   byId("additem").addEventListener("click", () => dialog.open());
+  onKey("n", () => dialog.open());
   byId("retrynow").addEventListener("click", () => connection.checkNow());
   byId("reloadtoupdate").addEventListener("click", () => void updates.apply());
-  const readPage = (before: string) => readItemsPage(fetchImpl, "", before, paths.items);
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
     const before = view.model.oldestId();
     if (before === null) return;
     button.disabled = true;
     try {
-      const page = await readPage(before);
+      const page = await readItemsPage(fetchImpl, "", before, paths.items);
       connection.inbox.markShown(page.items);
       view.appendOlder(page);
-      saveListSoon();
+      copy.saveSoon();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
@@ -359,6 +229,7 @@ function start(): void {
     (query, before, signal) => searchItemsPage(fetchImpl, "", query, before, paths.items, signal),
   );
   view.onRendered = () => search.refresh();
+  onKey("/", () => search.focus());
 
   const comeBack = () => {
     connection.checkNow();
@@ -367,7 +238,7 @@ function start(): void {
   window.addEventListener("online", comeBack);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") comeBack();
-    else saveListNow();
+    else copy.saveNow();
   });
   setInterval(() => view.refreshTimes(), TIME_REFRESH_MS);
 

@@ -17,6 +17,8 @@ export function timeAgo(at: Date, now: number): string {
   return relative.format(-Math.floor(seconds / chosen[1]), chosen[0]);
 }
 
+const exact = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "long" });
+
 export function exactTime(at: Date): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "long" }).format(at);
+  return exact.format(at);
 }

@@ -3,12 +3,13 @@
  * that match (searchFolding.ts) and says how many ("12 of 340"); a moment
  * after you stop, it asks the server for the matches older than anything
  * the page has loaded, and lists them below ("Older matches"), a page at a
- * time. Escape clears the search; `/` reaches the field from anywhere but
- * another field.
+ * time. Escape clears the search; `/` reaches the field (main.ts, through
+ * shortcuts.ts).
  */
 import type { Item } from "../protocol/item";
 import { problemWithSearchQuery } from "../protocol/search";
 import { matchesSearch, readSearchQuery, type SearchQuery } from "./searchFolding";
+import { bodyOverflows, createCard, setBody, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
 import { exactTime, timeAgo } from "./relativeTime";
 
 /** How long typing must pause before the server is asked. */
@@ -38,26 +39,16 @@ export interface SearchedList {
 /** Asks the server for a page of matches older than `before`. */
 export type SearchPages = (query: string, before: string, signal: AbortSignal) => Promise<{ items: Item[]; nextBefore: string | null }>;
 
-function olderCard(item: Item, now: number): HTMLElement {
-  const root = document.createElement("article");
-  root.className = "itementry searchmatch";
-  root.dataset.id = item.id;
-  const heading = document.createElement("h2");
-  heading.textContent = item.title;
-  const text = document.createElement("div");
-  text.textContent = item.body;
-  const meta = document.createElement("time");
-  meta.className = "meta";
-  meta.dateTime = item.createdAt;
-  meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
-  meta.textContent = timeAgo(new Date(item.createdAt), now);
-  root.append(heading, text, meta);
-  return root;
-}
-
-function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target.closest("input, textarea, select, [contenteditable]") !== null;
+/** A card of an older match, as the list's cards show an item (links, folding), without Edit and Remove. */
+function olderCard(item: Item, now: number, measure: (card: ItemCard) => void): ItemCard {
+  const card = createCard("itementry searchmatch");
+  card.root.dataset.id = item.id;
+  setTitle(card, item.title);
+  setBody(card, item.body, measure);
+  card.meta.dateTime = item.createdAt;
+  card.meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
+  card.meta.textContent = timeAgo(new Date(item.createdAt), now);
+  return card;
 }
 
 export class SearchBar {
@@ -67,6 +58,7 @@ export class SearchBar {
   #request: AbortController | null = null;
   #olderItems: Item[] = [];
   #olderNext: string | null = null;
+  #olderCards = new Map<HTMLElement, ItemCard>();
 
   constructor(
     private readonly elements: SearchElements,
@@ -80,16 +72,20 @@ export class SearchBar {
       elements.field.value = "";
       this.#changed();
     });
+    elements.olderList.addEventListener("click", (event) => {
+      const more = (event.target as HTMLElement).closest<HTMLElement>('[data-action="more"]');
+      const card = more?.parentElement ? this.#olderCards.get(more.parentElement) : undefined;
+      if (card) toggleFold(card);
+    });
     elements.moreOlder.addEventListener("click", () => {
       if (this.#olderNext !== null) void this.#askServer(this.#olderNext, false);
     });
-    document.addEventListener("keydown", (event) => {
-      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-      if (isTypingTarget(event.target) || document.querySelector("dialog[open]")) return;
-      event.preventDefault();
-      elements.field.focus();
-      elements.field.select();
-    });
+  }
+
+  /** Moves to the field, its text selected, for `/` (shortcuts.ts). */
+  focus(): void {
+    this.elements.field.focus();
+    this.elements.field.select();
   }
 
   /** The list on the page changed (items arrived, changed, left or older ones loaded): filter and count again. */
@@ -164,7 +160,11 @@ export class SearchBar {
     this.#renderCount();
     const { older, olderList, moreOlder } = this.elements;
     const now = Date.now();
-    olderList.replaceChildren(...this.#olderItems.map((item) => olderCard(item, now)));
+    const folded: ItemCard[] = [];
+    const cards = this.#olderItems.map((item) => olderCard(item, now, (card) => folded.push(card)));
+    this.#olderCards = new Map(cards.map((card) => [card.root, card]));
+    olderList.replaceChildren(...cards.map((card) => card.root));
+    if (folded.length > 0) requestAnimationFrame(() => folded.forEach((card) => showFold(card, bodyOverflows(card))));
     moreOlder.hidden = this.#olderNext === null;
     older.hidden = this.#olderItems.length === 0 && this.elements.olderNote.textContent === "";
     if (this.#query.words.length === 0) {

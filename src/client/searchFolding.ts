@@ -28,6 +28,13 @@ export function foldedWords(text: string): string[] {
   return searchWords(text).map(foldWord);
 }
 
+/**
+ * Each item's folded words, worked out once: items are kept as they are until
+ * they change (a new version is a new object), so every render and every
+ * keystroke after the first reads them from here.
+ */
+const wordsOf = new WeakMap<object, string[]>();
+
 /** A query, read once, to test many items against. */
 export interface SearchQuery {
   /** The folded words of the query; empty when it has none (nothing to search for). */
@@ -47,6 +54,10 @@ export function readSearchQuery(text: string): SearchQuery {
  */
 export function matchesSearch(query: SearchQuery, item: { title: string; body: string }): boolean {
   if (query.words.length === 0) return true;
-  const words = foldedWords(`${item.title} ${item.body}`);
+  let words = wordsOf.get(item);
+  if (!words) {
+    words = foldedWords(`${item.title} ${item.body}`);
+    wordsOf.set(item, words);
+  }
   return query.words.every((wanted) => words.some((word) => word.startsWith(wanted)));
 }

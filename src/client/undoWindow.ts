@@ -1,13 +1,13 @@
 /**
  * Removals wait out an Undo window before they are queued: the item shows
- * "Removed · Undo", and only when the window closes does the removal go to
+ * "Removed “title” · Undo", and only when the window closes does the removal go to
  * the outbox (and so to the server). Undo within the window sends nothing.
  * A page that goes away mid-window commits what is waiting: the person
  * removed it and did not take it back.
  */
 import type { Scheduler } from "./liveConnection";
 
-/** How long "Removed · Undo" shows before the removal goes out. */
+/** How long "Removed “title” · Undo" shows before the removal goes out. */
 export const UNDO_WINDOW_MS = 5_000;
 
 export class UndoWindow {

@@ -12,8 +12,9 @@
  *   rather than isolated, so what is stored is what a reader sees. The marks
  *   U+200E, U+200F and U+061C stay allowed: they reorder nothing beyond
  *   themselves, and right-to-left writers need them;
- * - at least one visible character (not white space, not a format or
- *   default-ignorable character such as U+200B, not a combining mark alone);
+ * - a title holds at least one visible character (not white space, not a
+ *   format or default-ignorable character such as U+200B, not a combining
+ *   mark alone); a body is optional: empty, or with a visible character;
  * - at most {@link COMBINING_MARKS_MAX} combining marks in a row, enough for
  *   every script's stacked diacritics, not for text that draws over its neighbours;
  * - at most so many characters (code points) and so many UTF-8 bytes.
@@ -21,6 +22,9 @@
 import { BODY_MAX_BYTES, BODY_MAX_CHARS, TITLE_MAX_BYTES, TITLE_MAX_CHARS } from "./limits";
 
 export type ItemField = "title" | "body";
+
+/** Each field as the page labels it, the name every message about it uses. */
+export const FIELD_LABELS: Record<ItemField, string> = { title: "Title", body: "Main Text" };
 
 /** The longest run of combining marks (Unicode category M) allowed after one base character. */
 export const COMBINING_MARKS_MAX = 8;
@@ -64,28 +68,31 @@ export function charCount(text: string): number {
 const encoder = new TextEncoder();
 
 /**
- * Why `text` (already normalised) cannot be the given field, or `null` when it can.
+ * Why `text` (already normalised) cannot be the given field, or `null` when
+ * it can. Messages name the field as the page labels it.
  *
  * @example
- * problemWithField("title", "") // "title must not be empty"
- * problemWithField("title", "\u200b") // "title must hold at least one visible character"
+ * problemWithField("title", "") // "Title must not be empty"
+ * problemWithField("body", "") // null: an item may be only a title
+ * problemWithField("body", "\u200b") // "Main Text must hold at least one visible character"
  */
 export function problemWithField(field: ItemField, text: string): string | null {
-  if (text.length === 0) return `${field} must not be empty`;
-  if (!text.isWellFormed()) return `${field} contains an unpaired UTF-16 surrogate`;
-  if (field === "title" && UNICODE_LINE_BREAKS.test(text)) return "title must be one line";
-  if (FORBIDDEN_CONTROLS[field].test(text)) return `${field} contains a control character`;
-  if (BIDI_CONTROLS.test(text)) return `${field} contains a bidirectional embedding, override or isolate control`;
-  if (!VISIBLE.test(text)) return `${field} must hold at least one visible character`;
-  if (MARK_RUN.test(text)) return `${field} has more than ${COMBINING_MARKS_MAX} combining marks on one character`;
+  const label = FIELD_LABELS[field];
+  if (text.length === 0) return field === "body" ? null : `${label} must not be empty`;
+  if (!text.isWellFormed()) return `${label} contains an unpaired UTF-16 surrogate`;
+  if (field === "title" && UNICODE_LINE_BREAKS.test(text)) return `${label} must be one line`;
+  if (FORBIDDEN_CONTROLS[field].test(text)) return `${label} contains a control character`;
+  if (BIDI_CONTROLS.test(text)) return `${label} contains a bidirectional embedding, override or isolate control`;
+  if (!VISIBLE.test(text)) return `${label} must hold at least one visible character`;
+  if (MARK_RUN.test(text)) return `${label} has more than ${COMBINING_MARKS_MAX} combining marks on one character`;
   const maxChars = FIELD_MAX_CHARS[field];
   const count = charCount(text);
-  if (count > maxChars) return `${field} is ${count} characters; the limit is ${maxChars}`;
+  if (count > maxChars) return `${label} is ${count} characters; the limit is ${maxChars}`;
   const maxBytes = FIELD_MAX_BYTES[field];
   // A code point is at most 4 bytes, so most text is decided without encoding it.
   if (text.length * 3 > maxBytes) {
     const bytes = encoder.encode(text).byteLength;
-    if (bytes > maxBytes) return `${field} is ${bytes} bytes of UTF-8; the limit is ${maxBytes}`;
+    if (bytes > maxBytes) return `${label} is ${bytes} bytes of UTF-8; the limit is ${maxBytes}`;
   }
   return null;
 }

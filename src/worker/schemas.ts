@@ -5,7 +5,7 @@
  * cannot disagree about them.
  */
 import * as z from "zod/mini";
-import { normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
+import { FIELD_LABELS, normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { problemWithSearchQuery, SEARCH_PARAM } from "../protocol/search";
 import { IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
@@ -24,8 +24,11 @@ function text(typeError: string, problemOf: (value: string) => string | null) {
 }
 
 function itemText(field: ItemField) {
-  return text(`${field} must be a string`, (value) => problemWithField(field, value));
+  return text(`${FIELD_LABELS[field]} must be a string`, (value) => problemWithField(field, value));
 }
+
+/** Main Text is optional: absent, it is empty, as an empty field would be. */
+const optionalBody = () => z._default(itemText("body"), "");
 
 /** A whole number sent as text (a query parameter), read as a number. */
 function wholeNumberText(pattern: RegExp, message: string) {
@@ -34,7 +37,7 @@ function wholeNumberText(pattern: RegExp, message: string) {
 
 export const NewItemSchema = z.object({
   title: itemText("title"),
-  body: itemText("body"),
+  body: optionalBody(),
 });
 
 export const ItemPatchSchema = z
@@ -59,7 +62,7 @@ export const IfMatchSchema = z.object({
 
 /** The seed's form fields, as `POST /save` and HTML forms send them. */
 export const SeedFormSchema = z.pipe(
-  z.object({ itemtitle: itemText("title"), itemtext: itemText("body") }),
+  z.object({ itemtitle: itemText("title"), itemtext: optionalBody() }),
   z.transform(({ itemtitle, itemtext }) => ({ title: itemtitle, body: itemtext })),
 );
 

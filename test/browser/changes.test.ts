@@ -122,7 +122,7 @@ describe("edits and removals in the browser", () => {
 
     await entry(writer, "Oat milk").getByRole("button", { name: "Remove", exact: true }).click();
     const removing = writer.locator("#mainlist .itementry.removed");
-    expect(await removing.locator(".removednote").innerText()).toBe("Removed · Undo");
+    expect(await removing.locator(".removednote").innerText()).toBe("Removed “Oat milk” · Undo");
     await expect.poll(() => entry(reader, "Oat milk").count(), { timeout: WAIT_MS }).toBe(0);
     await expect.poll(() => entry(writer, "Oat milk").count(), { timeout: WAIT_MS }).toBe(0);
     expect((await stored(list.items)).map((item) => item.title)).not.toContain("Oat milk");

@@ -151,6 +151,36 @@ describe("the page offline", () => {
     await context.close();
   });
 
+  it("offline, a list never opened on this device says so plainly, and what Add New Item will do", async () => {
+    const context = await newContext();
+    await (await openPage(context)).close();
+    const response = await fetch(`${server.baseUrl}/api/lists`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Never opened here" }),
+    });
+    const { list } = (await response.json()) as { list: { id: string } };
+
+    await context.setOffline(true);
+    const page = await context.newPage();
+    const visit = await page.goto(`${server.baseUrl}/l/${list.id}`);
+    expect(visit?.fromServiceWorker()).toBe(true);
+    const note = page.locator("#offlinenote");
+    await expect.poll(() => note.isVisible(), { timeout: WAIT_MS }).toBe(true);
+    expect(await note.textContent()).toBe(
+      "You're offline, and this list hasn't been opened on this device yet. " +
+        "Add New Item still works: what you add is kept on this device and sent once the list can be reached.",
+    );
+    expect(await page.locator("#emptystate").isVisible()).toBe(false);
+
+    await addThroughDialog(page, "Added before ever seeing it", "");
+    await expect.poll(() => page.locator(".itementry.pending h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Added before ever seeing it"]);
+    await context.setOffline(false);
+    await expect.poll(() => note.isVisible(), { timeout: WAIT_MS }).toBe(false);
+    await expect.poll(() => storedTitles(server.baseUrl, `/api/lists/${list.id}/items`), { timeout: WAIT_MS }).toEqual(["Added before ever seeing it"]);
+    await context.close();
+  });
+
   it("paints the saved list before the socket connects when online", async () => {
     const context = await newContext();
     const page = await openPage(context);

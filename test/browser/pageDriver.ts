@@ -4,8 +4,8 @@
  * person sees it, add an item through the dialog, and read what the server
  * stored.
  */
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { WranglerDev } from "../../tools/harness/wranglerDev";
 import { startDevServer } from "../e2e/devServer";
 
@@ -80,4 +80,50 @@ export async function storedTitles(baseUrl: string, itemsPath = "/api/items"): P
   const response = await fetch(`${baseUrl}${itemsPath}`);
   const { items } = (await response.json()) as { items: { title: string }[] };
   return items.map((item) => item.title);
+}
+
+/** A page of `context` at `path`, live (its socket open and the snapshot shown). */
+export async function openLive(context: BrowserContext, baseUrl: string, path: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  await page.goto(`${baseUrl}${path}`);
+  await expect.poll(() => page.locator("#livemark").isVisible(), { timeout: 30_000 }).toBe(true);
+  return page;
+}
+
+export interface TestList {
+  /** The list's page, `/l/{id}`, and its items route. */
+  page: string;
+  items: string;
+  ownerKey: string;
+}
+
+/** A list of the test's own, so nothing another test saved shows on it. */
+export async function createTestList(baseUrl: string, title = "Test list"): Promise<TestList> {
+  const response = await fetch(`${baseUrl}/api/lists`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ title }),
+  });
+  expect(response.status).toBe(201);
+  const { list, ownerKey } = (await response.json()) as { list: { id: string }; ownerKey: string };
+  return { page: `/l/${list.id}`, items: `/api/lists/${list.id}/items`, ownerKey };
+}
+
+/** Saves an item over the API, as someone on another device would. */
+export async function postItem(baseUrl: string, itemsPath: string, title: string, body?: string): Promise<{ id: string }> {
+  const response = await fetch(`${baseUrl}${itemsPath}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body === undefined ? { title } : { title, body }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { item: { id: string } }).item;
+}
+
+/** The card on `page` whose title is exactly `title`. */
+export function card(page: Page, title: string): Locator {
+  return page.locator("#mainlist .itementry").filter({ has: page.locator("h2").getByText(title, { exact: true }) });
 }

@@ -16,11 +16,15 @@ describe("the page's check of a new item", () => {
     );
   });
 
-  it("says what is wrong with each field", () => {
+  it("accepts a title alone", () => {
+    expect(checkNewItem("Buy milk", "  ")).toEqual({ ok: true, input: { title: "Buy milk", body: "" } });
+  });
+
+  it("says what is wrong with each field, named as the page labels it", () => {
     expect(checkNewItem("a\u2028b", "\u200b")).toEqual({
       ok: false,
-      titleProblem: "title must be one line",
-      bodyProblem: "body must hold at least one visible character",
+      titleProblem: "Title must be one line",
+      bodyProblem: "Main Text must hold at least one visible character",
     });
   });
 });

@@ -274,7 +274,8 @@ describe("wrangler dev end to end", () => {
 
     const attempts: { body: string; code: string }[] = [
       { body: JSON.stringify({ title: "   ", body: "a body" }), code: "invalid_input" },
-      { body: JSON.stringify({ title: "a title" }), code: "invalid_input" },
+      { body: JSON.stringify({ body: "a body without a title" }), code: "invalid_input" },
+      { body: JSON.stringify({ title: "a title", body: null }), code: "invalid_input" },
       { body: JSON.stringify({ title: "x".repeat(201), body: "a body" }), code: "invalid_input" },
       { body: JSON.stringify({ title: "bell\u0007", body: "a body" }), code: "invalid_input" },
       { body: '{"title": "a title", "body": ', code: "invalid_json" },

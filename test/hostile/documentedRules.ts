@@ -7,7 +7,7 @@
 
 /**
  * The document's item text rules (Items): NFC, then trimmed; at least one
- * visible character; no unpaired surrogate; no control characters but a
+ * visible character (a body may instead be empty, or absent); no unpaired surrogate; no control characters but a
  * body's tab, line breaks (LF, CR, U+0085, U+2028, U+2029); no bidi
  * embedding, override or isolate; at most 8 combining marks in a row; 1–200
  * code points and 600 bytes for a title, 5000 and 15 000 for a body.
@@ -17,6 +17,7 @@ export function documentedText(field: "title" | "body", raw: string): { ok: true
   const text = raw.normalize("NFC").trim(); // "leading and trailing white space", as the platform defines it
   const [maxChars, maxBytes] = field === "title" ? [200, 600] : [5000, 15_000];
   const chars = [...text];
+  if (field === "body" && chars.length === 0) return { ok: true, stored: "" };
   if (chars.length < 1 || chars.length > maxChars) return { ok: false };
   if (new TextEncoder().encode(text).byteLength > maxBytes) return { ok: false };
   const invisible = /[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]/u;
@@ -40,8 +41,8 @@ export type DocumentedSave =
   | { status: "unspecified" };
 
 function judgeFields(title: unknown, body: unknown): DocumentedSave {
-  if (typeof title !== "string" || typeof body !== "string") return { status: 400, code: "invalid_input" };
-  const [t, b] = [documentedText("title", title), documentedText("body", body)];
+  if (typeof title !== "string" || (typeof body !== "string" && body !== undefined)) return { status: 400, code: "invalid_input" };
+  const [t, b] = [documentedText("title", title), documentedText("body", body ?? "")];
   return t.ok && b.ok ? { status: 201, title: t.stored, body: b.stored } : { status: 400, code: "invalid_input" };
 }
 

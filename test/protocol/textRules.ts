@@ -53,12 +53,16 @@ export const textRules: Record<string, fc.Arbitrary<TextCase>> = {
       return { title: inTitle ? text : "t", body: inTitle ? "b" : text, accept: false };
     }),
 
-  "text with no visible character (zero-width, fillers, blanks, a lone mark) is refused": fc
+  "text with no visible character (zero-width, fillers, blanks, a lone mark) is refused, but a body that trims to nothing is empty": fc
     .tuple(fc.array(at(INVISIBLE), { minLength: 1, maxLength: 8 }), fc.boolean())
     .map(([chars, inTitle]) => {
       const text = chars.join("");
-      return { title: inTitle ? text : "t", body: inTitle ? "b" : text, accept: false };
+      return { title: inTitle ? text : "t", body: inTitle ? "b" : text, accept: !inTitle && storedForm(text) === "" };
     }),
+
+  "Main Text is optional: an item may be only a title": fc
+    .tuple(visibleWord, at(["", " ", "\n\t ", "\u3000"]))
+    .map(([title, body]) => ({ title, body, accept: true })),
 
   "the same invisible characters around one visible letter are accepted": fc
     .tuple(fc.array(at(INVISIBLE), { minLength: 1, maxLength: 8 }), fc.nat(), at(["x", "ש", "字", "😀"]))

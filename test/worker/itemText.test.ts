@@ -31,4 +31,24 @@ describe("item text over HTTP", () => {
   ])("%s is refused (issue 14)", async (_name, input) => {
     await expectRejected(await postJson(input), 400, "invalid_input");
   });
+
+  it("an item may be only a title: Main Text absent, empty or blank is stored empty", async () => {
+    for (const input of [{ title: "Buy milk" }, { title: "Buy milk", body: "" }, { title: "Buy milk", body: " \n " }]) {
+      const response = await postJson(input);
+      expect(response.status).toBe(201);
+      const { item } = await response.json<{ item: Item }>();
+      expect({ title: item.title, body: item.body }).toEqual({ title: "Buy milk", body: "" });
+    }
+  });
+
+  it("a refusal names the field as the page labels it", async () => {
+    const noTitle = await postJson({ title: " ", body: "text" });
+    expect((await noTitle.json<{ error: { message: string } }>()).error.message).toBe("title: Title must not be empty");
+    const badBody = await postJson({ title: "t", body: "\u200b" });
+    expect((await badBody.json<{ error: { message: string } }>()).error.message).toBe(
+      "body: Main Text must hold at least one visible character",
+    );
+    const notText = await postJson({ title: "t", body: 3 });
+    expect((await notText.json<{ error: { message: string } }>()).error.message).toBe("body: Main Text must be a string");
+  });
 });

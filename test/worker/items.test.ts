@@ -52,7 +52,8 @@ describe("POST /api/items", () => {
 
   it.each([
     ["an empty title", { title: "   ", body: "b" }],
-    ["a missing body", { title: "t" }],
+    ["a missing title", { body: "b" }],
+    ["a body that is not text", { title: "t", body: null }],
     ["a title that is a number", { title: 5, body: "b" }],
     ["a title over the limit", { title: "x".repeat(TITLE_MAX_CHARS + 1), body: "b" }],
     ["a body over the limit", { title: "t", body: "x".repeat(BODY_MAX_CHARS + 1) }],

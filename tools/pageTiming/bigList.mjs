@@ -1,0 +1,83 @@
+// Long tasks on the page with a big list, in Debian's Chromium: seeds a list
+// with N items on a running app, opens it, shows every item ("Show older"
+// until none is left), scrolls to the end and types in the dialog, and
+// reports each phase's longest task (PerformanceObserver "longtask", tasks
+// over 50 ms). A measurement, not a test: run it before and after a change.
+//
+//   node tools/pageTiming/bigList.mjs http://127.0.0.1:8787 [items=1000] [cpuSlowdown=1]
+import { chromium } from "playwright-core";
+
+const [base, itemCount = "1000", slowdown = "1"] = process.argv.slice(2);
+if (!base) throw new Error("usage: bigList.mjs <base url> [items] [cpu slowdown]");
+
+async function post(path, body) {
+  const response = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+const { list } = await post("/api/lists", { title: `Big list ${Date.now()}` });
+const sentence = "Bring the good knives, and the list from https://example.com/recipes for the second course. ";
+for (let start = 0; start < Number(itemCount); start += 20) {
+  await Promise.all(
+    Array.from({ length: Math.min(20, Number(itemCount) - start) }, (_, k) =>
+      post(`/api/lists/${list.id}/items`, { title: `Item ${start + k + 1}`, body: sentence.repeat(1 + ((start + k) % 5)) }),
+    ),
+  );
+}
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+await page.addInitScript(() => {
+  globalThis.longTasks = [];
+  new PerformanceObserver((entries) => {
+    for (const entry of entries.getEntries()) globalThis.longTasks.push({ at: entry.startTime, ms: entry.duration });
+  }).observe({ type: "longtask", buffered: true });
+});
+const cdp = await page.context().newCDPSession(page);
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: Number(slowdown) });
+
+const tasksSince = async (from) => (await page.evaluate(() => globalThis.longTasks)).filter((task) => task.at >= from);
+const now = () => page.evaluate(() => performance.now());
+const summary = (tasks) => (tasks.length === 0 ? "none over 50 ms" : `${tasks.length} over 50 ms, longest ${Math.max(...tasks.map((t) => t.ms)).toFixed(0)} ms`);
+
+await page.goto(`${base}/l/${list.id}`);
+await page.waitForSelector("#livemark:not([hidden])", { timeout: 60_000 });
+await page.waitForFunction(() => document.querySelectorAll("#mainlist .itementry").length > 0);
+await page.waitForTimeout(1000);
+const loaded = await now();
+const loadTasks = await tasksSince(0);
+
+const olderFrom = await now();
+while (await page.locator("#showolder").isVisible()) {
+  const shown = await page.locator("#mainlist .itementry").count();
+  await page.locator("#showolder").click();
+  await page.waitForFunction((before) => document.querySelectorAll("#mainlist .itementry").length > before, shown);
+}
+const shownAll = await page.locator("#mainlist .itementry").count();
+const olderTasks = await tasksSince(olderFrom);
+
+const scrollFrom = await now();
+await page.evaluate(async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 700) {
+    window.scrollTo(0, y);
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }
+});
+await page.evaluate(() => window.scrollTo(0, 0));
+await page.waitForTimeout(500);
+const scrollTasks = await tasksSince(scrollFrom);
+const typeFrom = await now();
+await page.keyboard.press("Tab");
+await page.getByRole("button", { name: "Add New Item", exact: true }).click();
+await page.keyboard.type("typed while the list is long", { delay: 20 });
+await page.keyboard.press("Escape");
+await page.waitForTimeout(500);
+const inputTasks = await tasksSince(typeFrom);
+
+console.log(`${itemCount} items, CPU slowdown ${slowdown}×, ${shownAll} cards shown in the end`);
+console.log(`load (until live + 1 s, ${loaded.toFixed(0)} ms): ${summary(loadTasks)}`);
+console.log(`Show older until all are shown: ${summary(olderTasks)}`);
+console.log(`scrolling to the end and back: ${summary(scrollTasks)}`);
+console.log(`opening Add New Item and typing: ${summary(inputTasks)}`);
+await browser.close();
