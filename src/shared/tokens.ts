@@ -11,10 +11,11 @@ const TOKEN_BYTES = 32;
  */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
+const URL_SAFE: Record<string, string> = { "+": "-", "/": "_", "=": "" };
+
+/** One string built and one pass over it: every arrival and every save encodes a token this way. */
 export function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (char) => URL_SAFE[char]!);
 }
 
 export function newToken(): string {

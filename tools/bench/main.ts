@@ -18,7 +18,9 @@
  * `-- --cold-start [REV,…]` compares the Worker's size and cold start with
  * earlier trees (run/coldStarts.ts); `-- --listroom-tree DIR` builds the
  * workerd column's Listroom from another tree (to measure a change to src/
- * before making it).
+ * before making it). `-- --memory` measures what an open connection costs
+ * (run/memory.ts); `-- --viewers` the one-list, many-viewers ladder
+ * (run/viewers.ts).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -35,6 +37,8 @@ import { now } from "../harness/wait";
 import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
 import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
 import { profileCpu } from "./run/cpuProfile";
+import { measureMemory, MEMORY_SYSTEMS, MEMORY_SYSTEMS_ALL, type MemorySystem } from "./run/memory";
+import { measureViewers, VIEWER_COUNTS } from "./run/viewers";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
 import { publish, republish, withDerived } from "./report/publish";
@@ -266,6 +270,8 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
 const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join(",")}] [--listroom-tree DIR] [--save DIR]
        npm run bench -- --render RESULTS.json [--save DIR]      redraw a run's tables and chart, no measuring
        npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
+       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot]
+       npm run bench -- --viewers [--systems listroom,bare] [--counts 500,1000,2000,3000] [--saves 15]
        npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1]
        npm run bench -- --scenario crowd [--clients 500] [--fill 200] [--hog] [--direct] [--profile-seconds S]
        npm run bench -- --scenario slow-readers [--paused 100] [--clients 100] [--saves 300] [--rate 20] [--body 4000]
@@ -282,6 +288,13 @@ const { values } = parseArgs({
     "host-config": { type: "string" },
     render: { type: "string" },
     "cpu-profile": { type: "boolean", default: false },
+    memory: { type: "boolean", default: false },
+    viewers: { type: "boolean", default: false },
+    counts: { type: "string" },
+    repeats: { type: "string" },
+    "no-additions": { type: "boolean", default: false },
+    "no-crowd": { type: "boolean", default: false },
+    "heap-snapshot": { type: "boolean", default: false },
     "cold-start": { type: "string" },
     "listroom-tree": { type: "string" },
     scenario: { type: "string" },
@@ -375,6 +388,54 @@ async function main(): Promise<number> {
     await profileCpu(planFor("quick"), pinned ? SERVER_CPU : null, outDir, log);
     await stopAllGroups();
     return 0;
+  }
+  if (values.memory || values.viewers) {
+    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+    const serverCpu = pinned ? SERVER_CPU : null;
+    const bundles = new Bundles(values["listroom-tree"] ?? null);
+    const provenanceOf = () => {
+      const { commit, uncommitted, contentHash } = bundles.forListroom().provenance;
+      return `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; ${uncommitted.join(", ")}` : ""})`;
+    };
+    const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`;
+    const counts = (fallback: number[]) => (values.counts === undefined ? fallback : values.counts.split(",").map((raw) => count("counts", raw.trim(), 0)));
+    try {
+      if (values.memory) {
+        const systems = values.systems === undefined ? MEMORY_SYSTEMS : (values.systems.split(",").map((name) => name.trim()) as MemorySystem[]);
+        for (const name of systems) if (!MEMORY_SYSTEMS_ALL.includes(name)) throw new Error(`--memory measures ${MEMORY_SYSTEMS_ALL.join(",")}, not ${name}`);
+        return await measureMemory(
+          {
+            systems,
+            counts: counts([500, 2_000]),
+            repeats: count("repeats", values.repeats, 3),
+            additions: !values["no-additions"],
+            crowd: values["no-crowd"] ? null : { clients: 500, fill: 200 },
+            serverCpu,
+            listroomBundle: () => bundles.forListroom().bundle,
+            bareBundle: () => bundles.forBare(),
+            provenance: provenanceOf(),
+            heapSnapshots: values["heap-snapshot"],
+          },
+          command,
+          outDir,
+          log,
+        );
+      }
+      return await measureViewers(
+        {
+          systems: values.systems === undefined ? ["listroom", "bare"] : parseSystems(values.systems, "full"),
+          counts: counts(VIEWER_COUNTS),
+          saves: count("saves", values.saves, 15),
+          start: async (name) => (await starterFor(name, serverCpu, bundles)({ localObservability: false })).system,
+          provenance: provenanceOf(),
+        },
+        command,
+        outDir,
+        log,
+      );
+    } finally {
+      await stopAllGroups();
+    }
   }
   const mode = values.quick ? "quick" : "full";
   return bench(mode, parseSystems(values.systems, mode), values["listroom-tree"] ?? null, outDir);

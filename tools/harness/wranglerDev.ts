@@ -70,6 +70,8 @@ export class WranglerDev {
   private group: ProcessGroup | null = null;
   private foundRuntime: Runtime | null = null;
   private starts = 0;
+  /** wrangler dev's inspector (the Chrome DevTools protocol, proxied to the runtime's isolates), chosen at each start. */
+  inspectorPort: number | null = null;
 
   private constructor(
     readonly port: number,
@@ -122,12 +124,13 @@ export class WranglerDev {
     if (this.group) throw new Error(`${this.label} is already running`);
     const { options } = this;
     this.starts++;
+    this.inspectorPort = await freePort();
     const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
     const args = [
       "dev",
       ...(options.configPath ? ["--config", options.configPath] : []),
       ...["--port", String(this.port), "--ip", HOST],
-      ...["--inspector-port", String(await freePort()), "--inspector-ip", HOST],
+      ...["--inspector-port", String(this.inspectorPort), "--inspector-ip", HOST],
       ...["--persist-to", this.persistDir, "--show-interactive-dev-session=false"],
       ...(options.logLevel ? [`--log-level=${options.logLevel}`] : []),
       ...vars,

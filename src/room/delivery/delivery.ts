@@ -86,8 +86,13 @@ export class Delivery {
    */
   resendRound(now: number): number | null {
     let next = Number.POSITIVE_INFINITY;
+    const madeAt = new Map<number, number | null>();
+    const madeAtOf = (pos: number): number | null => {
+      if (!madeAt.has(pos)) madeAt.set(pos, this.parts.log.entryAt(pos));
+      return madeAt.get(pos)!;
+    };
     for (const [ws, state] of this.parts.audience.open()) {
-      const oldest = this.frames.oldestPending(state, this.position);
+      const oldest = this.frames.oldestPending(state, this.position, madeAtOf);
       if (oldest === null) continue;
       const sentThrough = this.frames.sentThrough(ws, state, this.position);
       const plan = planRound(oldest, state.resendRounds, now, sentThrough, this.parts.config);

@@ -126,15 +126,20 @@ export class DerivedFrames {
     return inFlight.sentThrough;
   }
 
-  /** The oldest frame the connection has not acknowledged, or null when it is up to date. */
-  oldestPending(state: ConnectionState, lastPos: number): OldestPending | null {
+  /**
+   * The oldest frame the connection has not acknowledged, or null when it is
+   * up to date. `madeAt` reads when the entry at a position was written (a
+   * resend round passes one that remembers, so thousands of connections
+   * waiting on the same few entries cost a few reads, not one each).
+   */
+  oldestPending(state: ConnectionState, lastPos: number, madeAtOf: (pos: number) => number | null = (pos) => this.log.entryAt(pos)): OldestPending | null {
     const seq = state.acked + 1;
     if (seq > seqOfPos(state, lastPos)) return null;
     // It went out when it was made, when the socket opened, or when an ack
     // made room for it, whichever came last.
     const opened = Math.max(state.connectedAt, state.ackedAt);
     if (seq <= FIRST_SEQ) return { seq: FIRST_SEQ, firstSentAt: opened };
-    const madeAt = this.log.entryAt(posOfSeq(state, seq));
+    const madeAt = madeAtOf(posOfSeq(state, seq));
     return { seq, firstSentAt: Math.max(opened, madeAt ?? opened) };
   }
 

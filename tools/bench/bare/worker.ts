@@ -6,8 +6,13 @@
  * carries `pos`, an in-memory counter, so the load generator can see holes;
  * it restarts from 1 when the object wakes from hibernation, which is how the
  * benchmark learns that the object slept.
+ *
+ * `GET /ws?with=tags,attachment,…` adds, to that one connection, one thing
+ * of what a Listroom connection does (./additions.ts), so the memory
+ * bench (run/memory.ts) can price each beside the bare socket in one run.
  */
 import { DurableObject } from "cloudflare:workers";
+import { ADDITIONS, PROBES, type Addition, type Probe } from "./additions";
 
 interface Env {
   BARE_ROOM: DurableObjectNamespace<BareRoom>;
@@ -20,8 +25,21 @@ interface BareItem {
   createdAt: string;
 }
 
+
+function additionsOf(url: URL): Set<Addition | Probe> {
+  const asked = (url.searchParams.get("with") ?? "").split(",");
+  return new Set([...ADDITIONS, ...PROBES].filter((addition) => asked.includes(addition)));
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
 export class BareRoom extends DurableObject<Env> {
   private pos = 0;
+  private sessionTable = false;
+  private arrivals = 0;
 
   broadcast(title: string, body: string): BareItem {
     const item: BareItem = { id: crypto.randomUUID(), title, body, createdAt: new Date().toISOString() };
@@ -37,9 +55,45 @@ export class BareRoom extends DurableObject<Env> {
     return item;
   }
 
-  override async fetch(): Promise<Response> {
+  override async fetch(request: Request): Promise<Response> {
+    const adds = additionsOf(new URL(request.url));
+    if (adds.size === 0) {
+      // The floor: nothing but the accepted socket.
+      const { 0: client, 1: server } = new WebSocketPair();
+      this.ctx.acceptWebSocket(server);
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const clientId = crypto.randomUUID();
+    const connectionId = crypto.randomUUID();
+    let tokenHash = clientId;
+    if (adds.has("token-hash")) {
+      // As Listroom at its most: a resume token's hash, then the fresh token's, each awaited.
+      await sha256(connectionId);
+      tokenHash = await sha256(clientId);
+    }
+    if (adds.has("session-row")) {
+      if (!this.sessionTable) {
+        this.ctx.storage.sql.exec(
+          "CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, token_hash TEXT UNIQUE, base_pos INTEGER, connection_id TEXT, created_at INTEGER)",
+        );
+        this.sessionTable = true;
+      }
+      this.ctx.storage.sql.exec("INSERT INTO clients VALUES (?, ?, ?, ?, ?)", clientId, tokenHash, this.pos, connectionId, Date.now());
+    }
+    if (adds.has("auto-response")) this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, adds.has("tags") ? [clientId, "addr:127.0.0.1"] : []);
+    if (adds.has("attachment")) {
+      const now = Date.now();
+      server.serializeAttachment({ v: 2, clientId, connectionId, basePos: this.pos, connectedAt: now, acked: 0, ackedAt: now, resendRounds: [] });
+    }
+    if (adds.has("one-frame")) server.send(JSON.stringify({ type: "welcome", protocol: 9, clientId, resumeToken: connectionId.repeat(2), resumed: false, seq: 1 }));
+    if (adds.has("frames")) {
+      // Listroom's three arrival frames at their sizes for an empty list.
+      server.send(JSON.stringify({ type: "welcome", protocol: 9, clientId, resumeToken: connectionId.repeat(2), resumed: false, seq: 1, resendIntervalMs: 30000, window: { frames: 32, bytes: 131072 } }));
+      server.send(JSON.stringify({ type: "snapshot", seq: 1, messageId: `${clientId}:1`, items: [], hasOlder: false }));
+      server.send(JSON.stringify({ type: "presence", count: ++this.arrivals }));
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 

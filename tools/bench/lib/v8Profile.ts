@@ -37,10 +37,13 @@ export interface HotFunction {
 export class InspectorSession {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  /** Chunks of a heap snapshot being taken, when one is. */
+  private snapshotChunks: string[] | null = null;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+      const message = JSON.parse(data.toString()) as { id?: number; method?: string; params?: { chunk?: string }; result?: unknown; error?: { message: string } };
+      if (message.method === "HeapProfiler.addHeapSnapshotChunk") this.snapshotChunks?.push(message.params?.chunk ?? "");
       if (message.id === undefined) return;
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -96,6 +99,18 @@ export class InspectorSession {
     return profile;
   }
 
+  /** A heap snapshot of the isolate (after a full GC), summed by constructor: what is live, and how much of it. */
+  async heapByConstructor(): Promise<Map<string, { count: number; bytes: number }>> {
+    this.snapshotChunks = [];
+    try {
+      await this.send("HeapProfiler.enable");
+      await this.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      return summarizeHeapSnapshot(JSON.parse(this.snapshotChunks.join("")) as HeapSnapshot);
+    } finally {
+      this.snapshotChunks = null;
+    }
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -114,7 +129,9 @@ function repositoryPath(source: string): string {
 export function hotFunctions(profile: CpuProfile, sourceMapFile: string, top = 30): HotFunction[] {
   const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((nodeId, index) => selfUs.set(nodeId, (selfUs.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  // A sample lasts until the next one: timeDeltas[i + 1], as DevTools reads it. Charging the gap
+  // before a sample instead (timeDeltas[i]) bills idle stretches to the first event after them.
+  profile.samples.forEach((nodeId, index) => selfUs.set(nodeId, (selfUs.get(nodeId) ?? 0) + (profile.timeDeltas[index + 1] ?? 0)));
   const byPlace = new Map<string, number>();
   for (const node of profile.nodes) {
     const us = selfUs.get(node.id) ?? 0;
@@ -134,4 +151,27 @@ export function hotFunctions(profile: CpuProfile, sourceMapFile: string, top = 3
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([where, us]) => ({ where, selfMs: Math.round(us / 100) / 10, percent: Math.round((us / total) * 1000) / 10 }));
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Self size and count per constructor (objects), or per node type (strings, code, native), from a V8 heap snapshot. */
+export function summarizeHeapSnapshot(snapshot: HeapSnapshot): Map<string, { count: number; bytes: number }> {
+  const fields = snapshot.snapshot.meta.node_fields;
+  const types = snapshot.snapshot.meta.node_types[0];
+  const [typeAt, nameAt, sizeAt] = ["type", "name", "self_size"].map((field) => fields.indexOf(field)) as [number, number, number];
+  const out = new Map<string, { count: number; bytes: number }>();
+  for (let index = 0; index < snapshot.nodes.length; index += fields.length) {
+    const type = types[snapshot.nodes[index + typeAt]!] ?? "?";
+    const key = type === "object" || type === "closure" || type === "native" ? `${type} ${snapshot.strings[snapshot.nodes[index + nameAt]!] ?? "?"}` : type;
+    const entry = out.get(key) ?? { count: 0, bytes: 0 };
+    entry.count++;
+    entry.bytes += snapshot.nodes[index + sizeAt]!;
+    out.set(key, entry);
+  }
+  return out;
 }

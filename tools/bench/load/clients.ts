@@ -187,6 +187,8 @@ export class ClientPool {
     readonly ackDelayOverrideMs: number | null = null,
     /** Sent with every handshake (see RunningSystem.requestHeaders). */
     readonly headers: Record<string, string> = {},
+    /** Appended to the socket path, e.g. `?with=tags` for the bare room's additions. */
+    readonly socketQuery = "",
   ) {}
 
   /** The ack batching Listroom clients used, as their welcome implied (or as overridden). */
@@ -212,7 +214,7 @@ export class ClientPool {
     const started = now();
     const before = this.clients.length;
     const deadline = started + timeoutMs;
-    const url = `${this.origin.replace(/^http/, "ws")}${socketPath(this.protocol)}`;
+    const url = `${this.origin.replace(/^http/, "ws")}${socketPath(this.protocol)}${this.socketQuery}`;
     const fresh: BenchClient[] = [];
     const spacingMs = 1000 / perSecond;
     const inFlight = () => fresh.filter((client) => !client.ready && client.failed === null).length;

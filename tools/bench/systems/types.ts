@@ -74,6 +74,8 @@ export interface RunningSystem {
    */
   requestHeaders: Record<string, string>;
   processes(): ServerProcesses;
+  /** The runtime's inspector (wrangler dev's, or workerd's when opened), for heap figures. */
+  inspectorOrigin?: string;
   /** Why the server stopped, if it did. */
   exited(): string | null;
   logs(): string;

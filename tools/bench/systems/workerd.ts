@@ -105,6 +105,7 @@ export async function startWorkerdSystem(target: WorkerdTarget): Promise<Running
     protocol: target.name === "listroom-workerd" ? "listroom" : "bare",
     origin,
     proxyOrigin: null,
+    ...(target.inspectorPort === undefined ? {} : { inspectorOrigin: `http://${HOST}:${target.inspectorPort}` }),
     requestHeaders: LOOPBACK_CLIENT,
     processes: () => {
       const tree = processTree(group.pid).map((stat) => stat.pid);

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { APP_FILES, copyApp } from "../../harness/appCopy";
-import { httpStatus } from "../../harness/net";
+import { HOST, httpStatus } from "../../harness/net";
 import { PROJECT_ROOT } from "../../harness/paths";
 import { startWranglerDev } from "../../harness/wranglerDev";
 import { firstRequest } from "../lib/coldStart";
@@ -64,7 +64,7 @@ export function snapshotListroom(): { dir: string; remove(): void; provenance: P
   return { ...app, provenance };
 }
 
-interface WranglerTarget {
+export interface WranglerTarget {
   name: Extract<SystemName, "listroom" | "bare">;
   cwd: string;
   configPath: string | null;
@@ -121,6 +121,7 @@ export async function startWranglerSystem(target: WranglerTarget): Promise<Runni
     protocol: target.name,
     origin,
     proxyOrigin: running.baseUrl,
+    ...(running.inspectorPort === null ? {} : { inspectorOrigin: `http://${HOST}:${running.inspectorPort}` }),
     requestHeaders: {},
     processes: () => running.processes(),
     exited: () => running.exited(),

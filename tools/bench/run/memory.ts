@@ -1,0 +1,412 @@
+/**
+ * `npm run bench -- --memory`: what one open connection costs the server.
+ * Listroom and the bare room (each on workerd through Miniflare and under
+ * wrangler dev) are started fresh, one after the other within each repeat,
+ * so the systems sit side by side in one run. Each takes one save (so its
+ * object exists), then clients arrive at up to 500 a second, each speaking
+ * its protocol (Listroom's acknowledge as the page does); 4 s after the last
+ * one opened, the runtime's RSS (the workerd serving the Worker, from /proc)
+ * and its JS heap (the inspector's `Runtime.getHeapUsage`, used plus
+ * embedder size, no forced GC) are read, and divided by the clients.
+ *
+ * Beside them, the bare room on workerd with one of Listroom's arrival
+ * duties added at a time (tools/bench/bare/worker.ts, `?with=`), and all of
+ * them together, at the first count: what each costs natively. And the
+ * crowd: 500 arrivals within a second at a full list (200 items of 5,000
+ * two-byte characters), Listroom only: the runtime's peak RSS growth, sampled
+ * every 100 ms.
+ *
+ * Under wrangler dev every socket holds about 4.6 file descriptors; with the
+ * process limit here at 20,000, counts stay at 2,000 or below.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BODY_MAX_CHARS } from "../../../src/protocol/limits";
+import { freePort } from "../../harness/net";
+import { rssOf } from "../../harness/proc";
+import { shown } from "../../harness/results";
+import { delay, now } from "../../harness/wait";
+import { ADDITIONS, PROBES } from "../bare/additions";
+import { ClientPool } from "../load/clients";
+import { SaveClient } from "../load/writers";
+import { round } from "../lib/stats";
+import { InspectorSession } from "../lib/v8Profile";
+import { CONNECT_TIMEOUT_MS, CONNECTS_PER_SECOND } from "../plan";
+import { SYSTEMS, type RunningSystem, type SystemName } from "../systems/types";
+import type { WorkerBundle } from "../systems/workerBundle";
+import { startWorkerdSystem } from "../systems/workerd";
+import { snapshotListroom, startBare, startListroom, startWranglerSystem } from "../systems/wrangler";
+
+/**
+ * `listroom-no-assets`: Listroom under wrangler dev with its `[assets]`
+ * section taken out (only ever measured, never served), to price the static
+ * assets' router that then stands in front of every socket.
+ */
+export type MemorySystem = Extract<SystemName, "listroom" | "bare" | "listroom-workerd" | "bare-workerd"> | "listroom-no-assets";
+export const MEMORY_SYSTEMS: MemorySystem[] = ["listroom-workerd", "bare-workerd", "listroom", "bare"];
+export const MEMORY_SYSTEMS_ALL: MemorySystem[] = [...MEMORY_SYSTEMS, "listroom-no-assets"];
+const LABELS: Record<MemorySystem, string> = {
+  ...Object.fromEntries(MEMORY_SYSTEMS.map((name) => [name, SYSTEMS[name as SystemName].label])),
+  "listroom-no-assets": "Listroom (wrangler dev) without [assets]",
+} as Record<MemorySystem, string>;
+
+export interface MemoryOptions {
+  systems: MemorySystem[];
+  /** Client counts, grown one after the other on the same server. */
+  counts: number[];
+  repeats: number;
+  /** Price the bare room's additions (workerd, at the first count). */
+  additions: boolean;
+  /** The crowd at a full list, per Listroom system in `systems`; null: skipped. */
+  crowd: { clients: number; fill: number } | null;
+  serverCpu: number | null;
+  listroomBundle(): WorkerBundle;
+  bareBundle(): WorkerBundle;
+  /** Which code the Listroom column ran. */
+  provenance: string;
+  /**
+   * Take heap snapshots (each after a full GC) before the clients and at the
+   * last count, and list what grew per connection by constructor. The GC
+   * changes the no-GC heap figures, so such a run is for finding, not for them.
+   */
+  heapSnapshots: boolean;
+}
+
+const SETTLE_MS = 1_000;
+/** As issue 21 measured: memory is read this long after the last client opened. */
+const READ_AFTER_MS = 4_000;
+const CROWD_SAMPLE_MS = 100;
+const CROWD_TIMEOUT_MS = 120_000;
+const TWO_BYTE_CHAR = "é";
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+interface Reading {
+  rss: number;
+  /** Used plus embedder heap, bytes; null where no inspector answered. */
+  heap: number | null;
+}
+
+interface Column {
+  system: MemorySystem;
+  /** The bare room's additions for this column (`?with=`), empty for the plain systems. */
+  additions: string[];
+}
+
+interface Sample {
+  column: string;
+  system: MemorySystem;
+  additions: string[];
+  repeat: number;
+  clients: number;
+  opened: number;
+  rssPerConnectionKiB: number;
+  heapPerConnectionKiB: number | null;
+  /** At the last count, from heap snapshots (each after a full GC): what stays live per connection. */
+  heapLivePerConnectionKiB: number | null;
+}
+
+interface CrowdSample {
+  system: MemorySystem;
+  repeat: number;
+  clients: number;
+  ready: number;
+  peakRssGrowthMiB: number;
+  settledRssGrowthMiB: number;
+  heapGrowthMiB: number | null;
+  lastReadyMs: number;
+}
+
+function label(column: Column): string {
+  return column.additions.length === 0 ? column.system : `${column.system} +${column.additions.length === ADDITIONS.length ? "all" : column.additions.join("+")}`;
+}
+
+/** A TOML text without one top-level `[section]`: its lines up to the next line opening a section. */
+function withoutSection(toml: string, section: string): string {
+  let inside = false;
+  return toml
+    .split("\n")
+    .filter((line) => {
+      if (line.startsWith("[")) inside = line.trim() === `[${section}]`;
+      return !inside;
+    })
+    .join("\n");
+}
+
+async function start(system: MemorySystem, options: MemoryOptions): Promise<RunningSystem> {
+  switch (system) {
+    case "listroom":
+      return (await startListroom(options.serverCpu)).system;
+    case "bare":
+      return startBare(options.serverCpu);
+    case "listroom-no-assets": {
+      const app = snapshotListroom();
+      const config = join(app.dir, "wrangler.toml");
+      writeFileSync(config, withoutSection(readFileSync(config, "utf8"), "assets"));
+      return startWranglerSystem({
+        name: "listroom",
+        cwd: app.dir,
+        configPath: null,
+        healthPath: "/api/items?limit=1",
+        coldStartPath: null,
+        cpu: options.serverCpu,
+        localObservability: false,
+        vars: { EXPOSE_USAGE: "true" },
+        usagePath: "/api/usage",
+        cleanup: app.remove,
+      });
+    }
+    case "listroom-workerd":
+      return startWorkerdSystem({
+        name: system,
+        bundle: options.listroomBundle(),
+        vars: { EXPOSE_USAGE: "true" },
+        healthPath: "/api/items?limit=1",
+        usagePath: "/api/usage",
+        cpu: options.serverCpu,
+        inspectorPort: await freePort(),
+      });
+    case "bare-workerd":
+      return startWorkerdSystem({ name: system, bundle: options.bareBundle(), vars: {}, healthPath: "/health", usagePath: null, cpu: options.serverCpu, inspectorPort: await freePort() });
+  }
+}
+
+async function openInspector(system: RunningSystem, log: (line: string) => void): Promise<InspectorSession | null> {
+  if (!system.inspectorOrigin) return null;
+  try {
+    return await InspectorSession.open(system.inspectorOrigin, system.protocol === "listroom" ? "listroom" : "bare");
+  } catch (error) {
+    log(`  ${system.name}: no inspector (${(error as Error).message}); RSS only`);
+    return null;
+  }
+}
+
+async function read(system: RunningSystem, session: InspectorSession | null): Promise<Reading> {
+  const rss = rssOf(system.processes().server);
+  if (!session) return { rss, heap: null };
+  try {
+    const usage = await session.send<{ usedSize: number; embedderHeapUsedSize?: number }>("Runtime.getHeapUsage");
+    return { rss, heap: usage.usedSize + (usage.embedderHeapUsedSize ?? 0) };
+  } catch {
+    return { rss, heap: null };
+  }
+}
+
+type HeapSummary = Map<string, { count: number; bytes: number }>;
+
+function totalBytes(summary: HeapSummary): number {
+  let total = 0;
+  for (const { bytes } of summary.values()) total += bytes;
+  return total;
+}
+
+/** What grew between two heap snapshots, per connection, largest first. */
+function grownByConstructor(column: string, before: HeapSummary, after: HeapSummary, connections: number): string {
+  const rows = [...after.entries()]
+    .map(([name, { count, bytes }]) => ({ name, count: (count - (before.get(name)?.count ?? 0)) / connections, bytes: (bytes - (before.get(name)?.bytes ?? 0)) / connections }))
+    .filter((row) => row.bytes > 8)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 25);
+  const total = rows.reduce((sum, row) => sum + row.bytes, 0);
+  return [`  heap snapshot, ${column}: live growth per connection by constructor (top rows ${Math.round(total)} B)`, ...rows.map((row) => `    ${Math.round(row.bytes).toString().padStart(6)} B  ${row.count.toFixed(2).padStart(6)} ×  ${row.name.slice(0, 90)}`)].join("\n");
+}
+
+async function measureColumn(column: Column, repeat: number, options: MemoryOptions, log: (line: string) => void): Promise<Sample[]> {
+  const system = await start(column.system, options);
+  const session = await openInspector(system, log);
+  const protocol = system.protocol;
+  const query = column.additions.length > 0 ? `?with=${column.additions.join(",")}` : "";
+  const pool = new ClientPool(system.origin, protocol, null, system.requestHeaders, query);
+  const writer = new SaveClient(system.origin, system.requestHeaders);
+  const samples: Sample[] = [];
+  try {
+    const saved = await writer.save("memory warm-up", "its object exists before the baseline");
+    if (!saved.ok) throw new Error(`${column.system}: the warm-up save failed: ${saved.problem}`);
+    await delay(SETTLE_MS);
+    const base = await read(system, session);
+    const baseHeap = options.heapSnapshots && session ? await session.heapByConstructor() : null;
+    const counts = column.additions.length > 0 ? options.counts.slice(0, 1) : options.counts;
+    for (const [index, clients] of counts.entries()) {
+      const grown = await pool.grow(clients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
+      if (grown.failed > 0) log(`  ${label(column)}: ${grown.failed} clients failed (${grown.firstFailure})`);
+      await delay(READ_AFTER_MS);
+      const at = await read(system, session);
+      const opened = pool.size;
+      const sample: Sample = {
+        column: label(column),
+        system: column.system,
+        additions: column.additions,
+        repeat,
+        clients,
+        opened,
+        rssPerConnectionKiB: round((at.rss - base.rss) / opened / KIB, 1),
+        heapPerConnectionKiB: at.heap === null || base.heap === null ? null : round((at.heap - base.heap) / opened / KIB, 2),
+        heapLivePerConnectionKiB: null,
+      };
+      if (index === counts.length - 1 && session && baseHeap) {
+        // workerd's inspector does not answer HeapProfiler.collectGarbage; a snapshot is taken after a full GC.
+        const atHeap = await session.heapByConstructor();
+        sample.heapLivePerConnectionKiB = round((totalBytes(atHeap) - totalBytes(baseHeap)) / opened / KIB, 2);
+        log(grownByConstructor(label(column), baseHeap, atHeap, opened));
+      }
+      samples.push(sample);
+      log(`  ${sample.column} #${repeat + 1}, ${opened} open: RSS ${sample.rssPerConnectionKiB} KiB, heap ${sample.heapPerConnectionKiB ?? "—"} KiB per connection`);
+    }
+  } finally {
+    session?.close();
+    await pool.closeAll();
+    writer.close();
+    await system.stop();
+  }
+  return samples;
+}
+
+async function measureCrowd(system: MemorySystem, repeat: number, options: MemoryOptions, log: (line: string) => void): Promise<CrowdSample> {
+  const crowd = options.crowd!;
+  const running = await start(system, options);
+  const session = await openInspector(running, log);
+  const pool = new ClientPool(running.origin, running.protocol, null, running.requestHeaders);
+  const writer = new SaveClient(running.origin, running.requestHeaders);
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    const body = TWO_BYTE_CHAR.repeat(BODY_MAX_CHARS);
+    for (let n = 0; n < crowd.fill; n++) {
+      const saved = await writer.save(`full ${n}`, body);
+      if (!saved.ok) throw new Error(`${system}: fill save ${n} failed: ${saved.problem}`);
+    }
+    await delay(SETTLE_MS);
+    const base = await read(running, session);
+    let peak = base.rss;
+    const pids = running.processes().server;
+    timer = setInterval(() => (peak = Math.max(peak, rssOf(pids))), CROWD_SAMPLE_MS);
+    const started = now();
+    const grown = await pool.grow(crowd.clients, CONNECTS_PER_SECOND, CROWD_TIMEOUT_MS);
+    const lastReadyMs = Math.round(now() - started);
+    await delay(READ_AFTER_MS);
+    const settled = await read(running, session);
+    peak = Math.max(peak, settled.rss);
+    const sample: CrowdSample = {
+      system,
+      repeat,
+      clients: crowd.clients,
+      ready: grown.opened,
+      peakRssGrowthMiB: round((peak - base.rss) / MIB, 1),
+      settledRssGrowthMiB: round((settled.rss - base.rss) / MIB, 1),
+      heapGrowthMiB: settled.heap === null || base.heap === null ? null : round((settled.heap - base.heap) / MIB, 2),
+      lastReadyMs,
+    };
+    log(`  crowd on ${system} #${repeat + 1}: ${sample.ready}/${crowd.clients} had their snapshot within ${lastReadyMs} ms; peak RSS +${sample.peakRssGrowthMiB} MiB`);
+    return sample;
+  } finally {
+    if (timer) clearInterval(timer);
+    session?.close();
+    await pool.closeAll();
+    writer.close();
+    await running.stop();
+  }
+}
+
+function range(values: number[]): string {
+  if (values.length === 0) return "—";
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return sorted.length === 1 ? `${median}` : `${median} (${sorted[0]}–${sorted.at(-1)})`;
+}
+
+const BARE_OF: Partial<Record<MemorySystem, MemorySystem>> = { listroom: "bare", "listroom-no-assets": "bare", "listroom-workerd": "bare-workerd" };
+
+function ratios(samples: Sample[], column: string, system: MemorySystem, clients: number, key: "rssPerConnectionKiB" | "heapPerConnectionKiB"): number[] {
+  const bare = BARE_OF[system] ?? (system === "bare-workerd" && column !== system ? "bare-workerd" : null);
+  if (bare === null) return [];
+  const out: number[] = [];
+  for (const sample of samples.filter((s) => s.column === column && s.clients === clients)) {
+    const twin = samples.find((s) => s.column === bare && s.clients === clients && s.repeat === sample.repeat);
+    const mine = sample[key];
+    const theirs = twin?.[key];
+    if (mine !== null && theirs !== null && theirs !== undefined && theirs > 0) out.push(round(mine / theirs, 2));
+  }
+  return out;
+}
+
+function tables(samples: Sample[], crowds: CrowdSample[]): string {
+  const rows: string[] = [
+    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | JS heap per connection, KiB | live (heap snapshots, after a GC), KiB |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  const keys = [...new Set(samples.map((s) => `${s.column}\u0000${s.clients}`))];
+  for (const key of keys) {
+    const [column, clientsText] = key.split("\u0000") as [string, string];
+    const clients = Number(clientsText);
+    const mine = samples.filter((s) => s.column === column && s.clients === clients);
+    const system = mine[0]!.system;
+    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : LABELS[system];
+    const heaps = mine.flatMap((s) => (s.heapPerConnectionKiB === null ? [] : [s.heapPerConnectionKiB]));
+    const live = mine.flatMap((s) => (s.heapLivePerConnectionKiB === null ? [] : [s.heapLivePerConnectionKiB]));
+    rows.push(
+      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} | ${live.length > 0 ? range(live) : "—"} |`,
+    );
+  }
+  if (crowds.length > 0) {
+    rows.push("", "| crowd at a full list | clients with a snapshot | last snapshot after the crowd began, ms | peak RSS growth, MiB | RSS growth 4 s later, MiB | heap growth, MiB |", "| --- | --- | --- | --- | --- | --- |");
+    for (const system of [...new Set(crowds.map((c) => c.system))]) {
+      const mine = crowds.filter((c) => c.system === system);
+      const heaps = mine.flatMap((c) => (c.heapGrowthMiB === null ? [] : [c.heapGrowthMiB]));
+      rows.push(
+        `| ${LABELS[system]} | ${mine.map((c) => `${c.ready}/${c.clients}`).join(", ")} | ${range(mine.map((c) => c.lastReadyMs))} | ${range(mine.map((c) => c.peakRssGrowthMiB))} | ${range(mine.map((c) => c.settledRssGrowthMiB))} | ${heaps.length > 0 ? range(heaps) : "—"} |`,
+      );
+    }
+  }
+  return rows.join("\n");
+}
+
+export async function measureMemory(options: MemoryOptions, command: string, outDir: string, log: (line: string) => void): Promise<number> {
+  const columns: Column[] = options.systems.map((system) => ({ system, additions: [] }));
+  if (options.additions && options.systems.includes("bare-workerd")) {
+    for (const addition of ADDITIONS) columns.push({ system: "bare-workerd", additions: [addition] });
+    columns.push({ system: "bare-workerd", additions: [...ADDITIONS] });
+    for (const probe of PROBES) columns.push({ system: "bare-workerd", additions: [probe] });
+  }
+  const startedAt = new Date();
+  const samples: Sample[] = [];
+  const crowds: CrowdSample[] = [];
+  const errors: string[] = [];
+  for (let repeat = 0; repeat < options.repeats; repeat++) {
+    log(`memory, repeat ${repeat + 1} of ${options.repeats}`);
+    for (const column of columns) {
+      try {
+        samples.push(...(await measureColumn(column, repeat, options, log)));
+      } catch (error) {
+        errors.push(`${label(column)} #${repeat + 1}: ${(error as Error).message.slice(0, 500)}`);
+        log(`  ${label(column)} failed: ${(error as Error).message.slice(0, 500)}`);
+      }
+    }
+    if (options.crowd) {
+      for (const system of options.systems.filter((name) => name.startsWith("listroom"))) {
+        try {
+          crowds.push(await measureCrowd(system, repeat, options, log));
+        } catch (error) {
+          errors.push(`crowd on ${system} #${repeat + 1}: ${(error as Error).message.slice(0, 500)}`);
+          log(`  crowd on ${system} failed: ${(error as Error).message.slice(0, 500)}`);
+        }
+      }
+    }
+  }
+  const table = tables(samples, crowds);
+  const stamp = startedAt.toISOString().replaceAll(":", "").slice(0, 17);
+  const markdown = [
+    "# Memory per connection",
+    "",
+    `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}.`,
+    `Medians over ${options.repeats} repeats (range in brackets); the systems alternate within each repeat. RSS of the runtime workerd; heap from the inspector (used + embedder, no forced GC), read ${READ_AFTER_MS / 1000} s after the last client opened. The machine is shared: other processes ran beside this one.`,
+    "",
+    table,
+    ...(errors.length > 0 ? ["", "Errors:", ...errors.map((error) => `- ${error}`)] : []),
+    "",
+  ].join("\n");
+  const file = join(outDir, `${stamp}-memory.md`);
+  writeFileSync(file, markdown);
+  writeFileSync(join(outDir, `${stamp}-memory.json`), `${JSON.stringify({ command, startedAt: startedAt.toISOString(), provenance: options.provenance, options: { ...options, listroomBundle: undefined, bareBundle: undefined }, samples, crowds, errors }, null, 2)}\n`);
+  console.log(table);
+  log(`wrote ${shown(file)}`);
+  return errors.length > 0 ? 1 : 0;
+}
