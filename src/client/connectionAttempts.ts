@@ -19,6 +19,7 @@ export class ConnectionAttempts {
    *
    * @example
    * attempts.nextUrl("wss://host/ws", 7) // "wss://host/ws?resume=…&last=7&attempt=2", the session's second connection
+   * attempts.nextUrl("wss://host/ws?browser=b", 7) // "wss://host/ws?browser=b&resume=…&last=7&attempt=3"
    */
   nextUrl(socketUrl: string, lastApplied: number): string {
     if (this.#resumeToken === null) return socketUrl;
@@ -26,7 +27,7 @@ export class ConnectionAttempts {
     const query =
       `${RESUME_TOKEN_PARAM}=${encodeURIComponent(this.#resumeToken)}&${LAST_SEQ_PARAM}=${lastApplied}` +
       `&${ATTEMPT_PARAM}=${this.#connectionsInSession}`;
-    return `${socketUrl}?${query}`;
+    return `${socketUrl}${socketUrl.includes("?") ? "&" : "?"}${query}`;
   }
 
   get failuresInARow(): number {

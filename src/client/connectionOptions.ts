@@ -68,14 +68,16 @@ export const DEFAULT_CLIENT_TIMING: ClientTiming = {
 export { ackDelayFor, ackDueNow } from "./ackBatch";
 
 export interface LiveConnectionOptions {
-  /** `ws://host/ws` or `wss://host/ws`. */
+  /** `ws://host/ws` or `wss://host/ws`, perhaps with a query of its own (`?browser=…`). */
   socketUrl: string;
   createSocket(url: string): SocketLike;
   scheduler: Scheduler;
   onApplied(applied: Applied[]): void;
   onStatus(status: ConnectionStatus): void;
   onServerError?(frame: ErrorFrame): void;
-  /** How many connections the list has open, this one included; sent by the server when it changes. */
+  /** How many browsers have the list open, this one included; sent by the server when it changes. */
   onPresence?(count: number): void;
+  /** The list's title: from every welcome, and at once when the list is renamed. */
+  onTitle?(title: string): void;
   timing?: Partial<ClientTiming>;
 }

@@ -1,7 +1,8 @@
 /**
- * One item's card, built as DOM nodes: its title, its body (web addresses as
- * links, long bodies folded behind "Show more"), when it was saved, Edit and
- * Remove, and in its Undo window "Removed “title” · Undo". Text from people
+ * One item's card, built as DOM nodes: its Done checkbox ("Done: title"), its
+ * title, its body (web addresses as links, long bodies folded behind "Show
+ * more"), when it was saved, Edit and Remove, and in its Undo window
+ * "Removed “title” · Undo". Text from people
  * is only ever set as text nodes, never parsed as HTML. The seed's markup is
  * kept: `.itementry > h2 + div`.
  */
@@ -14,6 +15,7 @@ const FOLD_CANDIDATE_CHARS = 200;
 
 export interface ItemCard {
   root: HTMLElement;
+  done: HTMLInputElement;
   title: HTMLElement;
   body: HTMLElement;
   showMore: HTMLButtonElement;
@@ -40,6 +42,10 @@ export function createCard(className: string): ItemCard {
   const root = document.createElement("article");
   root.className = className;
   root.tabIndex = -1;
+  const done = document.createElement("input");
+  done.type = "checkbox";
+  done.className = "donebox";
+  done.dataset.action = "done";
   const title = document.createElement("h2");
   const body = document.createElement("div");
   const showMore = actionButton("Show more", "more");
@@ -58,8 +64,8 @@ export function createCard(className: string): ItemCard {
   const removedTitle = document.createElement("span");
   const undo = actionButton("Undo", "undo");
   removedNote.append("Removed “", removedTitle, "” · ", undo);
-  root.append(title, body, showMore, meta, actions, removedNote);
-  return { root, title, body, showMore, meta, actions, removedNote, removedTitle, undo, shownBody: null, expanded: false };
+  root.append(done, title, body, showMore, meta, actions, removedNote);
+  return { root, done, title, body, showMore, meta, actions, removedNote, removedTitle, undo, shownBody: null, expanded: false };
 }
 
 /** Sets text only when it differs, so an unchanged item's nodes (and a reader's selection) stay as they are. */
@@ -84,6 +90,14 @@ function mayNeedFolding(body: string): boolean {
 export function setTitle(card: ItemCard, title: string): void {
   setText(card.title, title);
   setText(card.removedTitle, title);
+  const doneLabel = `Done: ${title}`;
+  if (card.done.getAttribute("aria-label") !== doneLabel) card.done.setAttribute("aria-label", doneLabel);
+}
+
+/** Shows the item ticked off (or not): checked, and struck through where it stands. */
+export function setDone(card: ItemCard, done: boolean): void {
+  card.done.checked = done;
+  card.root.classList.toggle("done", done);
 }
 
 /**

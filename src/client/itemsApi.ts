@@ -60,16 +60,17 @@ export function itemPath(itemsPath: string, itemId: string): string {
 
 /**
  * Sends an edit (`PATCH`) or removal (`DELETE`) with `credential` (the item's
- * edit key or the owner key) and sorts the answer. Removing what is no longer
- * there is what was asked, so a removal's 404 counts as done.
+ * edit key or the owner key; null for a tick, which needs none) and sorts the
+ * answer. Removing what is no longer there is what was asked, so a removal's
+ * 404 counts as done.
  */
 export async function sendChange(
   fetchImpl: typeof fetch,
   url: string,
   change: PendingChange,
-  credential: string,
+  credential: string | null,
 ): Promise<ChangeOutcome> {
-  const headers: Record<string, string> = { authorization: `Bearer ${credential}` };
+  const headers: Record<string, string> = credential === null ? {} : { authorization: `Bearer ${credential}` };
   const edit = change.kind === "edit" ? change : null;
   if (edit) headers["content-type"] = "application/json";
   if (edit && edit.ifMatch !== null) headers["if-match"] = `"${edit.ifMatch}"`;

@@ -13,7 +13,7 @@ import type { Item, ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
-import { bodyOverflows, createCard, setBody, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
+import { bodyOverflows, createCard, setBody, setDone, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
 import { exactTime, timeAgo } from "./relativeTime";
 
 export interface ListElements {
@@ -35,6 +35,8 @@ export interface ListEvents {
 export interface ItemActions {
   /** Whether this browser holds a key that lets it change the item (its edit key, or the owner key). */
   canChange(itemId: string): boolean;
+  /** Ticks the item off or unticks it: anyone may, with no key. */
+  tick(item: Item, done: boolean): void;
   edit(item: Item): void;
   remove(item: Item): void;
   undoRemove(itemId: string): void;
@@ -85,7 +87,8 @@ export class ListView {
         return;
       }
       if (!action || !item || !this.actions) return;
-      if (action === "edit") this.actions.edit(item);
+      if (action === "done" && target instanceof HTMLInputElement) this.actions.tick(item, target.checked);
+      else if (action === "edit") this.actions.edit(item);
       else if (action === "remove") this.actions.remove(item);
       else this.actions.undoRemove(item.id);
     });
@@ -202,6 +205,8 @@ export class ListView {
     for (const save of pending) {
       if (this.#pendingByKey.has(save.key)) continue;
       const card = createCard("itementry pending");
+      // Ticked once it is saved: until then it is not an item anyone can change.
+      card.done.disabled = true;
       setTitle(card, save.title);
       setBody(card, save.body, () => undefined);
       card.meta.textContent = "sending…";
@@ -273,6 +278,7 @@ export class ListView {
     }
     this.#painted.set(shown, { item, edit, undoable, canChange });
     setTitle(shown, edit?.title ?? item.title);
+    setDone(shown, edit?.done ?? item.done);
     setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
     shown.root.classList.toggle("unsent", edit !== undefined);
     shown.root.classList.toggle("removed", undoable);

@@ -135,6 +135,7 @@ export class LiveConnection {
         }
         this.#attempts.welcomed(frame.resumeToken, frame.resumed);
         this.#acks.welcomed(frame.window, frame.resendIntervalMs);
+        this.options.onTitle?.(frame.title);
         this.inbox.begin(frame);
         this.#catchingUp = true;
         this.#setStatus({ state: "catching-up" });
@@ -164,6 +165,9 @@ export class LiveConnection {
         return;
       case "presence":
         this.options.onPresence?.(frame.count);
+        return;
+      case "renamed":
+        this.options.onTitle?.(frame.title);
         return;
     }
   }

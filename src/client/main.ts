@@ -11,11 +11,14 @@
  * (gzipped) budget (tools/build.mjs).
  */
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
-import type { ItemPatch } from "../protocol/item";
+import { BROWSER_PARAM } from "../protocol/limits";
+import { touchesText, type ItemPatch } from "../protocol/item";
 import { Announcer, arrivalsText, quoted } from "./announcer";
-import { changeProblem } from "./changeProblems";
+import { changeProblem, saveProblem } from "./changeProblems";
 import { DeviceCopy } from "./deviceCopy";
+import { browserId } from "./browserId";
 import { EditKeys } from "./editKeys";
+import { HideDone } from "./hideDone";
 import { ItemDialog } from "./itemDialog";
 import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./itemsApi";
 import { listIdFromPath, socketUrl } from "./listAddress";
@@ -61,7 +64,7 @@ function start(): void {
     changeNote.textContent = text;
     changeNote.hidden = text === "";
   };
-  const queueChange = (itemId: string, edit: { patch: ItemPatch; ifMatch: number } | null) => {
+  const queueChange = (itemId: string, edit: { patch: ItemPatch; ifMatch: number | null } | null) => {
     say("");
     const base = { key: crypto.randomUUID(), target: { itemId }, madeAt: Date.now() };
     outbox.change(edit ? { ...base, kind: "edit", ...edit } : { ...base, kind: "remove" });
@@ -78,6 +81,8 @@ function start(): void {
     },
     {
       canChange: (itemId) => credential(itemId) !== null,
+      // Anyone may tick, and the last tick wins: no If-Match, so a tick never fails over an edit made meanwhile.
+      tick: (item, done) => queueChange(item.id, { patch: { done }, ifMatch: null }),
       edit: (item) => dialog.open(item, undefined, { itemId: item.id, version: item.version }),
       remove: (item) => removals.remove(item),
       undoRemove: (itemId) => removals.undo(itemId),
@@ -116,7 +121,8 @@ function start(): void {
     post: (save) => postSave(fetchImpl, paths.items, save),
     send: (change, itemId): Promise<ChangeOutcome> => {
       const key = credential(itemId);
-      if (key === null) return Promise.resolve({ kind: "rejected", error: { code: "forbidden", message: "no key" } });
+      const needsKey = change.kind === "remove" || touchesText(change.patch);
+      if (key === null && needsKey) return Promise.resolve({ kind: "rejected", error: { code: "forbidden", message: "no key" } });
       return sendChange(fetchImpl, itemPath(paths.items, itemId), change, key);
     },
     scheduler: browserScheduler,
@@ -128,7 +134,7 @@ function start(): void {
       if (editKey !== null) editKeys.keep(item.id, editKey);
       view.confirmPending(save.key, item);
     },
-    onRejected: (save, error) => dialog.open(save, error.message),
+    onRejected: (save, error) => dialog.open(save, saveProblem(error)),
     // Show the outcome now rather than when its frame comes, so the item never flickers back.
     onChangeDone: (change, item) => {
       const itemId = changedItemId(change);
@@ -143,7 +149,8 @@ function start(): void {
   });
 
   const connection = new LiveConnection({
-    socketUrl: socketUrl(location, listId),
+    // A random id of this browser's, so that its tabs count once in "N here"; it is used for nothing else.
+    socketUrl: `${socketUrl(location, listId)}?${BROWSER_PARAM}=${browserId(store)}`,
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,
     onApplied: (applied) => {
@@ -168,6 +175,7 @@ function start(): void {
       }
     },
     onPresence: (count) => status.showPresence(count),
+    onTitle: (title) => header.showTitle(title),
   });
 
   const dialog = new ItemDialog(
@@ -189,6 +197,16 @@ function start(): void {
       queueChange(editing.itemId, { patch: input, ifMatch: editing.version });
     },
   );
+
+  const hideDone = new HideDone(store, listId);
+  const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
+  const showHideDone = () => byId("mainlist").classList.toggle("hidedone", hideDoneSwitch.checked);
+  hideDoneSwitch.checked = hideDone.on;
+  showHideDone();
+  hideDoneSwitch.addEventListener("change", () => {
+    hideDone.on = hideDoneSwitch.checked;
+    showHideDone();
+  });
 
   byId("additem").addEventListener("click", () => dialog.open());
   onKey("n", () => dialog.open());

@@ -94,7 +94,21 @@ export const VARIABLES = {
     default: 600,
     min: 1,
     max: 1_000_000,
-    meaning: "saves per minute to the whole list from all addresses together (bursts of 10 s worth); more get `429` with `Retry-After`",
+    meaning: "saves per minute to the whole list from all addresses together (bursts of 10 s worth; one address group may use a quarter of it, and the last quarter is kept for groups that have not saved lately); more get `429` with `Retry-After`",
+  },
+  LIST_MAX_ITEMS: {
+    type: "whole number",
+    default: 5_000,
+    min: 1,
+    max: 1_000_000,
+    meaning: "items one list may hold (removed ones not counted); a save past it gets `409 list_full`",
+  },
+  LIST_MAX_BYTES: {
+    type: "whole number",
+    default: 20_000_000,
+    min: 1_000,
+    max: 1_000_000_000,
+    meaning: "bytes of item text (titles and bodies, UTF-8) one list may hold; a save or edit past it gets `409 list_full`",
   },
   LISTS_PER_HOUR: {
     type: "whole number",
@@ -102,6 +116,13 @@ export const VARIABLES = {
     min: 1,
     max: 10_000,
     meaning: "lists one client address may create in any hour; more get `429` with `Retry-After`",
+  },
+  RESUME_TOKEN_GRACE_MS: {
+    type: "whole number",
+    default: 30_000,
+    min: 0,
+    max: DAY_MS,
+    meaning: "how long a replaced resume token still resumes after its successor was issued (unless the successor is used first)",
   },
   PRESENCE_INTERVAL_MS: {
     type: "whole number",

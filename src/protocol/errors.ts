@@ -17,6 +17,8 @@ export const ErrorCode = {
   Forbidden: "forbidden",
   /** `If-Match` named another version than the item's. */
   VersionMismatch: "version_mismatch",
+  /** The list holds as many items, or as much text, as a list may (`LIST_MAX_ITEMS`, `LIST_MAX_BYTES`). */
+  ListFull: "list_full",
   /** The item saved with this Idempotency-Key was removed since. */
   ItemRemoved: "item_removed",
   // Routing and transport.

@@ -19,6 +19,8 @@ export interface WelcomeFrame {
   resendIntervalMs: number;
   /** At most this much is sent but unacknowledged; acking when half is outstanding keeps frames flowing. */
   window: SendWindow;
+  /** The list's title now: a client that was away when it was renamed learns it here. */
+  title: string;
 }
 
 export interface SendWindow {
@@ -68,7 +70,13 @@ export interface PresenceFrame {
   count: number;
 }
 
-/** An item changed: `item` is the item as it is now, at `item.version` or later. */
+/** The list was renamed; sent to every open socket at once, not sequenced, never resent. */
+export interface RenamedFrame {
+  type: "renamed";
+  title: string;
+}
+
+/** An item changed (an edit, or a tick): `item` is the item as it is now, at `item.version` or later. */
 export interface EditedFrame {
   type: "edited";
   seq: number;
@@ -85,7 +93,7 @@ export interface RemovedFrame {
 }
 
 export type SequencedFrame = SnapshotFrame | ItemFrame | EditedFrame | RemovedFrame;
-export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame | ByeFrame | PresenceFrame;
+export type ServerFrame = WelcomeFrame | SequencedFrame | ErrorFrame | PongFrame | ByeFrame | PresenceFrame | RenamedFrame;
 
 export interface AckFrame {
   type: "ack";
@@ -197,7 +205,9 @@ export function isItem(value: unknown): value is Item {
     typeof value.createdAt === "string" &&
     isSeq(value.version) &&
     value.version >= 1 &&
-    (value.updatedAt === null || typeof value.updatedAt === "string")
+    (value.updatedAt === null || typeof value.updatedAt === "string") &&
+    typeof value.done === "boolean" &&
+    (value.doneAt === null || typeof value.doneAt === "string")
   );
 }
 
@@ -220,7 +230,8 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
         typeof value.resumed !== "boolean" ||
         !isSeq(value.seq) ||
         !isSeq(value.resendIntervalMs) ||
-        !isWindow(value.window)
+        !isWindow(value.window) ||
+        typeof value.title !== "string"
       ) {
         return invalid("malformed welcome");
       }
@@ -247,6 +258,9 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
     case "presence":
       if (!isSeq(value.count)) return invalid("malformed presence");
       return { ok: true, frame: { type: "presence", count: value.count } };
+    case "renamed":
+      if (typeof value.title !== "string") return invalid("malformed renamed frame");
+      return { ok: true, frame: { type: "renamed", title: value.title } };
     case "bye":
       if (!isSeq(value.code) || typeof value.reason !== "string") return invalid("malformed bye");
       return { ok: true, frame: { type: "bye", code: value.code, reason: value.reason } };

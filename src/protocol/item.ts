@@ -11,8 +11,12 @@ export interface Item {
   createdAt: string;
   /** 1 when saved, one more with every edit: a client keeps the highest it has seen. */
   version: number;
-  /** ISO-8601, UTC, of the latest edit; null until the item is edited. */
+  /** ISO-8601, UTC, of the latest change to the title or body; null until one is changed. */
   updatedAt: string | null;
+  /** Ticked off. Anyone who can open the list may tick or untick an item, with no key. */
+  done: boolean;
+  /** ISO-8601, UTC, of the latest tick or untick; null until the item is first ticked. */
+  doneAt: string | null;
 }
 
 export interface NewItem {
@@ -20,8 +24,19 @@ export interface NewItem {
   body: string;
 }
 
-/** An edit: the fields to change, at least one. */
-export type ItemPatch = { title: string; body?: string } | { title?: string; body: string };
+/**
+ * A change: the fields to change, at least one. Changing the title or body
+ * needs the item's edit key or the list's owner key; `done` alone needs none.
+ */
+export type ItemPatch =
+  | { title: string; body?: string; done?: boolean }
+  | { title?: string; body: string; done?: boolean }
+  | { title?: string; body?: string; done: boolean };
+
+/** Whether a change touches the title or body, and so needs a key. */
+export function touchesText(patch: ItemPatch): boolean {
+  return patch.title !== undefined || patch.body !== undefined;
+}
 
 /** The version an item must be at for a change to apply, from `If-Match: "N"`; null when not sent. */
 export type ExpectedVersion = number | null;

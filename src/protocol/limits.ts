@@ -7,9 +7,11 @@
  * Bumped when the protocol changes (docs/PROTOCOL.md, "Versions"). Version 3
  * added edits and removals: items carry `version`, and the sequence carries
  * `edited` and `removed` frames, which a version 2 client would misread, so a
- * page that hears a newer version than its own reloads instead.
+ * page that hears a newer version than its own reloads instead. Version 4
+ * added `done` to items (a tick is an `edited` frame), the `renamed` frame
+ * and the welcome's `title`, and presence counted by browser.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export const TITLE_MAX_CHARS = 200;
 export const BODY_MAX_CHARS = 5000;
@@ -57,6 +59,8 @@ export const IDEMPOTENCY_KEY_MAX_CHARS = 200;
 export const FIRST_SEQ = 1;
 
 export const CloseCode = {
+  /** RFC 6455 going away: the list was deleted (created and never written to for 30 days). */
+  GoingAway: 1001,
   /** RFC 6455 policy violation: the client kept flooding after being told to slow down. */
   PolicyViolation: 1008,
   /** RFC 6455: the frame was larger than {@link CLIENT_FRAME_MAX_BYTES}. */
@@ -74,6 +78,14 @@ export const RESUME_TOKEN_PARAM = "resume";
 export const LAST_SEQ_PARAM = "last";
 /** Which connection attempt of the session this is, counted by the client from 1 upward. */
 export const ATTEMPT_PARAM = "attempt";
+/**
+ * A random id the page keeps per browser (in localStorage, for nothing else),
+ * so that the head count counts browsers, not tabs. Sockets without it count
+ * one each.
+ */
+export const BROWSER_PARAM = "browser";
+/** What a browser id may be: URL-safe, 8 to 64 characters. */
+export const BROWSER_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** The header that carries the client's address (set by Cloudflare at the edge). */
 export const CLIENT_ADDRESS_HEADER = "cf-connecting-ip";

@@ -9,7 +9,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import { PING_TEXT, PONG_TEXT } from "../protocol/frames";
+import { PING_TEXT, PONG_TEXT, type RenamedFrame } from "../protocol/frames";
+import { CloseCode } from "../protocol/limits";
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
 import type { Outcome } from "../shared/outcome";
@@ -26,6 +27,9 @@ import { Intake } from "./intake";
 import { ItemCommands, type ChangeRequest, type Saved } from "./itemCommands";
 import { ItemStore, type LogEntry, type Page } from "./itemStore";
 import { ListMeta, type OwnerCheck } from "./listMeta";
+import { ListTotals } from "./listTotals";
+import { Tombstones } from "./tombstones";
+import { deletionDue, UnusedList, type ListAge } from "./unusedList";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
 import { searchMatch } from "./searchMatch";
@@ -55,6 +59,9 @@ export class ListRoom extends DurableObject<RoomVars> {
   private readonly meta: ListMeta;
   private readonly editKeys: EditKeys;
   private readonly commands: ItemCommands;
+  private readonly unused: UnusedList;
+  private readonly tombstones: Tombstones;
+  private readonly out: Outbound;
   /** Whether storage is set up; a named list's is set up when it is created, so asking about others writes nothing. */
   private ready = false;
 
@@ -63,12 +70,14 @@ export class ListRoom extends DurableObject<RoomVars> {
     const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
+    this.out = out;
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
-    this.items = new ItemStore(sql);
+    const totals = new ListTotals(sql);
+    this.items = new ItemStore(sql, totals);
     this.meta = new ListMeta(sql, env.OWNER_KEY);
     this.editKeys = new EditKeys(sql);
-    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs);
+    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs, config.resumeTokenGraceMs);
     this.audience = new Audience(ctx, states);
     this.alarms = new Alarm(ctx.storage, this.usageCounters);
     const { items: log, sessions, audience, alarms: alarm } = this;
@@ -76,15 +85,21 @@ export class ListRoom extends DurableObject<RoomVars> {
     const headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm);
     alarm.assign("resend", (now) => this.delivery.resendRound(now));
     alarm.assign("presence", (now) => headCount.onAlarm(now));
-    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out });
+    const listTitle = () => this.meta.title();
+    this.unused = new UnusedList(this.age);
+    alarm.assign("unused-list", (now) => this.unused.onAlarm(now));
+    this.tombstones = new Tombstones(this.items, alarm, config.resumeWindowMs);
+    alarm.assign("tombstones", (now) => (this.ready ? this.tombstones.onAlarm(now) : null));
+    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out, listTitle });
     this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
     const { items, editKeys, meta, listId } = this;
     const record = (write: (pos: number) => LogEntry) => this.record(write);
-    this.commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute: config.listSavesPerMinute, record });
+    const { listSavesPerMinute, ceilings } = config;
+    this.commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute, totals, ceilings, record });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     void ctx.blockConcurrencyWhile(async () => {
-      if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
       await this.alarms.load();
+      if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
     });
   }
 
@@ -106,6 +121,34 @@ export class ListRoom extends DurableObject<RoomVars> {
     this.delivery.readPosition();
     this.sessions.detachThoseWithoutSocket(Date.now());
     this.ready = true;
+    this.scheduleDeletionIfUnused();
+    this.tombstones.resumeAfterStart(Date.now());
+  }
+
+  /** What the deletion of a list never written to asks (unusedList.ts); the default list has no creation time, so it stays. */
+  private readonly age: ListAge = {
+    createdAt: () => {
+      const info = this.listId === DEFAULT_LIST_ID || !this.ready ? null : this.meta.info(this.listId, 0);
+      return info ? Date.parse(info.createdAt) : null;
+    },
+    written: () => this.delivery.lastPos > 0,
+  };
+
+  private scheduleDeletionIfUnused(): void {
+    const due = deletionDue(this.age);
+    if (due !== null) this.alarms.dueBy("unused-list", due);
+  }
+
+  /** Deletes this list, storage and all (see unusedList.ts); its sockets are told, and it answers "no such list" from now on. */
+  private async deleteList(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      this.out.closeWithBye(ws, CloseCode.GoingAway, "this list was deleted: nothing was saved to it in 30 days");
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    await this.alarms.load();
+    this.unused.due = false;
+    this.ready = false;
   }
 
   // ---- The list -------------------------------------------------------------
@@ -115,6 +158,7 @@ export class ListRoom extends DurableObject<RoomVars> {
     if (this.ready && this.meta.info(this.listId, 0) !== null) return false;
     this.setUp();
     this.meta.create(info, ownerKeyHash);
+    this.scheduleDeletionIfUnused();
     return true;
   }
 
@@ -131,7 +175,15 @@ export class ListRoom extends DurableObject<RoomVars> {
 
   async renameList(title: string, ownerKey: string): Promise<Outcome<ListInfo>> {
     if (!this.ready || this.listInfo() === null) return { ok: false, error: { code: ErrorCode.NotFound, message: "no such list" } };
-    return this.meta.renameAsOwner(this.listId, title, ownerKey, setUpAt(this.ctx.storage));
+    const renamed = await this.meta.renameAsOwner(this.listId, title, ownerKey, setUpAt(this.ctx.storage));
+    // Every open page shows the new title at once; one that is away learns it from its next welcome.
+    if (renamed.ok) this.tellEveryone({ type: "renamed", title: renamed.value.title } satisfies RenamedFrame);
+    return renamed;
+  }
+
+  private tellEveryone(frame: RenamedFrame): void {
+    const text = JSON.stringify(frame);
+    for (const [ws] of this.audience.open()) this.out.text(ws, text);
   }
 
   // ---- Items ----------------------------------------------------------------
@@ -146,7 +198,11 @@ export class ListRoom extends DurableObject<RoomVars> {
   }
 
   async removeItem(request: ChangeRequest): Promise<Outcome<null>> {
-    return this.exists() ? this.commands.remove(request, Date.now()) : NO_SUCH_LIST;
+    if (!this.exists()) return NO_SUCH_LIST;
+    const now = Date.now();
+    const outcome = await this.commands.remove(request, now);
+    if (outcome.ok) this.tombstones.removed(now);
+    return outcome;
   }
 
   /** Writes the next log entry and delivers it to every open socket, with no await between, so entries go out in order. */
@@ -197,20 +253,22 @@ export class ListRoom extends DurableObject<RoomVars> {
     return this.arrivals.arrive(request);
   }
 
+  // A socket of a list just deleted (unusedList.ts) may still speak or close; there is nothing left to keep.
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    this.intake.receive(ws, message, Date.now());
+    if (this.ready) this.intake.receive(ws, message, Date.now());
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    this.arrivals.leave(ws, Date.now());
+    if (this.ready) this.arrivals.leave(ws, Date.now());
     this.arrivals.answerClose(ws, code, reason);
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.arrivals.leave(ws, Date.now());
+    if (this.ready) this.arrivals.leave(ws, Date.now());
   }
 
   override async alarm(): Promise<void> {
     this.alarms.fire(Date.now());
+    if (this.unused.due) await this.deleteList();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The object's one alarm, shared by everything that needs to run later
- * (resend rounds, a coalesced head count, whatever comes next). Each duty
+ * (resend rounds, a coalesced head count, deleting a list never written to). Each duty
  * says when it is next due; the platform alarm is set for the earliest, and
  * only when that is sooner than the one already set, so a save costs no
  * storage write while an alarm is pending.
@@ -12,7 +12,7 @@
  */
 import type { RoomUsage } from "./usage";
 
-export type Duty = "resend" | "presence";
+export type Duty = "resend" | "presence" | "unused-list" | "tombstones";
 
 /** Runs a duty's due work at `now`; returns when it is next due, or null when it has nothing pending. */
 export type DutyRun = (now: number) => number | null;

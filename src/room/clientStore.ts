@@ -42,11 +42,15 @@ function toRecord(row: ClientRow): ClientRecord {
 export class ClientStore {
   constructor(private readonly sql: Sql) {}
 
-  /** The session whose current token, or the one before it, has this hash. */
-  findByTokenHash(tokenHash: string): ClientRecord | null {
+  /**
+   * The session whose current token has this hash, or whose previous token
+   * does if its successor was issued at `replacedSince` or later (the
+   * previous token is kept only until its successor is used: see {@link takeOver}).
+   */
+  findByTokenHash(tokenHash: string, replacedSince: number): ClientRecord | null {
     const row =
       this.sql<ClientRow>`SELECT * FROM clients WHERE token_hash = ${tokenHash}`[0] ??
-      this.sql<ClientRow>`SELECT * FROM clients WHERE prev_token_hash = ${tokenHash}`[0];
+      this.sql<ClientRow>`SELECT * FROM clients WHERE prev_token_hash = ${tokenHash} AND token_issued_at >= ${replacedSince}`[0];
     return row ? toRecord(row) : null;
   }
 
@@ -56,14 +60,18 @@ export class ClientStore {
   }
 
   create(record: Pick<ClientRecord, "clientId" | "basePos" | "connectionId">, tokenHash: string, now: number): void {
-    this.sql`INSERT INTO clients (client_id, token_hash, base_pos, connection_id, disconnected_at, created_at)
-      VALUES (${record.clientId}, ${tokenHash}, ${record.basePos}, ${record.connectionId}, NULL, ${now})`;
+    this.sql`INSERT INTO clients (client_id, token_hash, base_pos, connection_id, disconnected_at, created_at, token_issued_at)
+      VALUES (${record.clientId}, ${tokenHash}, ${record.basePos}, ${record.connectionId}, NULL, ${now}, ${now})`;
   }
 
-  /** A newer attempt holds the session now, under a new token; `usedTokenHash` stays good until the new one is used. */
-  takeOver(clientId: string, connectionId: string, attempt: number, tokenHash: string, usedTokenHash: string): void {
+  /**
+   * A newer attempt holds the session now, under a new token issued at `now`;
+   * `usedTokenHash` stays good until the new one is used (which replaces it)
+   * or the grace after `now` is over, whichever comes first.
+   */
+  takeOver(clientId: string, connectionId: string, attempt: number, tokenHash: string, usedTokenHash: string, now: number): void {
     this.sql`UPDATE clients SET connection_id = ${connectionId}, attempt = ${attempt}, disconnected_at = NULL,
-      token_hash = ${tokenHash}, prev_token_hash = ${usedTokenHash}
+      token_hash = ${tokenHash}, prev_token_hash = ${usedTokenHash}, token_issued_at = ${now}
       WHERE client_id = ${clientId}`;
   }
 

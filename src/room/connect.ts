@@ -7,7 +7,7 @@
  */
 import { errorBody, ErrorCode } from "../protocol/errors";
 import type { WelcomeFrame } from "../protocol/frames";
-import { ATTEMPT_PARAM, CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, PROTOCOL_VERSION, RESUME_TOKEN_PARAM } from "../protocol/limits";
+import { ATTEMPT_PARAM, BROWSER_PARAM, CloseCode, FIRST_SEQ, LAST_SEQ_PARAM, PROTOCOL_VERSION, RESUME_TOKEN_PARAM } from "../protocol/limits";
 import { addressTag, CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { hashToken, isWellFormedToken, newToken } from "../shared/tokens";
 import type { AbuseLimits } from "./abuseLimits";
@@ -31,6 +31,8 @@ export interface ConnectParts {
   audience: Audience;
   headCount: HeadCount;
   out: Outbound;
+  /** The list's title now, for the welcome. */
+  listTitle: () => string;
 }
 
 /** The resume a URL asks for, without its token: the token is hashed before anything else is read. */
@@ -48,7 +50,10 @@ export class Connect {
 
   async arrive(request: Request): Promise<Response> {
     const { ctx, config, sessions, delivery, out } = this.parts;
-    const query = resumeQuery(new URL(request.url));
+    const url = new URL(request.url);
+    const query = resumeQuery(url);
+    // The Worker checked its form (schemas.ts); it is used for the head count only.
+    const browserId = url.searchParams.get(BROWSER_PARAM);
     const resumeHash = query.token !== null && isWellFormedToken(query.token) ? await hashToken(query.token) : null;
     // Every welcome carries a new token: a token seen in a URL (and so perhaps in a log) soon stops working.
     const freshToken = newToken();
@@ -84,6 +89,7 @@ export class Connect {
       acked: resumed ? record.acked : FIRST_SEQ - 1,
       ackedAt: now,
       resendRounds: [],
+      ...(browserId === null ? {} : { browserId }),
     };
     out.frame(server, {
       type: "welcome",
@@ -94,6 +100,7 @@ export class Connect {
       seq: state.acked + 1,
       resendIntervalMs: config.resendIntervalMs,
       window: config.sendWindow,
+      title: this.parts.listTitle(),
     } satisfies WelcomeFrame);
     delivery.open(server, state, now);
     this.parts.audience.joined(server, group);

@@ -20,6 +20,8 @@ export interface ConnectionState {
   ackedAt: number;
   /** Recent resend rounds on this socket (at most MAX_SEND_ATTEMPTS of them). */
   resendRounds: ResendRound[];
+  /** The browser the socket named (`browser` in its URL), for the head count; absent when it named none. */
+  browserId?: string;
 }
 
 export function seqOfPos(state: Pick<ConnectionState, "basePos">, pos: number): number {

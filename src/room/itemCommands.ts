@@ -1,16 +1,18 @@
 /**
- * Saving, editing and removing items: who may, whether the item is at the
+ * Saving, editing, ticking and removing items: who may (a tick needs no key), whether the item is at the
  * version the caller saw, and the one transaction that writes each change to
  * the log. The room delivers each entry as it is written (`record`), before
  * anything is awaited, so entries go out in log order.
  */
 import { ErrorCode } from "../protocol/errors";
-import type { ExpectedVersion, Item, ItemPatch, NewItem } from "../protocol/item";
+import { touchesText, type ExpectedVersion, type Item, type ItemPatch, type NewItem } from "../protocol/item";
 import type { Outcome, RoomError } from "../shared/outcome";
 import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
-import type { ItemStore, LogEntry, StoredItem } from "./itemStore";
+import { changedFields, type ItemStore, type LogEntry, type StoredItem } from "./itemStore";
 import type { ListMeta } from "./listMeta";
+import type { ListCeilings } from "./config";
+import { overCeiling, textBytes, type ListTotals } from "./listTotals";
 
 export interface Saved {
   item: Item;
@@ -21,8 +23,8 @@ export interface Saved {
 /** Who asks for a change, and what they expect the item to be. */
 export interface ChangeRequest {
   itemId: string;
-  /** The edit key or the list's owner key, from `Authorization: Bearer`. */
-  key: string;
+  /** The edit key or the list's owner key, from `Authorization: Bearer`; null when none was sent (enough for a tick). */
+  key: string | null;
   expected: ExpectedVersion;
   /** The client's address group, for the list-wide ceiling; null if exempt. */
   group: string | null;
@@ -35,6 +37,8 @@ export interface CommandContext {
   limits: AbuseLimits;
   listId: string;
   listSavesPerMinute: number;
+  totals: ListTotals;
+  ceilings: ListCeilings;
   /** Writes one log entry at the next position, in a transaction, and delivers it to every open socket. */
   record: (write: (pos: number) => LogEntry) => LogEntry;
 }
@@ -60,24 +64,30 @@ export class ItemCommands {
       }
       return { ok: true, value: { item: stored.item, editKey: await this.room.editKeys.keyFor(stored.itemId), replayed: true } };
     }
+    const full = overCeiling(this.room.totals.read(), { items: 1, textBytes: textBytes(input) }, this.room.ceilings);
+    if (full) return { ok: false, error: full };
     const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
     const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
   }
 
+  /** An edit, a tick, or both; a tick alone needs no key (anyone who can open the list may tick). */
   async edit(request: ChangeRequest, patch: ItemPatch, now: number): Promise<Outcome<Item>> {
-    const found = await this.authorized(request);
+    const found = touchesText(patch) ? await this.authorized(request) : this.find(request.itemId);
     if (!found.ok) return found;
     // Read again: other requests ran while the key was checked.
     const target = this.room.items.at(found.value.pos);
     if (target?.item == null) return { ok: false, error: notFound() };
     const current = target.item;
-    // An edit that is already in place is answered, not refused: repeating an edit is safe.
-    if ((patch.title ?? current.title) === current.title && (patch.body ?? current.body) === current.body) {
-      return { ok: true, value: current };
-    }
+    // A change that is already in place is answered, not refused: repeating an edit or a tick is safe.
+    const changed = changedFields(current, patch);
+    if (!changed.text && !changed.done) return { ok: true, value: current };
     const mismatch = versionMismatch(request.expected, current);
     if (mismatch) return { ok: false, error: mismatch };
+    const edited = { title: patch.title ?? current.title, body: patch.body ?? current.body };
+    const grown = textBytes(edited) - textBytes(current);
+    const full = overCeiling(this.room.totals.read(), { items: 0, textBytes: grown }, this.room.ceilings);
+    if (full) return { ok: false, error: full };
     const ceiling = this.listCeiling(request.group, now);
     if (ceiling) return { ok: false, error: ceiling };
     const entry = this.room.record((pos) => this.room.items.edit({ ...target, item: current }, patch, pos, now));
@@ -94,18 +104,28 @@ export class ItemCommands {
     if (mismatch) return { ok: false, error: mismatch };
     const ceiling = this.listCeiling(request.group, now);
     if (ceiling) return { ok: false, error: ceiling };
-    this.room.record((pos) => this.room.items.remove(target, pos, now));
+    const live = { ...target, item: target.item };
+    this.room.record((pos) => this.room.items.remove(live, pos, now));
     return { ok: true, value: null };
+  }
+
+  /** The item saved under this id, removed or not. */
+  private find(itemId: string): Outcome<StoredItem> {
+    const pos = this.room.items.posOf(itemId);
+    const stored = pos === null ? null : this.room.items.at(pos);
+    return stored ? { ok: true, value: stored } : { ok: false, error: notFound() };
   }
 
   /** The item, if it exists and the key is its edit key or the list's owner key. */
   private async authorized(request: ChangeRequest): Promise<Outcome<StoredItem>> {
-    const pos = this.room.items.posOf(request.itemId);
-    const stored = pos === null ? null : this.room.items.at(pos);
-    if (!stored) return { ok: false, error: notFound() };
+    const found = this.find(request.itemId);
+    if (!found.ok) return found;
+    const { key } = request;
+    const stored = found.value;
     const allowed =
-      (await this.room.editKeys.matches(stored.itemId, request.key)) ||
-      (await this.room.meta.checkOwner(this.room.listId, request.key)) === "owner";
+      key !== null &&
+      ((await this.room.editKeys.matches(stored.itemId, key)) ||
+        (await this.room.meta.checkOwner(this.room.listId, key)) === "owner");
     if (!allowed) {
       const message = "that key is neither this item's edit key nor the list's owner key";
       return { ok: false, error: { code: ErrorCode.Forbidden, message } };

@@ -11,6 +11,7 @@ import { utf8Length } from "../protocol/frames";
 import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "../shared/itemId";
 import type { DeliveryLog } from "./delivery/log";
+import { textBytes, type ListTotals } from "./listTotals";
 import { textHash } from "./textHash";
 import type { Sql } from "./sql";
 
@@ -26,6 +27,8 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   idempotency_key: string | null;
   /** For a save with an Idempotency-Key: the hash of the text it sent ({@link textHash}), never the text. */
   first_text_hash: string | null;
+  done: number;
+  done_at: number | null;
 }
 
 export type EntryKind = "item" | "edited" | "removed";
@@ -65,8 +68,14 @@ function itemOf(row: ItemRow): Item | null {
     body: row.body,
     createdAt: new Date(row.created_at).toISOString(),
     version: row.version,
-    updatedAt: row.updated_at === null ? null : new Date(row.updated_at).toISOString(),
+    updatedAt: isoOrNull(row.updated_at),
+    done: row.done !== 0,
+    doneAt: isoOrNull(row.done_at),
   };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function storedOf(row: ItemRow): StoredItem {
@@ -89,9 +98,20 @@ function pageOf(rows: Generator<ItemRow, void, undefined>, limit: number): Page 
   return { items, hasOlder: false };
 }
 
+/** Which of an item's fields a change would change: nothing at all makes it a no-op. */
+export function changedFields(item: Item, patch: ItemPatch): { text: boolean; done: boolean } {
+  return {
+    text: (patch.title ?? item.title) !== item.title || (patch.body ?? item.body) !== item.body,
+    done: (patch.done ?? item.done) !== item.done,
+  };
+}
+
 /** The list's own log: what delivery reads (delivery/log.ts), in SQLite. */
 export class ItemStore implements DeliveryLog {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly totals: ListTotals,
+  ) {}
 
   /** The position of the newest log entry; 0 while the log is empty. */
   lastPos(): number {
@@ -128,29 +148,53 @@ export class ItemStore implements DeliveryLog {
     const firstTextHash = idempotencyKey === null ? null : textHash(input);
     this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
       VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})`;
-    const item: Item = { id, title: input.title, body: input.body, createdAt: new Date(now).toISOString(), version: 1, updatedAt: null };
+    this.totals.add({ items: 1, textBytes: textBytes(input) });
+    const item: Item = {
+      id,
+      title: input.title,
+      body: input.body,
+      createdAt: new Date(now).toISOString(),
+      version: 1,
+      updatedAt: null,
+      done: false,
+      doneAt: null,
+    };
     return { pos, at: now, kind: "item", itemId: id, item };
   }
 
-  /** Records an edit of a live item at `pos` (the next after the log's end); call inside a transaction. */
+  /**
+   * Records a change of a live item (an edit, a tick, or both) at `pos` (the
+   * next after the log's end); call inside a transaction. `updatedAt` moves
+   * only when the text changes, `doneAt` only when `done` does.
+   */
   edit(target: StoredItem & { item: Item }, patch: ItemPatch, pos: number, now: number): LogEntry {
+    const was = target.item;
+    const changed = changedFields(was, patch);
     const item: Item = {
-      ...target.item,
-      title: patch.title ?? target.item.title,
-      body: patch.body ?? target.item.body,
-      version: target.item.version + 1,
-      updatedAt: new Date(now).toISOString(),
+      ...was,
+      title: patch.title ?? was.title,
+      body: patch.body ?? was.body,
+      version: was.version + 1,
+      updatedAt: changed.text ? new Date(now).toISOString() : was.updatedAt,
+      done: patch.done ?? was.done,
+      doneAt: changed.done ? new Date(now).toISOString() : was.doneAt,
     };
-    this.sql`UPDATE items SET title = ${item.title}, body = ${item.body}, version = ${item.version}, updated_at = ${now}
+    const [textChanged, doneChanged] = [changed.text ? 1 : 0, changed.done ? 1 : 0];
+    this.sql`UPDATE items SET title = ${item.title}, body = ${item.body}, version = ${item.version},
+        updated_at = CASE WHEN ${textChanged} THEN ${now} ELSE updated_at END,
+        done = ${item.done ? 1 : 0},
+        done_at = CASE WHEN ${doneChanged} THEN ${now} ELSE done_at END
       WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
+    this.totals.add({ items: 0, textBytes: textBytes(item) - textBytes(target.item) });
     return { pos, at: now, kind: "edited", itemId: target.itemId, item };
   }
 
   /** Removes a live item, erasing its text, at `pos` (the next after the log's end); call inside a transaction. */
-  remove(target: StoredItem, pos: number, now: number): LogEntry {
+  remove(target: StoredItem & { item: Item }, pos: number, now: number): LogEntry {
     this.sql`UPDATE items SET title = '', body = '', first_text_hash = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'removed', ${now})`;
+    this.totals.add({ items: -1, textBytes: -textBytes(target.item) });
     return { pos, at: now, kind: "removed", itemId: target.itemId, item: null };
   }
 
@@ -188,6 +232,23 @@ export class ItemStore implements DeliveryLog {
       ORDER BY log.pos`) {
       yield { pos: row.log_pos, at: row.log_at, kind: row.log_kind, itemId: row.id, item: itemOf(row) };
     }
+  }
+
+  /**
+   * Shrinks every item removed at or before `cutoff` to a tombstone: its
+   * row keeps only `pos`, `id`, `version` and `removed_at` (its text was
+   * erased when it was removed; its Idempotency-Key and times go now), so a
+   * cursor naming it still works. Returns when the next removal awaiting
+   * this was made, or null when none does.
+   */
+  tombstoneRemovedBy(cutoff: number): number | null {
+    this.sql`UPDATE items SET idempotency_key = NULL, updated_at = NULL, created_at = removed_at
+      WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)
+        AND removed_at <= ${cutoff}`;
+    return (
+      this.sql<{ at: number | null }>`SELECT MIN(removed_at) AS at FROM items
+        WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)`[0]?.at ?? null
+    );
   }
 
   /** When the log entry at `pos` was made (ms since epoch), without reading any text. */

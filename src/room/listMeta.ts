@@ -21,6 +21,8 @@ export type OwnerCheck = "owner" | "not-owner" | "no-owner";
 
 export class ListMeta {
   private defaultOwnerHash: Promise<string | null> | null = null;
+  /** The title, once read: every welcome carries it, so it is not read from storage per connection. */
+  private knownTitle: string | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -33,6 +35,7 @@ export class ListMeta {
   }
 
   create(info: ListInfo, ownerKeyHash: string): void {
+    this.knownTitle = info.title;
     this.sql`INSERT INTO list_meta (id, title, created_at, owner_key_hash)
       VALUES (${info.id}, ${info.title}, ${Date.parse(info.createdAt)}, ${ownerKeyHash})`;
   }
@@ -43,6 +46,12 @@ export class ListMeta {
     if (row) return { id: row.id, title: row.title, createdAt: new Date(row.created_at).toISOString() };
     if (id !== DEFAULT_LIST_ID) return null;
     return { id, title: MAIN_LIST_TITLE, createdAt: new Date(setUpAt).toISOString() };
+  }
+
+  /** The list's title now (the default list's is `MAIN_LIST_TITLE` until its owner renames it). */
+  title(): string {
+    this.knownTitle ??= this.row()?.title ?? MAIN_LIST_TITLE;
+    return this.knownTitle;
   }
 
   async checkOwner(id: string, presentedKey: string): Promise<OwnerCheck> {
@@ -69,6 +78,7 @@ export class ListMeta {
   }
 
   private rename(id: string, title: string, setUpAt: number): ListInfo {
+    this.knownTitle = title;
     if (this.row()) this.sql`UPDATE list_meta SET title = ${title}`;
     else this.sql`INSERT INTO list_meta (id, title, created_at, owner_key_hash) VALUES (${id}, ${title}, ${setUpAt}, NULL)`;
     return this.info(id, setUpAt)!;

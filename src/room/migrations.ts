@@ -113,6 +113,35 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    // What the list holds, kept in one row that each save, edit and removal
+    // adjusts in its transaction, so the ceilings are checked without
+    // counting: live items and the bytes of their text (a TEXT cast to BLOB
+    // has its UTF-8 length). And when each session's current token was
+    // issued: the token it replaced resumes only for RESUME_TOKEN_GRACE_MS
+    // after that (none does for rows from before, whose time is unknown).
+    // And the removed items not yet shrunk to a tombstone (tombstones.ts),
+    // indexed so the alarm finds them without reading the list.
+    id: "007_ceilings_and_expiry",
+    sql: `CREATE TABLE list_totals (
+      items INTEGER NOT NULL,
+      text_bytes INTEGER NOT NULL
+    );
+    INSERT INTO list_totals (items, text_bytes)
+      SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(title AS BLOB)) + LENGTH(CAST(body AS BLOB))), 0)
+      FROM items WHERE removed_at IS NULL;
+    ALTER TABLE clients ADD COLUMN token_issued_at INTEGER;
+    CREATE INDEX items_awaiting_tombstone ON items (removed_at)
+      WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)`,
+  },
+  {
+    // Ticking an item off is a change like an edit: it takes the next `pos`
+    // as an 'edited' row in `changes`, so it needs no kind of its own there.
+    // `done_at` is when `done` last changed (null until the first tick).
+    id: "008_done",
+    sql: `ALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN done_at INTEGER`,
+  },
+  {
     // Search (src/protocol/search.ts): an FTS5 index of live items' title and
     // body, keyed by `pos`, so a search reads only matching rows, newest first.
     // `unicode61 remove_diacritics 2` folds case and Latin accents; marks stay

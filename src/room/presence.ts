@@ -1,5 +1,5 @@
 /**
- * The head count: how many connections a list has open, sent to all of them
+ * The head count: how many browsers have a list open (audience.ts), sent to all of them
  * as an unsequenced `presence` frame when it changes, at most once per
  * interval, so a thousand people arriving cost a few broadcasts, not a
  * thousand. What was last sent is kept in memory only: after a wake or a
@@ -77,7 +77,7 @@ export class HeadCount {
 
   /** A newcomer hears the head count at once, from the broadcast or on its own. */
   arrived(ws: WebSocket, now: number): void {
-    if (!this.changed(now)) this.out.frame(ws, { type: "presence", count: this.audience.count() } satisfies PresenceFrame);
+    if (!this.changed(now)) this.out.frame(ws, { type: "presence", count: this.audience.people() } satisfies PresenceFrame);
   }
 
   /** The alarm's duty: a coalesced broadcast, when one is due; returns when the next is. */
@@ -87,8 +87,9 @@ export class HeadCount {
   }
 
   private broadcast(now: number): boolean {
+    // Listing the open sockets also drops any closed under us, so the count after it is current.
     const sockets = [...this.audience.open()];
-    const count = this.presence.take(sockets.length, now);
+    const count = this.presence.take(this.audience.people(), now);
     if (count === null) return false;
     const text = JSON.stringify({ type: "presence", count } satisfies PresenceFrame);
     for (const [ws] of sockets) this.out.text(ws, text);

@@ -28,6 +28,28 @@ export class TokenBucket {
     return this.tokens >= 0;
   }
 
+  /**
+   * Takes a token only if more than `reserve` would be left short of it
+   * (the bucket keeps `reserve` for others); a refusal leaves it as it was.
+   */
+  takeAbove(reserve: number, now: number): boolean {
+    this.refill(now);
+    if (this.tokens - 1 < reserve) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Gives back a token just taken, when the request it was for did not go ahead after all. */
+  giveBack(): void {
+    this.tokens = Math.min(this.policy.burst, this.tokens + 1);
+  }
+
+  /** Whether the bucket holds its whole burst: its owner has not been taking lately. */
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.policy.burst;
+  }
+
   /** Whether the owner has kept going for a whole burst after being refused. */
   exhausted(): boolean {
     return this.tokens <= -this.policy.burst;
@@ -35,8 +57,14 @@ export class TokenBucket {
 
   /** Milliseconds until one token is back. */
   msUntilToken(now: number): number {
+    return this.msUntilAbove(0, now);
+  }
+
+  /** Milliseconds until a token can be taken with `reserve` left: see {@link takeAbove}. */
+  msUntilAbove(reserve: number, now: number): number {
     this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.policy.perSecond) * 1000);
+    const needed = reserve + 1 - this.tokens;
+    return needed <= 0 ? 0 : Math.ceil((needed / this.policy.perSecond) * 1000);
   }
 
   private refill(now: number): void {

@@ -60,6 +60,8 @@ export class Sessions {
     private readonly connections: ConnectionStates,
     private readonly out: Outbound,
     private readonly resumeWindowMs: number,
+    /** How long a replaced token still resumes after its successor was issued (unless the successor is used first). */
+    private readonly tokenGraceMs: number,
   ) {}
 
   /**
@@ -68,7 +70,7 @@ export class Sessions {
    * client still has open is closed, since a client has one connection.
    */
   resume(request: ResumeRequest, newTokenHash: string, now: number, lastPos: number): Resumption {
-    const record = this.clients.findByTokenHash(request.tokenHash);
+    const record = this.clients.findByTokenHash(request.tokenHash, now - this.tokenGraceMs);
     if (!record) return { kind: "fresh" };
     const open = this.ctx.getWebSockets(record.clientId);
     const liveAcked = open.map((ws) => this.connections.get(ws)?.acked ?? -1);
@@ -84,7 +86,7 @@ export class Sessions {
     }
     for (const old of open) this.out.closeWithBye(old, CloseCode.Superseded, "this client resumed on a newer connection");
     const connectionId = crypto.randomUUID();
-    this.clients.takeOver(record.clientId, connectionId, verdict.attempt, newTokenHash, request.tokenHash);
+    this.clients.takeOver(record.clientId, connectionId, verdict.attempt, newTokenHash, request.tokenHash, now);
     return {
       kind: "resumed",
       record: { ...record, connectionId, attempt: verdict.attempt, acked: verdict.acked, disconnectedAt: null },

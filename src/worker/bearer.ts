@@ -4,7 +4,7 @@
  * answers that with a 403). The key is read once and kept for the handler.
  */
 import * as z from "zod/mini";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import type { AppEnv } from "./context";
 import { errorResponse } from "./httpErrors";
@@ -13,14 +13,34 @@ import { describeIssues } from "./validation";
 
 /** What the routes behind {@link requireBearer} find in `c.var`. */
 export type BearerEnv = { Variables: { bearerKey: string } };
+/** What the routes behind {@link optionalBearer} find in `c.var`: null when no key was sent. */
+export type OptionalBearerEnv = { Variables: { bearerKey: string | null } };
+
+/** The 401 for a missing or malformed key. */
+export function unauthorized(c: Context, message: string): Response {
+  c.header("WWW-Authenticate", 'Bearer realm="listroom"');
+  return errorResponse(c, 401, ErrorCode.Unauthorized, message);
+}
 
 export function requireBearer(schema: typeof BearerSchema): MiddlewareHandler<AppEnv & BearerEnv> {
   return async (c, next) => {
     const auth = z.safeParse(schema, { authorization: c.req.header("authorization") });
-    if (!auth.success) {
-      c.header("WWW-Authenticate", 'Bearer realm="listroom"');
-      return errorResponse(c, 401, ErrorCode.Unauthorized, describeIssues(auth.error));
+    if (!auth.success) return unauthorized(c, describeIssues(auth.error));
+    c.set("bearerKey", auth.data.authorization);
+    await next();
+  };
+}
+
+/** A key for routes where only some requests need one (ticking an item needs none): absent is null, malformed a 401. */
+export function optionalBearer(schema: typeof BearerSchema): MiddlewareHandler<AppEnv & OptionalBearerEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    if (header === undefined) {
+      c.set("bearerKey", null);
+      return next();
     }
+    const auth = z.safeParse(schema, { authorization: header });
+    if (!auth.success) return unauthorized(c, describeIssues(auth.error));
     c.set("bearerKey", auth.data.authorization);
     await next();
   };

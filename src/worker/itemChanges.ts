@@ -1,28 +1,31 @@
 /**
- * Editing and removing an item: `PATCH` and `DELETE` on
+ * Editing, ticking and removing an item: `PATCH` and `DELETE` on
  * `/api/items/{itemId}` (and a named list's `/api/lists/{id}/items/{itemId}`),
- * with the item's edit key or the list's owner key as a Bearer token. The
- * room decides who may and delivers the change; here the request is read.
+ * with the item's edit key or the list's owner key as a Bearer token; a
+ * `PATCH` of `done` alone needs no key. The room decides who may and delivers
+ * the change; here the request is read.
  */
 import * as z from "zod/mini";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { ErrorCode } from "../protocol/errors";
+import { touchesText } from "../protocol/item";
 import { claimedPos } from "../shared/itemId";
 import type { ChangeRequest } from "../room";
 import { room, type AppEnv } from "./context";
 import { LIST_PATH } from "./lists";
 import { clientGroup, limitPerAddress } from "./guard";
-import { requireBearer, type BearerEnv } from "./bearer";
+import { optionalBearer, requireBearer, unauthorized } from "./bearer";
 import { errorResponse } from "./httpErrors";
+import { forgetNewestPage } from "./newestPage";
 import { refusal } from "./roomRefusals";
 import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
 import { describeIssues, limitBody, readJson, validated } from "./validation";
 
 export const ITEM_PATHS = ["/api/items/:itemId", `${LIST_PATH}/items/:itemId`] as const;
 
-/** Who asks, from the headers already checked: the key, `If-Match` and the client's address group. */
-function changeRequest(c: Context<AppEnv & BearerEnv>, expected: number | null | undefined): ChangeRequest {
-  return { itemId: c.req.param("itemId")!, key: c.get("bearerKey"), expected: expected ?? null, group: clientGroup(c) };
+/** Who asks, from the headers already checked: the key (null: none sent), `If-Match` and the client's address group. */
+function changeRequest<E extends AppEnv>(c: Context<E>, key: string | null, expected: number | null | undefined): ChangeRequest {
+  return { itemId: c.req.param("itemId")!, key, expected: expected ?? null, group: clientGroup(c) };
 }
 
 // An id that cannot be an item's never reaches a room.
@@ -35,18 +38,25 @@ const wellFormedItemId: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export const itemChanges = new Hono<AppEnv>();
 
-itemChanges.patch("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), limitBody, validated("header", IfMatchSchema), async (c) => {
+// Whether a key is needed depends on the body (a tick alone needs none), so a missing one is told after it is read.
+itemChanges.patch("/", optionalBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), limitBody, validated("header", IfMatchSchema), async (c) => {
   const json = await readJson(c);
   if (!json.ok) return errorResponse(c, json.status, json.code, json.message);
   const patch = z.safeParse(ItemPatchSchema, json.value);
   if (!patch.success) return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(patch.error));
-  const { title, body } = patch.data;
-  const request = changeRequest(c, c.req.valid("header")["if-match"]);
-  const result = await room(c).editItem(request, title === undefined ? { body: body! } : { title, body });
-  return result.ok ? c.json({ item: result.value }) : refusal(c, result.error);
+  const key = c.get("bearerKey");
+  if (touchesText(patch.data) && key === null) {
+    return unauthorized(c, "send Authorization: Bearer <edit key or owner key> to change the title or body");
+  }
+  const result = await room(c).editItem(changeRequest(c, key, c.req.valid("header")["if-match"]), patch.data);
+  if (!result.ok) return refusal(c, result.error);
+  await forgetNewestPage(c);
+  return c.json({ item: result.value });
 });
 
 itemChanges.delete("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), validated("header", IfMatchSchema), async (c) => {
-  const result = await room(c).removeItem(changeRequest(c, c.req.valid("header")["if-match"]));
-  return result.ok ? c.body(null, 204) : refusal(c, result.error);
+  const result = await room(c).removeItem(changeRequest(c, c.get("bearerKey"), c.req.valid("header")["if-match"]));
+  if (!result.ok) return refusal(c, result.error);
+  await forgetNewestPage(c);
+  return c.body(null, 204);
 });

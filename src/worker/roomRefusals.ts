@@ -15,6 +15,8 @@ const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   [ErrorCode.VersionMismatch]: 412,
   [ErrorCode.ItemRemoved]: 410,
   [ErrorCode.IdempotencyKeyReused]: 422,
+  // The list's state, not the request, is what stands in the way: removing items makes room.
+  [ErrorCode.ListFull]: 409,
   [ErrorCode.RateLimited]: 429,
 };
 

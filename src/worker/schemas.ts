@@ -5,10 +5,11 @@
  * cannot disagree about them.
  */
 import * as z from "zod/mini";
+import type { ItemPatch } from "../protocol/item";
 import { FIELD_LABELS, normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { problemWithSearchQuery, SEARCH_PARAM } from "../protocol/search";
-import { IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
+import { BROWSER_ID_PATTERN, IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 /** Text normalised as stored, then judged by `problemOf`. */
 function text(typeError: string, problemOf: (value: string) => string | null) {
@@ -40,13 +41,26 @@ export const NewItemSchema = z.object({
   body: optionalBody(),
 });
 
-export const ItemPatchSchema = z
-  .object({ title: z.optional(itemText("title")), body: z.optional(itemText("body")) })
-  .check(
-    z.refine((patch) => patch.title !== undefined || patch.body !== undefined, {
-      message: "send title, body or both",
-    }),
-  );
+/** The fields a change sent as a typed {@link ItemPatch}, or null when it sent none. */
+function patchOf({ title, body, done }: { title?: string; body?: string; done?: boolean }): ItemPatch | null {
+  if (title !== undefined) return { title, body, done };
+  if (body !== undefined) return { body, done };
+  if (done !== undefined) return { done };
+  return null;
+}
+
+export const ItemPatchSchema = z.pipe(
+  z.object({
+    title: z.optional(itemText("title")),
+    body: z.optional(itemText("body")),
+    done: z.optional(z.boolean({ error: "done must be true or false" })),
+  }),
+  z.transform((fields, ctx) => {
+    const patch = patchOf(fields);
+    if (patch === null) ctx.issues.push({ code: "custom", message: "send title, body, done, or more than one of them", input: fields });
+    return patch ?? z.NEVER;
+  }),
+);
 
 /** `If-Match: "N"` (or `W/"N"`, or `*` for any version): the version the change expects; absent, any. */
 export const IfMatchSchema = z.object({
@@ -127,6 +141,7 @@ export const SocketQuerySchema = z
     resume: z.optional(z.string().check(z.maxLength(200))),
     last: wholeNumberText(/^\d{1,15}$/, "last must be a non-negative whole number"),
     attempt: wholeNumberText(/^[1-9]\d{0,14}$/, "attempt must be a whole number from 1"),
+    browser: z.optional(z.string().check(z.regex(BROWSER_ID_PATTERN, "browser must be 8 to 64 characters of A-Z a-z 0-9 _ -"))),
   })
   .check(
     z.refine((query) => query.resume === undefined || query.last !== undefined, {

@@ -11,6 +11,8 @@ export function item(n: number, version = 1): Item {
     createdAt: new Date(1_700_000_000_000 + n).toISOString(),
     version,
     updatedAt: version === 1 ? null : new Date(1_800_000_000_000 + version).toISOString(),
+    done: false,
+    doneAt: null,
   };
 }
 
@@ -37,5 +39,5 @@ export function welcome(
   token = "t".repeat(43),
   window: SendWindow = { frames: 32, bytes: 131_072 },
 ): WelcomeFrame {
-  return { type: "welcome", protocol: PROTOCOL_VERSION, clientId: "c", resumeToken: token, resumed, seq, resendIntervalMs: 500, window };
+  return { type: "welcome", protocol: PROTOCOL_VERSION, clientId: "c", resumeToken: token, resumed, seq, resendIntervalMs: 500, window, title: "Listroom" };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { retryAfterMs } from "../../src/client/answers";
-import { changeProblem } from "../../src/client/changeProblems";
+import { changeProblem, saveProblem } from "../../src/client/changeProblems";
 import { itemPath, sendChange } from "../../src/client/itemsApi";
 import { postSave, type PendingChange } from "../../src/client/outbox";
 import { item } from "./frames";
@@ -102,5 +102,18 @@ describe("what the person is told when a change is refused", () => {
     );
     expect(changeProblem(edit, { code: "not_found", message: "" }, null)).toMatch(/^this item is gone/);
     expect(changeProblem(removal, { code: "forbidden", message: "" }, null)).toMatch(/key for this item is no longer valid; your removal/);
+    expect(changeProblem(edit, { code: "list_full", message: "" }, "Milk")).toMatch(/^“Milk”: this list is full, so your edit/);
+  });
+
+  it("a save refused because the list is full says so; other refusals give the server's words", () => {
+    expect(saveProblem({ code: "list_full", message: "this list is full: it holds 5000 items" })).toBe(
+      "This list is full: your item was not saved. Remove some items to make room.",
+    );
+    expect(saveProblem({ code: "invalid_input", message: "title is required" })).toBe("title is required");
+  });
+
+  it("calls a change of done alone a tick", () => {
+    const tick: PendingChange = { kind: "edit", key: "t", target: { itemId: "item-1" }, madeAt: 0, patch: { done: true }, ifMatch: null };
+    expect(changeProblem(tick, { code: "not_found", message: "" }, "Milk")).toBe("“Milk”: this item is gone (it was removed), so your tick was not saved.");
   });
 });

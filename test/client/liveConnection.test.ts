@@ -288,3 +288,54 @@ describe("protocol 2: window, attempts, rotation, bye", () => {
     expect(connection.currentStatus).toEqual({ state: "live" });
   });
 });
+
+describe("the list's title", () => {
+  it("comes with every welcome and at once with a renamed frame, outside the sequence", () => {
+    connection.stop();
+    const titles: string[] = [];
+    const named = new LiveConnection({
+      socketUrl: URL,
+      createSocket: (url) => {
+        const socket = new ScriptedSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      scheduler,
+      onApplied: () => {},
+      onStatus: () => {},
+      onTitle: (title) => titles.push(title),
+    });
+    named.start();
+    current().open();
+    current().deliver(welcome(1, false), snapshotFrame(1, [item(0)]), { type: "pong" });
+    current().deliver({ type: "renamed", title: "Trip" }, itemFrame(2));
+    expect(titles).toEqual(["Listroom", "Trip"]);
+    expect(named.inbox.lastApplied).toBe(2);
+    named.stop();
+  });
+
+  it("a socket URL with a query of its own keeps it when resuming", () => {
+    connection.stop();
+    const withBrowser = new LiveConnection({
+      socketUrl: `${URL}?browser=abcdefgh12`,
+      createSocket: (url) => {
+        const socket = new ScriptedSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      scheduler,
+      onApplied: () => {},
+      onStatus: () => {},
+    });
+    withBrowser.start();
+    expect(current().url).toBe(`${URL}?browser=abcdefgh12`);
+    current().open();
+    current().deliver(welcome(1, false, "b".repeat(43)), snapshotFrame(1, [item(0)]), { type: "pong" });
+    current().serverClose(1006);
+    const status = withBrowser.currentStatus;
+    if (status.state !== "down") throw new Error(`expected down, got ${status.state}`);
+    scheduler.advance(status.retryAt - scheduler.now());
+    expect(current().url).toBe(`${URL}?browser=abcdefgh12&resume=${"b".repeat(43)}&last=1&attempt=2`);
+    withBrowser.stop();
+  });
+});

@@ -45,7 +45,7 @@ function outbox(): Outbox {
 }
 
 function stored(n: number): Item {
-  return { id: `id-${n}`, title: "t", body: "b", createdAt: new Date(0).toISOString(), version: 1, updatedAt: null };
+  return { id: `id-${n}`, title: "t", body: "b", createdAt: new Date(0).toISOString(), version: 1, updatedAt: null, done: false, doneAt: null };
 }
 
 /** Resolves when the outbox next reports a save as done. */

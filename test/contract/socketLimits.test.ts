@@ -1,6 +1,6 @@
 /**
  * The WebSocket numbers of docs/PROTOCOL.md, written out, through the
- * Worker's /ws: protocol 3, the 30 000 ms resend interval and the send window
+ * Worker's /ws: protocol 4, the 30 000 ms resend interval and the send window
  * of 32 frames and 131 072 bytes in the welcome, frames of at most 64 KiB,
  * the 16 KiB frame (16384 bytes of UTF-8), 20 frames a second with bursts
  * of three seconds' worth, and the close codes 1008 and 1009.
@@ -30,11 +30,12 @@ function pingOfBytes(bytes: number, filler: "x" | "é"): string {
 }
 
 describe("the welcome", () => {
-  it("says protocol 3, the default resend interval of 30000 ms and a window of 32 frames and 131072 bytes", async () => {
+  it("says protocol 4, the default resend interval of 30000 ms, a window of 32 frames and 131072 bytes, and the list's title", async () => {
     const { socket, welcome } = await open();
     expect(welcome).toMatchObject({
       type: "welcome",
-      protocol: 3,
+      protocol: 4,
+      title: expect.any(String),
       resendIntervalMs: 30000,
       window: { frames: 32, bytes: 131072 },
       resumed: false,

@@ -88,7 +88,7 @@ describe("hostile HTTP", () => {
           accepted++;
           const { item } = answer as { item: Item };
           const stored = (await (await request("/api/items?limit=1")).json<{ items: Item[] }>()).items[0];
-          expect(stored).toEqual({ id: item.id, title: expected.title, body: expected.body, createdAt: item.createdAt, version: 1, updatedAt: null });
+          expect(stored).toEqual({ id: item.id, title: expected.title, body: expected.body, createdAt: item.createdAt, version: 1, updatedAt: null, done: false, doneAt: null });
           expect(await loggedIds()).toEqual([item.id, ...before]);
         } else {
           expect(isErrorBody(answer) && answer.error.code).toBe(expected.code);

@@ -25,7 +25,7 @@ describe("parseClientFrame", () => {
 
 describe("parseServerFrame", () => {
   it("reads an item frame and refuses one whose item is malformed", () => {
-    const item = { id: "i", title: "t", body: "b", createdAt: "2026-01-01T00:00:00.000Z", version: 1, updatedAt: null };
+    const item = { id: "i", title: "t", body: "b", createdAt: "2026-01-01T00:00:00.000Z", version: 1, updatedAt: null, done: false, doneAt: null };
     expect(parseServerFrame(JSON.stringify({ type: "item", seq: 2, messageId: "c:2", item }))).toMatchObject({ ok: true });
     expect(parseServerFrame(JSON.stringify({ type: "item", seq: 2, messageId: "c:2", item: { id: 1 } }))).toMatchObject({
       ok: false,
@@ -70,6 +70,8 @@ describe("encodeItemFrame and encodeRemovedFrame", () => {
     createdAt: "2026-01-01T00:00:00.000Z",
     version: 2,
     updatedAt: "2026-01-02T00:00:00.000Z",
+    done: true,
+    doneAt: "2026-01-03T00:00:00.000Z",
   };
 
   it.each(["item", "edited"] as const)("a %s frame is the same text as JSON.stringify of the frame, for awkward text too", (type) => {
@@ -89,9 +91,31 @@ describe("encodeItemFrame and encodeRemovedFrame", () => {
     });
   });
 
+  it("refuses items without done (protocol 4), or with a done that is not true or false", () => {
+    const { done: _, ...undone } = item;
+    expect(parseServerFrame(JSON.stringify({ type: "edited", seq: 1, messageId: "m", item: undone }))).toMatchObject({ ok: false });
+    const stringly = { ...item, done: "yes" };
+    expect(parseServerFrame(JSON.stringify({ type: "edited", seq: 1, messageId: "m", item: stringly }))).toMatchObject({ ok: false });
+    const badWhen = { ...item, doneAt: 5 };
+    expect(parseServerFrame(JSON.stringify({ type: "edited", seq: 1, messageId: "m", item: badWhen }))).toMatchObject({ ok: false });
+  });
+
   it("refuses items without a version, and removed frames without an item id", () => {
     const { version: _, ...unversioned } = item;
     expect(parseServerFrame(JSON.stringify({ type: "edited", seq: 1, messageId: "m", item: unversioned }))).toMatchObject({ ok: false });
     expect(parseServerFrame(JSON.stringify({ type: "removed", seq: 1, messageId: "m" }))).toMatchObject({ ok: false });
+  });
+});
+
+describe("renamed and the welcome's title", () => {
+  it("a renamed frame parses to its title; one without a string title is malformed", () => {
+    expect(parseServerFrame(JSON.stringify({ type: "renamed", title: "Trip" }))).toEqual({ ok: true, frame: { type: "renamed", title: "Trip" } });
+    expect(parseServerFrame(JSON.stringify({ type: "renamed", title: 3 }))).toMatchObject({ ok: false, code: "invalid_frame" });
+  });
+
+  it("a welcome without a title is malformed", () => {
+    const welcome = { type: "welcome", protocol: 4, clientId: "c", resumeToken: "t", resumed: false, seq: 1, resendIntervalMs: 1, window: { frames: 1, bytes: 1 } };
+    expect(parseServerFrame(JSON.stringify(welcome))).toMatchObject({ ok: false });
+    expect(parseServerFrame(JSON.stringify({ ...welcome, title: "Listroom" }))).toMatchObject({ ok: true });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import { CloseCode } from "../../src/protocol/limits";
-import { FRAME_BURST_SECONDS, LIST_SAVE_BURST_SECONDS } from "../../src/room/abuseLimits";
+import { FRAME_BURST_SECONDS, GROUP_SHARE, LIST_SAVE_BURST_SECONDS } from "../../src/room/abuseLimits";
 import { CLIENT_GROUP_HEADER } from "../../src/shared/clientGroup";
 import { CONFIG, connectFresh, controlClock, eventually, freshRoom, numbered, save, TestSocket } from "./roomHarness";
 
@@ -58,6 +58,34 @@ describe("abuse limits", () => {
     expect(listed.ok && listed.value.items.map((item) => item.title)).not.toContain("item -1");
     clock.advance(!refused.ok ? refused.error.retryAfterMs! : 0);
     expect((await room.addItem(numbered(-2), null, "203.0.113.250")).ok).toBe(true);
+  });
+
+  it("one address group takes at most its share of the list-wide ceiling, and the rest still save", async () => {
+    controlClock();
+    const room = await freshRoom();
+    const share = Math.floor(LIST_SAVE_BURST * GROUP_SHARE);
+    const saved = async (group: string) => (await room.addItem(numbered(0), null, group)).ok;
+    let taken = 0;
+    while (taken < LIST_SAVE_BURST && (await saved("203.0.113.1"))) taken++;
+    expect(taken).toBe(share);
+    const refused = await room.addItem(numbered(-1), null, "203.0.113.1");
+    expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.RateLimited } });
+    expect(!refused.ok && refused.error.retryAfterMs).toBeGreaterThan(0);
+    expect(await saved("203.0.113.2")).toBe(true);
+  });
+
+  it("20 groups saving 6 times each cannot leave a newcomer with a 429 (the issue's finding)", async () => {
+    controlClock();
+    const room = await freshRoom();
+    const outcomes: boolean[] = [];
+    for (let group = 0; group < 20; group++) {
+      for (let n = 0; n < 6; n++) outcomes.push((await room.addItem(numbered(n), null, `198.51.100.${group}`)).ok);
+    }
+    // Today's ceiling would pass all 120 (its burst is 100): some of these are refused...
+    expect(outcomes.filter(Boolean).length).toBeLessThan(LIST_SAVE_BURST);
+    // ...and a writer who has not saved lately still gets through, twice over.
+    expect((await room.addItem(numbered(-1), null, "203.0.113.77")).ok).toBe(true);
+    expect((await room.addItem(numbered(-2), null, "203.0.113.78")).ok).toBe(true);
   });
 
   it("exempt clients (no group: the Worker's loopback exemption) are not counted", async () => {

@@ -10,9 +10,11 @@ describe("room config", () => {
       resendIntervalMs: 30_000,
       maxSendAttempts: 5,
       resumeWindowMs: 120_000,
+      resumeTokenGraceMs: 30_000,
       framesPerSecond: 20,
       listSavesPerMinute: 600,
       connectionsPerAddress: 100,
+      ceilings: { items: 5_000, textBytes: 20_000_000 },
       sendWindow: { frames: 32, bytes: 131_072 },
       presenceIntervalMs: 2_000,
     });
@@ -24,6 +26,9 @@ describe("room config", () => {
         RESEND_INTERVAL_MS: "300",
         MAX_SEND_ATTEMPTS: "3",
         RESUME_WINDOW_MS: "0",
+        RESUME_TOKEN_GRACE_MS: "1000",
+        LIST_MAX_ITEMS: "10",
+        LIST_MAX_BYTES: "2000",
         FRAMES_PER_SECOND: "5",
         LIST_SAVES_PER_MINUTE: "60",
         CONNECTIONS_PER_ADDRESS: "2",
@@ -35,9 +40,11 @@ describe("room config", () => {
       resendIntervalMs: 300,
       maxSendAttempts: 3,
       resumeWindowMs: 0,
+      resumeTokenGraceMs: 1_000,
       framesPerSecond: 5,
       listSavesPerMinute: 60,
       connectionsPerAddress: 2,
+      ceilings: { items: 10, textBytes: 2_000 },
       sendWindow: { frames: 4, bytes: 70_000 },
       presenceIntervalMs: 500,
     });
@@ -53,6 +60,8 @@ describe("room config", () => {
     [{ FRAMES_PER_SECOND: "0" }, /FRAMES_PER_SECOND/],
     [{ LIST_SAVES_PER_MINUTE: "1.5" }, /LIST_SAVES_PER_MINUTE/],
     [{ CONNECTIONS_PER_ADDRESS: "" + "x" }, /CONNECTIONS_PER_ADDRESS/],
+    [{ LIST_MAX_ITEMS: "0" }, /LIST_MAX_ITEMS/],
+    [{ LIST_MAX_BYTES: "999" }, /LIST_MAX_BYTES/],
   ])("refuses %j naming the var", (vars, name) => {
     expect(() => readConfig(vars)).toThrow(name);
   });

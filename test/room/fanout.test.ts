@@ -22,7 +22,7 @@ describe("fan-out", () => {
     });
   });
 
-  it("the welcome names the protocol version and the resend interval, as sent", async () => {
+  it("the welcome names the protocol version, the resend interval and the list's title, as sent", async () => {
     const room = await freshRoom();
     const response = await room.fetch("http://room/ws", { headers: { Upgrade: "websocket" } });
     const ws = response.webSocket!;
@@ -38,6 +38,7 @@ describe("fan-out", () => {
       seq: FIRST_SEQ,
       resendIntervalMs: CONFIG.resendIntervalMs,
       window: CONFIG.sendWindow,
+      title: "Test list",
     });
     ws.close(1000);
   });

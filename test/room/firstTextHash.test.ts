@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ItemStore } from "../../src/room/itemStore";
+import { ListTotals } from "../../src/room/listTotals";
 import type { ListRoom } from "../../src/room/ListRoom";
 import { MIGRATIONS, runMigrations } from "../../src/room/migrations";
 import { taggedSql } from "../../src/room/sql";
@@ -43,7 +44,8 @@ describe("migration 006: first_text becomes a hash", () => {
       const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('items')`).toArray().map((c) => c.name);
       const hashes = sql.exec<{ pos: number; first_text_hash: string | null }>(`SELECT pos, first_text_hash FROM items ORDER BY pos`).toArray();
       const everything = JSON.stringify(sql.exec(`SELECT * FROM items`).toArray());
-      const items = new ItemStore(taggedSql(sql, emptyUsage()));
+      const rows = taggedSql(sql, emptyUsage());
+      const items = new ItemStore(rows, new ListTotals(rows));
       const sameText = (key: string, title: string, body: string) => items.findByIdempotencyKey(key, { title, body })?.sameText;
       return {
         columns,

@@ -2,7 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS, runMigrations } from "../../src/room/migrations";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { freshRoom } from "./roomHarness";
+import { newItemId } from "../../src/shared/itemId";
+import { hashToken } from "../../src/shared/tokens";
+import { freshRoom, roomNamed, TEST_OWNER_KEY } from "./roomHarness";
 
 describe("migrations", () => {
   it("records every migration once, in order, and running again changes nothing", async () => {
@@ -25,5 +27,32 @@ describe("migrations", () => {
       }
     });
     expect(error).toMatch(/000_foreign/);
+  });
+});
+
+describe("008_done", () => {
+  it("items saved before it are not done and were never ticked, and can be ticked after it", async () => {
+    const id = `test-${crypto.randomUUID()}`;
+    const room = roomNamed(id);
+    const doneIndex = MIGRATIONS.findIndex((migration) => migration.id === "008_done");
+    const itemId = newItemId(1);
+    // Storage as the code before 008_done left it, holding one item.
+    await runInDurableObject(room, (_room: ListRoom, state) => {
+      const sql = state.storage.sql;
+      sql.exec("CREATE TABLE _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      for (const migration of MIGRATIONS.slice(0, doneIndex)) {
+        sql.exec(migration.sql);
+        migration.rewrite?.(sql);
+        sql.exec("INSERT INTO _migrations (id, applied_at) VALUES (?, ?)", migration.id, Date.now());
+      }
+      sql.exec("INSERT INTO items (pos, id, title, body, created_at) VALUES (1, ?, 'old', 'saved before', 0)", itemId);
+    });
+    expect(await room.createList({ id, title: "Old list", createdAt: new Date().toISOString() }, await hashToken(TEST_OWNER_KEY))).toBe(true);
+    const page = await room.listItems({ before: null, limit: 10 });
+    expect(page.ok && page.value.items).toEqual([
+      { id: itemId, title: "old", body: "saved before", createdAt: new Date(0).toISOString(), version: 1, updatedAt: null, done: false, doneAt: null },
+    ]);
+    const ticked = await room.editItem({ itemId, key: null, expected: 1, group: null }, { done: true });
+    expect(ticked).toMatchObject({ ok: true, value: { done: true, version: 2 } });
   });
 });

@@ -17,4 +17,14 @@ describe("TokenBucket", () => {
     expect(bucket.exhausted()).toBe(true);
     expect(bucket.msUntilToken(0)).toBe(3000);
   });
+
+  it("takeAbove leaves a reserve untouched and says when a token above it is back; a refusal costs nothing", () => {
+    const bucket = new TokenBucket({ burst: 4, perSecond: 1 }, 0);
+    expect([bucket.takeAbove(2, 0), bucket.takeAbove(2, 0), bucket.takeAbove(2, 0)]).toEqual([true, true, false]);
+    expect(bucket.msUntilAbove(2, 0)).toBe(1000);
+    expect(bucket.take(0)).toBe(true); // what the reserve is for
+    expect(bucket.msUntilAbove(2, 0)).toBe(2000);
+    expect(bucket.full(0)).toBe(false);
+    expect(bucket.full(3000)).toBe(true);
+  });
 });

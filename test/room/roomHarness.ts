@@ -27,7 +27,7 @@ const WAIT_MS = 2_000;
 /** The owner key of every list {@link freshRoom} creates. */
 export const TEST_OWNER_KEY = "owner-key-of-every-test-list";
 
-function roomNamed(name: string) {
+export function roomNamed(name: string) {
   return env.LIST_ROOM.getByName(name);
 }
 export type RoomStub = ReturnType<typeof roomNamed>;
@@ -173,9 +173,16 @@ export interface ResumeWith {
   attempt?: number;
 }
 
-export async function connect(stub: RoomStub, resume?: ResumeWith): Promise<Opened> {
-  const attempt = resume?.attempt === undefined ? "" : `&attempt=${resume.attempt}`;
-  const query = resume ? `?resume=${encodeURIComponent(resume.token)}&last=${resume.last}${attempt}` : "";
+/** `browser`: the per-browser id a page sends, for the head count. */
+export async function connect(stub: RoomStub, resume?: ResumeWith, browser?: string): Promise<Opened> {
+  const params = new URLSearchParams();
+  if (resume) {
+    params.set("resume", resume.token);
+    params.set("last", String(resume.last));
+    if (resume.attempt !== undefined) params.set("attempt", String(resume.attempt));
+  }
+  if (browser !== undefined) params.set("browser", browser);
+  const query = params.size > 0 ? `?${params}` : "";
   const response = await stub.fetch(`http://room/ws${query}`, { headers: { Upgrade: "websocket" } });
   if (!response.webSocket) throw new Error(`upgrade failed with ${response.status}`);
   const socket = new TestSocket(response.webSocket);

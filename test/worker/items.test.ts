@@ -11,7 +11,7 @@ describe("POST /api/items", () => {
     expect(item).toMatchObject({ title: "Milk", body: "two litres\nsemi-skimmed" });
     expect(new Date(item.createdAt).toISOString()).toBe(item.createdAt);
     expect((await listedIds())[0]).toBe(item.id);
-    expect(await readBack(item.id)).toEqual({ id: item.id, title: "Milk", body: "two litres\nsemi-skimmed", createdAt: item.createdAt, version: 1, updatedAt: null });
+    expect(await readBack(item.id)).toEqual({ id: item.id, title: "Milk", body: "two litres\nsemi-skimmed", createdAt: item.createdAt, version: 1, updatedAt: null, done: false, doneAt: null });
   });
 
   it("stores text verbatim: markup, emoji and right-to-left marks are not escaped", async () => {

@@ -1,13 +1,15 @@
 /**
- * The newest page comes from the edge cache, keyed by the list's newest
- * position (src/worker/newestPage.ts): repeated reads do not make the room
- * read its items again, and a save is visible to the very next read.
+ * The newest page comes from the edge cache, checked against the list's
+ * newest position (src/worker/newestPage.ts): repeated reads do not make the
+ * room read its items again, a save is visible to the very next read, and
+ * text an edit or removal took back is in no cached page.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import { DEFAULT_LIST_ID } from "../../src/protocol/lists";
-import { postJson, request } from "./request";
+import { newestPageCacheKey } from "../../src/worker/newestPage";
+import { BASE, postJson, request } from "./request";
 
 const room = () => env.LIST_ROOM.getByName(DEFAULT_LIST_ID);
 
@@ -46,5 +48,29 @@ describe("the newest page from the edge cache", () => {
     expect(await newestTitles("/api/items?limit=1")).toHaveLength(1);
     expect((await newestTitles("/api/items?limit=2")).length).toBeGreaterThanOrEqual(1);
     expect(await newestTitles("/api/items?limit=1")).toHaveLength(1);
+  });
+
+  it("after a removal or an edit, no cached page holds the text taken back", async () => {
+    const cachedPage = async () => (await (await caches.default.match(newestPageCacheKey(BASE, DEFAULT_LIST_ID)))?.text()) ?? "";
+    const secret = `secret ${crypto.randomUUID()}`;
+    const saved = await (await postJson({ title: secret, body: secret })).json<{ item: Item; editKey: string }>();
+    const change = (method: string, body?: unknown) =>
+      request(`/api/items/${saved.item.id}`, {
+        method,
+        headers: { authorization: `Bearer ${saved.editKey}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    await newestTitles();
+    expect(await cachedPage()).toContain(secret);
+
+    expect((await change("PATCH", { title: "edited", body: "edited" })).status).toBe(200);
+    expect(await cachedPage()).not.toContain(secret);
+    expect(await newestTitles()).toContain("edited");
+    expect(await cachedPage()).toContain("edited");
+
+    expect((await change("DELETE")).status).toBe(204);
+    expect(await cachedPage()).not.toContain(saved.item.id);
+    expect(await newestTitles()).not.toContain("edited");
+    expect(await cachedPage()).not.toContain(saved.item.id);
   });
 });

@@ -34,6 +34,16 @@ describe("GET /ws", () => {
     await expectRejected(await request("/ws"), 426, "upgrade_required");
   });
 
+  it("takes a browser id, and refuses a malformed one with 400", async () => {
+    const response = await upgrade("/ws?browser=Abc_123-xyz");
+    expect(response.status).toBe(101);
+    response.webSocket!.accept();
+    response.webSocket!.close(1000);
+    for (const query of ["?browser=short", `?browser=${"a".repeat(65)}`, "?browser=has%20space", "?browser="]) {
+      await expectRejected(await upgrade(`/ws${query}`), 400, "invalid_input");
+    }
+  });
+
   it.each(["?resume=abc", "?resume=abc&last=-1", "?resume=abc&last=x", "?last=1e3"])(
     "rejects malformed resume parameters %s with 400",
     async (query) => {

@@ -9,11 +9,12 @@
  * - 10: per client and item, the versions shown only go up (an item that
  *   left the list may come back at the version it left with), and a version
  *   always carries the same text, wherever it was seen.
- * And what the writers' edits and removals were answered: each one finished
- * with an answer the protocol allows it (an edit of a removed item 404, an
- * edit with a stale If-Match 412, nothing else refused), an edit answered 200
- * is not undone by anything but a later change, a removal answered 204 is
- * final, and an edit sent again after its answer was lost, with no other
+ * And what the writers' edits, ticks and removals were answered: each one
+ * finished with an answer the protocol allows it (an edit or tick of a
+ * removed item 404, one with a stale If-Match 412, nothing else refused; a
+ * tick with no key is never 401 or 403), an edit or tick answered 200 is not
+ * undone by anything but a later change, a removal answered 204 is final,
+ * and an edit or tick sent again after its answer was lost, with no other
  * change of the item in between, changes nothing more.
  */
 import type { Item } from "../../src/protocol/item";
@@ -22,7 +23,15 @@ import { itemOrderOf, type ItemOrder } from "./logOrder";
 import type { CheckInput, CheckResult, CheckTally, Finding } from "./verdicts";
 
 function sameItem(a: Item, b: Item): boolean {
-  return a.id === b.id && a.title === b.title && a.body === b.body && a.version === b.version && a.updatedAt === b.updatedAt;
+  return (
+    a.id === b.id &&
+    a.title === b.title &&
+    a.body === b.body &&
+    a.version === b.version &&
+    a.updatedAt === b.updatedAt &&
+    a.done === b.done &&
+    a.doneAt === b.doneAt
+  );
 }
 
 /** How a client's final list departs from the server's, by kind, with an example of each. */
@@ -106,7 +115,7 @@ function checkShown(client: ClientRecord, removedAt: ReadonlyMap<string, number>
       }
       hidden = false;
       lastVersion = Math.max(lastVersion, event.version);
-      const text = JSON.stringify([event.title, event.body]);
+      const text = JSON.stringify([event.title, event.body, event.done]);
       const key = `${id} v${event.version}`;
       const seen = texts.get(key);
       if (seen === undefined) texts.set(key, text);
@@ -144,19 +153,19 @@ function checkAnswers(input: CheckInput, order: ItemOrder): { kept: Finding[]; s
     }
     if (outcome.kind === "rejected") {
       const fair =
-        change.kind === "edit" &&
+        change.kind !== "remove" &&
         ((outcome.status === 404 && change.itemId !== null && order.removed.has(change.itemId)) || (outcome.status === 412 && change.ifMatch !== null));
       if (!fair) safe.push({ invariant: "2 idempotency", message: `${label} was refused: ${outcome.status ?? "?"} ${outcome.code}` });
       continue;
     }
     if (change.kind === "remove" && finalItem) kept.push({ invariant: "1 durability", message: `${label} was answered 204, yet the item is in the final list` });
-    const answered = change.kind === "edit" ? outcome.version : null;
+    const answered = change.kind !== "remove" ? outcome.version : null;
     if (answered !== null && finalItem && finalItem.version < answered) {
       kept.push({ invariant: "1 durability", message: `${label} was answered with v${answered}, yet the item ends at v${finalItem.version}` });
     }
     const lost = change.attempts.find((attempt) => attempt.answerLost);
     const retry = change.attempts.find((attempt) => attempt.purpose === "outbox" && !attempt.answerLost && isOk(attempt.status) && lost && attempt.startedAt >= lost.startedAt);
-    if (change.kind === "edit" && lost?.version && retry?.version && retry.version !== lost.version && !changedBetween(change, changes, lost.startedAt, retry.endedAt ?? Infinity)) {
+    if (change.kind !== "remove" && lost?.version && retry?.version && retry.version !== lost.version && !changedBetween(change, changes, lost.startedAt, retry.endedAt ?? Infinity)) {
       safe.push({ invariant: "2 idempotency", message: `${label}: sent again after its answer (v${lost.version}) was lost, it made v${retry.version} with no other change of the item between` });
     }
   }
@@ -167,7 +176,7 @@ export function checkChanges(input: CheckInput): CheckResult {
   const order = itemOrderOf(input.history, input.finalList);
   const shownFindings: Finding[] = [];
   const texts = new Map<string, string>();
-  for (const item of input.finalList) texts.set(`${item.id} v${item.version}`, JSON.stringify([item.title, item.body]));
+  for (const item of input.finalList) texts.set(`${item.id} v${item.version}`, JSON.stringify([item.title, item.body, item.done]));
   const removedAt = removedBy([...input.history.changes.values()]);
   for (const client of input.history.clients) checkShown(client, removedAt, texts, shownFindings);
   const { kept, safe } = checkAnswers(input, order);
@@ -193,12 +202,12 @@ export function checkChanges(input: CheckInput): CheckResult {
     },
     {
       invariant: "10 versions increase",
-      scope: `${versionsShown} item versions shown by clients, each above the last for its item and with one text per version`,
+      scope: `${versionsShown} item versions shown by clients, each above the last for its item and with one text (and done) per version`,
       violations: shownFindings.filter((finding) => finding.invariant === "10 versions increase"),
     },
     {
       invariant: "1 durability",
-      scope: `${changes.length} edits and removals answered and kept`,
+      scope: `${changes.length} edits, ticks and removals answered and kept`,
       violations: kept,
     },
     {

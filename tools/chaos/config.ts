@@ -28,6 +28,8 @@ export interface RunConfig {
   /** Edits and removals the writers make (their own items with edit keys, anyone's with the owner key). */
   edits: number;
   removals: number;
+  /** Ticks and unticks of anyone's item, with no key, as anyone who can open the list may. */
+  ticks: number;
   disconnects: number;
   restarts: number;
   /** Silences that end once the server drops the client. */
@@ -61,9 +63,10 @@ interface Size {
   faultPhaseMs: number;
   clients: number;
   saves: number;
-  /** Null: a share of the saves (EDITS_PER_SAVE, REMOVALS_PER_SAVE). */
+  /** Null: a share of the saves (EDITS_PER_SAVE, REMOVALS_PER_SAVE, TICKS_PER_SAVE). */
   edits: number | null;
   removals: number | null;
+  ticks: number | null;
   disconnects: number;
   restarts: number;
   crowd: number | null;
@@ -71,17 +74,19 @@ interface Size {
 
 const EDITS_PER_SAVE = 0.3;
 const REMOVALS_PER_SAVE = 0.1;
+const TICKS_PER_SAVE = 0.3;
 
-const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, edits: null, removals: null, disconnects: 200, restarts: 3, crowd: null };
-const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, edits: null, removals: null, disconnects: 40, restarts: 1, crowd: null };
+const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, edits: null, removals: null, ticks: null, disconnects: 200, restarts: 3, crowd: null };
+const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, edits: null, removals: null, ticks: null, disconnects: 40, restarts: 1, crowd: null };
 
 export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
-                        [--edits N] [--removals N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list] [--save DIR]
+                        [--edits N] [--removals N] [--ticks N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list] [--save DIR]
   --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
   --seed N       replay the fault plan of an earlier run (its seed is printed)
   --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
   --edits N      edits by the writers (default ${EDITS_PER_SAVE * 100}% of --saves; 0 for none)
   --removals N   removals by the writers (default ${REMOVALS_PER_SAVE * 100}% of --saves; 0 for none)
+  --ticks N      ticks and unticks by the writers, with no key (default ${TICKS_PER_SAVE * 100}% of --saves; 0 for none)
   --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
   --long-absence one client is dropped and away while more than 200 items are saved
   --list         run on a list created for the run (POST /api/lists), not the default list
@@ -93,13 +98,14 @@ const SIZE_FLAGS = {
   saves: (size: Size, value: number) => ({ ...size, saves: value }),
   edits: (size: Size, value: number) => ({ ...size, edits: value }),
   removals: (size: Size, value: number) => ({ ...size, removals: value }),
+  ticks: (size: Size, value: number) => ({ ...size, ticks: value }),
   disconnects: (size: Size, value: number) => ({ ...size, disconnects: value }),
   restarts: (size: Size, value: number) => ({ ...size, restarts: value }),
   crowd: (size: Size, value: number) => ({ ...size, crowd: value }),
 } as const;
 type SizeFlag = keyof typeof SIZE_FLAGS;
 
-const ZERO_ALLOWED = new Set<string>(["restarts", "crowd", "edits", "removals"]);
+const ZERO_ALLOWED = new Set<string>(["restarts", "crowd", "edits", "removals", "ticks"]);
 
 const OPTIONS = {
   quick: { type: "boolean" },
@@ -142,6 +148,7 @@ export function parseArgs(argv: string[]): RunConfig {
     ...size,
     edits: size.edits ?? Math.round(size.saves * EDITS_PER_SAVE),
     removals: size.removals ?? Math.round(size.saves * REMOVALS_PER_SAVE),
+    ticks: size.ticks ?? Math.round(size.saves * TICKS_PER_SAVE),
     writers: Math.max(2, Math.round(size.clients / 5)),
     proxied: Math.max(1, Math.round(size.clients / 4)),
     silences: Math.max(1, Math.round(size.clients / 4)),

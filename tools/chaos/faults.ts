@@ -1,5 +1,5 @@
 /**
- * The fault phase: for a fixed time, saves, edits and removals go out through
+ * The fault phase: for a fixed time, saves, edits, ticks and removals go out through
  * the writers' Outboxes while clients are disconnected, silenced, paused and restarted
  * under, give up resume attempts while connecting, and a crowd arrives. What
  * happens and to whom comes from the seeded stream; when it happens is wall
@@ -82,6 +82,7 @@ export interface FaultCounts {
   repeatsPlanned: number;
   racesPlanned: number;
   editsPlanned: number;
+  ticksPlanned: number;
   removalsPlanned: number;
   /** Changes made with the list's owner key (anyone's item), rather than an edit key. */
   ownerKeyChanges: number;
@@ -112,6 +113,7 @@ function emptyCounts(): FaultCounts {
     repeatsPlanned: 0,
     racesPlanned: 0,
     editsPlanned: 0,
+    ticksPlanned: 0,
     removalsPlanned: 0,
     ownerKeyChanges: 0,
     changesOfQueuedSaves: 0,
@@ -178,12 +180,14 @@ async function changes(ctx: FaultContext, start: number, counts: FaultCounts): P
   const kinds: PlannedChange["kind"][] = [
     ...Array.from({ length: ctx.config.edits }, () => "edit" as const),
     ...Array.from({ length: ctx.config.removals }, () => "remove" as const),
+    ...Array.from({ length: ctx.config.ticks }, () => "tick" as const),
   ];
   const plan = kinds.map((kind) => ({ kind, at: start + phase * prng.between(...CHANGE_WINDOW) })).sort((a, b) => a.at - b.at);
   const removalPlanned = new Set<string>();
   for (const [number, { kind, at }] of plan.entries()) {
     const writer = prng.pick(ctx.cast.writers);
     const fields = prng.pick(["title", "body", "both"] as const);
+    const done = prng.chance(0.7);
     const ifMatchShown = prng.chance(IF_MATCH_SHARE);
     const faults: ChangeFaults = {
       loseFirstAnswer: prng.chance(CHANGE_FAULT_RATES.loseFirstAnswer),
@@ -197,9 +201,11 @@ async function changes(ctx: FaultContext, start: number, counts: FaultCounts): P
     }
     counts.changesOfRemoved += Number(removalPlanned.has(target.save.key));
     if (kind === "remove") removalPlanned.add(target.save.key);
-    writer.change({ number, kind, save: target.save, credential: target.credential, fields, ifMatchShown, faults });
-    counts[kind === "edit" ? "editsPlanned" : "removalsPlanned"]++;
-    counts.ownerKeyChanges += Number(target.credential === "owner key");
+    // Anyone may tick anyone's item, with no key at all.
+    const credential = kind === "tick" ? "no key" : target.credential;
+    writer.change({ number, kind, save: target.save, credential, fields, done, ifMatchShown, faults });
+    counts[kind === "edit" ? "editsPlanned" : kind === "tick" ? "ticksPlanned" : "removalsPlanned"]++;
+    counts.ownerKeyChanges += Number(credential === "owner key");
     counts.changesOfQueuedSaves += Number(target.queued);
     counts.changeFaultsPlanned += Number(faults.loseFirstAnswer) + Number(faults.raceDuplicate);
   }

@@ -30,20 +30,20 @@ export interface SaveAttempt {
   error: string | null;
 }
 
-/** What one edit or removal asked for (see writer.ts); the item is named once its save is answered. */
+/** What one edit, tick or removal asked for (see writer.ts); the item is named once its save is answered. */
 export interface ChangeRecord {
   number: number;
-  kind: "edit" | "remove";
+  kind: "edit" | "tick" | "remove";
   /** The Outbox entry's name. */
   key: string;
   writer: number;
   /** The save whose item it changes, and the item once known. */
   saveKey: string;
   itemId: string | null;
-  /** The writer's own edit key for its own items, the list's owner key for anyone's. */
-  credential: "edit key" | "owner key";
-  /** For an edit: the text it sets (a field left out keeps the item's). */
-  patch: { title?: string; body?: string } | null;
+  /** The writer's own edit key for its own items, the list's owner key for anyone's; none for a tick. */
+  credential: "edit key" | "owner key" | "no key";
+  /** For an edit: the text it sets (a field left out keeps the item's); for a tick, `done`. */
+  patch: { title?: string; body?: string; done?: boolean } | null;
   ifMatch: number | null;
   faults: ChangeFaults;
   addedAt: number;
@@ -75,7 +75,7 @@ export interface ChangeAttempt {
  * stopped showing it, or the client applied the item's removal (shown or not).
  */
 export type ShownEvent =
-  | { at: number; kind: "shown"; version: number; title: string; body: string; via: ShownVia }
+  | { at: number; kind: "shown"; version: number; title: string; body: string; done: boolean; via: ShownVia }
   | { at: number; kind: "hidden"; via: ShownVia }
   | { at: number; kind: "removal applied" };
 

@@ -42,7 +42,7 @@ async function run(): Promise<number> {
   const prng = new Prng(config.seed);
   log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
   log(
-    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.edits} edits, ${config.removals} removals, ${config.disconnects} disconnects, ` +
+    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.edits} edits, ${config.ticks} ticks, ${config.removals} removals, ${config.disconnects} disconnects, ` +
       `${config.restarts} restarts over ${config.faultPhaseMs / 1000} s`,
   );
   const startedAt = Date.now();

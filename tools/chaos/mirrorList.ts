@@ -94,7 +94,7 @@ export class MirrorList {
       const before = this.recorded.get(id);
       if (item && (!before || before.version !== item.version || before.title !== item.title || before.body !== item.body)) {
         this.recorded.set(id, item);
-        this.eventsOf(id).push({ at, kind: "shown", version: item.version, title: item.title, body: item.body, via });
+        this.eventsOf(id).push({ at, kind: "shown", version: item.version, title: item.title, body: item.body, done: item.done, via });
       } else if (!item && before) {
         this.recorded.delete(id);
         this.eventsOf(id).push({ at, kind: "hidden", via });

@@ -45,19 +45,21 @@ function saveFigures(history: History): string {
   );
 }
 
+const DONE_LABEL = { edit: "edited", tick: "ticked", remove: "removed" } as const;
+
 function changeFigures(counts: FaultCounts, history: History): string {
   const changes = [...history.changes.values()];
   const attempts = changes.flatMap((change) => change.attempts);
   const outcomes = new Map<string, number>();
   for (const change of changes) {
-    const outcome = change.outcome === null ? "unanswered" : change.outcome.kind === "done" ? (change.kind === "edit" ? "edited" : "removed") : `${change.kind} refused ${change.outcome.status ?? "?"}`;
+    const outcome = change.outcome === null ? "unanswered" : change.outcome.kind === "done" ? DONE_LABEL[change.kind] : `${change.kind} refused ${change.outcome.status ?? "?"}`;
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   }
   const lost = attempts.filter((attempt) => attempt.answerLost).length;
   const raced = attempts.filter((attempt) => attempt.purpose === "race").length;
   const failed = attempts.filter((attempt) => attempt.error !== null).length;
   return (
-    `${counts.editsPlanned} edits and ${counts.removalsPlanned} removals (${counts.ownerKeyChanges} with the owner key, the rest with edit keys; ` +
+    `${counts.editsPlanned} edits, ${counts.ticksPlanned} ticks and ${counts.removalsPlanned} removals (${counts.ownerKeyChanges} with the owner key, ticks with no key, the rest with edit keys; ` +
     `${counts.changesOfQueuedSaves} queued behind their save, ${counts.changesOfRemoved} of an item already being removed, ${counts.changesSkipped} skipped with nothing to change); ` +
     `outcomes: ${[...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(", ") || "none"}; ` +
     `${attempts.length} requests, ${failed} failed on the network, ${lost} answers lost on purpose, ${raced} racing duplicates`
@@ -101,7 +103,7 @@ function rows(summary: RunSummary): [string, string][] {
     ],
     ["saves", `${counts.savesPlanned} planned + ${settle.probeSaves} probes at the end; ${summary.finalListSize} items stored`],
     ["save requests", saveFigures(history)],
-    ["edits and removals", changeFigures(counts, history)],
+    ["edits, ticks and removals", changeFigures(counts, history)],
     [
       "forced disconnects",
       `${disconnectsOf(counts)}: ${counts.terminated} TCP terminated without a Close frame, ${counts.abandoned} abandoned by the client, ${counts.proxyCuts} cut at the proxy`,

@@ -1,5 +1,5 @@
 /**
- * A client that saves, edits and removes through the page's own `Outbox`,
+ * A client that saves, edits, ticks and removes through the page's own `Outbox`,
  * `postSave`, `sendChange` and `EditKeys`: one Idempotency-Key per save, kept
  * through every retry, one request in flight at a time, an edit or removal
  * of an item whose save is still queued waiting for its answer. It changes
@@ -31,6 +31,8 @@ export interface PlannedChange {
   credential: ChangeRecord["credential"];
   /** Which fields an edit sets. */
   fields: "title" | "body" | "both";
+  /** What a tick sets `done` to. */
+  done: boolean;
   /** Send `If-Match` with the version this writer's own list shows, as a person editing what they see would. */
   ifMatchShown: boolean;
   faults: ChangeFaults;
@@ -129,7 +131,7 @@ export class Writer {
   change(planned: PlannedChange): ChangeRecord {
     const key = `chaos-${planned.kind}-${planned.number}-${crypto.randomUUID()}`;
     const itemId = planned.save.confirmedIds[0] ?? null;
-    const patch = planned.kind === "remove" ? null : this.patchFor(planned);
+    const patch = planned.kind === "remove" ? null : planned.kind === "tick" ? { done: planned.done } : this.patchFor(planned);
     const ifMatch = planned.ifMatchShown && itemId !== null ? this.access.shownVersion(itemId) : null;
     const record: ChangeRecord = {
       number: planned.number,
@@ -165,6 +167,7 @@ export class Writer {
   private send(change: PendingChange, itemId: string, purpose: ChangeAttempt["purpose"]): Promise<ChangeOutcome> {
     const record = this.history.changes.get(change.key);
     if (record) record.itemId = itemId;
+    if (record?.credential === "no key") return sendChange(this.recordingChangeFetch(change.key, purpose), itemPath(this.endpoint, itemId), change, null);
     const credential = record?.credential === "owner key" ? this.access.ownerKey : this.editKeys.get(itemId);
     // Only the harness's bookkeeping could leave a writer without the key of its own item.
     if (credential === null) throw new Error(`writer ${this.index} has no edit key for ${itemId}`);

@@ -69,16 +69,18 @@ export function bounded(list: SavedList, limits: SavedListLimits): SavedList {
 
 /**
  * An item as saved by this page or an earlier one: items saved before
- * protocol 3 have no `version` or `updatedAt`, and are their first version.
+ * protocol 3 have no `version` or `updatedAt`, and are their first version;
+ * items saved before protocol 4 have no `done` or `doneAt`, and were never ticked.
  *
  * @example
- * upgradedItem({ id: "a", title: "t", body: "b", createdAt: "…" }) // { …, version: 1, updatedAt: null }
+ * upgradedItem({ id: "a", title: "t", body: "b", createdAt: "…" }) // { …, version: 1, updatedAt: null, done: false, doneAt: null }
  */
 export function upgradedItem(value: unknown): Item | null {
   if (typeof value !== "object" || value === null) return null;
-  const item = value as Record<string, unknown>;
-  const upgraded = item.version === undefined ? { ...item, version: 1, updatedAt: null } : item;
-  return isItem(upgraded) ? upgraded : null;
+  let item = value as Record<string, unknown>;
+  if (item.version === undefined) item = { ...item, version: 1, updatedAt: null };
+  if (item.done === undefined) item = { ...item, done: false, doneAt: null };
+  return isItem(item) ? item : null;
 }
 
 function parseSavedList(text: string | null): SavedList | null {

@@ -29,7 +29,8 @@ export class MemoryLog implements DeliveryLog {
   /** Saves a new item at the next position and returns its entry. */
   save(title: string, body = "", at = 0): LogEntry {
     const pos = this.lastPos() + 1;
-    const item: Item = { id: `${pos}-item`, title, body, createdAt: new Date(at).toISOString(), version: 1, updatedAt: null };
+    const createdAt = new Date(at).toISOString();
+    const item: Item = { id: `${pos}-item`, title, body, createdAt, version: 1, updatedAt: null, done: false, doneAt: null };
     this.items.set(pos, { itemId: item.id, item });
     return this.push({ pos, at, kind: "item", itemPos: pos });
   }
