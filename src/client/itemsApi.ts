@@ -6,6 +6,7 @@
 import { isErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
+import { SEARCH_PARAM } from "../protocol/search";
 import { readAnswer, SEND_TIMEOUT_MS } from "./answers";
 import type { ItemsPage } from "./listModel";
 import type { ChangeOutcome, PendingChange } from "./outbox";
@@ -20,7 +21,11 @@ export async function readItemsPage(
   before: string,
   itemsPath = listPaths(DEFAULT_LIST_ID).items,
 ): Promise<ItemsPage> {
-  const response = await fetchImpl(`${baseUrl}${itemsPath}?before=${encodeURIComponent(before)}`);
+  return readPage(await fetchImpl(`${baseUrl}${itemsPath}?before=${encodeURIComponent(before)}`));
+}
+
+/** A page of items as answered, checked like every frame; throws with the server's message when refused. */
+async function readPage(response: Response): Promise<ItemsPage> {
   const body: unknown = await response.json();
   if (!response.ok) throw new Error(isErrorBody(body) ? body.error.message : `HTTP ${response.status}`);
   const page = typeof body === "object" && body !== null ? (body as { items?: unknown; nextBefore?: unknown }) : {};
@@ -28,6 +33,24 @@ export async function readItemsPage(
     items: Array.isArray(page.items) ? page.items.filter(isItem) : [],
     nextBefore: typeof page.nextBefore === "string" ? page.nextBefore : null,
   };
+}
+
+/**
+ * The items matching `query` (src/protocol/search.ts), newest first, a page
+ * at a time: older than `before` when given. Throws with the server's message
+ * when refused.
+ */
+export async function searchItemsPage(
+  fetchImpl: typeof fetch,
+  baseUrl: string,
+  query: string,
+  before: string | null,
+  itemsPath = listPaths(DEFAULT_LIST_ID).items,
+  signal?: AbortSignal,
+): Promise<ItemsPage> {
+  const params = new URLSearchParams({ [SEARCH_PARAM]: query });
+  if (before !== null) params.set("before", before);
+  return readPage(await fetchImpl(`${baseUrl}${itemsPath}?${params.toString()}`, signal ? { signal } : {}));
 }
 
 /** Where an item is edited and removed: `{itemsPath}/{itemId}`. */

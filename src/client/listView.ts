@@ -65,6 +65,11 @@ export class ListView {
   #unsentRemovals = new Set<string>();
   /** Removals still in their Undo window. */
   readonly #undoable = new Set<string>();
+  /** What the Search field lets through (searchBar.ts); null shows everything. */
+  #filter: ((text: { title: string; body: string }) => boolean) | null = null;
+  #counts = { matching: 0, total: 0 };
+  /** Called after every render, so the search's count follows the list. */
+  onRendered: (() => void) | null = null;
 
   constructor(
     private readonly elements: ListElements,
@@ -138,6 +143,14 @@ export class ListView {
     }
     const items = this.model.items.filter((item) => !this.#unsentRemovals.has(item.id));
     const itemNodes = items.map((item) => this.#paint(item, now));
+    let matching = 0;
+    items.forEach((item, index) => {
+      const edit = this.#unsentEdits.get(item.id);
+      const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
+      itemNodes[index]!.hidden = !shown;
+      if (shown) matching++;
+    });
+    this.#counts = { matching, total: items.length };
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
     const { list } = this.elements;
     // Focus inside a card that leaves the page (removed here or elsewhere) moves on to the card that takes its place.
@@ -161,6 +174,18 @@ export class ListView {
     }
     this.elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
     this.elements.showOlder.hidden = !this.model.olderExist;
+    this.onRendered?.();
+  }
+
+  /** Shows only the items `match` accepts (every item when null). */
+  setFilter(match: ((text: { title: string; body: string }) => boolean) | null): void {
+    this.#filter = match;
+    this.render();
+  }
+
+  /** How many items the filter lets through, of how many confirmed items the page holds. */
+  counts(): { matching: number; total: number } {
+    return this.#counts;
   }
 
   appendOlder(page: ItemsPage): void {

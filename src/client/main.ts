@@ -20,10 +20,11 @@ import { browserId } from "./browserId";
 import { EditKeys } from "./editKeys";
 import { HideDone } from "./hideDone";
 import { ItemDialog } from "./itemDialog";
-import { itemPath, readItemsPage, sendChange } from "./itemsApi";
+import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./itemsApi";
 import { listIdFromPath, socketUrl } from "./listAddress";
 import { showNoSuchList, startLists } from "./listControls";
 import { ListView } from "./listView";
+import { SearchBar } from "./searchBar";
 import { browserScheduler, LiveConnection } from "./liveConnection";
 import { LocalLists } from "./localLists";
 import { NeverOpenedNote } from "./neverOpenedNote";
@@ -227,6 +228,26 @@ function start(): void {
       button.disabled = false;
     }
   });
+
+  const search = new SearchBar(
+    {
+      field: byId<HTMLInputElement>("search"),
+      count: byId("searchcount"),
+      older: byId("searcholder"),
+      olderList: byId("searcholderlist"),
+      olderNote: byId("searcholdernote"),
+      moreOlder: byId<HTMLButtonElement>("searchmore"),
+    },
+    {
+      setFilter: (match) => view.setFilter(match),
+      counts: () => view.counts(),
+      loadedRange: () => ({ oldestId: view.model.oldestId(), olderExist: view.model.olderExist }),
+      has: (itemId) => view.model.has(itemId),
+    },
+    (query, before, signal) => searchItemsPage(fetchImpl, "", query, before, paths.items, signal),
+  );
+  view.onRendered = () => search.refresh();
+  onKey("/", () => search.focus());
 
   const comeBack = () => {
     connection.checkNow();

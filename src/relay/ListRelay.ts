@@ -47,6 +47,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
   private readonly replica: Replica;
   private readonly delivery: Delivery;
   private readonly audience: Audience;
+  private readonly out: Outbound;
   private readonly sessions: Sessions;
   private readonly alarms: Alarm;
   private readonly headCount: HeadCount;
@@ -67,6 +68,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
     const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
     const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
+    this.out = out;
     const states = new ConnectionStates();
     const limits = new AbuseLimits(config, Date.now());
     this.replica = new Replica(sql);

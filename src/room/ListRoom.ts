@@ -39,6 +39,7 @@ import { Tombstones } from "./tombstones";
 import { deletionDue, UnusedList, type ListAge } from "./unusedList";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
 import { Outbound } from "./outbound";
+import { searchMatch } from "./searchMatch";
 import { HeadCount } from "./presence";
 import { Sessions } from "./sessions";
 import { taggedSql } from "./sql";
@@ -258,12 +259,22 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
   }
 
   listItems(query: ListQuery): Outcome<Page> {
+    return this.pageBelowCursor(query.before, (belowPos) => this.items.pageBelow(belowPos, query.limit));
+  }
+
+  /** {@link listItems}'s page of the items matching `q` (src/protocol/search.ts), from the search index. */
+  searchItems(query: ListQuery & { q: string }): Outcome<Page> {
+    return this.pageBelowCursor(query.before, (belowPos) => this.items.searchBelow(belowPos, searchMatch(query.q), query.limit));
+  }
+
+  /** A page of items older than the item `before` names (the newest when null). */
+  private pageBelowCursor(before: string | null, read: (belowPos: number) => Page): Outcome<Page> {
     if (!this.exists()) return NO_SUCH_LIST;
-    const belowPos = query.before === null ? this.delivery.lastPos + 1 : this.items.posOf(query.before);
+    const belowPos = before === null ? this.delivery.lastPos + 1 : this.items.posOf(before);
     if (belowPos === null) {
       return { ok: false, error: { code: ErrorCode.InvalidCursor, message: "no item has the id given in before" } };
     }
-    return { ok: true, value: this.items.pageBelow(belowPos, query.limit) };
+    return { ok: true, value: read(belowPos) };
   }
 
   /** How many sockets are open. */

@@ -82,6 +82,22 @@ function storedOf(row: ItemRow): StoredItem {
   return { pos: row.pos, itemId: row.id, item: itemOf(row) };
 }
 
+/** Newest first, as many of `rows` as fit `limit` items and a frame. */
+function pageOf(rows: Generator<ItemRow, void, undefined>, limit: number): Page {
+  const items: Item[] = [];
+  let bytes = 2; // the brackets of the JSON array
+  for (const row of rows) {
+    const item = itemOf(row)!;
+    const itemBytes = utf8Length(JSON.stringify(item)) + (items.length > 0 ? 1 : 0);
+    if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
+      return { items, hasOlder: true };
+    }
+    items.push(item);
+    bytes += itemBytes;
+  }
+  return { items, hasOlder: false };
+}
+
 /** Which of an item's fields a change would change: nothing at all makes it a no-op. */
 export function changedFields(item: Item, patch: ItemPatch): { text: boolean; done: boolean } {
   return {
@@ -189,19 +205,19 @@ export class ItemStore implements DeliveryLog {
    * Rows are read only as far as needed.
    */
   pageBelow(belowPos: number, limit: number): Page {
-    const items: Item[] = [];
-    let bytes = 2; // the brackets of the JSON array
-    for (const row of this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} AND removed_at IS NULL
-      ORDER BY pos DESC`) {
-      const item = itemOf(row)!;
-      const itemBytes = utf8Length(JSON.stringify(item)) + (items.length > 0 ? 1 : 0);
-      if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
-        return { items, hasOlder: true };
-      }
-      items.push(item);
-      bytes += itemBytes;
-    }
-    return { items, hasOlder: false };
+    return pageOf(this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} AND removed_at IS NULL
+      ORDER BY pos DESC`, limit);
+  }
+
+  /**
+   * {@link pageBelow}'s page of the items whose title or body match `match`,
+   * an FTS5 expression (src/room/searchMatch.ts), from the search index
+   * (migration `009_search`): it reads matching rows only, newest first.
+   */
+  searchBelow(belowPos: number, match: string, limit: number): Page {
+    return pageOf(this.sql.each<ItemRow>`SELECT items.* FROM item_search JOIN items ON items.pos = item_search.rowid
+      WHERE item_search MATCH ${match} AND item_search.rowid < ${belowPos} AND items.removed_at IS NULL
+      ORDER BY item_search.rowid DESC`, limit);
   }
 
   /** Oldest first: the log entries with `fromPos <= pos <= toPos`, read as far as the caller goes. */

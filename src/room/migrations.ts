@@ -142,6 +142,36 @@ export const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE items ADD COLUMN done_at INTEGER`,
   },
   {
+    // Search (src/protocol/search.ts): an FTS5 index of live items' title and
+    // body, keyed by `pos`, so a search reads only matching rows, newest first.
+    // `unicode61 remove_diacritics 2` folds case and Latin accents; marks stay
+    // inside words (the default splits Devanagari at every vowel sign). The
+    // index holds no copy of the text (contentless, with deletes; FTS5 keeps
+    // column sizes for those deletes). Words of one and two letters are also
+    // indexed by prefix: a query "a*" at 5,000 full items then reads a few rows
+    // (under 1 ms) instead of merging every word that starts with "a" (90 ms),
+    // for a third more index. Triggers keep it in step inside each save's,
+    // edit's or removal's own transaction; a removed item leaves the index
+    // with its text. A tick (`done`) changes no text, so it writes nothing here.
+    id: "009_search",
+    sql: `CREATE VIRTUAL TABLE item_search USING fts5(
+      title, body,
+      content = '', contentless_delete = 1, prefix = '1 2',
+      tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+    );
+    INSERT INTO item_search (rowid, title, body) SELECT pos, title, body FROM items WHERE removed_at IS NULL;
+    CREATE TRIGGER item_search_on_insert AFTER INSERT ON items WHEN new.removed_at IS NULL BEGIN
+      INSERT INTO item_search (rowid, title, body) VALUES (new.pos, new.title, new.body);
+    END;
+    CREATE TRIGGER item_search_on_update AFTER UPDATE OF title, body, removed_at ON items BEGIN
+      DELETE FROM item_search WHERE rowid = old.pos;
+      INSERT INTO item_search (rowid, title, body) SELECT new.pos, new.title, new.body WHERE new.removed_at IS NULL;
+    END;
+    CREATE TRIGGER item_search_on_delete AFTER DELETE ON items BEGIN
+      DELETE FROM item_search WHERE rowid = old.pos;
+    END`,
+  },
+  {
     // The relays this list feeds (src/relay/relayFeed.ts): how far each has
     // been delivered, so a restart neither skips nor repeats an entry.
     id: "010_relay_feed",

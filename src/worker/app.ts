@@ -12,6 +12,7 @@ import { readSwitch } from "../config/variables";
 import { ErrorCode } from "../protocol/errors";
 import { DEFAULT_LIST_PAGES, isListId, LIST_PAGE_PREFIX, LISTS_PATH } from "../protocol/lists";
 import type { NewItem } from "../protocol/item";
+import type { ListQuery } from "../room/ListRoom";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { listIdOf, room, type AppEnv } from "./context";
@@ -70,6 +71,15 @@ async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
   return { ok: true, input: result.data };
 }
 
+/** `GET …/items?q=`: never cached, unlike the newest page (newestPage.ts), since each query is its own. */
+async function searchPage(c: Context<AppEnv>, query: ListQuery & { q: string }): Promise<Response> {
+  const result = await room(c).searchItems(query);
+  if (!result.ok && result.error.code === ErrorCode.NotFound) return noSuchList(c);
+  if (!result.ok) return errorResponse(c, 400, result.error.code, result.error.message);
+  const { items, hasOlder } = result.value;
+  return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null } satisfies ItemsPageBody);
+}
+
 function noSuchList(c: Context<AppEnv>): Response {
   const id = c.req.param("listId") ?? "";
   return errorResponse(c, 404, ErrorCode.NotFound, `there is no list ${JSON.stringify(id.slice(0, 64))}`);
@@ -110,7 +120,8 @@ const SOCKET_PATHS = [SOCKET_PATH, `${LIST_PATH}/ws`] as const;
 app.on("GET", [...DEFAULT_LIST_PAGES], (c) => c.env.ASSETS.fetch(c.req.raw));
 
 for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated("query", ListQuerySchema), async (c) => {
-  const { before, limit } = c.req.valid("query");
+  const { before, limit, q } = c.req.valid("query");
+  if (q !== undefined) return searchPage(c, { q, before: before ?? null, limit });
   if (before === undefined) {
     const text = await newestPageText(c, limit);
     return text === null ? noSuchList(c) : c.body(text, 200, { "content-type": "application/json" });

@@ -8,6 +8,7 @@ import * as z from "zod/mini";
 import type { ItemPatch } from "../protocol/item";
 import { FIELD_LABELS, normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
+import { problemWithSearchQuery, SEARCH_PARAM } from "../protocol/search";
 import { BROWSER_ID_PATTERN, IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 /** Text normalised as stored, then judged by `problemOf`. */
@@ -114,6 +115,15 @@ export const IdempotencyHeaderSchema = z.object({
 
 export const ListQuerySchema = z.object({
   before: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  /** A search (src/protocol/search.ts); absent, the page is of every item. */
+  [SEARCH_PARAM]: z.optional(
+    z.string().check(
+      z.superRefine((value, ctx) => {
+        const problem = problemWithSearchQuery(value);
+        if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: value });
+      }),
+    ),
+  ),
   limit: z._default(
     z.coerce
       .number({ error: "limit must be a number" })

@@ -1,8 +1,8 @@
 /**
  * A smoke test in a second engine: Debian's Firefox ESR, driven over
  * WebDriver BiDi by puppeteer-core, against the real app under `wrangler
- * dev`. The page goes live, and an item saved through the dialog in one
- * person's page shows in another's.
+ * dev`. The page goes live, an item saved through the dialog in one
+ * person's page shows in another's, and Search filters it and clears.
  */
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,7 +45,7 @@ function shownTitles(page: Page): Promise<string[]> {
 }
 
 describe("the page in Firefox ESR", () => {
-  it("goes live, and an item saved in one page shows in another", async () => {
+  it("goes live, an item saved in one page shows in another, and search filters and clears", async () => {
     const list = await createTestList(server.baseUrl, "Firefox list");
     const [writer, reader] = [await openLive(list.page), await openLive(list.page)];
     expect(await writer.$eval("h1", (title) => title.textContent)).toBe("Firefox list");
@@ -63,6 +63,16 @@ describe("the page in Firefox ESR", () => {
     );
     expect(await shownTitles(reader)).toEqual(["Saved in Firefox"]);
     expect(await reader.$eval("#mainlist .itementry div a", (link) => link.getAttribute("href"))).toBe("https://example.com/ff");
+    // Search: typing filters and counts, Escape clears.
+    await reader.type("#search", "firef");
+    await reader.waitForFunction(() => document.querySelector("#searchcount")?.textContent === "1 of 1", { timeout: WAIT_MS });
+    await reader.type("#search", " zzz");
+    await reader.waitForFunction(() => document.querySelector("#searchcount")?.textContent === "0 of 1", { timeout: WAIT_MS });
+    expect(await reader.$eval("#mainlist .itementry", (card) => (card as HTMLElement).hidden)).toBe(true);
+    await reader.keyboard.press("Escape");
+    await reader.waitForFunction(() => document.querySelector("#searchcount")?.textContent === "", { timeout: WAIT_MS });
+    expect(await reader.$eval("#search", (field) => (field as HTMLInputElement).value)).toBe("");
+    expect(await shownTitles(reader)).toEqual(["Saved in Firefox"]);
     await writer.waitForFunction(() => !document.querySelector("#mainlist .itementry.pending"), { timeout: WAIT_MS });
     expect(await shownTitles(writer)).toEqual(["Saved in Firefox"]);
     await Promise.all([writer.browserContext().close(), reader.browserContext().close()]);

@@ -132,3 +132,13 @@ describe("Cache-Control (PROTOCOL.md: API responses carry no-store)", () => {
     await response.arrayBuffer();
   });
 });
+
+describe("search queries (PROTOCOL.md, Limits: 200 characters, 16 words)", () => {
+  it("q is at most 200 characters (code points) and 16 words, and holds at least one word", async () => {
+    expect((await request(`/api/items?q=${encodeURIComponent("é".repeat(200))}`)).status).toBe(200);
+    await expectRejected(await request(`/api/items?q=${encodeURIComponent("é".repeat(201))}`), 400, "invalid_input");
+    expect((await request(`/api/items?q=${Array(16).fill("w").join("+")}`)).status).toBe(200);
+    await expectRejected(await request(`/api/items?q=${Array(17).fill("w").join("+")}`), 400, "invalid_input");
+    await expectRejected(await request("/api/items?q=%3F%21"), 400, "invalid_input");
+  });
+});

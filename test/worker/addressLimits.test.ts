@@ -38,7 +38,7 @@ const save = (address: string, n: number) => postJson({ title: `flood ${n}`, bod
 const upgrade = (address: string) => request("/ws", { headers: { Upgrade: "websocket", "cf-connecting-ip": address } });
 
 describe("per-address limits", () => {
-  it.each(["/api/items", "/api/items?limit=1", "/list"])("reads of %s from one address are limited", async (path) => {
+  it.each(["/api/items", "/api/items?limit=1", "/api/items?q=flood", "/list"])("reads of %s from one address are limited", async (path) => {
     const address = randomIPv4();
     const { refused } = await floodUntilRefused(() => request(path, { headers: { "cf-connecting-ip": address } }));
     await expectRetryLater(refused);
