@@ -7,7 +7,9 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import type { ListRelay } from "../../src/relay/ListRelay";
 import { relayName, relayOfToken } from "../../src/shared/relays";
-import { freshRoom, overrideVar, type RoomStub } from "../room/roomHarness";
+import { mintListId } from "../../src/worker/listIdSeal";
+import { hashToken } from "../../src/shared/tokens";
+import { overrideVar, roomNamed, TEST_OWNER_KEY, type RoomStub } from "../room/roomHarness";
 
 export type RelayStub = ReturnType<typeof relayStub>;
 
@@ -24,8 +26,12 @@ function relayStub(name: string) {
 export async function freshRelayedList(relayAfter: number, capacity: number): Promise<RelayedList> {
   overrideVar("RELAY_AFTER", String(relayAfter));
   overrideVar("RELAY_CAPACITY", String(capacity));
-  const list = await freshRoom();
-  const listId = list.name!;
+  // A sealed id (src/worker/listIdSeal.ts), so that requests through the Worker reach it.
+  const listId = await mintListId(env);
+  const list = roomNamed(listId);
+  if (!(await list.createList({ id: listId, title: "Test list", createdAt: new Date().toISOString() }, await hashToken(TEST_OWNER_KEY)))) {
+    throw new Error(`list ${listId} existed already`);
+  }
   return { list, listId, relay: (index) => relayStub(relayName(listId, index)) };
 }
 
