@@ -7,7 +7,7 @@
  * Each item keeps its element for as long as it is shown: a new version
  * changes the element's text, and the list only moves the elements whose
  * place changed, so an item edited while someone reads it updates without
- * the list being rebuilt under them.
+ * the list being rebuilt under them (listOrder.ts).
  */
 import type { Item, ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
@@ -15,6 +15,7 @@ import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
 import { bodyOverflows, createCard, setBody, setDone, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
 import { exactTime, timeAgo } from "./relativeTime";
+import { placeInOrder } from "./listOrder";
 
 export interface ListElements {
   list: HTMLElement;
@@ -152,21 +153,7 @@ export class ListView {
     });
     this.#counts = { matching, total: items.length };
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
-    const { list } = this.elements;
-    // Focus inside a card that leaves the page (removed here or elsewhere) moves on to the card that takes its place.
-    const focusedCard = document.activeElement?.closest<HTMLElement>("#mainlist > .itementry") ?? null;
-    const before = focusedCard ? [...list.children] : [];
-    let cursor = list.firstElementChild;
-    for (const node of [...pendingNodes, ...itemNodes]) {
-      if (node === cursor) cursor = cursor.nextElementSibling;
-      else list.insertBefore(node, cursor);
-    }
-    while (cursor) {
-      const next: Element | null = cursor.nextElementSibling;
-      cursor.remove();
-      cursor = next;
-    }
-    if (focusedCard && !focusedCard.isConnected) this.#focusInPlaceOf(before, before.indexOf(focusedCard));
+    placeInOrder(this.elements.list, [...pendingNodes, ...itemNodes], this.elements.focusWhenEmpty);
     for (const [id, card] of this.#entries) {
       if (this.model.has(id)) continue;
       this.#foldWatch.unobserve(card.body);
@@ -289,13 +276,6 @@ export class ListView {
     meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
     this.#updateTime(item, now);
     return shown.root;
-  }
-
-  #focusInPlaceOf(before: Element[], index: number): void {
-    const candidates = [...before.slice(index + 1), ...before.slice(0, index).reverse()];
-    const next = candidates.find((element) => element.isConnected);
-    if (next instanceof HTMLElement) next.focus();
-    else this.elements.focusWhenEmpty.focus();
   }
 
   #cardOf(body: Element): ItemCard | undefined {
