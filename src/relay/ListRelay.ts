@@ -13,22 +13,12 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
-import { PING_TEXT, PONG_TEXT, type RenamedFrame } from "../protocol/frames";
-import { AbuseLimits } from "../room/abuseLimits";
-import { Alarm } from "../room/alarm";
-import { Audience } from "../room/audience";
-import { ClientStore } from "../room/clientStore";
+import type { RenamedFrame } from "../protocol/frames";
 import { readConfig, type RoomVars } from "../room/config";
-import { Connect } from "../room/connect";
-import { ConnectionStates } from "../room/connection";
-import { Delivery } from "../room/delivery/delivery";
 import type { LogEntry } from "../room/delivery/log";
-import { Intake } from "../room/intake";
+import { buildDeliveryParts, type DeliveryWiring } from "../room/deliveryParts";
 import type { ListRoom } from "../room/ListRoom";
 import { hasSchema, runMigrations } from "../room/migrations";
-import { Outbound } from "../room/outbound";
-import { HeadCount } from "../room/presence";
-import { Sessions } from "../room/sessions";
 import { taggedSql } from "../room/sql";
 import { emptyUsage, type RoomUsage } from "../room/usage";
 import { newRelayToken, parseRelayName, relayOfToken } from "../shared/relays";
@@ -45,14 +35,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
   private readonly usageCounters: RoomUsage = emptyUsage();
   private readonly address = parseRelayName(this.ctx.id.name ?? "");
   private readonly replica: Replica;
-  private readonly delivery: Delivery;
-  private readonly audience: Audience;
-  private readonly out: Outbound;
-  private readonly sessions: Sessions;
-  private readonly alarms: Alarm;
-  private readonly headCount: HeadCount;
-  private readonly arrivals: Connect;
-  private readonly intake: Intake;
+  private readonly parts: DeliveryWiring;
   /** The rest of the list's audience, as the list last said. */
   private others = 0;
   /** The list's title, for the welcome: from the list's seed or catch-up, and its renames. */
@@ -65,44 +48,34 @@ export class ListRelay extends DurableObject<RelayEnv> {
 
   constructor(ctx: DurableObjectState, env: RelayEnv) {
     super(ctx, env);
-    const config = readConfig(env);
     const sql = taggedSql(ctx.storage.sql, this.usageCounters);
-    const out = new Outbound(this.usageCounters, (ws) => this.audience.closing(ws));
-    this.out = out;
-    const states = new ConnectionStates();
-    const limits = new AbuseLimits(config, Date.now());
     this.replica = new Replica(sql);
-    this.sessions = new Sessions(new ClientStore(sql), ctx, states, out, config.resumeWindowMs, config.resumeTokenGraceMs);
-    this.audience = new Audience(ctx, states);
-    this.alarms = new Alarm(ctx.storage, this.usageCounters);
-    const { replica: log, sessions, audience, alarms: alarm } = this;
-    this.delivery = new Delivery({ log, out, states, config, audience, alarm, sessions });
-    this.headCount = new HeadCount(config.presenceIntervalMs, audience, out, alarm, {
-      total: (open) => open + this.others,
-      told: () => this.report(),
-    });
-    alarm.assign("resend", (now) => this.delivery.resendRound(now));
-    alarm.assign("presence", (now) => this.headCount.onAlarm(now));
     const relay = this.address?.relay ?? 0;
     const tokens = {
       issue: () => newRelayToken(relay),
       accepts: (token: string) => relayOfToken(token) === relay,
     };
-    const { headCount } = this;
-    this.arrivals = new Connect({ ctx, config, limits, sessions, delivery: this.delivery, audience, headCount, out, tokens, listTitle: () => this.title });
-    this.intake = new Intake({ limits, out, config, usage: this.usageCounters, delivery: this.delivery });
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
+    this.parts = buildDeliveryParts({
+      ctx,
+      config: readConfig(env),
+      sql,
+      usage: this.usageCounters,
+      log: this.replica,
+      listTitle: () => this.title,
+      wider: { total: (open) => open + this.others, told: () => this.report() },
+      tokens,
+    });
     void ctx.blockConcurrencyWhile(async () => {
       if (hasSchema(ctx.storage)) this.setUp();
-      await this.alarms.load();
+      await this.parts.alarms.load();
     });
   }
 
   private setUp(): void {
     if (this.ready) return;
     runMigrations(this.ctx.storage, RELAY_MIGRATIONS);
-    this.delivery.readPosition();
-    this.sessions.detachThoseWithoutSocket(Date.now());
+    this.parts.delivery.readPosition();
+    this.parts.sessions.detachThoseWithoutSocket(Date.now());
     this.ready = true;
   }
 
@@ -128,19 +101,18 @@ export class ListRelay extends DurableObject<RelayEnv> {
   hearOthers(others: number): void {
     if (others === this.others) return;
     this.others = others;
-    this.headCount.changed(Date.now());
+    this.parts.headCount.changed(Date.now());
   }
 
   /** The list was renamed: the viewers here hear it at once, as the list's own do. */
   hearRenamed(title: string): void {
     this.title = title;
-    const text = JSON.stringify({ type: "renamed", title } satisfies RenamedFrame);
-    for (const [ws] of this.audience.open()) this.out.text(ws, text);
+    this.parts.out.toEach(this.parts.audience.open(), { type: "renamed", title } satisfies RenamedFrame);
   }
 
   /** How many sockets are open here. */
   connectionCount(): number {
-    return this.audience.count();
+    return this.parts.audience.count();
   }
 
   usage(): RoomUsage {
@@ -158,24 +130,24 @@ export class ListRelay extends DurableObject<RelayEnv> {
     if (this.address === null || !(await this.makeCurrent())) {
       return Response.json(errorBody(ErrorCode.NotFound, "there is no such list"), { status: 404 });
     }
-    return this.arrivals.arrive(request);
+    return this.parts.arrivals.arrive(request);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    this.intake.receive(ws, message, Date.now());
+    this.parts.intake.receive(ws, message, Date.now());
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    this.arrivals.leave(ws, Date.now());
-    this.arrivals.answerClose(ws, code, reason);
+    this.parts.arrivals.leave(ws, Date.now());
+    this.parts.arrivals.answerClose(ws, code, reason);
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.arrivals.leave(ws, Date.now());
+    this.parts.arrivals.leave(ws, Date.now());
   }
 
   override async alarm(): Promise<void> {
-    this.alarms.fire(Date.now());
+    this.parts.alarms.fire(Date.now());
   }
 
   // ---- Keeping the replica current ------------------------------------------
@@ -183,7 +155,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
   private applyOne(entry: LogEntry): void {
     const applied = this.ctx.storage.transactionSync(() => this.replica.apply(entry));
     if (!applied) return;
-    this.delivery.deliver(entry, Date.now());
+    this.parts.delivery.deliver(entry, Date.now());
     if (entry.pos % PRUNE_EVERY_ENTRIES === 0) this.replica.prune();
   }
 
@@ -209,7 +181,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
       // Another call may have seeded it while we waited.
       if (!this.replica.seeded()) {
         this.ctx.storage.transactionSync(() => this.replica.seed(seed));
-        this.delivery.readPosition();
+        this.parts.delivery.readPosition();
       }
     }
     for (;;) {
@@ -225,13 +197,13 @@ export class ListRelay extends DurableObject<RelayEnv> {
   }
 
   private reply(): RelayReply {
-    return { position: this.position(), connections: this.audience.count(), framesOut: this.usageCounters.framesOut };
+    return { position: this.position(), connections: this.parts.audience.count(), framesOut: this.usageCounters.framesOut };
   }
 
   /** Tells the list this relay's counts (after each head count here); hears the rest of the audience back. */
   private report(): void {
     if (this.address === null) return;
-    const counts = { connections: this.audience.count(), framesOut: this.usageCounters.framesOut };
+    const counts = { connections: this.parts.audience.count(), framesOut: this.usageCounters.framesOut };
     this.list()
       .relayReport(this.address.relay, counts)
       .then((answer) => {
@@ -239,7 +211,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
         if (!answer.fed) {
           this.current = false;
           // Viewers here still need feeding: ask to be fed again.
-          if (this.audience.count() > 0) void this.catchUp();
+          if (this.parts.audience.count() > 0) void this.catchUp();
         }
       })
       .catch(() => {

@@ -30,6 +30,12 @@ export class Outbound {
     }
   }
 
+  /** One frame to every socket given (the audience's open ones), encoded once. */
+  toEach(sockets: Iterable<readonly [WebSocket, unknown]>, frame: ServerFrame): void {
+    const text = JSON.stringify(frame);
+    for (const [ws] of sockets) this.text(ws, text);
+  }
+
   text(ws: WebSocket, text: string): void {
     try {
       ws.send(text);

@@ -6,6 +6,9 @@
  * duty of the room's one alarm (alarm.ts): due at the list's creation plus
  * {@link UNUSED_LIST_LIFETIME_MS}, judged again whenever the alarm fires.
  */
+import { CloseCode } from "../protocol/limits";
+import type { Outbound } from "./outbound";
+
 export const UNUSED_LIST_LIFETIME_MS = 30 * 86_400_000;
 
 export interface ListAge {
@@ -27,11 +30,40 @@ export function deletionDue(list: ListAge): number | null {
   return createdAt === null || list.written() ? null : createdAt + UNUSED_LIST_LIFETIME_MS;
 }
 
+export interface UnusedListParts {
+  ctx: DurableObjectState;
+  out: Outbound;
+  /** The room's one alarm: its duty is asked for, and reloaded after the deletion. */
+  alarm: { dueBy(duty: "unused-list", at: number): void; load(): Promise<void> };
+  list: ListAge;
+}
+
 export class UnusedList {
   /** Set when the alarm found the list due: the room then deletes it (an await the alarm's duties cannot make). */
   due = false;
+  private readonly list: ListAge;
 
-  constructor(private readonly list: ListAge) {}
+  constructor(private readonly parts: UnusedListParts) {
+    this.list = parts.list;
+  }
+
+  /** Asks the alarm for the deletion, when the list is one that will be deleted. */
+  scheduleIfUnused(): void {
+    const due = deletionDue(this.list);
+    if (due !== null) this.parts.alarm.dueBy("unused-list", due);
+  }
+
+  /** Deletes the list, storage and all; its sockets are told. The room answers "no such list" from then on. */
+  async deleteList(): Promise<void> {
+    const { ctx, out, alarm } = this.parts;
+    for (const ws of ctx.getWebSockets()) {
+      out.closeWithBye(ws, CloseCode.GoingAway, "this list was deleted: nothing was saved to it in 30 days");
+    }
+    await ctx.storage.deleteAlarm();
+    await ctx.storage.deleteAll();
+    await alarm.load();
+    this.due = false;
+  }
 
   /** The alarm's duty: notes a list past its time, and says when it is next due. */
   onAlarm(now: number): number | null {
