@@ -159,19 +159,17 @@ export class RelayFeed {
     return sum;
   }
 
-  /** Presence went out with `total`: each relay hears the rest of the audience, when that changed for it. */
   /** The list was renamed: every relay with viewers tells them (a relay that misses it learns the title on its next catch-up). */
   tellRenamed(title: string): void {
-    for (const [index, known] of this.known) {
-      if (known.connections === 0 && !this.links.has(index)) continue;
+    for (const [index] of this.relaysWithViewers()) {
       this.parts.usage.relayCalls++;
       this.parts.relay(index).hearRenamed(title).catch(() => {});
     }
   }
 
+  /** Presence went out with `total`: each relay hears the rest of the audience, when that changed for it. */
   tellOthers(total: number): void {
-    for (const [index, known] of this.known) {
-      if (known.connections === 0 && !this.links.has(index)) continue;
+    for (const [index, known] of this.relaysWithViewers()) {
       const others = total - known.connections;
       if (known.toldOthers === others) continue;
       known.toldOthers = others;
@@ -179,6 +177,13 @@ export class RelayFeed {
       this.parts.relay(index).hearOthers(others).catch(() => {
         known.toldOthers = null;
       });
+    }
+  }
+
+  /** The relays that hold viewers or are still fed: the ones a change of the list's title or audience concerns. */
+  private *relaysWithViewers(): Generator<[number, Known]> {
+    for (const [index, known] of this.known) {
+      if (known.connections !== 0 || this.links.has(index)) yield [index, known];
     }
   }
 
