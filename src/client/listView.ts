@@ -286,8 +286,10 @@ export class ListView {
   #updateTime(item: Item, now: number): void {
     const meta = this.#entries.get(item.id)?.meta;
     if (!meta) return;
-    if (this.#unsentEdits.has(item.id)) {
-      setText(meta, "saving edit…");
+    const edit = this.#unsentEdits.get(item.id);
+    if (edit) {
+      // A queued tick says what it is; any change of text makes it an edit.
+      setText(meta, edit.title === undefined && edit.body === undefined ? "saving tick…" : "saving edit…");
       return;
     }
     setText(meta, timeAgo(new Date(item.createdAt), now) + (item.updatedAt === null ? "" : " · edited"));
