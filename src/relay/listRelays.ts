@@ -30,6 +30,8 @@ export interface ListRelaysParts {
   countsChanged: (now: number) => void;
   /** Serves a socket on the list's own object. */
   here: (request: Request) => Promise<Response>;
+  /** Whether a session on the list's own object has this resume token. */
+  holds: (token: string) => Promise<boolean>;
   /** The list's title now, for the relays' welcomes. */
   title: () => string;
 }
@@ -41,11 +43,11 @@ export class ListRelays {
   private readonly calls = { relayCalls: 0 };
 
   constructor(private readonly parts: ListRelaysParts) {
-    const { env, listId, sql, log, lastPos, ownCount, alarm, countsChanged, here } = parts;
+    const { env, listId, sql, log, lastPos, ownCount, alarm, countsChanged, here, holds } = parts;
     const relay = (index: number, hint: DurableObjectLocationHint | null = null) =>
       env.LIST_RELAY.getByName(relayName(listId, index), hint === null ? undefined : { locationHint: hint });
     this.feed = new RelayFeed({ sql, log, lastPos, ownCount, relay, alarm, usage: this.calls, countsChanged });
-    this.router = new ArrivalRouter({ rule: readPlacementRule(env), ownCount, feed: this.feed, relay, here });
+    this.router = new ArrivalRouter({ rule: readPlacementRule(env), ownCount, feed: this.feed, relay, here, holds });
   }
 
   /** Relay `index` starts: the newest page at the log's end, from where it is fed. */

@@ -66,15 +66,16 @@ interface Known extends RelayCounts {
 export class RelayFeed {
   /** The relays being fed, by number; loaded from SQL. */
   private readonly links = new Map<number, Link>();
-  /** What each relay last reported, fed or not (in memory: restarts with the object). */
+  /** What each relay last reported, fed or not (the socket counts of fed relays are also kept in SQL, for placement after a restart). */
   private readonly known = new Map<number, Known>();
 
   constructor(private readonly parts: RelayFeedParts) {}
 
-  /** Reads the relays fed before a restart, and resends what they may have missed. */
+  /** Reads the relays fed before a restart and their last counts, and resends what they may have missed. */
   load(now: number): void {
-    for (const row of this.parts.sql<{ relay: number; delivered_through: number }>`SELECT relay, delivered_through FROM relay_feed`) {
+    for (const row of this.parts.sql<{ relay: number; delivered_through: number; connections: number }>`SELECT relay, delivered_through, connections FROM relay_feed`) {
       this.links.set(row.relay, { deliveredThrough: row.delivered_through, inFlight: false, failures: 0, retryAt: null });
+      this.knownOf(row.relay).connections = row.connections;
     }
     this.sendToAll(now);
   }
@@ -89,7 +90,7 @@ export class RelayFeed {
     } else {
       this.links.set(index, { deliveredThrough: pos, inFlight: false, failures: 0, retryAt: null });
     }
-    this.parts.sql`INSERT INTO relay_feed (relay, delivered_through) VALUES (${index}, ${pos})
+    this.parts.sql`INSERT INTO relay_feed (relay, delivered_through, connections) VALUES (${index}, ${pos}, ${this.known.get(index)?.connections ?? 0})
       ON CONFLICT (relay) DO UPDATE SET delivered_through = MAX(delivered_through, excluded.delivered_through)`;
   }
 
@@ -132,7 +133,9 @@ export class RelayFeed {
     known.connections = counts.connections;
     known.framesOut = counts.framesOut;
     known.placedSinceReport = 0;
-    if (changed) this.parts.countsChanged(now);
+    if (!changed) return;
+    this.parts.sql`UPDATE relay_feed SET connections = ${counts.connections} WHERE relay = ${index}`;
+    this.parts.countsChanged(now);
   }
 
   /** The audience outside relay `index`: the list's own sockets and every other relay's. */

@@ -175,3 +175,52 @@ export function summarizeHeapSnapshot(snapshot: HeapSnapshot): Map<string, { cou
   }
   return out;
 }
+
+/** Which object's code a source file is: the list's own modules, a relay's, the Worker's. */
+export type CpuOwner = "list" | "relay" | "worker";
+
+/**
+ * Self time (ms) of the profile charged to the object whose code is on the
+ * sample's stack: every sample walks from its frame to the root, and the
+ * outermost frame in a file `ownerOf` knows names the owner (an object's
+ * hook or RPC method, or for a continuation after an await, the async
+ * function that resumed). Samples with no such frame (garbage collection,
+ * continuations in shared modules) are `unattributed`; idle time and
+ * "(program)" (outside JavaScript, on workerd mostly waiting) are left out.
+ */
+export function cpuByOwner(profile: CpuProfile, sourceMapFile: string, ownerOf: (path: string) => CpuOwner | null): Record<CpuOwner | "unattributed", number> {
+  const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const frameOwner = new Map<number, CpuOwner | null>();
+  const ownFrame = (node: ProfileNode): CpuOwner | null => {
+    if (!frameOwner.has(node.id)) {
+      const { url, lineNumber, columnNumber } = node.callFrame;
+      const entry = url && lineNumber >= 0 ? (map.findEntry(lineNumber, columnNumber) as { originalSource?: string }) : {};
+      frameOwner.set(node.id, entry.originalSource ? ownerOf(repositoryPath(entry.originalSource)) : null);
+    }
+    return frameOwner.get(node.id)!;
+  };
+  const sampleOwner = new Map<number, CpuOwner | "unattributed" | "idle">();
+  const ownerOfSample = (id: number): CpuOwner | "unattributed" | "idle" => {
+    const known = sampleOwner.get(id);
+    if (known !== undefined) return known;
+    // "(program)" is the thread outside JavaScript: on workerd mostly waiting for I/O, so it counts as idle too.
+    const name = nodes.get(id)?.callFrame.functionName;
+    let owner: CpuOwner | "unattributed" | "idle" = name === "(idle)" || name === "(program)" ? "idle" : "unattributed";
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const node = nodes.get(at);
+      const frame = node ? ownFrame(node) : null;
+      if (frame !== null) owner = frame;
+    }
+    sampleOwner.set(id, owner);
+    return owner;
+  };
+  const us = { list: 0, relay: 0, worker: 0, unattributed: 0 };
+  profile.samples.forEach((nodeId, index) => {
+    const owner = ownerOfSample(nodeId);
+    if (owner !== "idle") us[owner] += profile.timeDeltas[index + 1] ?? 0;
+  });
+  return { list: us.list / 1000, relay: us.relay / 1000, worker: us.worker / 1000, unattributed: us.unattributed / 1000 };
+}
