@@ -257,13 +257,13 @@ export class ListRelay extends DurableObject<RelayEnv> {
   }
 
   private reply(): RelayReply {
-    return { position: this.position(), connections: this.parts.audience.count(), framesOut: this.usageCounters.framesOut };
+    return { position: this.position(), connections: this.parts.audience.count(), people: this.parts.audience.people(), framesOut: this.usageCounters.framesOut };
   }
 
   /** Tells the list this relay's counts (after each head count here); hears the rest of the audience back. */
   private report(): void {
     if (this.address === null) return;
-    const counts = { connections: this.parts.audience.count(), framesOut: this.usageCounters.framesOut };
+    const counts = { connections: this.parts.audience.count(), people: this.parts.audience.people(), framesOut: this.usageCounters.framesOut };
     this.list()
       .relayReport(this.address.relay, counts)
       .then((answer) => {

@@ -25,6 +25,8 @@ export interface ListRelaysParts {
   lastPos: () => number;
   /** Sockets on the list's own object. */
   ownCount: () => number;
+  /** Distinct browsers on the list's own object. */
+  ownPeople: () => number;
   alarm: { dueBy(duty: "relays", at: number): void };
   /** A relay's count changed: presence is due. */
   countsChanged: (now: number) => void;
@@ -43,10 +45,10 @@ export class ListRelays {
   private readonly calls = { relayCalls: 0 };
 
   constructor(private readonly parts: ListRelaysParts) {
-    const { env, listId, sql, log, lastPos, ownCount, alarm, countsChanged, here, holds } = parts;
+    const { env, listId, sql, log, lastPos, ownCount, ownPeople, alarm, countsChanged, here, holds } = parts;
     const relay = (index: number, hint: DurableObjectLocationHint | null = null) =>
       env.LIST_RELAY.getByName(relayName(listId, index), hint === null ? undefined : { locationHint: hint });
-    this.feed = new RelayFeed({ sql, log, lastPos, ownCount, relay, alarm, usage: this.calls, countsChanged });
+    this.feed = new RelayFeed({ sql, log, lastPos, ownPeople, relay, alarm, usage: this.calls, countsChanged });
     this.router = new ArrivalRouter({ rule: readPlacementRule(env), ownCount, feed: this.feed, relay, here, holds });
   }
 

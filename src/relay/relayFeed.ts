@@ -40,8 +40,8 @@ export interface RelayFeedParts {
   /** The list's log, read when a relay is behind. */
   log: { range(fromPos: number, toPos: number): Iterable<LogEntry> };
   lastPos: () => number;
-  /** Sockets on the list's own object. */
-  ownCount: () => number;
+  /** Distinct browsers on the list's own object. */
+  ownPeople: () => number;
   relay: (index: number) => RelayEndpoint;
   alarm: { dueBy(duty: "relays", at: number): void };
   usage: { relayCalls: number };
@@ -75,7 +75,8 @@ export class RelayFeed {
   load(now: number): void {
     for (const row of this.parts.sql<{ relay: number; delivered_through: number; connections: number }>`SELECT relay, delivered_through, connections FROM relay_feed`) {
       this.links.set(row.relay, { deliveredThrough: row.delivered_through, inFlight: false, failures: 0, retryAt: null });
-      this.knownOf(row.relay).connections = row.connections;
+      // Browsers are not kept: as many as sockets is the most they can be, until its next report.
+      Object.assign(this.knownOf(row.relay), { connections: row.connections, people: row.connections });
     }
     this.sendToAll(now);
   }
@@ -129,8 +130,9 @@ export class RelayFeed {
   /** Counts that came with a delivery's answer: read, but only a report of the relay's own can stop its feed. */
   private noteCounts(index: number, counts: RelayCounts, now: number): void {
     const known = this.knownOf(index);
-    const changed = known.connections !== counts.connections;
+    const changed = known.connections !== counts.connections || known.people !== counts.people;
     known.connections = counts.connections;
+    known.people = counts.people;
     known.framesOut = counts.framesOut;
     known.placedSinceReport = 0;
     if (!changed) return;
@@ -138,9 +140,9 @@ export class RelayFeed {
     this.parts.countsChanged(now);
   }
 
-  /** The audience outside relay `index`: the list's own sockets and every other relay's. */
+  /** The audience outside relay `index`: the list's own browsers and every other relay's. */
   othersOf(index: number): number {
-    return this.parts.ownCount() + this.relayedCount() - (this.known.get(index)?.connections ?? 0);
+    return this.parts.ownPeople() + this.relayedPeople() - (this.known.get(index)?.people ?? 0);
   }
 
   /** A fresh arrival is being sent to relay `index`. */
@@ -155,10 +157,14 @@ export class RelayFeed {
     return loads;
   }
 
-  /** Sockets on every relay together, as last reported. */
-  relayedCount(): number {
+  /**
+   * Browsers on every relay together, as last reported. Each object counts
+   * its own distinct browsers, so a browser whose tabs landed on two objects
+   * counts once on each (docs/SCALING.md, "Presence").
+   */
+  relayedPeople(): number {
     let sum = 0;
-    for (const known of this.known.values()) sum += known.connections;
+    for (const known of this.known.values()) sum += known.people;
     return sum;
   }
 
@@ -173,7 +179,7 @@ export class RelayFeed {
   /** Presence went out with `total`: each relay hears the rest of the audience, when that changed for it. */
   tellOthers(total: number): void {
     for (const [index, known] of this.relaysWithViewers()) {
-      const others = total - known.connections;
+      const others = total - known.people;
       if (known.toldOthers === others) continue;
       known.toldOthers = others;
       this.parts.usage.relayCalls++;
@@ -200,13 +206,13 @@ export class RelayFeed {
 
   /** Each relay's counts, for the usage answer. */
   usage(): Array<{ relay: number } & RelayCounts> {
-    return [...this.known].sort(([a], [b]) => a - b).map(([relay, { connections, framesOut }]) => ({ relay, connections, framesOut }));
+    return [...this.known].sort(([a], [b]) => a - b).map(([relay, { connections, people, framesOut }]) => ({ relay, connections, people, framesOut }));
   }
 
   private knownOf(index: number): Known {
     let known = this.known.get(index);
     if (!known) {
-      known = { connections: 0, framesOut: 0, placedSinceReport: 0, toldOthers: null };
+      known = { connections: 0, people: 0, framesOut: 0, placedSinceReport: 0, toldOthers: null };
       this.known.set(index, known);
     }
     return known;

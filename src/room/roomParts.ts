@@ -51,7 +51,7 @@ export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): R
   const meta = new ListMeta(sql, env.OWNER_KEY);
   const editKeys = new EditKeys(sql);
   const listTitle = () => meta.title();
-  const wider = { total: (open: number) => open + relays.feed.relayedCount(), told: (count: number) => relays.feed.tellOthers(count) };
+  const wider = { total: (open: number) => open + relays.feed.relayedPeople(), told: (count: number) => relays.feed.tellOthers(count) };
   const delivery = buildDeliveryParts({ ctx, config, sql, usage, log: items, listTitle, wider });
   const { out, audience, alarms: alarm, headCount, arrivals, limits } = delivery;
   const lastPos = () => delivery.delivery.lastPos;
@@ -63,6 +63,7 @@ export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): R
     log: items,
     lastPos,
     ownCount: () => audience.count(),
+    ownPeople: () => audience.people(),
     alarm,
     countsChanged: (now) => headCount.changed(now),
     here: (request) => arrivals.arrive(request),
