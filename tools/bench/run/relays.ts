@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { shown } from "../../harness/results";
 import { freePort, HOST } from "../../harness/net";
 import { delay } from "../../harness/wait";
-import { cpuByOwner, InspectorSession, type CpuOwner } from "../lib/v8Profile";
+import { cpuByOwner, InspectorSession, type CpuOwner, type CpuShares } from "../lib/v8Profile";
 import { round } from "../lib/stats";
 import { ClientPool } from "../load/clients";
 import { PAGE_ACK_DELAY_CAP_MS } from "../load/protocols";
@@ -69,14 +69,18 @@ interface Step {
   profileFile: string | null;
   fdsPerSocket: number | null;
   /** Profiled point: CPU per save (µs) charged to each owner's code. */
-  cpuUsPerSave: Record<CpuOwner | "unattributed", number> | null;
+  cpuUsPerSave: CpuShares | null;
 }
 
-/** Which object runs a source file's code: the list's own object, its relays, the Worker. */
-function ownerOf(path: string): CpuOwner | null {
+/** Modules both the list's object and its relays run (src/room/deliveryParts.ts wires them): their code alone names no owner. */
+const SHARED_MODULES = /^src\/room\/(delivery\/|deliveryParts|connect|connection|intake|presence|outbound|sessions|audience|alarm|clientStore|abuseLimits|sql|usage|config|migrations)/;
+
+/** Which object runs a source file's code: the list's own object, its relays, the Worker; null for shared modules and libraries. */
+export function ownerOf(path: string): CpuOwner | null {
   if (path.startsWith("src/worker/")) return "worker";
-  if (path === "src/relay/ListRelay.ts" || path === "src/relay/replica.ts") return "relay";
-  if (path === "src/room/ListRoom.ts" || path.startsWith("src/relay/")) return "list";
+  if (path === "src/relay/ListRelay.ts" || path === "src/relay/replica.ts" || path === "src/relay/relayMigrations.ts") return "relay";
+  if (SHARED_MODULES.test(path)) return null;
+  if (path.startsWith("src/room/") || path.startsWith("src/relay/")) return "list";
   return null;
 }
 
@@ -125,7 +129,7 @@ function row(step: Step): string {
   const work = step.framesOutPerSave === null ? "—" : `${step.framesOutPerSave} + ${step.relayCallsPerSave}`;
   const cpu = step.cpuUsPerSave;
   const where = step.relayConnections.length === 0 ? "list only" : `list ${clients - step.relayConnections.reduce((a, b) => a + b, 0)}, ${step.relayConnections.length} relays`;
-  return `| ${config} | ${clients} | ${toLast.p50} | ${toLast.p99} | ${work} | ${cpu ? Math.round(cpu.list) : "—"} | ${cpu ? Math.round(cpu.relay) : "—"} | ${cpu ? `${Math.round(cpu.worker)} / ${Math.round(cpu.unattributed)}` : "—"} | ${step.fdsPerSocket ?? "—"} | ${where}; ${saves} saves; reach ${reach}; gaps ${gaps}; duplicates ${duplicates} |`;
+  return `| ${config} | ${clients} | ${toLast.p50} | ${toLast.p99} | ${work} | ${cpu ? Math.round(cpu.list) : "—"} | ${cpu ? Math.round(cpu.relay) : "—"} | ${cpu ? `${Math.round(cpu.worker)} / ${Math.round(cpu.shared)} / ${Math.round(cpu.native)}` : "—"} | ${step.fdsPerSocket ?? "—"} | ${where}; ${saves} saves; reach ${reach}; gaps ${gaps}; duplicates ${duplicates} |`;
 }
 
 export async function measureRelays(options: RelayRunOptions, command: string, outDir: string, log: (line: string) => void): Promise<number> {
@@ -181,12 +185,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
         writeFileSync(profileFile, JSON.stringify(profile));
         const charged = cpuByOwner(profile, join(bundle.dir, `${bundle.mainModule}.map`), ownerOf);
         const saves = profiled.point!.saves;
-        const cpuUsPerSave = {
-          list: (charged.list * 1000) / saves,
-          relay: (charged.relay * 1000) / saves,
-          worker: (charged.worker * 1000) / saves,
-          unattributed: (charged.unattributed * 1000) / saves,
-        };
+        const cpuUsPerSave = Object.fromEntries(Object.entries(charged).map(([share, ms]) => [share, (ms * 1000) / saves])) as CpuShares;
         const step: Step = {
           config,
           viewers,
@@ -203,7 +202,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
         };
         steps.push(step);
         log(
-          `  relays ${config}, ${viewers} viewers: to the last p50 ${point.toLast.p50} / p99 ${point.toLast.p99} ms; reach ${point.reach}; list per save ${framesOutPerSave} frames + ${relayCallsPerSave} calls; CPU per save list ${Math.round(cpuUsPerSave.list)} µs, relays ${Math.round(cpuUsPerSave.relay)} µs, unattributed ${Math.round(cpuUsPerSave.unattributed)} µs; ${step.fdsPerSocket} fds a socket`,
+          `  relays ${config}, ${viewers} viewers: to the last p50 ${point.toLast.p50} / p99 ${point.toLast.p99} ms; reach ${point.reach}; list per save ${framesOutPerSave} frames + ${relayCallsPerSave} calls; CPU per save list ${Math.round(cpuUsPerSave.list)} µs, relays ${Math.round(cpuUsPerSave.relay)} µs, shared ${Math.round(cpuUsPerSave.shared)} µs, native ${Math.round(cpuUsPerSave.native)} µs; ${step.fdsPerSocket} fds a socket`,
         );
       }
     } finally {
@@ -220,7 +219,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     return low && high ? `${round(high / low, 2)}×` : "—";
   };
   const table = [
-    "| relays | viewers | to the last viewer p50, ms | p99, ms | list object per save: frames + relay calls | list object CPU per save, µs | relays' CPU per save, µs | Worker / unattributed, µs | runtime fds per socket | notes |",
+    "| relays | viewers | to the last viewer p50, ms | p99, ms | list object per save: frames + relay calls | list object CPU per save, µs | relays' CPU per save, µs | Worker / shared modules / native, µs | runtime fds per socket | notes |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...steps.map(row),
   ].join("\n");
@@ -232,7 +231,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
       "# One list, many viewers, relays off and on",
       "",
       `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}; relays on: RELAY_AFTER ${options.relays.after}, RELAY_CAPACITY ${options.relays.capacity}.`,
-      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (src/room/ListRoom.ts and the list's relay modules: the list; src/relay/ListRelay.ts and replica.ts: relays). The inspector is open throughout.`,
+      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). The inspector is open throughout.`,
       `The list object's CPU per save, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
       "",
       table,
