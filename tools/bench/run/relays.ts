@@ -68,8 +68,12 @@ interface Step {
   /** The profiled point's raw .cpuprofile (Chrome DevTools opens it). */
   profileFile: string | null;
   fdsPerSocket: number | null;
-  /** Profiled point: CPU per save (µs) charged to each owner's code. */
+  /** Profiled point: busy time per save (µs) charged to each owner's code (wall time on the isolate's thread, preemption included). */
   cpuUsPerSave: CpuShares | null;
+  /** Profiled point: the runtime's CPU per save from /proc (true CPU, every object together). */
+  profiledServerCpuUsPerSave: number | null;
+  /** The list's share of the profile's busy time × the runtime's CPU per save: the list object's CPU per save, estimated. */
+  listCpuUsPerSave: number | null;
 }
 
 /** Modules both the list's object and its relays run (src/room/deliveryParts.ts wires them): their code alone names no owner. */
@@ -124,12 +128,12 @@ function descriptorKinds(pids: number[]): Record<string, number> {
 
 function row(step: Step): string {
   const config = step.config === "on" ? "on" : "off";
-  if (!step.point) return `| ${config} | ${step.viewers} | — | — | — | — | — | — | — | ${step.problem} |`;
+  if (!step.point) return `| ${config} | ${step.viewers} | — | — | — | — | — | — | — | — | ${step.problem} |`;
   const { toLast, reach, gaps, duplicates, saves, clients } = step.point;
   const work = step.framesOutPerSave === null ? "—" : `${step.framesOutPerSave} + ${step.relayCallsPerSave}`;
   const cpu = step.cpuUsPerSave;
   const where = step.relayConnections.length === 0 ? "list only" : `list ${clients - step.relayConnections.reduce((a, b) => a + b, 0)}, ${step.relayConnections.length} relays`;
-  return `| ${config} | ${clients} | ${toLast.p50} | ${toLast.p99} | ${work} | ${cpu ? Math.round(cpu.list) : "—"} | ${cpu ? Math.round(cpu.relay) : "—"} | ${cpu ? `${Math.round(cpu.worker)} / ${Math.round(cpu.shared)} / ${Math.round(cpu.native)}` : "—"} | ${step.fdsPerSocket ?? "—"} | ${where}; ${saves} saves; reach ${reach}; gaps ${gaps}; duplicates ${duplicates} |`;
+  return `| ${config} | ${clients} | ${toLast.p50} | ${toLast.p99} | ${work} | ${step.listCpuUsPerSave ?? "—"} | ${step.profiledServerCpuUsPerSave ?? "—"} | ${cpu ? `${Math.round(cpu.list)} / ${Math.round(cpu.relay)}` : "—"} | ${cpu ? `${Math.round(cpu.worker)} / ${Math.round(cpu.shared)} / ${Math.round(cpu.native)}` : "—"} | ${step.fdsPerSocket ?? "—"} | ${where}; ${saves} saves; reach ${reach}; gaps ${gaps}; duplicates ${duplicates} |`;
 }
 
 export async function measureRelays(options: RelayRunOptions, command: string, outDir: string, log: (line: string) => void): Promise<number> {
@@ -162,7 +166,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     try {
       for (const viewers of options.counts) {
         const grown = await pool.grow(viewers, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
-        const empty = { framesOutPerSave: null, relayCallsPerSave: null, relayConnections: [], runtimeFds: descriptorsOf(runtime), fdKinds: descriptorKinds(runtime), profileFile: null, fdsPerSocket: null, cpuUsPerSave: null };
+        const empty = { framesOutPerSave: null, relayCallsPerSave: null, relayConnections: [], runtimeFds: descriptorsOf(runtime), fdKinds: descriptorKinds(runtime), profileFile: null, fdsPerSocket: null, cpuUsPerSave: null, profiledServerCpuUsPerSave: null, listCpuUsPerSave: null };
         if (pool.size < viewers) {
           steps.push({ config, viewers, point: null, problem: `${pool.size} of ${viewers} connected (${grown.firstFailure})`, ...empty });
           break;
@@ -199,6 +203,8 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
           profileFile,
           fdsPerSocket: round((runtimeFds - idleFds) / pool.size, 2),
           cpuUsPerSave,
+          profiledServerCpuUsPerSave: Math.round(profiled.point!.serverCpuUsPerSave),
+          listCpuUsPerSave: Math.round((profiled.point!.serverCpuUsPerSave * charged.list) / Math.max(1e-9, Object.values(charged).reduce((a, b) => a + b, 0))),
         };
         steps.push(step);
         log(
@@ -213,14 +219,14 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     }
   }
   const ratio = (config: "off" | "on") => {
-    const at = (viewers: number) => steps.find((step) => step.config === config && step.viewers === viewers)?.cpuUsPerSave?.list;
+    const at = (viewers: number) => steps.find((step) => step.config === config && step.viewers === viewers)?.listCpuUsPerSave;
     const low = at(options.counts[0]!);
     const high = at(options.counts.at(-1)!);
     return low && high ? `${round(high / low, 2)}×` : "—";
   };
   const table = [
-    "| relays | viewers | to the last viewer p50, ms | p99, ms | list object per save: frames + relay calls | list object CPU per save, µs | relays' CPU per save, µs | Worker / shared modules / native, µs | runtime fds per socket | notes |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| relays | viewers | to the last viewer p50, ms | p99, ms | list object per save: frames + relay calls | list object CPU per save (est.), µs | runtime CPU per save, µs | profile: list / relays, µs | Worker / shared modules / native, µs | runtime fds per socket | notes |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...steps.map(row),
   ].join("\n");
   const stamp = startedAt.toISOString().replaceAll(":", "").slice(0, 17);
@@ -231,7 +237,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
       "# One list, many viewers, relays off and on",
       "",
       `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}; relays on: RELAY_AFTER ${options.relays.after}, RELAY_CAPACITY ${options.relays.capacity}.`,
-      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). The inspector is open throughout.`,
+      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), so the list object's CPU is estimated as its share of the profile's busy time times the runtime's CPU from /proc over the same point. The inspector is open throughout.`,
       `The list object's CPU per save, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
       "",
       table,
