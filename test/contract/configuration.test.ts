@@ -61,7 +61,7 @@ describe("configuration defaults", () => {
       presenceIntervalMs: 2000,
     });
     expect(readListsPerHour({})).toBe(20);
-    expect(readPlacementRule({})).toEqual({ relayAfter: 1000, capacity: 1000 });
+    expect(readPlacementRule({})).toEqual({ relayAfter: 1000, capacity: 5000 });
   });
 
   it("a var left unset falls back to its documented default in a running room", async () => {
