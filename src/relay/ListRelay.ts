@@ -29,8 +29,8 @@ import type { RelayReply } from "./relayTypes";
 
 /** The replica forgets what no session can still need once every this many entries. */
 const PRUNE_EVERY_ENTRIES = 256;
-/** A relay with viewers that has not heard from the list for this long asks it (a save or a head count usually comes first). */
-export const RELAY_CHECK_IN_MS = 60_000;
+/** A relay with viewers that has not heard from the list for this long asks it (a save or a head count usually comes first); rare, because it wakes a hibernating relay and the list. */
+export const RELAY_CHECK_IN_MS = 5 * 60_000;
 /** While the list does not answer, the relay asks again this often. */
 export const RELAY_RECHECK_MS = 10_000;
 /**

@@ -66,8 +66,8 @@ describe("a relay cut off from the list's object", () => {
     viewer.socket.ack(viewer.snapshot.seq);
     await viewer.socket.settle();
     for (let round = 0; round < 3; round++) {
-      clock.advance(RELAY_CUT_OFF_MS);
-      await runDurableObjectAlarm(relay(0));
+      clock.advance(RELAY_CHECK_IN_MS + RELAY_CUT_OFF_MS);
+      expect(await runDurableObjectAlarm(relay(0))).toBe(true);
       await viewer.socket.settle();
     }
     expect(viewer.socket.closed).toBeNull();
