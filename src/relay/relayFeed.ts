@@ -3,14 +3,15 @@
  * new log entry to every relay it feeds, by RPC on the relay's stub (a call
  * wakes a hibernating relay; a socket between objects would not hibernate,
  * workerd issue 4864). Per relay it keeps the position delivered through in
- * SQL, so after a restart it resends from there (the relay ignores what it
- * has), at most one call in flight per relay so entries arrive in order, and
+ * SQL (every few entries) and its last socket count, so after a restart it
+ * resends from there (the relay ignores what it has) and placement knows
+ * which relays are full, at most one call in flight per relay so entries arrive in order, and
  * a failed call retried on the alarm with backoff. A relay that reports no
  * viewers is forgotten; it asks to be fed again (`entriesAfter`) when it has
  * viewers and is unsure it is current.
  *
- * Relays' reports (their socket counts, coalesced) are what presence sums and
- * what placement reads.
+ * Relays' reports (coalesced): their sockets are what placement reads, their
+ * distinct browsers what presence sums.
  */
 import type { LogEntry } from "../room/delivery/log";
 import type { Sql } from "../room/sql";
