@@ -140,7 +140,8 @@ export const VARIABLES = {
   },
   RELAY_CAPACITY: {
     type: "whole number",
-    default: 1_000,
+    // The most one object served here with p99 to the last viewer within 250 ms at one save a second (docs/SCALING.md).
+    default: 5_000,
     min: 1,
     max: 32_768,
     meaning: "sockets one relay takes before the next relay of the list is used",

@@ -13,6 +13,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
+import { CloseCode } from "../protocol/limits";
 import type { RenamedFrame } from "../protocol/frames";
 import { readConfig, type RoomVars } from "../room/config";
 import type { LogEntry } from "../room/delivery/log";
@@ -28,6 +29,16 @@ import type { RelayReply } from "./relayTypes";
 
 /** The replica forgets what no session can still need once every this many entries. */
 const PRUNE_EVERY_ENTRIES = 256;
+/** A relay with viewers that has not heard from the list for this long asks it (a save or a head count usually comes first); rare, because it wakes a hibernating relay and the list. */
+export const RELAY_CHECK_IN_MS = 5 * 60_000;
+/** While the list does not answer, the relay asks again this often. */
+export const RELAY_RECHECK_MS = 10_000;
+/**
+ * A relay that has not reached the list for this long says `bye` (close 4008)
+ * to its viewers: they reconnect without resuming and get a fresh snapshot
+ * once the list answers, instead of staying on a replica that no longer moves.
+ */
+export const RELAY_CUT_OFF_MS = 120_000;
 
 export type RelayEnv = RoomVars & { LIST_ROOM: DurableObjectNamespace<ListRoom> };
 
@@ -45,6 +56,10 @@ export class ListRelay extends DurableObject<RelayEnv> {
   /** A catch-up under way, shared by whoever needs the replica current meanwhile. */
   private catchingUp: Promise<boolean> | null = null;
   private ready = false;
+  /** When the list last answered or called (a fresh instance counts from its start). */
+  private lastContact = Date.now();
+  /** Since when calls to the list have failed, or null while it answers. */
+  private unreachableSince: number | null = null;
 
   constructor(ctx: DurableObjectState, env: RelayEnv) {
     super(ctx, env);
@@ -65,9 +80,11 @@ export class ListRelay extends DurableObject<RelayEnv> {
       wider: { total: (open) => open + this.others, told: () => this.report() },
       tokens,
     });
+    this.parts.alarms.assign("relays", (now) => this.checkLink(now));
     void ctx.blockConcurrencyWhile(async () => {
       if (hasSchema(ctx.storage)) this.setUp();
       await this.parts.alarms.load();
+      if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", this.lastContact + RELAY_CHECK_IN_MS);
     });
   }
 
@@ -87,6 +104,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
 
   /** New log entries, oldest first: applied in order, each delivered to the viewers here. */
   async apply(entries: LogEntry[]): Promise<RelayReply> {
+    this.heard(Date.now());
     if (this.ready && this.replica.seeded()) {
       for (const entry of entries) {
         if (entry.pos <= this.replica.lastPos()) continue;
@@ -99,6 +117,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
 
   /** The rest of the list's audience changed: the viewers here hear the new total. */
   hearOthers(others: number): void {
+    this.heard(Date.now());
     if (others === this.others) return;
     this.others = others;
     this.parts.headCount.changed(Date.now());
@@ -106,6 +125,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
 
   /** The list was renamed: the viewers here hear it at once, as the list's own do. */
   hearRenamed(title: string): void {
+    this.heard(Date.now());
     this.title = title;
     this.parts.out.toEach(this.parts.audience.open(), { type: "renamed", title } satisfies RenamedFrame);
   }
@@ -130,7 +150,9 @@ export class ListRelay extends DurableObject<RelayEnv> {
     if (this.address === null || !(await this.makeCurrent())) {
       return Response.json(errorBody(ErrorCode.NotFound, "there is no such list"), { status: 404 });
     }
-    return this.parts.arrivals.arrive(request);
+    const response = await this.parts.arrivals.arrive(request);
+    if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", this.lastContact + RELAY_CHECK_IN_MS);
+    return response;
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
@@ -166,8 +188,46 @@ export class ListRelay extends DurableObject<RelayEnv> {
   }
 
   private catchUp(): Promise<boolean> {
-    this.catchingUp ??= this.fetchMissing().finally(() => (this.catchingUp = null));
+    this.catchingUp ??= this.fetchMissing()
+      .then(
+        (ok) => (this.heard(Date.now()), ok),
+        (error: unknown) => {
+          this.unreachable(Date.now());
+          throw error;
+        },
+      )
+      .finally(() => (this.catchingUp = null));
     return this.catchingUp;
+  }
+
+  // ---- Noticing a list that no longer answers ---------------------------------
+
+  private heard(now: number): void {
+    this.lastContact = now;
+    this.unreachableSince = null;
+    if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", now + RELAY_CHECK_IN_MS);
+  }
+
+  private unreachable(now: number): void {
+    this.unreachableSince ??= now;
+    this.current = false;
+    this.parts.alarms.dueBy("relays", now + RELAY_RECHECK_MS);
+  }
+
+  /** The alarm's link duty: check in with a list quiet for long, retry one that failed, say bye past the cut-off. */
+  private checkLink(now: number): number | null {
+    if (this.parts.audience.count() === 0) return null;
+    if (this.unreachableSince !== null && now - this.unreachableSince >= RELAY_CUT_OFF_MS) {
+      for (const [ws] of this.parts.audience.open()) {
+        this.parts.out.closeWithBye(ws, CloseCode.AckTimeout, "this relay lost touch with the list; reconnect for a fresh snapshot");
+      }
+      return null;
+    }
+    if (this.unreachableSince === null && now - this.lastContact < RELAY_CHECK_IN_MS) return this.lastContact + RELAY_CHECK_IN_MS;
+    this.catchUp().catch(() => {
+      // Recorded by catchUp; the next check retries.
+    });
+    return now + RELAY_RECHECK_MS;
   }
 
   private async fetchMissing(): Promise<boolean> {
@@ -197,16 +257,17 @@ export class ListRelay extends DurableObject<RelayEnv> {
   }
 
   private reply(): RelayReply {
-    return { position: this.position(), connections: this.parts.audience.count(), framesOut: this.usageCounters.framesOut };
+    return { position: this.position(), connections: this.parts.audience.count(), people: this.parts.audience.people(), framesOut: this.usageCounters.framesOut };
   }
 
   /** Tells the list this relay's counts (after each head count here); hears the rest of the audience back. */
   private report(): void {
     if (this.address === null) return;
-    const counts = { connections: this.parts.audience.count(), framesOut: this.usageCounters.framesOut };
+    const counts = { connections: this.parts.audience.count(), people: this.parts.audience.people(), framesOut: this.usageCounters.framesOut };
     this.list()
       .relayReport(this.address.relay, counts)
       .then((answer) => {
+        this.heard(Date.now());
         this.hearOthers(answer.others);
         if (!answer.fed) {
           this.current = false;
@@ -215,7 +276,8 @@ export class ListRelay extends DurableObject<RelayEnv> {
         }
       })
       .catch(() => {
-        // The next head count reports again.
+        // The next head count reports again; the link duty notices if the list stays away.
+        this.unreachable(Date.now());
       });
   }
 }

@@ -4,7 +4,8 @@
  * arrival stays until the list holds RELAY_AFTER sockets and then goes to the
  * first relay with room (placement.ts). The Worker asks first (`place`) and
  * upgrades at the relay itself; an upgrade that reaches the list's object
- * anyway (a test calling its stub) is sent on to the relay.
+ * anyway (a test calling its stub, or a resume whose token is not a relay's)
+ * is sent on to the relay.
  * In production a relay is created where the Worker says the arrival came
  * from (a location hint from request.cf, so its viewers' resumes and acks
  * stay near them); under wrangler dev there is one place.
@@ -29,6 +30,8 @@ export interface ArrivalParts {
   relay: (index: number, hint: DurableObjectLocationHint | null) => { fetch(request: Request): Promise<Response> };
   /** Serves the socket on the list's own object. */
   here: (request: Request) => Promise<Response>;
+  /** Whether a session on the list's own object has this resume token. */
+  holds: (token: string) => Promise<boolean>;
 }
 
 export class ArrivalRouter {
@@ -46,13 +49,15 @@ export class ArrivalRouter {
   }
 
   /** An upgrade that reached the list's object: served here, or sent on to the relay that should hold it. */
-  route(request: Request): Promise<Response> {
+  async route(request: Request): Promise<Response> {
     const token = new URL(request.url).searchParams.get(RESUME_TOKEN_PARAM);
     const holder = token === null ? null : relayOfToken(token);
     const hint = parseLocationHint(request.headers.get(LOCATION_HINT_HEADER));
     if (holder !== null) return this.parts.relay(holder, hint).fetch(request);
-    // A resume of a session here (or of one forgotten: it starts afresh here).
-    if (token !== null) return this.parts.here(request);
+    if (token !== null && (await this.parts.holds(token))) return this.parts.here(request);
+    // A fresh arrival, or a resume of a session nobody here holds (forgotten,
+    // or another list's): it starts afresh wherever placement says, so the
+    // list's own object still serves no more than RELAY_AFTER.
     const place = this.place();
     return place === "here" ? this.parts.here(request) : this.parts.relay(place, hint).fetch(request);
   }

@@ -25,11 +25,15 @@ export interface ListRelaysParts {
   lastPos: () => number;
   /** Sockets on the list's own object. */
   ownCount: () => number;
+  /** Distinct browsers on the list's own object. */
+  ownPeople: () => number;
   alarm: { dueBy(duty: "relays", at: number): void };
   /** A relay's count changed: presence is due. */
   countsChanged: (now: number) => void;
   /** Serves a socket on the list's own object. */
   here: (request: Request) => Promise<Response>;
+  /** Whether a session on the list's own object has this resume token. */
+  holds: (token: string) => Promise<boolean>;
   /** The list's title now, for the relays' welcomes. */
   title: () => string;
 }
@@ -41,11 +45,11 @@ export class ListRelays {
   private readonly calls = { relayCalls: 0 };
 
   constructor(private readonly parts: ListRelaysParts) {
-    const { env, listId, sql, log, lastPos, ownCount, alarm, countsChanged, here } = parts;
+    const { env, listId, sql, log, lastPos, ownCount, ownPeople, alarm, countsChanged, here, holds } = parts;
     const relay = (index: number, hint: DurableObjectLocationHint | null = null) =>
       env.LIST_RELAY.getByName(relayName(listId, index), hint === null ? undefined : { locationHint: hint });
-    this.feed = new RelayFeed({ sql, log, lastPos, ownCount, relay, alarm, usage: this.calls, countsChanged });
-    this.router = new ArrivalRouter({ rule: readPlacementRule(env), ownCount, feed: this.feed, relay, here });
+    this.feed = new RelayFeed({ sql, log, lastPos, ownPeople, relay, alarm, usage: this.calls, countsChanged });
+    this.router = new ArrivalRouter({ rule: readPlacementRule(env), ownCount, feed: this.feed, relay, here, holds });
   }
 
   /** Relay `index` starts: the newest page at the log's end, from where it is fed. */

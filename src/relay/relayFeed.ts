@@ -3,14 +3,15 @@
  * new log entry to every relay it feeds, by RPC on the relay's stub (a call
  * wakes a hibernating relay; a socket between objects would not hibernate,
  * workerd issue 4864). Per relay it keeps the position delivered through in
- * SQL, so after a restart it resends from there (the relay ignores what it
- * has), at most one call in flight per relay so entries arrive in order, and
+ * SQL (every few entries) and its last socket count, so after a restart it
+ * resends from there (the relay ignores what it has) and placement knows
+ * which relays are full, at most one call in flight per relay so entries arrive in order, and
  * a failed call retried on the alarm with backoff. A relay that reports no
  * viewers is forgotten; it asks to be fed again (`entriesAfter`) when it has
  * viewers and is unsure it is current.
  *
- * Relays' reports (their socket counts, coalesced) are what presence sums and
- * what placement reads.
+ * Relays' reports (coalesced): their sockets are what placement reads, their
+ * distinct browsers what presence sums.
  */
 import type { LogEntry } from "../room/delivery/log";
 import type { Sql } from "../room/sql";
@@ -18,6 +19,12 @@ import type { RelayCounts, RelayReply, RelayReportAnswer } from "./relayTypes";
 
 /** Entries per call, so a relay far behind catches up in bounded steps. */
 export const RELAY_BATCH_ENTRIES = 256;
+/**
+ * How far a relay's delivered position may run ahead of its `relay_feed` row:
+ * a row written on every answer was one write per relay per save (measured:
+ * the list's most expensive statement at 5,000 viewers on this machine).
+ */
+export const RELAY_FEED_STORE_EVERY = 16;
 /** A call not answered by then counts as failed (a late answer still counts: applying is idempotent). */
 export const RELAY_CALL_TIMEOUT_MS = 10_000;
 /** Retries wait 1 s, 2 s, 4 s … up to a minute. */
@@ -40,8 +47,8 @@ export interface RelayFeedParts {
   /** The list's log, read when a relay is behind. */
   log: { range(fromPos: number, toPos: number): Iterable<LogEntry> };
   lastPos: () => number;
-  /** Sockets on the list's own object. */
-  ownCount: () => number;
+  /** Distinct browsers on the list's own object. */
+  ownPeople: () => number;
   relay: (index: number) => RelayEndpoint;
   alarm: { dueBy(duty: "relays", at: number): void };
   usage: { relayCalls: number };
@@ -51,6 +58,8 @@ export interface RelayFeedParts {
 
 interface Link {
   deliveredThrough: number;
+  /** The position last written to `relay_feed`. */
+  storedThrough: number;
   inFlight: boolean;
   failures: number;
   retryAt: number | null;
@@ -66,30 +75,36 @@ interface Known extends RelayCounts {
 export class RelayFeed {
   /** The relays being fed, by number; loaded from SQL. */
   private readonly links = new Map<number, Link>();
-  /** What each relay last reported, fed or not (in memory: restarts with the object). */
+  /** What each relay last reported, fed or not (the socket counts of fed relays are also kept in SQL, for placement after a restart). */
   private readonly known = new Map<number, Known>();
 
   constructor(private readonly parts: RelayFeedParts) {}
 
-  /** Reads the relays fed before a restart, and resends what they may have missed. */
+  /** Reads the relays fed before a restart and their last counts, and resends what they may have missed. */
   load(now: number): void {
-    for (const row of this.parts.sql<{ relay: number; delivered_through: number }>`SELECT relay, delivered_through FROM relay_feed`) {
-      this.links.set(row.relay, { deliveredThrough: row.delivered_through, inFlight: false, failures: 0, retryAt: null });
+    for (const row of this.parts.sql<{ relay: number; delivered_through: number; connections: number }>`SELECT relay, delivered_through, connections FROM relay_feed`) {
+      this.links.set(row.relay, { deliveredThrough: row.delivered_through, storedThrough: row.delivered_through, inFlight: false, failures: 0, retryAt: null });
+      // Browsers are not kept: as many as sockets is the most they can be, until its next report.
+      Object.assign(this.knownOf(row.relay), { connections: row.connections, people: row.connections });
     }
     this.sendToAll(now);
   }
 
   /** Relay `index` holds the log through `pos` and is to be fed from there. */
   feed(index: number, pos: number): void {
-    const link = this.links.get(index);
+    let link = this.links.get(index);
     if (link) {
       link.deliveredThrough = Math.max(link.deliveredThrough, pos);
       link.failures = 0;
       link.retryAt = null;
+      // A restart resends from the stored position and the relay ignores what it has, so a row every few entries is enough.
+      if (link.deliveredThrough - link.storedThrough < RELAY_FEED_STORE_EVERY) return;
     } else {
-      this.links.set(index, { deliveredThrough: pos, inFlight: false, failures: 0, retryAt: null });
+      link = { deliveredThrough: pos, storedThrough: pos, inFlight: false, failures: 0, retryAt: null };
+      this.links.set(index, link);
     }
-    this.parts.sql`INSERT INTO relay_feed (relay, delivered_through) VALUES (${index}, ${pos})
+    link.storedThrough = link.deliveredThrough;
+    this.parts.sql`INSERT INTO relay_feed (relay, delivered_through, connections) VALUES (${index}, ${link.deliveredThrough}, ${this.known.get(index)?.connections ?? 0})
       ON CONFLICT (relay) DO UPDATE SET delivered_through = MAX(delivered_through, excluded.delivered_through)`;
   }
 
@@ -128,16 +143,19 @@ export class RelayFeed {
   /** Counts that came with a delivery's answer: read, but only a report of the relay's own can stop its feed. */
   private noteCounts(index: number, counts: RelayCounts, now: number): void {
     const known = this.knownOf(index);
-    const changed = known.connections !== counts.connections;
+    const changed = known.connections !== counts.connections || known.people !== counts.people;
     known.connections = counts.connections;
+    known.people = counts.people;
     known.framesOut = counts.framesOut;
     known.placedSinceReport = 0;
-    if (changed) this.parts.countsChanged(now);
+    if (!changed) return;
+    this.parts.sql`UPDATE relay_feed SET connections = ${counts.connections} WHERE relay = ${index}`;
+    this.parts.countsChanged(now);
   }
 
-  /** The audience outside relay `index`: the list's own sockets and every other relay's. */
+  /** The audience outside relay `index`: the list's own browsers and every other relay's. */
   othersOf(index: number): number {
-    return this.parts.ownCount() + this.relayedCount() - (this.known.get(index)?.connections ?? 0);
+    return this.parts.ownPeople() + this.relayedPeople() - (this.known.get(index)?.people ?? 0);
   }
 
   /** A fresh arrival is being sent to relay `index`. */
@@ -152,10 +170,14 @@ export class RelayFeed {
     return loads;
   }
 
-  /** Sockets on every relay together, as last reported. */
-  relayedCount(): number {
+  /**
+   * Browsers on every relay together, as last reported. Each object counts
+   * its own distinct browsers, so a browser whose tabs landed on two objects
+   * counts once on each (docs/SCALING.md, "Presence").
+   */
+  relayedPeople(): number {
     let sum = 0;
-    for (const known of this.known.values()) sum += known.connections;
+    for (const known of this.known.values()) sum += known.people;
     return sum;
   }
 
@@ -170,7 +192,7 @@ export class RelayFeed {
   /** Presence went out with `total`: each relay hears the rest of the audience, when that changed for it. */
   tellOthers(total: number): void {
     for (const [index, known] of this.relaysWithViewers()) {
-      const others = total - known.connections;
+      const others = total - known.people;
       if (known.toldOthers === others) continue;
       known.toldOthers = others;
       this.parts.usage.relayCalls++;
@@ -197,13 +219,13 @@ export class RelayFeed {
 
   /** Each relay's counts, for the usage answer. */
   usage(): Array<{ relay: number } & RelayCounts> {
-    return [...this.known].sort(([a], [b]) => a - b).map(([relay, { connections, framesOut }]) => ({ relay, connections, framesOut }));
+    return [...this.known].sort(([a], [b]) => a - b).map(([relay, { connections, people, framesOut }]) => ({ relay, connections, people, framesOut }));
   }
 
   private knownOf(index: number): Known {
     let known = this.known.get(index);
     if (!known) {
-      known = { connections: 0, framesOut: 0, placedSinceReport: 0, toldOthers: null };
+      known = { connections: 0, people: 0, framesOut: 0, placedSinceReport: 0, toldOthers: null };
       this.known.set(index, known);
     }
     return known;

@@ -3,7 +3,10 @@ import type { LogEntry } from "../room/delivery/log";
 
 /** A relay's audience and work, as it reports them to the list's object. */
 export interface RelayCounts {
+  /** Its open sockets: what placement fills it by. */
   connections: number;
+  /** The distinct browsers among them (sockets without a browser id count one each): what presence sums. */
+  people: number;
   framesOut: number;
 }
 

@@ -11,9 +11,8 @@
  * on a row of its own and removed text is never kept.
  */
 import type { Item } from "../protocol/item";
-import { utf8Length } from "../protocol/frames";
 import type { DeliveryLog, EntryKind, LogEntry, Page } from "../room/delivery/log";
-import { PAGE_ITEMS_MAX_BYTES } from "../room/itemStore";
+import { pageOf } from "../room/itemStore";
 import type { Sql } from "../room/sql";
 import { claimedPos } from "../shared/itemId";
 
@@ -109,17 +108,10 @@ export class Replica implements DeliveryLog {
 
   pageBelow(belowPos: number, limit: number): Page {
     const state = this.read();
-    const items: Item[] = [];
-    let bytes = 2; // the brackets of the JSON array
-    if (state === null) return { items, hasOlder: false };
-    for (const row of this.sql.each<{ item: string }>`SELECT item FROM replica_items
-      WHERE pos < ${belowPos} AND pos >= ${state.floorPos} AND item IS NOT NULL ORDER BY pos DESC`) {
-      const itemBytes = utf8Length(row.item) + (items.length > 0 ? 1 : 0);
-      if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) return { items, hasOlder: true };
-      items.push(JSON.parse(row.item) as Item);
-      bytes += itemBytes;
-    }
-    return { items, hasOlder: state.olderBelowFloor };
+    if (state === null) return { items: [], hasOlder: false };
+    const rows = this.sql.each<{ item: string }>`SELECT item FROM replica_items
+      WHERE pos < ${belowPos} AND pos >= ${state.floorPos} AND item IS NOT NULL ORDER BY pos DESC`;
+    return pageOf(storedItems(rows), limit, state.olderBelowFloor);
   }
 
   /**
@@ -143,4 +135,9 @@ export class Replica implements DeliveryLog {
     }
     return this.state;
   }
+}
+
+/** The replica keeps each item as the JSON it travels in: parsed for the page, measured as stored. */
+function* storedItems(rows: Iterable<{ item: string }>): Generator<{ item: Item; json: string }> {
+  for (const row of rows) yield { item: JSON.parse(row.item) as Item, json: row.item };
 }

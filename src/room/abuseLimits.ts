@@ -42,6 +42,8 @@ export class AbuseLimits {
   private readonly groupPolicy: BucketPolicy;
   private readonly groupSaves = new Map<string, TokenBucket>();
   private readonly flows = new WeakMap<WebSocket, ConnectionFlow>();
+  /** Every connection's frame bucket follows this one policy (one object, not one per connection). */
+  private readonly framePolicy: BucketPolicy;
 
   constructor(
     private readonly config: RoomConfig,
@@ -50,6 +52,7 @@ export class AbuseLimits {
     const perSecond = config.listSavesPerMinute / 60;
     this.listBurst = Math.max(1, Math.round(perSecond * LIST_SAVE_BURST_SECONDS));
     this.listSaves = new TokenBucket({ burst: this.listBurst, perSecond }, now);
+    this.framePolicy = { burst: config.framesPerSecond * FRAME_BURST_SECONDS, perSecond: config.framesPerSecond };
     this.groupPolicy = { burst: Math.max(1, Math.floor(this.listBurst * GROUP_SHARE)), perSecond: perSecond * GROUP_SHARE };
   }
 
@@ -88,8 +91,7 @@ export class AbuseLimits {
   admitFrame(ws: WebSocket, now: number): FrameAdmission {
     let flow = this.flows.get(ws);
     if (!flow) {
-      const policy = { burst: this.config.framesPerSecond * FRAME_BURST_SECONDS, perSecond: this.config.framesPerSecond };
-      flow = { bucket: new TokenBucket(policy, now), notifiedAt: Number.NEGATIVE_INFINITY };
+      flow = { bucket: new TokenBucket(this.framePolicy, now), notifiedAt: Number.NEGATIVE_INFINITY };
       this.flows.set(ws, flow);
     }
     if (flow.bucket.take(now)) return "accept";

@@ -82,20 +82,31 @@ function storedOf(row: ItemRow): StoredItem {
   return { pos: row.pos, itemId: row.id, item: itemOf(row) };
 }
 
-/** Newest first, as many of `rows` as fit `limit` items and a frame. */
-function pageOf(rows: Generator<ItemRow, void, undefined>, limit: number): Page {
-  const items: Item[] = [];
+/**
+ * Newest first, as many of `items` (each with its JSON, as it will travel) as
+ * fit `limit` items and a frame: the one page loop, for the list's store and
+ * a relay's replica (src/relay/replica.ts). `olderPastRows` says whether
+ * older items lie beyond the rows given.
+ */
+export function pageOf(items: Iterable<{ item: Item; json: string }>, limit: number, olderPastRows = false): Page {
+  const page: Item[] = [];
   let bytes = 2; // the brackets of the JSON array
-  for (const row of rows) {
-    const item = itemOf(row)!;
-    const itemBytes = utf8Length(JSON.stringify(item)) + (items.length > 0 ? 1 : 0);
-    if (items.length === limit || (items.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
-      return { items, hasOlder: true };
+  for (const { item, json } of items) {
+    const itemBytes = utf8Length(json) + (page.length > 0 ? 1 : 0);
+    if (page.length === limit || (page.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
+      return { items: page, hasOlder: true };
     }
-    items.push(item);
+    page.push(item);
     bytes += itemBytes;
   }
-  return { items, hasOlder: false };
+  return { items: page, hasOlder: olderPastRows };
+}
+
+function* liveItems(rows: Iterable<ItemRow>): Generator<{ item: Item; json: string }> {
+  for (const row of rows) {
+    const item = itemOf(row)!;
+    yield { item, json: JSON.stringify(item) };
+  }
 }
 
 /** Which of an item's fields a change would change: nothing at all makes it a no-op. */
@@ -205,8 +216,8 @@ export class ItemStore implements DeliveryLog {
    * Rows are read only as far as needed.
    */
   pageBelow(belowPos: number, limit: number): Page {
-    return pageOf(this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} AND removed_at IS NULL
-      ORDER BY pos DESC`, limit);
+    return pageOf(liveItems(this.sql.each<ItemRow>`SELECT * FROM items WHERE pos < ${belowPos} AND removed_at IS NULL
+      ORDER BY pos DESC`), limit);
   }
 
   /**
@@ -215,9 +226,9 @@ export class ItemStore implements DeliveryLog {
    * (migration `009_search`): it reads matching rows only, newest first.
    */
   searchBelow(belowPos: number, match: string, limit: number): Page {
-    return pageOf(this.sql.each<ItemRow>`SELECT items.* FROM item_search JOIN items ON items.pos = item_search.rowid
+    return pageOf(liveItems(this.sql.each<ItemRow>`SELECT items.* FROM item_search JOIN items ON items.pos = item_search.rowid
       WHERE item_search MATCH ${match} AND item_search.rowid < ${belowPos} AND items.removed_at IS NULL
-      ORDER BY item_search.rowid DESC`, limit);
+      ORDER BY item_search.rowid DESC`), limit);
   }
 
   /** Oldest first: the log entries with `fromPos <= pos <= toPos`, read as far as the caller goes. */

@@ -180,6 +180,12 @@ export const MIGRATIONS: readonly Migration[] = [
       delivered_through INTEGER NOT NULL
     )`,
   },
+  {
+    // Each fed relay's socket count as last reported, so placement after the
+    // list's object restarts still knows which relays are full.
+    id: "011_relay_feed_connections",
+    sql: `ALTER TABLE relay_feed ADD COLUMN connections INTEGER NOT NULL DEFAULT 0`,
+  },
 ];
 
 /** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */

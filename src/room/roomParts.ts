@@ -9,6 +9,8 @@
  */
 import { DEFAULT_LIST_ID } from "../protocol/lists";
 import { ListRelays } from "../relay/listRelays";
+import { hashToken, isWellFormedToken } from "../shared/tokens";
+import { ClientStore } from "./clientStore";
 import { readConfig } from "./config";
 import { buildDeliveryParts, type DeliveryWiring } from "./deliveryParts";
 import { EditKeys } from "./editKeys";
@@ -49,10 +51,11 @@ export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): R
   const meta = new ListMeta(sql, env.OWNER_KEY);
   const editKeys = new EditKeys(sql);
   const listTitle = () => meta.title();
-  const wider = { total: (open: number) => open + relays.feed.relayedCount(), told: (count: number) => relays.feed.tellOthers(count) };
+  const wider = { total: (open: number) => open + relays.feed.relayedPeople(), told: (count: number) => relays.feed.tellOthers(count) };
   const delivery = buildDeliveryParts({ ctx, config, sql, usage, log: items, listTitle, wider });
   const { out, audience, alarms: alarm, headCount, arrivals, limits } = delivery;
   const lastPos = () => delivery.delivery.lastPos;
+  const clients = new ClientStore(sql);
   const relays = new ListRelays({
     env,
     listId,
@@ -60,9 +63,11 @@ export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): R
     log: items,
     lastPos,
     ownCount: () => audience.count(),
+    ownPeople: () => audience.people(),
     alarm,
     countsChanged: (now) => headCount.changed(now),
     here: (request) => arrivals.arrive(request),
+    holds: async (token) => isWellFormedToken(token) && clients.findByTokenHash(await hashToken(token), Date.now() - config.resumeTokenGraceMs) !== null,
     title: listTitle,
   });
   alarm.assign("relays", (now) => relays.feed.onAlarm(now));

@@ -54,6 +54,9 @@ export function judgeResume(
 export type Resumption = { kind: "resumed"; record: ClientRecord } | { kind: "stale" } | { kind: "fresh" };
 
 export class Sessions {
+  /** When arrivals next sweep away the sessions past their resume window. */
+  private nextSweepAt = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly clients: ClientStore,
     private readonly ctx: DurableObjectState,
@@ -95,7 +98,13 @@ export class Sessions {
 
   /** A new client whose snapshot covers the log up to `lastPos`; its first connection is attempt 1. */
   register(tokenHash: string, now: number, lastPos: number): ClientRecord {
-    this.clients.forgetDisconnectedBefore(now - this.resumeWindowMs);
+    // Sessions past their window are deleted at most once a window, not by
+    // every arrival: a crowd of N arriving costs one sweep, not N. A row kept
+    // a little longer resumes nothing (judgeResume checks the window itself).
+    if (now >= this.nextSweepAt) {
+      this.clients.forgetDisconnectedBefore(now - this.resumeWindowMs);
+      this.nextSweepAt = now + this.resumeWindowMs;
+    }
     const record = { clientId: crypto.randomUUID(), basePos: lastPos, connectionId: crypto.randomUUID() };
     this.clients.create(record, tokenHash, now);
     return { ...record, attempt: 1, acked: 0, disconnectedAt: null };

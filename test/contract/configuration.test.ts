@@ -28,7 +28,7 @@ const DOCUMENTED = {
   SEND_WINDOW_BYTES: "131072",
   PRESENCE_INTERVAL_MS: "2000",
   RELAY_AFTER: "1000",
-  RELAY_CAPACITY: "1000",
+  RELAY_CAPACITY: "5000",
   EXPOSE_USAGE: "false",
   ACCEPT_UNSEALED_LIST_IDS: "false",
 } as const;
@@ -61,7 +61,7 @@ describe("configuration defaults", () => {
       presenceIntervalMs: 2000,
     });
     expect(readListsPerHour({})).toBe(20);
-    expect(readPlacementRule({})).toEqual({ relayAfter: 1000, capacity: 1000 });
+    expect(readPlacementRule({})).toEqual({ relayAfter: 1000, capacity: 5000 });
   });
 
   it("a var left unset falls back to its documented default in a running room", async () => {

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { CONFIG, connectFresh, controlClock, eventually, type TestSocket } from "../room/roomHarness";
+import { CONFIG, connect, connectFresh, controlClock, eventually, type TestSocket } from "../room/roomHarness";
 import { freshRelayedList, type RelayStub } from "./relayHarness";
 
 async function lastCount(socket: TestSocket): Promise<number | undefined> {
@@ -44,5 +44,20 @@ describe("presence with relays", () => {
       const counts = await Promise.all(stayed.map(({ socket }) => lastCount(socket)));
       return counts.every((count) => count === 3);
     }, "everyone to hear 3");
+  });
+
+  it("a browser's tabs on one relay count once in the list's own viewers' count", async () => {
+    const clock = controlClock();
+    const { list, relay } = await freshRelayedList(1, 10);
+    const direct = await connectFresh(list);
+    const tabs = [await connect(list, undefined, "browser-one-tabs"), await connect(list, undefined, "browser-one-tabs")];
+    await eventually(async () => {
+      clock.advance(CONFIG.presenceIntervalMs);
+      await runDurableObjectAlarm(relay(0));
+      await runDurableObjectAlarm(list);
+      const counts = await Promise.all([direct, ...tabs].map(({ socket }) => lastCount(socket)));
+      return counts.every((count) => count === 2);
+    }, "everyone to hear 2 (the direct viewer and one browser with two tabs)");
+    expect(await relay(0).connectionCount()).toBe(2);
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { ListRelay } from "../../src/relay/ListRelay";
 import { hasSchema } from "../../src/room/migrations";
 import { placeArrival } from "../../src/relay/placement";
 import { retryDelay } from "../../src/relay/relayFeed";
 import { MAX_RELAYS, newRelayToken, relayName, relayOfToken } from "../../src/shared/relays";
-import { connectFresh, eventually, TestSocket } from "../room/roomHarness";
+import { newToken } from "../../src/shared/tokens";
+import { connect, connectFresh, eventually, TestSocket } from "../room/roomHarness";
 import { request } from "../worker/request";
 import { freshRelayedList, holderOf } from "./relayHarness";
 
@@ -20,6 +21,43 @@ describe("routing arrivals to relays", () => {
     await eventually(async () => (await relay(0).connectionCount()) === 3, "relay 0 to hold three sockets");
     expect(await relay(1).connectionCount()).toBe(3);
     expect(await relay(2).connectionCount()).toBe(1);
+  });
+
+  it("after the list's object restarts, placement still knows which relays are full", async () => {
+    const { list, relay } = await freshRelayedList(0, 2);
+    for (let i = 0; i < 2; i++) await connectFresh(list);
+    await eventually(async () => (await list.relaysUsage()).relays.some((r) => r.relay === 0 && r.connections === 2), "relay 0's count to reach the list");
+    await evictDurableObject(list, { webSockets: "close" });
+    const next = await connectFresh(list);
+    expect(holderOf(next.welcome.resumeToken)).toBe(1);
+    expect(await relay(0).connectionCount()).toBe(2);
+  });
+
+  it("a resume with a token the list does not hold (unknown, or another list's) is placed as a fresh arrival, past RELAY_AFTER on a relay", async () => {
+    const other = await freshRelayedList(5, 10);
+    const foreign = (await connectFresh(other.list)).welcome.resumeToken;
+    const { list } = await freshRelayedList(1, 10);
+    const own = await connectFresh(list);
+    expect(holderOf(own.welcome.resumeToken)).toBeNull();
+    for (const token of [newToken(), foreign]) {
+      const arrival = await connect(list, { token, last: 1, attempt: 2 });
+      expect(arrival.welcome.resumed).toBe(false);
+      expect(holderOf(arrival.welcome.resumeToken)).toBe(0);
+      await arrival.socket.nextOf("snapshot");
+    }
+    expect(await list.connectionCount()).toBe(1);
+  });
+
+  it("a resume of a session the list's own object holds goes back to it, also past RELAY_AFTER", async () => {
+    const { list } = await freshRelayedList(1, 10);
+    const own = await connectFresh(list);
+    own.socket.close();
+    await own.socket.waitForClose();
+    await eventually(async () => (await list.connectionCount()) === 0, "the list to see the close");
+    await connectFresh(list);
+    const resumed = await connect(list, { token: own.welcome.resumeToken, last: own.snapshot.seq, attempt: 2 });
+    expect(resumed.welcome).toMatchObject({ resumed: true, clientId: own.welcome.clientId });
+    expect(holderOf(resumed.welcome.resumeToken)).toBeNull();
   });
 
   it("sends everyone to relays when RELAY_AFTER is 0", async () => {

@@ -20,7 +20,8 @@
  * workerd column's Listroom from another tree (to measure a change to src/
  * before making it). `-- --memory` measures what an open connection costs
  * (run/memory.ts); `-- --viewers` the one-list, many-viewers ladder
- * (run/viewers.ts).
+ * (run/viewers.ts); `-- --relay-viewers` the same with relays off and on, side
+ * by side, straight to workerd (run/relays.ts).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -39,6 +40,7 @@ import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
 import { profileCpu } from "./run/cpuProfile";
 import { measureMemory, MEMORY_SYSTEMS, MEMORY_SYSTEMS_ALL, type MemorySystem } from "./run/memory";
 import { measureViewers, VIEWER_COUNTS } from "./run/viewers";
+import { measureRelays, RELAY_RUN_COUNTS } from "./run/relays";
 import { runSystem, type SystemRun } from "./run/system";
 import { measureBundles, type BundleSizes } from "./report/bundles";
 import { publish, republish, withDerived } from "./report/publish";
@@ -272,6 +274,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join("
        npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
        npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot]
        npm run bench -- --viewers [--systems listroom,bare] [--counts 500,1000,2000,3000] [--saves 15]
+       npm run bench -- --relay-viewers [--counts 1000,5000,10000] [--saves 15] [--relays AFTER:CAPACITY]   relays off and on, on workerd
        npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1] [--relays AFTER:CAPACITY]
        npm run bench -- --scenario crowd [--clients 500] [--fill 200] [--hog] [--direct] [--profile-seconds S]
        npm run bench -- --scenario slow-readers [--paused 100] [--clients 100] [--saves 300] [--rate 20] [--body 4000]
@@ -290,6 +293,7 @@ const { values } = parseArgs({
     "cpu-profile": { type: "boolean", default: false },
     memory: { type: "boolean", default: false },
     viewers: { type: "boolean", default: false },
+    "relay-viewers": { type: "boolean", default: false },
     counts: { type: "string" },
     repeats: { type: "string" },
     "no-additions": { type: "boolean", default: false },
@@ -395,6 +399,28 @@ async function main(): Promise<number> {
     await profileCpu(planFor("quick"), pinned ? SERVER_CPU : null, outDir, log);
     await stopAllGroups();
     return 0;
+  }
+  if (values["relay-viewers"]) {
+    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
+    const snapshot = snapshotListroom();
+    const { commit, uncommitted, contentHash } = snapshot.provenance;
+    try {
+      return await measureRelays(
+        {
+          counts: values.counts === undefined ? RELAY_RUN_COUNTS : values.counts.split(",").map((raw) => count("counts", raw.trim(), 0)),
+          saves: count("saves", values.saves, 15),
+          relays: values.relays === undefined ? { after: 1_000, capacity: 1_000 } : relaysOf(values.relays),
+          serverCpu: pinned ? SERVER_CPU : null,
+          bundle: () => buildWorkerBundle(snapshot.dir, undefined, true),
+          provenance: `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; ${uncommitted.join(", ")}` : ""})`,
+        },
+        `npm run bench -- ${process.argv.slice(2).join(" ")}`,
+        outDir,
+        log,
+      );
+    } finally {
+      await stopAllGroups();
+    }
   }
   if (values.memory || values.viewers) {
     const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);

@@ -3,14 +3,14 @@
  * one numbered log (PROTOCOL.md: a session's frames follow it), and a
  * removed item is in no list the server serves any more, so the order of
  * every save, removed ones included, comes from the position its id claims
- * (src/room/itemId.ts). That is a server detail the page never relies on; the
+ * (src/shared/itemId.ts). That is a server detail the page never relies on; the
  * harness leans on it only to say where a frame belongs. Every id it orders
  * was named by a save's answer, so nothing here trusts an id of unknown
  * origin.
  */
 import type { Item } from "../../src/protocol/item";
 import { FIRST_SEQ } from "../../src/protocol/limits";
-import { claimedPos } from "../../src/room/itemId";
+import { claimedPos } from "../../src/shared/itemId";
 import type { FrameCopies, History } from "./history";
 
 export interface ItemOrder {

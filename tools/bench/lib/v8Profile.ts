@@ -175,3 +175,62 @@ export function summarizeHeapSnapshot(snapshot: HeapSnapshot): Map<string, { cou
   }
   return out;
 }
+
+/** Which object's code a source file is: the list's own modules, a relay's, the Worker's. */
+export type CpuOwner = "list" | "relay" | "worker";
+
+/** Where a profile's busy time went: each owner's JavaScript, modules both objects run, the runtime's native work. */
+export type CpuShares = Record<CpuOwner | "shared" | "native", number>;
+
+/**
+ * Busy time (ms) of the profile charged to the object whose code is on the
+ * sample's stack: every sample walks from its frame to the root, and the
+ * outermost frame in a file `ownerOf` names decides (an object's hook or RPC
+ * method, or for a continuation after an await, the async function that
+ * resumed, when its module belongs to one object). JavaScript with no such
+ * frame (a continuation in a module both objects run) is `shared`; samples
+ * with no JavaScript frame at all (the runtime's own work for sockets,
+ * garbage collection) are `native`. Idle time and "(program)" (outside
+ * JavaScript, on workerd mostly waiting for I/O) are left out.
+ */
+export function cpuByOwner(profile: CpuProfile, sourceMapFile: string, ownerOf: (path: string) => CpuOwner | null): CpuShares {
+  const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const sourceOf = new Map<number, string | null>();
+  const source = (node: ProfileNode): string | null => {
+    if (!sourceOf.has(node.id)) {
+      const { url, lineNumber, columnNumber } = node.callFrame;
+      const entry = url && lineNumber >= 0 ? (map.findEntry(lineNumber, columnNumber) as { originalSource?: string }) : {};
+      sourceOf.set(node.id, entry.originalSource ? repositoryPath(entry.originalSource) : null);
+    }
+    return sourceOf.get(node.id)!;
+  };
+  type Share = keyof CpuShares | "idle";
+  const shareOf = new Map<number, Share>();
+  const classify = (id: number): Share => {
+    const known = shareOf.get(id);
+    if (known !== undefined) return known;
+    const name = nodes.get(id)?.callFrame.functionName;
+    let share: Share = name === "(idle)" || name === "(program)" ? "idle" : "native";
+    if (share !== "idle") {
+      for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+        const node = nodes.get(at);
+        const path = node ? source(node) : null;
+        if (path === null) continue;
+        const owner = ownerOf(path);
+        if (owner !== null) share = owner;
+        else if (share === "native") share = "shared";
+      }
+    }
+    shareOf.set(id, share);
+    return share;
+  };
+  const us: CpuShares = { list: 0, relay: 0, worker: 0, shared: 0, native: 0 };
+  profile.samples.forEach((nodeId, index) => {
+    const share = classify(nodeId);
+    if (share !== "idle") us[share] += profile.timeDeltas[index + 1] ?? 0;
+  });
+  return { list: us.list / 1000, relay: us.relay / 1000, worker: us.worker / 1000, shared: us.shared / 1000, native: us.native / 1000 };
+}
