@@ -1,8 +1,8 @@
 // Long tasks on the page with a big list, in Debian's Chromium: seeds a list
 // with N items on a running app, opens it, shows every item ("Show older"
-// until none is left), scrolls to the end and types in the dialog, and
-// ticks an item, types in Search and clears it, and reports each phase's
-// longest task (PerformanceObserver "longtask", tasks over 50 ms). A
+// until none is left), scrolls to the end, tabs from where that left focus and
+// through a few cards, types in the dialog, ticks an item, types in Search and
+// clears it, and reports each phase's longest task (PerformanceObserver "longtask", tasks over 50 ms). A
 // measurement, not a test: run it before and after a change. A list id as the
 // fourth argument reuses a list seeded before (the id is printed).
 //
@@ -79,6 +79,21 @@ await page.evaluate(async () => {
 await page.evaluate(() => window.scrollTo(0, 0));
 await page.waitForTimeout(500);
 const scrollTasks = await tasksSince(scrollFrom);
+
+// One Tab from where Show older left focus (on the page, the button gone), then a few cards' worth
+// from the first card and from one halfway down (focus scrolls it into view).
+const firstTabFrom = await now();
+await page.keyboard.press("Tab");
+await page.waitForTimeout(500);
+const firstTabTasks = await tasksSince(firstTabFrom);
+const tabFrom = await now();
+for (const nth of [0, Math.floor(shownAll / 2)]) {
+  await page.locator("#mainlist .itementry").nth(nth).focus();
+  for (let press = 0; press < 8; press += 1) await page.keyboard.press("Tab");
+}
+await page.evaluate(() => window.scrollTo(0, 0));
+await page.waitForTimeout(500);
+const tabTasks = await tasksSince(tabFrom);
 const typeFrom = await now();
 await page.keyboard.press("Tab");
 await page.getByRole("button", { name: "Add New Item", exact: true }).click();
@@ -110,6 +125,8 @@ console.log(`${itemCount} items (list ${listId}), CPU slowdown ${slowdown}×, ${
 console.log(`load (until live + 1 s, ${loaded.toFixed(0)} ms): ${summary(loadTasks)}`);
 console.log(`Show older until all are shown: ${summary(olderTasks)}`);
 console.log(`scrolling to the end and back: ${summary(scrollTasks)}`);
+console.log(`one Tab where Show older left focus: ${summary(firstTabTasks)}`);
+console.log(`Tab through a few cards (twice 8 presses): ${summary(tabTasks)}`);
 console.log(`opening Add New Item and typing: ${summary(inputTasks)}`);
 console.log(`ticking an item: ${summary(tickTasks)}`);
 console.log(`typing in Search, then Escape: ${summary(searchTasks)}`);
