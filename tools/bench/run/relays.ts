@@ -65,6 +65,8 @@ interface Step {
   /** Descriptors the runtime's workerd holds, and per open socket beyond those held with none open. */
   runtimeFds: number;
   fdKinds: Record<string, number>;
+  /** Distinct sockets among them (each connection's socket is held by two descriptors). */
+  distinctSockets: number;
   /** The profiled point's raw .cpuprofile (Chrome DevTools opens it). */
   profileFile: string | null;
   fdsPerSocket: number | null;
@@ -103,9 +105,9 @@ function descriptorsOf(pids: number[]): number {
   return Object.values(descriptorKinds(pids)).reduce((sum, count) => sum + count, 0);
 }
 
-/** The runtime's descriptors by kind (socket, pipe, anon_inode:[eventfd], a file), to say what a socket costs. */
-function descriptorKinds(pids: number[]): Record<string, number> {
-  const kinds: Record<string, number> = {};
+/** What each of the processes' descriptors points at (`socket:[inode]`, `pipe:[inode]`, a path), or "gone". */
+function descriptorTargets(pids: number[]): string[] {
+  const targets: string[] = [];
   for (const pid of pids) {
     let fds: string[] = [];
     try {
@@ -114,16 +116,34 @@ function descriptorKinds(pids: number[]): Record<string, number> {
       continue;
     }
     for (const fd of fds) {
-      let kind = "gone";
       try {
-        kind = readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/:\[\d+\]$/, "").replace(/^\/.*/, "file");
+        targets.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
       } catch {
         // Closed while we looked.
+        targets.push("gone");
       }
-      kinds[kind] = (kinds[kind] ?? 0) + 1;
     }
   }
+  return targets;
+}
+
+/** The runtime's descriptors by kind (socket, pipe, anon_inode:[eventfd], a file), to say what a socket costs. */
+function descriptorKinds(pids: number[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const target of descriptorTargets(pids)) {
+    const kind = target.replace(/:\[\d+\]$/, "").replace(/^\/.*/, "file");
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
   return kinds;
+}
+
+/**
+ * Distinct sockets behind the runtime's socket descriptors: workerd holds
+ * each connection it accepts twice (a duplicate, to notice the client
+ * hanging up), so this is about half the socket descriptors.
+ */
+function distinctSockets(pids: number[]): number {
+  return new Set(descriptorTargets(pids).filter((target) => target.startsWith("socket:"))).size;
 }
 
 function row(step: Step): string {
@@ -166,7 +186,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     try {
       for (const viewers of options.counts) {
         const grown = await pool.grow(viewers, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
-        const empty = { framesOutPerSave: null, relayCallsPerSave: null, relayConnections: [], runtimeFds: descriptorsOf(runtime), fdKinds: descriptorKinds(runtime), profileFile: null, fdsPerSocket: null, cpuUsPerSave: null, profiledServerCpuUsPerSave: null, listCpuUsPerSave: null };
+        const empty = { framesOutPerSave: null, relayCallsPerSave: null, relayConnections: [], runtimeFds: descriptorsOf(runtime), fdKinds: descriptorKinds(runtime), distinctSockets: distinctSockets(runtime), profileFile: null, fdsPerSocket: null, cpuUsPerSave: null, profiledServerCpuUsPerSave: null, listCpuUsPerSave: null };
         if (pool.size < viewers) {
           steps.push({ config, viewers, point: null, problem: `${pool.size} of ${viewers} connected (${grown.firstFailure})`, ...empty });
           break;
@@ -200,6 +220,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
           relayConnections: (after?.relays ?? []).map((relay) => relay.connections),
           runtimeFds,
           fdKinds: descriptorKinds(runtime),
+          distinctSockets: distinctSockets(runtime),
           profileFile,
           fdsPerSocket: round((runtimeFds - idleFds) / pool.size, 2),
           cpuUsPerSave,
@@ -208,7 +229,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
         };
         steps.push(step);
         log(
-          `  relays ${config}, ${viewers} viewers: to the last p50 ${point.toLast.p50} / p99 ${point.toLast.p99} ms; reach ${point.reach}; list per save ${framesOutPerSave} frames + ${relayCallsPerSave} calls; CPU per save list ${Math.round(cpuUsPerSave.list)} µs, relays ${Math.round(cpuUsPerSave.relay)} µs, shared ${Math.round(cpuUsPerSave.shared)} µs, native ${Math.round(cpuUsPerSave.native)} µs; ${step.fdsPerSocket} fds a socket`,
+          `  relays ${config}, ${viewers} viewers: to the last p50 ${point.toLast.p50} / p99 ${point.toLast.p99} ms; reach ${point.reach}; list per save ${framesOutPerSave} frames + ${relayCallsPerSave} calls; CPU per save list ${Math.round(cpuUsPerSave.list)} µs, relays ${Math.round(cpuUsPerSave.relay)} µs, shared ${Math.round(cpuUsPerSave.shared)} µs, native ${Math.round(cpuUsPerSave.native)} µs; ${step.fdsPerSocket} fds a socket (${step.fdKinds.socket ?? 0} socket descriptors, ${step.distinctSockets} distinct sockets)`,
         );
       }
     } finally {
