@@ -152,8 +152,8 @@ export class RelayFeed {
     const known = this.knownOf(index);
     const changed = known.connections !== counts.connections || known.people !== counts.people;
     // Sockets it gained are taken as the oldest arrivals placed there (a
-    // resume counts too, and a departure hides one: either way the error
-    // lasts until the placement times out).
+    // resume counts too, a departure hides one, and so may counts that come
+    // back out of order: each error lasts at most until a placement times out).
     known.placedAt.splice(0, Math.max(0, counts.connections - known.connections));
     known.connections = counts.connections;
     known.people = counts.people;
@@ -182,8 +182,8 @@ export class RelayFeed {
 
   /** Arrivals placed on a relay and not yet in its counts, forgetting those past the timeout. */
   private inFlight(known: Known, now: number): number {
-    const expired = known.placedAt.findIndex((at) => at > now - PLACEMENT_ARRIVAL_TIMEOUT_MS);
-    known.placedAt.splice(0, expired < 0 ? known.placedAt.length : expired);
+    const firstLive = known.placedAt.findIndex((at) => at > now - PLACEMENT_ARRIVAL_TIMEOUT_MS);
+    known.placedAt.splice(0, firstLive < 0 ? known.placedAt.length : firstLive);
     return known.placedAt.length;
   }
 
