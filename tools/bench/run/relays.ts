@@ -240,7 +240,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     }
   }
   const ratio = (config: "off" | "on") => {
-    const at = (viewers: number) => steps.find((step) => step.config === config && step.viewers === viewers)?.listCpuUsPerSave;
+    const at = (viewers: number) => steps.find((step) => step.config === config && step.viewers === viewers)?.cpuUsPerSave?.list;
     const low = at(options.counts[0]!);
     const high = at(options.counts.at(-1)!);
     return low && high ? `${round(high / low, 2)}×` : "—";
@@ -258,8 +258,8 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
       "# One list, many viewers, relays off and on",
       "",
       `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}; relays on: RELAY_AFTER ${options.relays.after}, RELAY_CAPACITY ${options.relays.capacity}.`,
-      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), so the list object's CPU is estimated as its share of the profile's busy time times the runtime's CPU from /proc over the same point. The inspector is open throughout.`,
-      `The list object's CPU per save, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
+      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), and a sample's time is capped at ten sampling intervals (workerd leaves the isolate while it waits, and the sample before a wait would otherwise carry it). The list object's CPU per save is its own JavaScript time in the profile (the "profile: list" column); the "est." column is its share of the profile's busy time times the runtime's CPU from /proc over the same point, which also spreads the profiler's own cost and the runtime's native work pro rata. The inspector is open throughout.`,
+      `The list object's JavaScript time per save in the profile, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
       "",
       table,
       "",
