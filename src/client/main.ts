@@ -220,7 +220,7 @@ function start(): void {
     try {
       const page = await readItemsPage(fetchImpl, "", before, paths.items);
       connection.inbox.markShown(page.items);
-      view.appendOlder(page);
+      await view.appendOlder(page);
       copy.saveSoon();
     } catch (error) {
       console.warn("could not load older items", error);

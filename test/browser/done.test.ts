@@ -2,7 +2,7 @@
  * Ticking items off, live rename and the head count by browser, in real
  * Chromium against the real app under `wrangler dev`: a tick in one page is
  * seen ticked in another; a tick made offline survives a reload and arrives
- * once; "Hide done" hides done items and is remembered per list; a rename
+ * once (saying "saving tick…" while queued); "Hide done" hides done items and is remembered per list; a rename
  * shows at once in another open page; one browser with two tabs counts once.
  * Each person is a browser context of their own; each test has its own list.
  */
@@ -59,6 +59,8 @@ describe("done", () => {
     await doneBox(ticker, "Eggs").check();
     await ticker.reload();
     await expect.poll(() => doneBox(ticker, "Eggs").isChecked(), { timeout: WAIT_MS }).toBe(true);
+    // Queued, it says what it is: a tick, not an edit.
+    expect(await card(ticker, "Eggs").locator(".meta").textContent()).toBe("saving tick…");
     await app.server.start();
     await offline.setOffline(false);
 
