@@ -32,6 +32,8 @@ export const ErrorCode = {
   BinaryFrame: "binary_frame",
   AckOutOfRange: "ack_out_of_range",
   // Ours.
+  /** An object the request needs cannot be reached right now (`503` with `Retry-After`): try again. */
+  Unavailable: "unavailable",
   Internal: "internal_error",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -39,6 +39,8 @@ export const RELAY_RECHECK_MS = 10_000;
  * once the list answers, instead of staying on a replica that no longer moves.
  */
 export const RELAY_CUT_OFF_MS = 120_000;
+/** An arrival the relay cannot serve because the list does not answer is told to come back after this long (`503`, `Retry-After`). */
+export const RELAY_UNAVAILABLE_RETRY_AFTER_S = 5;
 
 export type RelayEnv = RoomVars & { LIST_ROOM: DurableObjectNamespace<ListRoom> };
 
@@ -147,9 +149,15 @@ export class ListRelay extends DurableObject<RelayEnv> {
   // ---- The platform's hooks -------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
-    if (this.address === null || !(await this.makeCurrent())) {
-      return Response.json(errorBody(ErrorCode.NotFound, "there is no such list"), { status: 404 });
+    const current = this.address === null ? false : await this.makeCurrent().catch(() => null);
+    if (current === null) {
+      // The list's object did not answer (catchUp noted it): not this arrival's fault, and worth trying again.
+      return Response.json(errorBody(ErrorCode.Unavailable, "this list cannot be reached right now; try again shortly"), {
+        status: 503,
+        headers: { "Retry-After": String(RELAY_UNAVAILABLE_RETRY_AFTER_S) },
+      });
     }
+    if (!current) return Response.json(errorBody(ErrorCode.NotFound, "there is no such list"), { status: 404 });
     const response = await this.parts.arrivals.arrive(request);
     if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", this.lastContact + RELAY_CHECK_IN_MS);
     return response;

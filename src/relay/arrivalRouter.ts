@@ -25,7 +25,7 @@ export interface ArrivalParts {
   rule: PlacementRule;
   /** Sockets open on the list's own object. */
   ownCount: () => number;
-  feed: { loads(): number[]; placed(relay: number): void };
+  feed: { loads(now: number): number[]; placed(relay: number, now: number): void };
   /** Relay `index`'s stub; a hint says where to create it, if it is new (ignored for one that exists). */
   relay: (index: number, hint: DurableObjectLocationHint | null) => { fetch(request: Request): Promise<Response> };
   /** Serves the socket on the list's own object. */
@@ -43,8 +43,9 @@ export class ArrivalRouter {
    * the list's object.
    */
   place(): "here" | number {
-    const place = placeArrival(this.parts.ownCount(), this.parts.feed.loads(), this.parts.rule);
-    if (place !== "here") this.parts.feed.placed(place);
+    const now = Date.now();
+    const place = placeArrival(this.parts.ownCount(), this.parts.feed.loads(now), this.parts.rule);
+    if (place !== "here") this.parts.feed.placed(place, now);
     return place;
   }
 

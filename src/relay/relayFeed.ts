@@ -11,7 +11,9 @@
  * viewers and is unsure it is current.
  *
  * Relays' reports (coalesced): their sockets are what placement reads, their
- * distinct browsers what presence sums.
+ * distinct browsers what presence sums. Placement also counts the arrivals
+ * sent to a relay that its counts do not show yet (placed, not yet upgraded
+ * there), until they show or time out, so a fast crowd does not overfill it.
  */
 import type { LogEntry } from "../room/delivery/log";
 import type { Sql } from "../room/sql";
@@ -27,6 +29,12 @@ export const RELAY_BATCH_ENTRIES = 256;
 export const RELAY_FEED_STORE_EVERY = 16;
 /** A call not answered by then counts as failed (a late answer still counts: applying is idempotent). */
 export const RELAY_CALL_TIMEOUT_MS = 10_000;
+/**
+ * An arrival placed on a relay that its counts have not shown by then is
+ * taken as gone (the client gave up, or its upgrade failed), so that it stops
+ * holding a place there.
+ */
+export const PLACEMENT_ARRIVAL_TIMEOUT_MS = 10_000;
 /** Retries wait 1 s, 2 s, 4 s … up to a minute. */
 export const RELAY_RETRY_FIRST_MS = 1_000;
 export const RELAY_RETRY_MAX_MS = 60_000;
@@ -66,8 +74,8 @@ interface Link {
 }
 
 interface Known extends RelayCounts {
-  /** Arrivals sent there since its last report, which it may not have counted yet. */
-  placedSinceReport: number;
+  /** When each arrival sent there that its counts have not shown yet was placed, oldest first. */
+  placedAt: number[];
   /** What it was last told of the rest of the audience. */
   toldOthers: number | null;
 }
@@ -126,11 +134,10 @@ export class RelayFeed {
    * answer tells it so, so it asks to be fed again once it has viewers.
    */
   report(index: number, counts: RelayCounts, now: number): RelayReportAnswer {
-    const placedMeanwhile = this.knownOf(index).placedSinceReport;
     this.noteCounts(index, counts, now);
     const known = this.knownOf(index);
     let forgotten = false;
-    if (counts.connections === 0 && placedMeanwhile === 0 && this.links.has(index)) {
+    if (counts.connections === 0 && this.inFlight(known, now) === 0 && this.links.has(index)) {
       this.links.delete(index);
       this.parts.sql`DELETE FROM relay_feed WHERE relay = ${index}`;
       forgotten = true;
@@ -144,10 +151,13 @@ export class RelayFeed {
   private noteCounts(index: number, counts: RelayCounts, now: number): void {
     const known = this.knownOf(index);
     const changed = known.connections !== counts.connections || known.people !== counts.people;
+    // Sockets it gained are taken as the oldest arrivals placed there (a
+    // resume counts too, a departure hides one, and so may counts that come
+    // back out of order: each error lasts at most until a placement times out).
+    known.placedAt.splice(0, Math.max(0, counts.connections - known.connections));
     known.connections = counts.connections;
     known.people = counts.people;
     known.framesOut = counts.framesOut;
-    known.placedSinceReport = 0;
     if (!changed) return;
     this.parts.sql`UPDATE relay_feed SET connections = ${counts.connections} WHERE relay = ${index}`;
     this.parts.countsChanged(now);
@@ -159,15 +169,22 @@ export class RelayFeed {
   }
 
   /** A fresh arrival is being sent to relay `index`. */
-  placed(index: number): void {
-    this.knownOf(index).placedSinceReport++;
+  placed(index: number, now: number): void {
+    this.knownOf(index).placedAt.push(now);
   }
 
-  /** Each relay's load for placement: what it reported plus what was sent since. */
-  loads(): number[] {
+  /** Each relay's load for placement: its sockets as it last counted them plus the arrivals sent there that it has not counted yet. */
+  loads(now: number): number[] {
     const loads: number[] = [];
-    for (const [index, known] of this.known) loads[index] = known.connections + known.placedSinceReport;
+    for (const [index, known] of this.known) loads[index] = known.connections + this.inFlight(known, now);
     return loads;
+  }
+
+  /** Arrivals placed on a relay and not yet in its counts, forgetting those past the timeout. */
+  private inFlight(known: Known, now: number): number {
+    const firstLive = known.placedAt.findIndex((at) => at > now - PLACEMENT_ARRIVAL_TIMEOUT_MS);
+    known.placedAt.splice(0, firstLive < 0 ? known.placedAt.length : firstLive);
+    return known.placedAt.length;
   }
 
   /**
@@ -225,7 +242,7 @@ export class RelayFeed {
   private knownOf(index: number): Known {
     let known = this.known.get(index);
     if (!known) {
-      known = { connections: 0, people: 0, framesOut: 0, placedSinceReport: 0, toldOthers: null };
+      known = { connections: 0, people: 0, framesOut: 0, placedAt: [], toldOthers: null };
       this.known.set(index, known);
     }
     return known;

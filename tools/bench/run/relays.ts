@@ -65,6 +65,8 @@ interface Step {
   /** Descriptors the runtime's workerd holds, and per open socket beyond those held with none open. */
   runtimeFds: number;
   fdKinds: Record<string, number>;
+  /** Distinct sockets among them (each connection's socket is held by two descriptors). */
+  distinctSockets: number;
   /** The profiled point's raw .cpuprofile (Chrome DevTools opens it). */
   profileFile: string | null;
   fdsPerSocket: number | null;
@@ -103,9 +105,9 @@ function descriptorsOf(pids: number[]): number {
   return Object.values(descriptorKinds(pids)).reduce((sum, count) => sum + count, 0);
 }
 
-/** The runtime's descriptors by kind (socket, pipe, anon_inode:[eventfd], a file), to say what a socket costs. */
-function descriptorKinds(pids: number[]): Record<string, number> {
-  const kinds: Record<string, number> = {};
+/** What each of the processes' descriptors points at (`socket:[inode]`, `pipe:[inode]`, a path), or "gone". */
+function descriptorTargets(pids: number[]): string[] {
+  const targets: string[] = [];
   for (const pid of pids) {
     let fds: string[] = [];
     try {
@@ -114,16 +116,34 @@ function descriptorKinds(pids: number[]): Record<string, number> {
       continue;
     }
     for (const fd of fds) {
-      let kind = "gone";
       try {
-        kind = readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/:\[\d+\]$/, "").replace(/^\/.*/, "file");
+        targets.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
       } catch {
         // Closed while we looked.
+        targets.push("gone");
       }
-      kinds[kind] = (kinds[kind] ?? 0) + 1;
     }
   }
+  return targets;
+}
+
+/** The runtime's descriptors by kind (socket, pipe, anon_inode:[eventfd], a file), to say what a socket costs. */
+function descriptorKinds(pids: number[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const target of descriptorTargets(pids)) {
+    const kind = target.replace(/:\[\d+\]$/, "").replace(/^\/.*/, "file");
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
   return kinds;
+}
+
+/**
+ * Distinct sockets behind the runtime's socket descriptors: workerd holds
+ * each connection it accepts twice (a duplicate, to notice the client
+ * hanging up), so this is about half the socket descriptors.
+ */
+function distinctSockets(pids: number[]): number {
+  return new Set(descriptorTargets(pids).filter((target) => target.startsWith("socket:"))).size;
 }
 
 function row(step: Step): string {
@@ -166,7 +186,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     try {
       for (const viewers of options.counts) {
         const grown = await pool.grow(viewers, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
-        const empty = { framesOutPerSave: null, relayCallsPerSave: null, relayConnections: [], runtimeFds: descriptorsOf(runtime), fdKinds: descriptorKinds(runtime), profileFile: null, fdsPerSocket: null, cpuUsPerSave: null, profiledServerCpuUsPerSave: null, listCpuUsPerSave: null };
+        const empty = { framesOutPerSave: null, relayCallsPerSave: null, relayConnections: [], runtimeFds: descriptorsOf(runtime), fdKinds: descriptorKinds(runtime), distinctSockets: distinctSockets(runtime), profileFile: null, fdsPerSocket: null, cpuUsPerSave: null, profiledServerCpuUsPerSave: null, listCpuUsPerSave: null };
         if (pool.size < viewers) {
           steps.push({ config, viewers, point: null, problem: `${pool.size} of ${viewers} connected (${grown.firstFailure})`, ...empty });
           break;
@@ -200,6 +220,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
           relayConnections: (after?.relays ?? []).map((relay) => relay.connections),
           runtimeFds,
           fdKinds: descriptorKinds(runtime),
+          distinctSockets: distinctSockets(runtime),
           profileFile,
           fdsPerSocket: round((runtimeFds - idleFds) / pool.size, 2),
           cpuUsPerSave,
@@ -208,7 +229,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
         };
         steps.push(step);
         log(
-          `  relays ${config}, ${viewers} viewers: to the last p50 ${point.toLast.p50} / p99 ${point.toLast.p99} ms; reach ${point.reach}; list per save ${framesOutPerSave} frames + ${relayCallsPerSave} calls; CPU per save list ${Math.round(cpuUsPerSave.list)} µs, relays ${Math.round(cpuUsPerSave.relay)} µs, shared ${Math.round(cpuUsPerSave.shared)} µs, native ${Math.round(cpuUsPerSave.native)} µs; ${step.fdsPerSocket} fds a socket`,
+          `  relays ${config}, ${viewers} viewers: to the last p50 ${point.toLast.p50} / p99 ${point.toLast.p99} ms; reach ${point.reach}; list per save ${framesOutPerSave} frames + ${relayCallsPerSave} calls; CPU per save list ${Math.round(cpuUsPerSave.list)} µs, relays ${Math.round(cpuUsPerSave.relay)} µs, shared ${Math.round(cpuUsPerSave.shared)} µs, native ${Math.round(cpuUsPerSave.native)} µs; ${step.fdsPerSocket} fds a socket (${step.fdKinds.socket ?? 0} socket descriptors, ${step.distinctSockets} distinct sockets)`,
         );
       }
     } finally {
@@ -219,7 +240,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
     }
   }
   const ratio = (config: "off" | "on") => {
-    const at = (viewers: number) => steps.find((step) => step.config === config && step.viewers === viewers)?.listCpuUsPerSave;
+    const at = (viewers: number) => steps.find((step) => step.config === config && step.viewers === viewers)?.cpuUsPerSave?.list;
     const low = at(options.counts[0]!);
     const high = at(options.counts.at(-1)!);
     return low && high ? `${round(high / low, 2)}×` : "—";
@@ -237,8 +258,8 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
       "# One list, many viewers, relays off and on",
       "",
       `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}; relays on: RELAY_AFTER ${options.relays.after}, RELAY_CAPACITY ${options.relays.capacity}.`,
-      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), so the list object's CPU is estimated as its share of the profile's busy time times the runtime's CPU from /proc over the same point. The inspector is open throughout.`,
-      `The list object's CPU per save, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
+      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), and a sample's time is capped at ten sampling intervals (workerd leaves the isolate while it waits, and the sample before a wait would otherwise carry it). The list object's CPU per save is its own JavaScript time in the profile (the "profile: list" column); the "est." column is its share of the profile's busy time times the runtime's CPU from /proc over the same point, which also spreads the profiler's own cost and the runtime's native work pro rata. The inspector is open throughout.`,
+      `The list object's JavaScript time per save in the profile, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
       "",
       table,
       "",
