@@ -55,10 +55,14 @@ export class ArrivalRouter {
     const holder = token === null ? null : relayOfToken(token);
     const hint = parseLocationHint(request.headers.get(LOCATION_HINT_HEADER));
     if (holder !== null) return this.parts.relay(holder, hint).fetch(request);
-    if (token !== null && (await this.parts.holds(token))) return this.parts.here(request);
-    // A fresh arrival, or a resume of a session nobody here holds (forgotten,
-    // or another list's): it starts afresh wherever placement says, so the
-    // list's own object still serves no more than RELAY_AFTER.
+    // A resume here while the list has room is served here, whether or not it
+    // holds the session (placement would say "here" anyway), so the token is
+    // looked up only once, by the resume itself. Past RELAY_AFTER, a resume of
+    // a session nobody here holds (forgotten, or another list's) starts afresh
+    // wherever placement says, so the list's own object serves no more.
+    if (token !== null && (this.parts.ownCount() < this.parts.rule.relayAfter || (await this.parts.holds(token)))) {
+      return this.parts.here(request);
+    }
     const place = this.place();
     return place === "here" ? this.parts.here(request) : this.parts.relay(place, hint).fetch(request);
   }
