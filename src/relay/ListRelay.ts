@@ -14,6 +14,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import { CloseCode } from "../protocol/limits";
+import { UNAVAILABLE_MESSAGE } from "../shared/objectUnavailable";
 import type { RenamedFrame } from "../protocol/frames";
 import { readConfig, type RoomVars } from "../room/config";
 import type { LogEntry } from "../room/delivery/log";
@@ -86,7 +87,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
     void ctx.blockConcurrencyWhile(async () => {
       if (hasSchema(ctx.storage)) this.setUp();
       await this.parts.alarms.load();
-      if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", this.lastContact + RELAY_CHECK_IN_MS);
+      this.scheduleCheckIn();
     });
   }
 
@@ -152,14 +153,14 @@ export class ListRelay extends DurableObject<RelayEnv> {
     const current = this.address === null ? false : await this.makeCurrent().catch(() => null);
     if (current === null) {
       // The list's object did not answer (catchUp noted it): not this arrival's fault, and worth trying again.
-      return Response.json(errorBody(ErrorCode.Unavailable, "this list cannot be reached right now; try again shortly"), {
+      return Response.json(errorBody(ErrorCode.Unavailable, UNAVAILABLE_MESSAGE), {
         status: 503,
         headers: { "Retry-After": String(RELAY_UNAVAILABLE_RETRY_AFTER_S) },
       });
     }
     if (!current) return Response.json(errorBody(ErrorCode.NotFound, "there is no such list"), { status: 404 });
     const response = await this.parts.arrivals.arrive(request);
-    if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", this.lastContact + RELAY_CHECK_IN_MS);
+    this.scheduleCheckIn();
     return response;
   }
 
@@ -213,7 +214,12 @@ export class ListRelay extends DurableObject<RelayEnv> {
   private heard(now: number): void {
     this.lastContact = now;
     this.unreachableSince = null;
-    if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", now + RELAY_CHECK_IN_MS);
+    this.scheduleCheckIn();
+  }
+
+  /** With viewers here, the link duty is due a check-in after the list was last heard from. */
+  private scheduleCheckIn(): void {
+    if (this.parts.audience.count() > 0) this.parts.alarms.dueBy("relays", this.lastContact + RELAY_CHECK_IN_MS);
   }
 
   private unreachable(now: number): void {
@@ -275,8 +281,7 @@ export class ListRelay extends DurableObject<RelayEnv> {
     this.list()
       .relayReport(this.address.relay, counts)
       .then((answer) => {
-        this.heard(Date.now());
-        this.hearOthers(answer.others);
+        this.hearOthers(answer.others); // which marks the list as heard from
         if (!answer.fed) {
           this.current = false;
           // Viewers here still need feeding: ask to be fed again.
