@@ -8,6 +8,9 @@
  * Such a failure is answered `503 unavailable` with `Retry-After`, never `500`.
  */
 
+/** What a `503 unavailable` says, from the Worker or from a relay whose list does not answer. */
+export const UNAVAILABLE_MESSAGE = "this list cannot be reached right now; try again shortly";
+
 /** Seconds a client is asked to wait after a retryable failure, and after an overload. */
 export const RETRY_AFTER_S = { retryable: 1, overloaded: 10 } as const;
 

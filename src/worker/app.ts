@@ -20,7 +20,7 @@ import { LOCATION_HINT_HEADER, locationHintFor, relayName, relayOfToken } from "
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
-import { unavailableFor } from "./objectUnavailable";
+import { UNAVAILABLE_MESSAGE, unavailableFor } from "../shared/objectUnavailable";
 import { methodNotAllowed } from "./methodNotAllowed";
 import { isAddressableListId } from "./listIdSeal";
 import { LIST_PATH, listPage, lists } from "./lists";
@@ -229,7 +229,7 @@ app.onError((error, c) => {
   const retryAfter = unavailableFor(error);
   if (retryAfter !== null) {
     c.header("Retry-After", String(retryAfter));
-    return errorResponse(c, 503, ErrorCode.Unavailable, "this list cannot be reached right now; try again shortly");
+    return errorResponse(c, 503, ErrorCode.Unavailable, UNAVAILABLE_MESSAGE);
   }
   console.error("unhandled error", error);
   return errorResponse(c, 500, ErrorCode.Internal, "something went wrong on our side");

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import { app } from "../../src/worker/app";
-import { RETRY_AFTER_S, unavailableFor } from "../../src/worker/objectUnavailable";
+import { RETRY_AFTER_S, unavailableFor } from "../../src/shared/objectUnavailable";
 import { BASE } from "./request";
 
 function failingRooms(flags: { retryable?: boolean; overloaded?: boolean }) {
