@@ -116,7 +116,11 @@ class Bundles {
   private bare: WorkerBundle | null = null;
 
   /** `listroomTree`: another checkout or copy to build Listroom's workerd bundle from (an A/B of a change to src/). */
-  constructor(private readonly listroomTree: string | null = null) {}
+  constructor(
+    private readonly listroomTree: string | null = null,
+    /** Build Listroom unminified, for a profile read by source file. */
+    private readonly readable = false,
+  ) {}
 
   forListroom(): { bundle: WorkerBundle; provenance: Provenance } {
     if (!this.listroom) {
@@ -125,7 +129,7 @@ class Bundles {
       const provenance = this.listroomTree
         ? { ...snapshot.provenance, uncommitted: [`built from ${this.listroomTree}, not this checkout`] }
         : snapshot.provenance;
-      this.listroom = { bundle: buildWorkerBundle(tree), provenance };
+      this.listroom = { bundle: buildWorkerBundle(tree, undefined, this.readable), provenance };
     }
     return this.listroom;
   }
@@ -400,32 +404,11 @@ async function main(): Promise<number> {
     await stopAllGroups();
     return 0;
   }
-  if (values["relay-viewers"]) {
-    const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
-    const snapshot = snapshotListroom();
-    const { commit, uncommitted, contentHash } = snapshot.provenance;
-    try {
-      return await measureRelays(
-        {
-          counts: values.counts === undefined ? RELAY_RUN_COUNTS : values.counts.split(",").map((raw) => count("counts", raw.trim(), 0)),
-          saves: count("saves", values.saves, 15),
-          relays: values.relays === undefined ? { after: 1_000, capacity: 1_000 } : relaysOf(values.relays),
-          serverCpu: pinned ? SERVER_CPU : null,
-          bundle: () => buildWorkerBundle(snapshot.dir, undefined, true),
-          provenance: `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; ${uncommitted.join(", ")}` : ""})`,
-        },
-        `npm run bench -- ${process.argv.slice(2).join(" ")}`,
-        outDir,
-        log,
-      );
-    } finally {
-      await stopAllGroups();
-    }
-  }
-  if (values.memory || values.viewers) {
+  if (values.memory || values.viewers || values["relay-viewers"]) {
     const pinned = hasTaskset() && machineCores() > 1 && pinSelf(LOADGEN_CPU);
     const serverCpu = pinned ? SERVER_CPU : null;
-    const bundles = new Bundles(values["listroom-tree"] ?? null);
+    // The relay run charges a CPU profile to source files, so its bundle is left unminified.
+    const bundles = new Bundles(values["listroom-tree"] ?? null, values["relay-viewers"]);
     const provenanceOf = () => {
       const { commit, uncommitted, contentHash } = bundles.forListroom().provenance;
       return `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; ${uncommitted.join(", ")}` : ""})`;
@@ -433,6 +416,21 @@ async function main(): Promise<number> {
     const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`;
     const counts = (fallback: number[]) => (values.counts === undefined ? fallback : values.counts.split(",").map((raw) => count("counts", raw.trim(), 0)));
     try {
+      if (values["relay-viewers"]) {
+        return await measureRelays(
+          {
+            counts: counts(RELAY_RUN_COUNTS),
+            saves: count("saves", values.saves, 15),
+            relays: values.relays === undefined ? { after: 1_000, capacity: 1_000 } : relaysOf(values.relays),
+            serverCpu,
+            bundle: () => bundles.forListroom().bundle,
+            provenance: provenanceOf(),
+          },
+          command,
+          outDir,
+          log,
+        );
+      }
       if (values.memory) {
         const systems = values.systems === undefined ? MEMORY_SYSTEMS : (values.systems.split(",").map((name) => name.trim()) as MemorySystem[]);
         for (const name of systems) if (!MEMORY_SYSTEMS_ALL.includes(name)) throw new Error(`--memory measures ${MEMORY_SYSTEMS_ALL.join(",")}, not ${name}`);
