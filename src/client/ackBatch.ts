@@ -26,7 +26,10 @@ export class AckBatch {
   #unacked = { frames: 0, bytes: 0 };
   #delayMs: number;
 
-  constructor(private readonly capMs: number) {
+  readonly #capMs: number;
+
+  constructor(capMs: number) {
+    this.#capMs = capMs;
     this.#delayMs = capMs;
   }
 
@@ -43,7 +46,7 @@ export class AckBatch {
   welcomed(window: SendWindow, resendIntervalMs: number): void {
     this.#window = window;
     this.#unacked = { frames: 0, bytes: 0 };
-    this.#delayMs = ackDelayFor(resendIntervalMs, this.capMs);
+    this.#delayMs = ackDelayFor(resendIntervalMs, this.#capMs);
   }
 
   received(bytes: number): void {

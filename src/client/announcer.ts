@@ -3,11 +3,15 @@
  * reader without moving focus (removals, restores, items that arrived).
  */
 export class Announcer {
-  constructor(private readonly region: HTMLElement) {}
+  readonly #region: HTMLElement;
+
+  constructor(region: HTMLElement) {
+    this.#region = region;
+  }
 
   say(text: string): void {
     // The same words twice in a row would not be read again: make the second differ, invisibly.
-    this.region.textContent = this.region.textContent === text ? `${text}\u00a0` : text;
+    this.#region.textContent = this.#region.textContent === text ? `${text}\u00a0` : text;
   }
 }
 

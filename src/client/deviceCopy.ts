@@ -16,22 +16,29 @@ export class DeviceCopy {
   #fromServer = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
+  readonly #listId: string;
+  readonly #view: ListView;
+  readonly #title: HTMLElement;
+
   constructor(
     store: StringStore,
-    private readonly listId: string,
-    private readonly view: ListView,
-    private readonly title: HTMLElement,
+    listId: string,
+    view: ListView,
+    title: HTMLElement,
   ) {
+    this.#listId = listId;
+    this.#view = view;
+    this.#title = title;
     this.#saved = new SavedLists(store);
   }
 
   /** Paints the saved copy, if this device has one; whether it did. */
   paint(showTitle: (title: string) => void): boolean {
-    const saved = this.#saved.load(this.listId);
+    const saved = this.#saved.load(this.#listId);
     if (!saved) return false;
-    this.view.restore(saved);
+    this.#view.restore(saved);
     // Offline, a named list's page is the cached shell, which does not know the list's title.
-    if (saved.title !== null && this.listId !== DEFAULT_LIST_ID && this.title.textContent === MAIN_LIST_TITLE) showTitle(saved.title);
+    if (saved.title !== null && this.#listId !== DEFAULT_LIST_ID && this.#title.textContent === MAIN_LIST_TITLE) showTitle(saved.title);
     return true;
   }
 
@@ -53,7 +60,7 @@ export class DeviceCopy {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#fromServer) {
-      this.#saved.save(this.listId, { ...this.view.model.shownList(), title: this.title.textContent, savedAt: Date.now() });
+      this.#saved.save(this.#listId, { ...this.#view.model.shownList(), title: this.#title.textContent, savedAt: Date.now() });
     }
   }
 }

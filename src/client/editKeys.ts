@@ -16,10 +16,13 @@ export class EditKeys {
   /** Read once: the page asks for every item on every paint. Keys saved in other tabs show after a reload. */
   #cached: Map<string, string> | null = null;
 
+  readonly #store: KeyValueStore;
+
   constructor(
-    private readonly store: KeyValueStore,
+    store: KeyValueStore,
     listId: string = DEFAULT_LIST_ID,
   ) {
+    this.#store = store;
     this.#storageKey = EDIT_KEYS_PREFIX + listId;
   }
 
@@ -35,7 +38,7 @@ export class EditKeys {
     const newest = [...keys].slice(-EDIT_KEYS_MAX);
     this.#cached = new Map(newest);
     try {
-      this.store.setItem(this.#storageKey, JSON.stringify(Object.fromEntries(newest)));
+      this.#store.setItem(this.#storageKey, JSON.stringify(Object.fromEntries(newest)));
     } catch {
       // A full store: the item can still be changed by an owner.
     }
@@ -43,7 +46,7 @@ export class EditKeys {
 
   #read(): Map<string, string> {
     try {
-      const parsed: unknown = JSON.parse(this.store.getItem(this.#storageKey) ?? "{}");
+      const parsed: unknown = JSON.parse(this.#store.getItem(this.#storageKey) ?? "{}");
       if (typeof parsed !== "object" || parsed === null) return new Map();
       return new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
     } catch {

@@ -8,17 +8,19 @@ export const HIDE_DONE_PREFIX = "listroom.hidedone.v1:";
 
 export class HideDone {
   readonly #storageKey: string;
+  readonly #store: KeyValueStore;
 
   constructor(
-    private readonly store: KeyValueStore,
+    store: KeyValueStore,
     listId: string,
   ) {
+    this.#store = store;
     this.#storageKey = HIDE_DONE_PREFIX + listId;
   }
 
   get on(): boolean {
     try {
-      return this.store.getItem(this.#storageKey) === "1";
+      return this.#store.getItem(this.#storageKey) === "1";
     } catch {
       return false;
     }
@@ -26,7 +28,7 @@ export class HideDone {
 
   set on(hide: boolean) {
     try {
-      this.store.setItem(this.#storageKey, hide ? "1" : "0");
+      this.#store.setItem(this.#storageKey, hide ? "1" : "0");
     } catch {
       // Storage refused: the switch still works on this page.
     }

@@ -6,7 +6,9 @@
  * is only ever set as text nodes, never parsed as HTML. The seed's markup is
  * kept: `.itementry > h2 + div`.
  */
+import type { Item } from "../protocol/item";
 import { bodyPieces } from "./bodyLinks";
+import { exactTime } from "./relativeTime";
 
 /** Past about six lines a body folds. Shorter-looking bodies are never measured, which keeps big lists quick. */
 const FOLD_LINES = 6;
@@ -92,6 +94,12 @@ export function setTitle(card: ItemCard, title: string): void {
   setText(card.removedTitle, title);
   const doneLabel = `Done: ${title}`;
   if (card.done.getAttribute("aria-label") !== doneLabel) card.done.setAttribute("aria-label", doneLabel);
+}
+
+/** When the item was saved, for its `<time>`; the exact time of its latest change shows on hover. */
+export function setSavedAt(card: ItemCard, item: Item): void {
+  card.meta.dateTime = item.createdAt;
+  card.meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
 }
 
 /** Shows the item ticked off (or not): checked, and struck through where it stands. */

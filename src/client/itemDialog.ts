@@ -1,5 +1,5 @@
 /**
- * The "Add New Item" dialog: a native modal `<dialog>` with the seed's form,
+ * The "Add New Item" dialog: a `<dialog>` held modal (pageDialog.ts) with the seed's form,
  * also used to edit an item (prefilled, titled "Edit item"). It checks the
  * same rules the server does (from the protocol module) before anything is
  * sent, and can reopen with the server's message and the text still in place
@@ -9,6 +9,9 @@ import type { NewItem } from "../protocol/item";
 import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../protocol/limits";
 import { charCount, normalizeItemText, type ItemField } from "../protocol/text";
 import { checkNewItem } from "./itemCheck";
+import { sentence } from "./listsApi";
+import { openDialog } from "./pageDialog";
+import { showNote } from "./pageElements";
 
 export interface DialogElements {
   dialog: HTMLDialogElement;
@@ -33,10 +36,15 @@ const MAX: Record<ItemField, number> = { title: TITLE_MAX_CHARS, body: BODY_MAX_
 export class ItemDialog {
   #editing: EditTarget | null = null;
 
+  readonly #elements: DialogElements;
+  readonly #onSave: (input: NewItem, editing: EditTarget | null) => void;
+
   constructor(
-    private readonly elements: DialogElements,
-    private readonly onSave: (input: NewItem, editing: EditTarget | null) => void,
+    elements: DialogElements,
+    onSave: (input: NewItem, editing: EditTarget | null) => void,
   ) {
+    this.#elements = elements;
+    this.#onSave = onSave;
     const { form, title, text, cancel, dialog } = elements;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -62,7 +70,7 @@ export class ItemDialog {
 
   /** Opens the dialog, empty or filled (a refused save and the reason, or an item to edit). */
   open(prefill?: NewItem, problem?: string, editing: EditTarget | null = null): void {
-    const { dialog, title, text, form, heading } = this.elements;
+    const { dialog, title, text, form, heading } = this.#elements;
     // A draft of a new item survives Cancel; an edit's text does not become one.
     if (editing !== null || this.#editing !== null) form.reset();
     this.#editing = editing;
@@ -73,17 +81,17 @@ export class ItemDialog {
     }
     this.#showProblem(problem ?? null);
     this.#updateCounters();
-    if (!dialog.open) dialog.showModal();
+    openDialog(dialog);
     title.focus();
   }
 
   #submit(): void {
-    const check = checkNewItem(this.elements.title.value, this.elements.text.value);
+    const check = checkNewItem(this.#elements.title.value, this.#elements.text.value);
     if (!check.ok) {
       const problems = [check.titleProblem, check.bodyProblem];
       this.#markInvalid(problems);
       const problem = problems.find((found) => found !== null)!;
-      this.#showProblem(problem.charAt(0).toUpperCase() + problem.slice(1) + ".");
+      this.#showProblem(sentence(problem));
       return;
     }
     const { input } = check;
@@ -91,28 +99,27 @@ export class ItemDialog {
     this.#editing = null;
     this.#markInvalid([null, null]);
     this.#showProblem(null);
-    this.elements.form.reset();
+    this.#elements.form.reset();
     this.#updateCounters();
-    this.elements.dialog.close();
-    this.onSave(input, editing);
+    this.#elements.dialog.close();
+    this.#onSave(input, editing);
   }
 
   #markInvalid(problems: (string | null)[]): void {
     const [titleProblem, bodyProblem] = problems;
-    this.elements.title.setAttribute("aria-invalid", String(titleProblem !== null));
-    this.elements.text.setAttribute("aria-invalid", String(bodyProblem !== null));
-    (titleProblem ? this.elements.title : bodyProblem ? this.elements.text : null)?.focus();
+    this.#elements.title.setAttribute("aria-invalid", String(titleProblem !== null));
+    this.#elements.text.setAttribute("aria-invalid", String(bodyProblem !== null));
+    (titleProblem ? this.#elements.title : bodyProblem ? this.#elements.text : null)?.focus();
   }
 
   #showProblem(problem: string | null): void {
-    this.elements.error.textContent = problem ?? "";
-    this.elements.error.hidden = problem === null;
+    showNote(this.#elements.error, problem ?? "");
   }
 
   #updateCounters(): void {
     const pairs: [HTMLElement, string, ItemField][] = [
-      [this.elements.titleCounter, this.elements.title.value, "title"],
-      [this.elements.textCounter, this.elements.text.value, "body"],
+      [this.#elements.titleCounter, this.#elements.title.value, "title"],
+      [this.#elements.textCounter, this.#elements.text.value, "body"],
     ];
     for (const [counter, value, field] of pairs) {
       const count = charCount(normalizeItemText(value));

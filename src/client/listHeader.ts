@@ -8,6 +8,7 @@ import { MAIN_LIST_TITLE, problemWithListTitle, type ListInfo } from "../protoco
 import { ownerLink, shareLink } from "./listAddress";
 import { sentence, type ListAnswer } from "./listsApi";
 import type { RememberedList } from "./localLists";
+import { showNote } from "./pageElements";
 
 export interface ListHeaderElements {
   title: HTMLElement;
@@ -40,10 +41,15 @@ export function pageTitle(listTitle: string): string {
 export class ListHeader {
   #ownerKey: string | null = null;
 
+  readonly #elements: ListHeaderElements;
+  readonly #options: ListHeaderOptions;
+
   constructor(
-    private readonly elements: ListHeaderElements,
-    private readonly options: ListHeaderOptions,
+    elements: ListHeaderElements,
+    options: ListHeaderOptions,
   ) {
+    this.#elements = elements;
+    this.#options = options;
     const { rename, renameForm, renameInput, renameCancel, copyLink, copyOwnerLink, yourListsMenu } = elements;
     // "Your lists" folds away like a menu: on a click elsewhere, or on Escape (focus back on its summary).
     document.addEventListener("click", (event) => {
@@ -90,16 +96,16 @@ export class ListHeader {
   }
 
   showTitle(title: string): void {
-    this.elements.title.textContent = title;
-    this.elements.title.title = title;
+    this.#elements.title.textContent = title;
+    this.#elements.title.title = title;
     document.title = pageTitle(title);
   }
 
   /** Whether this browser holds the list's owner key: owners get Rename and Copy owner link. */
   setOwnerKey(ownerKey: string | null): void {
     this.#ownerKey = ownerKey;
-    this.elements.rename.hidden = ownerKey === null;
-    this.elements.copyOwnerLink.hidden = ownerKey === null;
+    this.#elements.rename.hidden = ownerKey === null;
+    this.#elements.copyOwnerLink.hidden = ownerKey === null;
   }
 
   showYourLists(lists: readonly RememberedList[]): void {
@@ -107,16 +113,16 @@ export class ListHeader {
       const link = document.createElement("a");
       link.href = shareLink("", list.id);
       link.textContent = list.title;
-      if (list.id === this.options.listId) link.setAttribute("aria-current", "page");
+      if (list.id === this.#options.listId) link.setAttribute("aria-current", "page");
       const entry = document.createElement("li");
       entry.append(link);
       return entry;
     });
-    this.elements.yourLists.replaceChildren(...entries);
+    this.#elements.yourLists.replaceChildren(...entries);
   }
 
   #startRename(): void {
-    const { title, rename, renameForm, renameInput } = this.elements;
+    const { title, rename, renameForm, renameInput } = this.#elements;
     renameInput.value = title.textContent ?? "";
     this.#showRenameProblem(null);
     title.hidden = rename.hidden = true;
@@ -126,7 +132,7 @@ export class ListHeader {
   }
 
   #endRename(): void {
-    const { title, rename, renameForm } = this.elements;
+    const { title, rename, renameForm } = this.#elements;
     renameForm.hidden = true;
     title.hidden = false;
     rename.hidden = this.#ownerKey === null;
@@ -134,7 +140,7 @@ export class ListHeader {
   }
 
   async #submitRename(): Promise<void> {
-    const { renameInput, renameSave } = this.elements;
+    const { renameInput, renameSave } = this.#elements;
     const title = renameInput.value.trim();
     const problem = problemWithListTitle(title);
     if (problem !== null || this.#ownerKey === null) {
@@ -144,14 +150,14 @@ export class ListHeader {
     }
     renameSave.disabled = true;
     try {
-      const answer = await this.options.rename(title, this.#ownerKey);
+      const answer = await this.#options.rename(title, this.#ownerKey);
       if (!answer.ok) {
         this.#showRenameProblem(sentence(`could not rename the list: ${answer.message}`));
         renameInput.focus();
         return;
       }
       this.showTitle(answer.list.title);
-      this.options.onRenamed(answer.list);
+      this.#options.onRenamed(answer.list);
       this.#endRename();
       this.#say("Renamed.");
     } finally {
@@ -160,14 +166,13 @@ export class ListHeader {
   }
 
   #showRenameProblem(problem: string | null): void {
-    const { renameError, renameInput } = this.elements;
-    renameError.textContent = problem ?? "";
-    renameError.hidden = problem === null;
+    const { renameError, renameInput } = this.#elements;
+    showNote(renameError, problem ?? "");
     renameInput.setAttribute("aria-invalid", String(problem !== null));
   }
 
   async #copy(link: string, done: string): Promise<void> {
-    const { linkField } = this.elements;
+    const { linkField } = this.#elements;
     try {
       await navigator.clipboard.writeText(link);
       linkField.hidden = true;
@@ -182,6 +187,6 @@ export class ListHeader {
   }
 
   #say(text: string): void {
-    this.elements.note.textContent = text;
+    this.#elements.note.textContent = text;
   }
 }

@@ -13,16 +13,18 @@ import type { Item, ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
-import { bodyOverflows, createCard, setBody, setDone, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
-import { exactTime, timeAgo } from "./relativeTime";
+import { bodyOverflows, createCard, setBody, setDone, setSavedAt, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
+import { timeAgo } from "./relativeTime";
 import { placeInOrder } from "./listOrder";
 
 /**
- * Cards of an older page laid out in one frame. A page of 200 at once was a
- * 150–180 ms task at 4× CPU slowdown; 25 a frame is about 60 ms, and 10 a
- * frame measured no better (tools/pageTiming/bigList.mjs).
+ * Cards laid out in one frame: of an older page, or of those a search had
+ * hidden and shows again. A page of 200 at once was a 150–180 ms task at 4×
+ * CPU slowdown; 25 a frame is about 60 ms, and 10 a frame measured no better
+ * (tools/pageTiming/bigList.mjs). Clearing a search on 1,000 cards at once
+ * was a 300 ms task at 1×.
  */
-const OLDER_SLICE = 25;
+const CARDS_PER_FRAME = 25;
 
 /** After the next frame is painted (at once in a hidden tab, which paints none). */
 function nextFrame(): Promise<void> {
@@ -81,14 +83,24 @@ export class ListView {
   /** What the Search field lets through (searchBar.ts); null shows everything. */
   #filter: ((text: { title: string; body: string }) => boolean) | null = null;
   #counts = { matching: 0, total: 0 };
+  /** A render is due after the next frame (to show the next slice of cards a search had hidden). */
+  #renderDue = false;
   /** Called after every render, so the search's count follows the list. */
   onRendered: (() => void) | null = null;
 
+  readonly #elements: ListElements;
+  readonly #actions: ItemActions | null;
+
+  readonly #events: ListEvents | null;
+
   constructor(
-    private readonly elements: ListElements,
-    private readonly actions: ItemActions | null = null,
-    private readonly events: ListEvents | null = null,
+    elements: ListElements,
+    actions: ItemActions | null = null,
+    events: ListEvents | null = null,
   ) {
+    this.#elements = elements;
+    this.#actions = actions;
+    this.#events = events;
     elements.list.addEventListener("click", (event) => {
       const target = event.target as HTMLElement;
       const action = target.closest<HTMLElement>("[data-action]")?.dataset.action;
@@ -99,11 +111,11 @@ export class ListView {
         if (card) toggleFold(card);
         return;
       }
-      if (!action || !item || !this.actions) return;
-      if (action === "done" && target instanceof HTMLInputElement) this.actions.tick(item, target.checked);
-      else if (action === "edit") this.actions.edit(item);
-      else if (action === "remove") this.actions.remove(item);
-      else this.actions.undoRemove(item.id);
+      if (!action || !item || !this.#actions) return;
+      if (action === "done" && target instanceof HTMLInputElement) this.#actions.tick(item, target.checked);
+      else if (action === "edit") this.#actions.edit(item);
+      else if (action === "remove") this.#actions.remove(item);
+      else this.#actions.undoRemove(item.id);
     });
   }
 
@@ -126,8 +138,8 @@ export class ListView {
     this.model.apply(applied);
     this.render();
     const cards = arrivals.flatMap((item) => this.#entries.get(item.id)?.root ?? []).reverse();
-    if (cards.length > 0) this.events?.arrived(cards, arrivals.map((item) => item.title).reverse(), false);
-    if (removedTitles.length > 0) this.events?.removedElsewhere(removedTitles);
+    if (cards.length > 0) this.#events?.arrived(cards, arrivals.map((item) => item.title).reverse(), false);
+    if (removedTitles.length > 0) this.#events?.removedElsewhere(removedTitles);
   }
 
   /** The card shown for an item, if it is shown. */
@@ -157,23 +169,36 @@ export class ListView {
     const items = this.model.items.filter((item) => !this.#unsentRemovals.has(item.id));
     const itemNodes = items.map((item) => this.#paint(item, now));
     let matching = 0;
+    let revealed = 0;
     items.forEach((item, index) => {
       const edit = this.#unsentEdits.get(item.id);
       const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
-      itemNodes[index]!.hidden = !shown;
+      const node = itemNodes[index]!;
       if (shown) matching++;
+      // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
+      if (shown && node.hidden && revealed++ >= CARDS_PER_FRAME) this.#renderNextFrame();
+      else node.hidden = !shown;
     });
     this.#counts = { matching, total: items.length };
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
-    placeInOrder(this.elements.list, [...pendingNodes, ...itemNodes], this.elements.focusWhenEmpty);
+    placeInOrder(this.#elements.list, [...pendingNodes, ...itemNodes], this.#elements.focusWhenEmpty);
     for (const [id, card] of this.#entries) {
       if (this.model.has(id)) continue;
       this.#foldWatch.unobserve(card.body);
       this.#entries.delete(id);
     }
-    this.elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
-    this.elements.showOlder.hidden = !this.model.olderExist;
+    this.#elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
+    this.#elements.showOlder.hidden = !this.model.olderExist;
     this.onRendered?.();
+  }
+
+  #renderNextFrame(): void {
+    if (this.#renderDue) return;
+    this.#renderDue = true;
+    void nextFrame().then(() => {
+      this.#renderDue = false;
+      this.render();
+    });
   }
 
   /** Shows only the items `match` accepts (every item when null). */
@@ -194,13 +219,13 @@ export class ListView {
    * shown, since the rest no longer sits just below it ("Show older" brings it).
    */
   async appendOlder(page: ItemsPage): Promise<void> {
-    for (let start = 0; start === 0 || start < page.items.length; start += OLDER_SLICE) {
+    for (let start = 0; start === 0 || start < page.items.length; start += CARDS_PER_FRAME) {
       if (start > 0) {
         const oldest = this.model.oldestId();
         await nextFrame();
         if (this.model.oldestId() !== oldest) return;
       }
-      const end = start + OLDER_SLICE;
+      const end = start + CARDS_PER_FRAME;
       this.model.appendOlder({ items: page.items.slice(start, end), nextBefore: end < page.items.length ? "" : page.nextBefore });
       this.render();
     }
@@ -230,7 +255,7 @@ export class ListView {
     this.render();
     if (added.length > 0) {
       const newestFirst = added.reverse();
-      this.events?.arrived(newestFirst.map((card) => card.root), newestFirst.map((card) => card.title.textContent ?? ""), true);
+      this.#events?.arrived(newestFirst.map((card) => card.root), newestFirst.map((card) => card.title.textContent ?? ""), true);
     }
   }
 
@@ -283,7 +308,7 @@ export class ListView {
     }
     const edit = this.#unsentEdits.get(item.id);
     const undoable = this.#undoable.has(item.id);
-    const canChange = this.actions?.canChange(item.id) ?? false;
+    const canChange = this.#actions?.canChange(item.id) ?? false;
     // Unchanged since it was last painted: nothing to touch, which keeps a render of a long list cheap.
     const painted = this.#painted.get(shown);
     if (painted && painted.item === item && painted.edit === edit && painted.undoable === undoable && painted.canChange === canChange) {
@@ -297,9 +322,7 @@ export class ListView {
     shown.root.classList.toggle("removed", undoable);
     shown.removedNote.hidden = !undoable;
     shown.actions.hidden = undoable || !canChange;
-    const meta = shown.meta;
-    meta.dateTime = item.createdAt;
-    meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
+    setSavedAt(shown, item);
     this.#updateTime(item, now);
     return shown.root;
   }

@@ -51,7 +51,10 @@ export class LiveConnection {
   #status: ConnectionStatus = { state: "connecting" };
   readonly #timers = new Map<Timer, unknown>();
 
-  constructor(private readonly options: LiveConnectionOptions) {
+  readonly #options: LiveConnectionOptions;
+
+  constructor(options: LiveConnectionOptions) {
+    this.#options = options;
     this.#timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing };
     this.#acks = new AckBatch(this.#timing.ackDelayMs);
   }
@@ -94,7 +97,7 @@ export class LiveConnection {
 
   #connect(): void {
     this.#setStatus({ state: "connecting" });
-    const socket = this.options.createSocket(this.#attempts.nextUrl(this.options.socketUrl, this.inbox.lastApplied));
+    const socket = this.#options.createSocket(this.#attempts.nextUrl(this.#options.socketUrl, this.inbox.lastApplied));
     this.#socket = socket;
     // A server that accepts the connection and never answers must not leave us "connecting" forever.
     const patience = this.#timing.connectTimeoutMs * 2 ** Math.min(this.#attempts.failuresInARow, 2);
@@ -135,7 +138,7 @@ export class LiveConnection {
         }
         this.#attempts.welcomed(frame.resumeToken, frame.resumed);
         this.#acks.welcomed(frame.window, frame.resendIntervalMs);
-        this.options.onTitle?.(frame.title);
+        this.#options.onTitle?.(frame.title);
         this.inbox.begin(frame);
         this.#catchingUp = true;
         this.#setStatus({ state: "catching-up" });
@@ -148,7 +151,7 @@ export class LiveConnection {
       case "edited":
       case "removed": {
         const applied = this.inbox.receive(frame);
-        if (applied.length > 0) this.options.onApplied(applied);
+        if (applied.length > 0) this.#options.onApplied(applied);
         this.#scheduleAck();
         this.#updateLiveness();
         return;
@@ -158,16 +161,16 @@ export class LiveConnection {
         this.#updateLiveness();
         return;
       case "error":
-        this.options.onServerError?.(frame);
+        this.#options.onServerError?.(frame);
         return;
       case "bye":
         this.#onBye(frame.code);
         return;
       case "presence":
-        this.options.onPresence?.(frame.count);
+        this.#options.onPresence?.(frame.count);
         return;
       case "renamed":
-        this.options.onTitle?.(frame.title);
+        this.#options.onTitle?.(frame.title);
         return;
     }
   }
@@ -202,8 +205,8 @@ export class LiveConnection {
     // A dropped client's session is gone; ask for a fresh one.
     if (code === CloseCode.AckTimeout) this.#attempts.forgetSession();
     if (this.#stopped) return;
-    const delay = backoffDelay(this.#attempts.failed(), () => this.options.scheduler.random());
-    this.#setStatus({ state: "down", retryAt: this.options.scheduler.now() + delay });
+    const delay = backoffDelay(this.#attempts.failed(), () => this.#options.scheduler.random());
+    this.#setStatus({ state: "down", retryAt: this.#options.scheduler.now() + delay });
     this.#setTimer("retry", delay, () => this.#connect());
   }
 
@@ -246,14 +249,14 @@ export class LiveConnection {
 
   #setStatus(status: ConnectionStatus): void {
     this.#status = status;
-    this.options.onStatus(status);
+    this.#options.onStatus(status);
   }
 
   #setTimer(name: Timer, ms: number, callback: () => void): void {
     this.#clearTimer(name);
     this.#timers.set(
       name,
-      this.options.scheduler.setTimeout(() => {
+      this.#options.scheduler.setTimeout(() => {
         this.#timers.delete(name);
         callback();
       }, ms),
@@ -262,7 +265,7 @@ export class LiveConnection {
 
   #clearTimer(name: Timer): void {
     const handle = this.#timers.get(name);
-    if (handle !== undefined) this.options.scheduler.clearTimeout(handle);
+    if (handle !== undefined) this.#options.scheduler.clearTimeout(handle);
     this.#timers.delete(name);
   }
 }

@@ -26,12 +26,15 @@ function isRememberedList(value: unknown): value is RememberedList {
 }
 
 export class LocalLists {
-  constructor(private readonly store: KeyValueStore) {}
+  readonly #store: KeyValueStore;
+  constructor(store: KeyValueStore) {
+    this.#store = store;
+  }
 
   /** The lists this browser knows, newest first. */
   remembered(): RememberedList[] {
     try {
-      const parsed: unknown = JSON.parse(this.store.getItem(REMEMBERED_LISTS_KEY) ?? "[]");
+      const parsed: unknown = JSON.parse(this.#store.getItem(REMEMBERED_LISTS_KEY) ?? "[]");
       return Array.isArray(parsed) ? parsed.filter(isRememberedList).slice(0, REMEMBERED_LISTS_MAX) : [];
     } catch {
       return [];
@@ -53,16 +56,16 @@ export class LocalLists {
   }
 
   ownerKey(listId: string): string | null {
-    return this.store.getItem(OWNER_KEY_PREFIX + listId);
+    return this.#store.getItem(OWNER_KEY_PREFIX + listId);
   }
 
   keepOwnerKey(listId: string, ownerKey: string): void {
-    this.store.setItem(OWNER_KEY_PREFIX + listId, ownerKey);
+    this.#store.setItem(OWNER_KEY_PREFIX + listId, ownerKey);
   }
 
   #write(lists: RememberedList[]): void {
     try {
-      this.store.setItem(REMEMBERED_LISTS_KEY, JSON.stringify(lists));
+      this.#store.setItem(REMEMBERED_LISTS_KEY, JSON.stringify(lists));
     } catch {
       // A full store: "Your lists" is a convenience, not worth an error.
     }

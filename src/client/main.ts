@@ -32,7 +32,7 @@ import { NewAbove } from "./newAbove";
 import { PageUpdates } from "./offline/pageUpdates";
 import { reloadedForNewerProtocol, shouldReloadFor } from "./offline/reloadOnce";
 import { changedItemId, Outbox, postSave, type ChangeOutcome } from "./outbox";
-import { byId, pageTitle } from "./pageElements";
+import { byId, pageTitle, showNote } from "./pageElements";
 import { durableStore, sessionStore } from "./pageStores";
 import { Removals } from "./removals";
 import { onKey } from "./shortcuts";
@@ -60,10 +60,7 @@ function start(): void {
   const credential = (itemId: string) => editKeys.get(itemId) ?? local.ownerKey(listId);
   const undoWindow = new UndoWindow(browserScheduler);
   const changeNote = byId("changenote");
-  const say = (text: string) => {
-    changeNote.textContent = text;
-    changeNote.hidden = text === "";
-  };
+  const say = (text: string) => showNote(changeNote, text);
   const queueChange = (itemId: string, edit: { patch: ItemPatch; ifMatch: number | null } | null) => {
     say("");
     const base = { key: crypto.randomUUID(), target: { itemId }, madeAt: Date.now() };
@@ -222,6 +219,8 @@ function start(): void {
       connection.inbox.markShown(page.items);
       await view.appendOlder(page);
       copy.saveSoon();
+      // Gone with the last page, the button hands its focus on to the first card it brought instead of dropping it.
+      if (button.hidden && document.activeElement === button) view.card(page.items[0]?.id ?? "")?.root.focus();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {

@@ -20,21 +20,24 @@ export function neverOpenedText(online: boolean): string {
 export class NeverOpenedNote {
   #resolved = false;
 
-  constructor(
-    private readonly note: HTMLElement,
-    /** Whether anything of the list is shown: a saved copy, or the server's. */
-    private readonly listShown: () => boolean,
-  ) {}
+  readonly #note: HTMLElement;
+  /** Whether anything of the list is shown: a saved copy, or the server's. */
+  readonly #listShown: () => boolean;
+
+  constructor(note: HTMLElement, listShown: () => boolean) {
+    this.#note = note;
+    this.#listShown = listShown;
+  }
 
   show(status: ConnectionStatus): void {
     if (this.#resolved) return;
-    if (this.listShown()) {
+    if (this.#listShown()) {
       this.#resolved = true;
-      this.note.hidden = true;
+      this.#note.hidden = true;
       return;
     }
     const away = status.state === "down" || !navigator.onLine;
-    if (away) this.note.replaceChildren(neverOpenedText(navigator.onLine), " ", ADD_WHILE_AWAY);
-    this.note.hidden = !away;
+    if (away) this.#note.replaceChildren(neverOpenedText(navigator.onLine), " ", ADD_WHILE_AWAY);
+    this.#note.hidden = !away;
   }
 }

@@ -8,10 +8,15 @@ export class NewAbove {
   #count = 0;
   #first: HTMLElement | null = null;
 
+  readonly #pill: HTMLButtonElement;
+  readonly #header: HTMLElement;
+
   constructor(
-    private readonly pill: HTMLButtonElement,
-    private readonly header: HTMLElement,
+    pill: HTMLButtonElement,
+    header: HTMLElement,
   ) {
+    this.#pill = pill;
+    this.#header = header;
     pill.addEventListener("click", () => this.#goUp());
     window.addEventListener("scroll", () => this.#count > 0 && this.#seen() && this.#clear(), { passive: true });
     document.addEventListener("animationend", (event) => (event.target as Element).classList.remove("arrived"));
@@ -21,19 +26,19 @@ export class NewAbove {
   arrived(cards: readonly HTMLElement[]): void {
     if (cards.length === 0) return;
     for (const card of cards) card.classList.add("arrived");
-    const headerBottom = this.header.getBoundingClientRect().bottom;
+    const headerBottom = this.#header.getBoundingClientRect().bottom;
     const above = cards.filter((card) => card.getBoundingClientRect().bottom <= headerBottom);
     if (above.length === 0) return;
     this.#count += above.length;
     this.#first = above[0]!;
-    this.pill.textContent = `${this.#count} new`;
-    this.pill.setAttribute("aria-label", `${this.#count} new ${this.#count === 1 ? "item" : "items"} above: show`);
-    this.pill.hidden = false;
+    this.#pill.textContent = `${this.#count} new`;
+    this.#pill.setAttribute("aria-label", `${this.#count} new ${this.#count === 1 ? "item" : "items"} above: show`);
+    this.#pill.hidden = false;
   }
 
   /** Whether the newest counted card is on screen below the header. */
   #seen(): boolean {
-    return this.#first === null || !this.#first.isConnected || this.#first.getBoundingClientRect().top >= this.header.getBoundingClientRect().bottom - 1;
+    return this.#first === null || !this.#first.isConnected || this.#first.getBoundingClientRect().top >= this.#header.getBoundingClientRect().bottom - 1;
   }
 
   #goUp(): void {
@@ -41,13 +46,13 @@ export class NewAbove {
     this.#clear();
     if (!first?.isConnected) return;
     const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
-    window.scrollTo({ top: window.scrollY + first.getBoundingClientRect().top - this.header.getBoundingClientRect().bottom - 8, behavior: smooth ? "smooth" : "instant" });
+    window.scrollTo({ top: window.scrollY + first.getBoundingClientRect().top - this.#header.getBoundingClientRect().bottom - 8, behavior: smooth ? "smooth" : "instant" });
     first.focus({ preventScroll: true });
   }
 
   #clear(): void {
     this.#count = 0;
     this.#first = null;
-    this.pill.hidden = true;
+    this.#pill.hidden = true;
   }
 }

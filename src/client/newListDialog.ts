@@ -1,11 +1,13 @@
 /**
- * The "New list" dialog: a native modal `<dialog>` asking for an optional
+ * The "New list" dialog: a `<dialog>` held modal (pageDialog.ts) asking for an optional
  * title (the server's rules, checked before anything is sent). Creating
  * hands the new list and its owner key on; a refusal stays in the dialog,
  * with the title still in place.
  */
 import { problemWithListTitle, type ListInfo } from "../protocol/lists";
 import { sentence, type ListAnswer } from "./listsApi";
+import { openDialog } from "./pageDialog";
+import { showNote } from "./pageElements";
 
 export interface NewListElements {
   dialog: HTMLDialogElement;
@@ -17,11 +19,18 @@ export interface NewListElements {
 }
 
 export class NewListDialog {
+  readonly #elements: NewListElements;
+  readonly #create: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>;
+  readonly #onCreated: (list: ListInfo, ownerKey: string) => void;
+
   constructor(
-    private readonly elements: NewListElements,
-    private readonly create: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>,
-    private readonly onCreated: (list: ListInfo, ownerKey: string) => void,
+    elements: NewListElements,
+    create: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>,
+    onCreated: (list: ListInfo, ownerKey: string) => void,
   ) {
+    this.#elements = elements;
+    this.#create = create;
+    this.#onCreated = onCreated;
     elements.form.addEventListener("submit", (event) => {
       event.preventDefault();
       void this.#submit();
@@ -31,12 +40,12 @@ export class NewListDialog {
 
   open(): void {
     this.#showProblem(null);
-    if (!this.elements.dialog.open) this.elements.dialog.showModal();
-    this.elements.title.focus();
+    openDialog(this.#elements.dialog);
+    this.#elements.title.focus();
   }
 
   async #submit(): Promise<void> {
-    const { title, create } = this.elements;
+    const { title, create } = this.#elements;
     const text = title.value.trim();
     const problem = text === "" ? null : problemWithListTitle(text);
     if (problem !== null) {
@@ -46,21 +55,20 @@ export class NewListDialog {
     }
     create.disabled = true;
     try {
-      const answer = await this.create(text);
+      const answer = await this.#create(text);
       if (!answer.ok) {
         this.#showProblem(`could not create the list: ${answer.message}`);
         return;
       }
-      this.onCreated(answer.list, answer.ownerKey);
+      this.#onCreated(answer.list, answer.ownerKey);
     } finally {
       create.disabled = false;
     }
   }
 
   #showProblem(problem: string | null): void {
-    const { error, title } = this.elements;
-    error.textContent = problem === null ? "" : sentence(problem);
-    error.hidden = problem === null;
+    const { error, title } = this.#elements;
+    showNote(error, problem === null ? "" : sentence(problem));
     title.setAttribute("aria-invalid", String(problem !== null));
   }
 }

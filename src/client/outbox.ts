@@ -129,8 +129,10 @@ export class Outbox {
   #notBefore = 0;
 
   readonly #storageKey: string;
+  readonly #options: OutboxOptions;
 
-  constructor(private readonly options: OutboxOptions) {
+  constructor(options: OutboxOptions) {
+    this.#options = options;
     this.#storageKey = outboxStorageKey(options.listId ?? DEFAULT_LIST_ID);
   }
 
@@ -146,7 +148,7 @@ export class Outbox {
 
   /** Queues a save (it is durable once this returns) and starts sending. */
   add(input: NewItem, key: string): PendingSave {
-    const save: PendingSave = { ...input, key, madeAt: this.options.scheduler.now() };
+    const save: PendingSave = { ...input, key, madeAt: this.#options.scheduler.now() };
     this.#enqueue(save);
     return save;
   }
@@ -167,7 +169,7 @@ export class Outbox {
 
   /** Sends what is queued now, without waiting for a retry timer. */
   async flush(): Promise<void> {
-    if (this.#sending || this.#held || this.options.scheduler.now() < this.#notBefore) return;
+    if (this.#sending || this.#held || this.#options.scheduler.now() < this.#notBefore) return;
     this.#sending = true;
     this.#clearRetry();
     try {
@@ -195,7 +197,7 @@ export class Outbox {
 
   #entries(): Entry[] {
     try {
-      const parsed: unknown = JSON.parse(this.options.store.getItem(this.#storageKey) ?? "[]");
+      const parsed: unknown = JSON.parse(this.#options.store.getItem(this.#storageKey) ?? "[]");
       return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
     } catch {
       return [];
@@ -204,19 +206,19 @@ export class Outbox {
 
   async #sendSafely(entry: Entry): Promise<PostOutcome | ChangeOutcome> {
     try {
-      if (isSave(entry)) return await this.options.post(entry);
+      if (isSave(entry)) return await this.#options.post(entry);
       const itemId = changedItemId(entry);
-      if (itemId === null || !this.options.send) {
+      if (itemId === null || !this.#options.send) {
         return { kind: "rejected", error: { code: "not_found", message: "the item was never saved" } };
       }
-      return await this.options.send(entry, itemId);
+      return await this.#options.send(entry, itemId);
     } catch {
       return { kind: "retry" };
     }
   }
 
   #report(entry: Entry, outcome: Exclude<PostOutcome | ChangeOutcome, RetryOutcome>): void {
-    const { options } = this;
+    const options = this.#options;
     if (isSave(entry)) {
       if (outcome.kind === "saved") {
         options.onSaved(entry, outcome.item, outcome.editKey ?? null);
@@ -236,16 +238,16 @@ export class Outbox {
   }
 
   #scheduleRetry(retryAfterMs: number): void {
-    this.#notBefore = this.options.scheduler.now() + retryAfterMs;
-    const delay = Math.max(retryAfterMs, backoffDelay(this.#attempt++, () => this.options.scheduler.random(), RETRY_BACKOFF));
-    this.#retryTimer = this.options.scheduler.setTimeout(() => {
+    this.#notBefore = this.#options.scheduler.now() + retryAfterMs;
+    const delay = Math.max(retryAfterMs, backoffDelay(this.#attempt++, () => this.#options.scheduler.random(), RETRY_BACKOFF));
+    this.#retryTimer = this.#options.scheduler.setTimeout(() => {
       this.#retryTimer = null;
       void this.flush();
     }, delay);
   }
 
   #clearRetry(): void {
-    if (this.#retryTimer !== null) this.options.scheduler.clearTimeout(this.#retryTimer);
+    if (this.#retryTimer !== null) this.#options.scheduler.clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
   }
 
@@ -254,8 +256,8 @@ export class Outbox {
   }
 
   #write(entries: Entry[]): void {
-    this.options.store.setItem(this.#storageKey, JSON.stringify(entries));
-    this.options.onChange(entries.filter(isSave), entries.filter((entry) => !isSave(entry)));
+    this.#options.store.setItem(this.#storageKey, JSON.stringify(entries));
+    this.#options.onChange(entries.filter(isSave), entries.filter((entry) => !isSave(entry)));
   }
 }
 

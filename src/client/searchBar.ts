@@ -9,8 +9,8 @@
 import type { Item } from "../protocol/item";
 import { problemWithSearchQuery } from "../protocol/search";
 import { matchesSearch, readSearchQuery, type SearchQuery } from "./searchFolding";
-import { bodyOverflows, createCard, setBody, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
-import { exactTime, timeAgo } from "./relativeTime";
+import { bodyOverflows, createCard, setBody, setSavedAt, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
+import { timeAgo } from "./relativeTime";
 
 /** How long typing must pause before the server is asked. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -45,8 +45,7 @@ function olderCard(item: Item, now: number, measure: (card: ItemCard) => void): 
   card.root.dataset.id = item.id;
   setTitle(card, item.title);
   setBody(card, item.body, measure);
-  card.meta.dateTime = item.createdAt;
-  card.meta.title = exactTime(new Date(item.updatedAt ?? item.createdAt));
+  setSavedAt(card, item);
   card.meta.textContent = timeAgo(new Date(item.createdAt), now);
   return card;
 }
@@ -60,11 +59,19 @@ export class SearchBar {
   #olderNext: string | null = null;
   #olderCards = new Map<HTMLElement, ItemCard>();
 
+  readonly #elements: SearchElements;
+  readonly #list: SearchedList;
+
+  readonly #pages: SearchPages;
+
   constructor(
-    private readonly elements: SearchElements,
-    private readonly list: SearchedList,
-    private readonly pages: SearchPages,
+    elements: SearchElements,
+    list: SearchedList,
+    pages: SearchPages,
   ) {
+    this.#elements = elements;
+    this.#list = list;
+    this.#pages = pages;
     elements.field.addEventListener("input", () => this.#changed());
     elements.field.addEventListener("keydown", (event) => {
       if (event.key !== "Escape" || elements.field.value === "") return;
@@ -84,46 +91,46 @@ export class SearchBar {
 
   /** Moves to the field, its text selected, for `/` (shortcuts.ts). */
   focus(): void {
-    this.elements.field.focus();
-    this.elements.field.select();
+    this.#elements.field.focus();
+    this.#elements.field.select();
   }
 
   /** The list on the page changed (items arrived, changed, left or older ones loaded): filter and count again. */
   refresh(): void {
     this.#renderCount();
-    if (this.#olderItems.some((item) => this.list.has(item.id))) {
-      this.#olderItems = this.#olderItems.filter((item) => !this.list.has(item.id));
+    if (this.#olderItems.some((item) => this.#list.has(item.id))) {
+      this.#olderItems = this.#olderItems.filter((item) => !this.#list.has(item.id));
       this.#renderOlder();
     }
   }
 
   #changed(): void {
-    const text = this.elements.field.value;
+    const text = this.#elements.field.value;
     this.#text = text;
     this.#query = readSearchQuery(text);
     this.#applyFilter();
     this.#cancelServer();
     this.#olderItems = [];
     this.#olderNext = null;
-    this.elements.olderNote.textContent = "";
+    this.#elements.olderNote.textContent = "";
     this.#renderOlder();
-    const { oldestId, olderExist } = this.list.loadedRange();
+    const { oldestId, olderExist } = this.#list.loadedRange();
     if (this.#query.words.length === 0 || !olderExist || oldestId === null || problemWithSearchQuery(text) !== null) return;
     this.#timer = setTimeout(() => void this.#askServer(oldestId, true), SEARCH_DEBOUNCE_MS);
   }
 
   #applyFilter(): void {
     const query = this.#query;
-    this.list.setFilter(query.words.length > 0 ? (text) => matchesSearch(query, text) : null);
+    this.#list.setFilter(query.words.length > 0 ? (text) => matchesSearch(query, text) : null);
     this.#renderCount();
   }
 
   /** "12 of 340": the matches among the items on the page; and how many older ones the server found. */
   #renderCount(): void {
-    const { matching, total } = this.list.counts();
+    const { matching, total } = this.#list.counts();
     const older = this.#olderItems.length;
     const more = older === 0 ? "" : ` · ${older}${this.#olderNext === null ? "" : "+"} older`;
-    this.elements.count.textContent = this.#query.words.length > 0 ? `${matching} of ${total}${more}` : "";
+    this.#elements.count.textContent = this.#query.words.length > 0 ? `${matching} of ${total}${more}` : "";
   }
 
   #cancelServer(): void {
@@ -138,18 +145,18 @@ export class SearchBar {
     const request = new AbortController();
     this.#request = request;
     const text = this.#text;
-    this.elements.older.hidden = false;
-    this.elements.olderNote.textContent = "Searching older items…";
+    this.#elements.older.hidden = false;
+    this.#elements.olderNote.textContent = "Searching older items…";
     try {
-      const page = await this.pages(text, before, request.signal);
+      const page = await this.#pages(text, before, request.signal);
       if (request.signal.aborted || text !== this.#text) return;
-      const fresh = page.items.filter((item) => !this.list.has(item.id));
+      const fresh = page.items.filter((item) => !this.#list.has(item.id));
       this.#olderItems = first ? fresh : [...this.#olderItems, ...fresh];
       this.#olderNext = page.nextBefore;
-      this.elements.olderNote.textContent = this.#olderItems.length === 0 ? "No older items match." : "";
+      this.#elements.olderNote.textContent = this.#olderItems.length === 0 ? "No older items match." : "";
     } catch (error) {
       if (request.signal.aborted) return;
-      this.elements.olderNote.textContent = `Older items could not be searched: ${error instanceof Error ? error.message : String(error)}`;
+      this.#elements.olderNote.textContent = `Older items could not be searched: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       if (this.#request === request) this.#request = null;
     }
@@ -158,7 +165,7 @@ export class SearchBar {
 
   #renderOlder(): void {
     this.#renderCount();
-    const { older, olderList, moreOlder } = this.elements;
+    const { older, olderList, moreOlder } = this.#elements;
     const now = Date.now();
     const folded: ItemCard[] = [];
     const cards = this.#olderItems.map((item) => olderCard(item, now, (card) => folded.push(card)));
@@ -166,9 +173,9 @@ export class SearchBar {
     olderList.replaceChildren(...cards.map((card) => card.root));
     if (folded.length > 0) requestAnimationFrame(() => folded.forEach((card) => showFold(card, bodyOverflows(card))));
     moreOlder.hidden = this.#olderNext === null;
-    older.hidden = this.#olderItems.length === 0 && this.elements.olderNote.textContent === "";
+    older.hidden = this.#olderItems.length === 0 && this.#elements.olderNote.textContent === "";
     if (this.#query.words.length === 0) {
-      this.elements.olderNote.textContent = "";
+      this.#elements.olderNote.textContent = "";
       older.hidden = true;
     }
   }

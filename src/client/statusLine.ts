@@ -8,6 +8,7 @@
  * connected, the head count ("3 here").
  */
 import type { ConnectionStatus } from "./liveConnection";
+import { showNote } from "./pageElements";
 
 export interface StatusElements {
   message: HTMLElement;
@@ -54,7 +55,11 @@ export class StatusLine {
   /** The last count heard on the current connection; unknown while there is none. */
   #presenceCount: number | null = null;
 
-  constructor(private readonly elements: StatusElements) {}
+  readonly #elements: StatusElements;
+
+  constructor(elements: StatusElements) {
+    this.#elements = elements;
+  }
 
   show(status: ConnectionStatus): void {
     this.#status = status;
@@ -82,9 +87,8 @@ export class StatusLine {
   }
 
   #paint(): void {
-    const { message, retryNow, liveMark, presence, reloadToUpdate } = this.elements;
-    presence.textContent = presenceText(this.#presenceCount);
-    presence.hidden = presence.textContent === "";
+    const { message, retryNow, liveMark, presence, reloadToUpdate } = this.#elements;
+    showNote(presence, presenceText(this.#presenceCount));
     message.textContent = statusText(this.#status, Date.now(), this.#showingSavedCopy);
     retryNow.hidden = this.#status.state !== "down";
     liveMark.hidden = this.#status.state !== "live";

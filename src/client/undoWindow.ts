@@ -13,12 +13,16 @@ export const UNDO_WINDOW_MS = 5_000;
 export class UndoWindow {
   readonly #waiting = new Map<string, { timer: unknown; commit: () => void }>();
 
-  constructor(private readonly scheduler: Scheduler) {}
+  readonly #scheduler: Scheduler;
+
+  constructor(scheduler: Scheduler) {
+    this.#scheduler = scheduler;
+  }
 
   /** Starts the window for `itemId`; `commit` runs when it closes, unless undone first. */
   start(itemId: string, commit: () => void): void {
     if (this.#waiting.has(itemId)) return;
-    const timer = this.scheduler.setTimeout(() => this.#commit(itemId), UNDO_WINDOW_MS);
+    const timer = this.#scheduler.setTimeout(() => this.#commit(itemId), UNDO_WINDOW_MS);
     this.#waiting.set(itemId, { timer, commit });
   }
 
@@ -26,7 +30,7 @@ export class UndoWindow {
   undo(itemId: string): boolean {
     const waiting = this.#waiting.get(itemId);
     if (!waiting) return false;
-    this.scheduler.clearTimeout(waiting.timer);
+    this.#scheduler.clearTimeout(waiting.timer);
     this.#waiting.delete(itemId);
     return true;
   }
@@ -39,7 +43,7 @@ export class UndoWindow {
   #commit(itemId: string): void {
     const waiting = this.#waiting.get(itemId);
     if (!waiting) return;
-    this.scheduler.clearTimeout(waiting.timer);
+    this.#scheduler.clearTimeout(waiting.timer);
     this.#waiting.delete(itemId);
     waiting.commit();
   }

@@ -22,26 +22,30 @@ function reached(worker: ServiceWorker, state: "installed" | "activated"): Promi
 export class PageUpdates {
   #registration: ServiceWorkerRegistration | null = null;
 
-  /** `onReady` is called when a new version is installed and waiting. */
-  constructor(private readonly onReady: () => void) {}
+  /** Called when a new version is installed and waiting. */
+  readonly #onReady: () => void;
+
+  constructor(onReady: () => void) {
+    this.#onReady = onReady;
+  }
 
   start(): void {
     if (!("serviceWorker" in navigator)) return;
     // Another tab applied an update: this one still runs the old code.
     const hadController = navigator.serviceWorker.controller !== null;
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      if (hadController) this.onReady();
+      if (hadController) this.#onReady();
     });
     navigator.serviceWorker.register(SERVICE_WORKER_PATH).then(
       (registration) => {
         this.#registration = registration;
-        if (registration.waiting && registration.active) this.onReady();
+        if (registration.waiting && registration.active) this.#onReady();
         registration.addEventListener("updatefound", () => {
           const worker = registration.installing;
           // With no active worker this is the first install, not an update.
           if (!worker || !registration.active) return;
           void reached(worker, "installed").then(() => {
-            if (registration.waiting === worker) this.onReady();
+            if (registration.waiting === worker) this.#onReady();
           });
         });
       },

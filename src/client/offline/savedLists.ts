@@ -118,14 +118,19 @@ function parseIndex(text: string | null): IndexEntry[] {
 }
 
 export class SavedLists {
+  readonly #store: StringStore;
+  readonly #limits: SavedListLimits;
   constructor(
-    private readonly store: StringStore,
-    private readonly limits: SavedListLimits = SAVED_LIST_LIMITS,
-  ) {}
+    store: StringStore,
+    limits: SavedListLimits = SAVED_LIST_LIMITS,
+  ) {
+    this.#store = store;
+    this.#limits = limits;
+  }
 
   load(listId: string): SavedList | null {
     try {
-      return parseSavedList(this.store.getItem(LIST_KEY_PREFIX + listId));
+      return parseSavedList(this.#store.getItem(LIST_KEY_PREFIX + listId));
     } catch {
       return null;
     }
@@ -133,12 +138,12 @@ export class SavedLists {
 
   /** Saves a list's newest items within the limits, forgetting the least recent lists beyond them. */
   save(listId: string, list: SavedList): void {
-    const text = JSON.stringify(bounded(list, this.limits));
+    const text = JSON.stringify(bounded(list, this.#limits));
     const index = [{ listId, savedAt: list.savedAt }, ...this.#index().filter((entry) => entry.listId !== listId)];
     index.sort((a, b) => b.savedAt - a.savedAt);
-    const keep = index.slice(0, this.limits.lists);
+    const keep = index.slice(0, this.#limits.lists);
     try {
-      this.#forget(index.slice(this.limits.lists));
+      this.#forget(index.slice(this.#limits.lists));
       this.#write(listId, text, keep);
     } catch {
       // Out of space: the other lists go, this one is the one in use.
@@ -153,18 +158,18 @@ export class SavedLists {
 
   #index(): IndexEntry[] {
     try {
-      return parseIndex(this.store.getItem(INDEX_KEY));
+      return parseIndex(this.#store.getItem(INDEX_KEY));
     } catch {
       return [];
     }
   }
 
   #write(listId: string, text: string, index: IndexEntry[]): void {
-    this.store.setItem(LIST_KEY_PREFIX + listId, text);
-    this.store.setItem(INDEX_KEY, JSON.stringify(index));
+    this.#store.setItem(LIST_KEY_PREFIX + listId, text);
+    this.#store.setItem(INDEX_KEY, JSON.stringify(index));
   }
 
   #forget(entries: IndexEntry[]): void {
-    for (const entry of entries) this.store.removeItem(LIST_KEY_PREFIX + entry.listId);
+    for (const entry of entries) this.#store.removeItem(LIST_KEY_PREFIX + entry.listId);
   }
 }
