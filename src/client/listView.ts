@@ -90,7 +90,6 @@ export class ListView {
 
   readonly #elements: ListElements;
   readonly #actions: ItemActions | null;
-
   readonly #events: ListEvents | null;
 
   constructor(
