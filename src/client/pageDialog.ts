@@ -1,7 +1,7 @@
 /**
  * The page's dialogs (Add New Item, New list) behave as modal ones without
  * `showModal()`, which makes everything else inert: on a list of 1,000 cards
- * restyling every card took 80–100 ms to open and as long to close
+ * that restyled every card, up to 100 ms on opening and again on closing
  * (docs/PERFORMANCE.md). A dialog here is opened with `show()`, is marked
  * `aria-modal` in the page, and covers the page (styles.css), so a click
  * meant for the page behind lands on the dialog (it takes focus:
