@@ -74,6 +74,7 @@ function start(): void {
       list: byId("mainlist"),
       emptyState: byId("emptystate"),
       showOlder: byId<HTMLButtonElement>("showolder"),
+      found: byId("searcholderlist"),
       focusWhenEmpty: byId("additem"),
     },
     {
@@ -152,6 +153,8 @@ function start(): void {
     scheduler: browserScheduler,
     onApplied: (applied) => {
       view.apply(applied);
+      // A fresh session: what the search found below the list may have changed unheard, so it searches again.
+      if (applied.some((change) => change.kind === "snapshot")) search.changed();
       if (!copy.fromServer) status.showingSaved(false);
       copy.heardFromServer();
     },
@@ -233,16 +236,10 @@ function start(): void {
       field: byId<HTMLInputElement>("search"),
       count: byId("searchcount"),
       older: byId("searcholder"),
-      olderList: byId("searcholderlist"),
       olderNote: byId("searcholdernote"),
       moreOlder: byId<HTMLButtonElement>("searchmore"),
     },
-    {
-      setFilter: (match) => view.setFilter(match),
-      counts: () => view.counts(),
-      loadedRange: () => ({ oldestId: view.model.oldestId(), olderExist: view.model.olderExist }),
-      has: (itemId) => view.model.has(itemId),
-    },
+    view,
     (query, before, signal) => searchItemsPage(fetchImpl, "", query, before, paths.items, signal),
   );
   view.onRendered = () => search.refresh();
