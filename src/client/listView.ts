@@ -1,8 +1,9 @@
 /**
  * The list on the page: confirmed items newest first, with the person's own
  * unconfirmed saves above them, their unsent edits shown in place and their
- * removals hidden. Each item is a card (itemCard.ts); the seed's markup is
- * kept: `#mainlist > .itementry > h2 + div`.
+ * removals hidden; below, apart, the items a search found older than
+ * anything loaded, painted and changed by the same cards. Each item is a
+ * card (itemCard.ts); the seed's markup is kept: `#mainlist > .itementry > h2 + div`.
  *
  * Each item keeps its element for as long as it is shown: a new version
  * changes the element's text, and the list only moves the elements whose
