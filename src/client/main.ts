@@ -200,7 +200,8 @@ function start(): void {
 
   const hideDone = new HideDone(store, listId);
   const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
-  const showHideDone = () => byId("mainlist").classList.toggle("hidedone", hideDoneSwitch.checked);
+  // On the page, not the list: the older matches a search found hide their done items too.
+  const showHideDone = () => document.body.classList.toggle("hidedone", hideDoneSwitch.checked);
   hideDoneSwitch.checked = hideDone.on;
   showHideDone();
   hideDoneSwitch.addEventListener("change", () => {

@@ -132,6 +132,12 @@ describe("search", () => {
     await expect.poll(() => done(visitor).isChecked(), { timeout: WAIT_MS }).toBe(true);
     await expect.poll(() => olderMatch(visitor).getAttribute("class"), { timeout: WAIT_MS }).toContain("done");
     expect((await stored(list.items, "quokka"))[0]).toMatchObject({ done: true, version: 2 });
+    // Hide done hides a done match as it hides done items in the list.
+    const hideDone = visitor.getByRole("switch", { name: "Hide done" });
+    await hideDone.check();
+    expect(await olderMatch(visitor).isVisible()).toBe(false);
+    await hideDone.uncheck();
+    expect(await olderMatch(visitor).isVisible()).toBe(true);
     // And the other way: anyone may tick, from their own match card.
     await done(visitor).uncheck();
     await expect.poll(() => done(owner).isChecked(), { timeout: WAIT_MS }).toBe(false);
