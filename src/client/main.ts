@@ -216,8 +216,9 @@ function start(): void {
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
     const before = view.model.oldestId();
-    if (before === null) return;
-    button.disabled = true;
+    // Marked, not disabled, while it loads: a disabled button loses focus, and a Tab from where it was then searches the whole page.
+    if (before === null || button.ariaDisabled) return;
+    button.ariaDisabled = "true";
     try {
       const page = await readItemsPage(fetchImpl, "", before, paths.items);
       connection.inbox.markShown(page.items);
@@ -228,7 +229,7 @@ function start(): void {
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
-      button.disabled = false;
+      button.ariaDisabled = null;
     }
   });
 
