@@ -224,8 +224,10 @@ function start(): void {
       connection.inbox.markShown(page.items);
       await view.appendOlder(page);
       copy.saveSoon();
-      // Gone with the last page, the button hands its focus on to the first card it brought instead of dropping it.
-      if (button.hidden && document.activeElement === button) view.card(page.items[0]?.id ?? "")?.root.focus();
+      // Gone with the last page, the button hands its focus on to the first card it brought instead of dropping it
+      // (Chromium may have dropped it to the body already, once the button was hidden).
+      const focused = document.activeElement;
+      if (button.hidden && (focused === button || focused === document.body)) view.card(page.items[0]?.id ?? "")?.root.focus();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
