@@ -74,8 +74,8 @@ export class ListModel {
 
   /** The shown item with this id, at the version shown. */
   find(id: string): Item | undefined {
-    const byId = (item: Item) => item.id === id;
-    return this.#shown.has(id) ? (this.#list.find(byId) ?? this.#found.find(byId)) : undefined;
+    const [items, at] = this.#at(id);
+    return this.#shown.has(id) ? items[at] : undefined;
   }
 
   oldestId(): string | null {
@@ -155,10 +155,8 @@ export class ListModel {
   #replaceIfNewer(item: Item): boolean {
     if (this.#removed.has(item.id)) return true;
     if (!this.#shown.has(item.id)) return false;
-    for (const items of [this.#list, this.#found]) {
-      const at = items.findIndex((shown) => shown.id === item.id);
-      if (at >= 0 && isNewerItem(item, items[at])) items[at] = item;
-    }
+    const [items, at] = this.#at(item.id);
+    if (isNewerItem(item, items[at])) items[at] = item;
     return true;
   }
 
@@ -181,9 +179,8 @@ export class ListModel {
     this.#removed.add(id);
     this.#unshownVersions.delete(id);
     if (!this.#shown.delete(id)) return;
-    const other = (item: Item) => item.id !== id;
-    this.#list = this.#list.filter(other);
-    this.#found = this.#found.filter(other);
+    const [items, at] = this.#at(id);
+    items.splice(at, 1);
   }
 
   #mergeSnapshot(fromServer: readonly Item[], hasOlder: boolean): void {
@@ -199,6 +196,12 @@ export class ListModel {
     for (const item of snapshot) this.#markShown(item);
     this.#list = snapshot;
     this.olderExist = hasOlder;
+  }
+
+  /** Where a shown item is: the list or `found`, and its index there. */
+  #at(id: string): [Item[], number] {
+    const at = this.#list.findIndex((item) => item.id === id);
+    return at < 0 ? [this.#found, this.#found.findIndex((item) => item.id === id)] : [this.#list, at];
   }
 
   #markShown(item: Item): boolean {

@@ -75,9 +75,18 @@ export class SearchBar {
     this.#elements.field.select();
   }
 
-  /** The list on the page changed (items arrived, changed, left or older ones loaded): count again. */
+  /**
+   * The list on the page changed (items arrived, changed, left or older ones loaded), or the server answered:
+   * "12 of 340", the matches among the items on the page, and how many older ones the server found.
+   */
   refresh(): void {
-    this.#renderOlder();
+    const { matching, total, older } = this.#list.counts();
+    const { count, older: section, olderNote, moreOlder } = this.#elements;
+    const searching = this.#query.words.length > 0;
+    const more = older === 0 ? "" : ` · ${older}${this.#olderNext === null ? "" : "+"} older`;
+    count.textContent = searching ? `${matching} of ${total}${more}` : "";
+    moreOlder.hidden = this.#olderNext === null;
+    section.hidden = !searching || (older === 0 && olderNote.textContent === "");
   }
 
   /** The search typed changed, or a snapshot dropped what it had found (it may have changed meanwhile): search again. */
@@ -97,13 +106,6 @@ export class SearchBar {
   #applyFilter(): void {
     const query = this.#query;
     this.#list.setFilter(query.words.length > 0 ? (text) => matchesSearch(query, text) : null);
-  }
-
-  /** "12 of 340": the matches among the items on the page; and how many older ones the server found. */
-  #renderCount(): void {
-    const { matching, total, older } = this.#list.counts();
-    const more = older === 0 ? "" : ` · ${older}${this.#olderNext === null ? "" : "+"} older`;
-    this.#elements.count.textContent = this.#query.words.length > 0 ? `${matching} of ${total}${more}` : "";
   }
 
   #cancelServer(): void {
@@ -132,13 +134,6 @@ export class SearchBar {
     } finally {
       if (this.#request === request) this.#request = null;
     }
-    this.#renderOlder();
-  }
-
-  #renderOlder(): void {
-    this.#renderCount();
-    const { older, olderNote, moreOlder } = this.#elements;
-    moreOlder.hidden = this.#olderNext === null;
-    older.hidden = this.#query.words.length === 0 || (this.#list.counts().older === 0 && olderNote.textContent === "");
+    this.refresh();
   }
 }
