@@ -9,10 +9,9 @@ import { touchesText, type ExpectedVersion, type Item, type ItemPatch, type NewI
 import type { Outcome, RoomError } from "../shared/outcome";
 import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
-import { changedFields, type Idempotency, type ItemStore, type LogEntry, type StoredItem } from "./itemStore";
+import { changedFields, type ItemStore, type LogEntry, type StoredItem } from "./itemStore";
 import type { ListMeta } from "./listMeta";
 import type { ListCeilings } from "./config";
-import { textHashOf } from "./textHash";
 import { overCeiling, textBytes, type ListTotals } from "./listTotals";
 
 export interface Saved {
@@ -50,23 +49,21 @@ export class ItemCommands {
   constructor(private readonly room: CommandContext) {}
 
   async save(input: NewItem, idempotencyKey: string | null, group: string | null, now: number): Promise<Outcome<Saved>> {
-    // Hashed before anything is read: from here to the write nothing is awaited, so no other request runs between.
-    const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, textHash: await textHashOf(input) };
     const ceiling = this.listCeiling(group, now);
     if (ceiling) return { ok: false, error: ceiling };
     const full = overCeiling(this.room.totals.read(), { items: 1, textBytes: textBytes(input) }, this.room.ceilings);
     // A full list still answers a repeat of a save it took.
-    if (full) return (idempotency === null ? null : this.replay(idempotency)) ?? { ok: false, error: full };
-    const added = this.room.record((pos) => this.room.items.append(pos, input, idempotency, now));
+    if (full) return (idempotencyKey === null ? null : this.replay(idempotencyKey, input)) ?? { ok: false, error: full };
+    const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
     // Nothing written: the key is an earlier save's.
-    if (added === null) return this.replay(idempotency!)!;
+    if (added === null) return this.replay(idempotencyKey!, input)!;
     const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
   }
 
-  /** The answer to a repeat of the save that stored `idempotency.key`, or null when none did. */
-  private replay(idempotency: Idempotency): Promise<Outcome<Saved>> | null {
-    const earlier = this.room.items.findByIdempotencyKey(idempotency);
+  /** The answer to a repeat of the save that stored `idempotencyKey`, or null when none did. */
+  private replay(idempotencyKey: string, input: NewItem): Promise<Outcome<Saved>> | null {
+    const earlier = this.room.items.findByIdempotencyKey(idempotencyKey, input);
     if (earlier === null) return null;
     const { stored, sameText } = earlier;
     if (stored.item === null) {

@@ -12,6 +12,7 @@ import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
 import { claimedPos, newItemId } from "../shared/itemId";
 import type { DeliveryLog } from "./delivery/log";
 import { textBytes, type ListTotals } from "./listTotals";
+import { textHash } from "./textHash";
 import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {
@@ -24,7 +25,7 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   updated_at: number | null;
   removed_at: number | null;
   idempotency_key: string | null;
-  /** For a save with an Idempotency-Key: the hash of the text it sent (textHash.ts), never the text. */
+  /** For a save with an Idempotency-Key: the hash of the text it sent ({@link textHash}), never the text. */
   first_text_hash: string | null;
   done: number;
   done_at: number | null;
@@ -42,12 +43,6 @@ export interface LogEntry {
   kind: EntryKind;
   itemId: string;
   item: Item | null;
-}
-
-/** A save's Idempotency-Key, and the hash of the text it sends (textHash.ts). */
-export interface Idempotency {
-  key: string;
-  textHash: string;
 }
 
 /** An item as stored now: null `item` once removed. */
@@ -151,23 +146,24 @@ export class ItemStore implements DeliveryLog {
     return row ? storedOf(row) : null;
   }
 
-  /** The item a save with this key stored, and whether the text that save sent has this hash (textHash.ts). */
-  findByIdempotencyKey({ key, textHash }: Idempotency): { stored: StoredItem; sameText: boolean } | null {
+  /** The item a save with this key stored, and whether `input` is the text that save sent. */
+  findByIdempotencyKey(key: string, input: NewItem): { stored: StoredItem; sameText: boolean } | null {
     const row = this.sql<ItemRow>`SELECT * FROM items WHERE idempotency_key = ${key}`[0];
     if (!row) return null;
-    return { stored: storedOf(row), sameText: row.first_text_hash === textHash };
+    return { stored: storedOf(row), sameText: row.first_text_hash === textHash(input) };
   }
 
   /**
    * Appends a save at `pos` (the next after the log's end); call inside a
    * transaction. Null, writing nothing, when an earlier save holds
-   * `idempotency.key`: the key's unique index decides in the INSERT itself,
+   * `idempotencyKey`: the key's unique index decides in the INSERT itself,
    * so a save with a fresh key costs no lookup first.
    */
-  append(pos: number, input: NewItem, idempotency: Idempotency | null, now: number): LogEntry | null {
+  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number): LogEntry | null {
     const id = newItemId(pos);
+    const firstTextHash = idempotencyKey === null ? null : textHash(input);
     const inserted = this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
-      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotency?.key ?? null}, ${idempotency?.textHash ?? null})
+      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})
       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING pos`;
     if (inserted.length === 0) return null;
     this.totals.add({ items: 1, textBytes: textBytes(input) });

@@ -3,12 +3,11 @@
  * item is edited: a repeated save (same Idempotency-Key) is compared with
  * what was first sent by hash, so no earlier text is ever stored.
  *
- * A save hashes with the Web Crypto API before its transaction
- * ({@link textHashOf}). Migration 006's rewrite of stored rows runs inside
- * the constructor's synchronous migrations, where a promise cannot be
- * awaited, and the Worker runs without `nodejs_compat`, so `node:crypto` is
- * not there either: for it SHA-256 is computed here, synchronously
- * ({@link textHash}). A test holds the two equal.
+ * SHA-256 is computed here, synchronously, because the hash is taken inside
+ * `transactionSync` (a save's log write, migration 006's rewrite of stored
+ * rows), where the Web Crypto API's promise cannot be awaited; the Worker
+ * runs without `nodejs_compat`, so `node:crypto` is not there either. A test
+ * checks it against `crypto.subtle.digest`.
  */
 import type { NewItem } from "../protocol/item";
 import { base64url } from "../shared/tokens";
@@ -58,10 +57,4 @@ export function sha256(data: Uint8Array): Uint8Array {
 /** The hash a save's text is kept and compared as: SHA-256 of `[title, body]` as JSON, base64url. */
 export function textHash(text: NewItem): string {
   return base64url(sha256(new TextEncoder().encode(JSON.stringify([text.title, text.body]))));
-}
-
-/** {@link textHash} by the Web Crypto API, for a save: it is computed before the save's transaction. */
-export async function textHashOf(text: NewItem): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([text.title, text.body])));
-  return base64url(new Uint8Array(digest));
 }

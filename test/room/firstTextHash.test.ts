@@ -11,7 +11,7 @@ import { ListTotals } from "../../src/room/listTotals";
 import type { ListRoom } from "../../src/room/ListRoom";
 import { MIGRATIONS, runMigrations } from "../../src/room/migrations";
 import { taggedSql } from "../../src/room/sql";
-import { textHash, textHashOf } from "../../src/room/textHash";
+import { textHash } from "../../src/room/textHash";
 import { emptyUsage } from "../../src/room/usage";
 import { freshRoom, TEST_OWNER_KEY } from "./roomHarness";
 
@@ -21,7 +21,7 @@ describe("migration 006: first_text becomes a hash", () => {
   it("hashes the first text of keyed items (edited or not), forgets removed ones, and drops every copy of earlier text", async () => {
     // A list never created: its object has no storage until the test writes the old schema.
     const stub = env.LIST_ROOM.getByName(`test-old-schema-${crypto.randomUUID()}`);
-    const result = await runInDurableObject(stub, async (_room: ListRoom, state) => {
+    const result = await runInDurableObject(stub, (_room: ListRoom, state) => {
       const sql = state.storage.sql;
       sql.exec(`CREATE TABLE _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
       for (const migration of MIGRATIONS.slice(0, BEFORE_006)) {
@@ -46,16 +46,15 @@ describe("migration 006: first_text becomes a hash", () => {
       const everything = JSON.stringify(sql.exec(`SELECT * FROM items`).toArray());
       const rows = taggedSql(sql, emptyUsage());
       const items = new ItemStore(rows, new ListTotals(rows));
-      const sameText = async (key: string, title: string, body: string) =>
-        items.findByIdempotencyKey({ key, textHash: await textHashOf({ title, body }) })?.sameText;
+      const sameText = (key: string, title: string, body: string) => items.findByIdempotencyKey(key, { title, body })?.sameText;
       return {
         columns,
         hashes,
         everything,
         replays: {
-          unedited: await sameText("unedited-key-0000001", "milk", "two litres"),
-          editedFirst: await sameText("edited-key-00000002", "bread", "white"),
-          editedNow: await sameText("edited-key-00000002", "bread, edited", "rye now"),
+          unedited: sameText("unedited-key-0000001", "milk", "two litres"),
+          editedFirst: sameText("edited-key-00000002", "bread", "white"),
+          editedNow: sameText("edited-key-00000002", "bread, edited", "rye now"),
         },
       };
     });
