@@ -39,8 +39,8 @@ export interface CommandContext {
   listSavesPerMinute: number;
   totals: ListTotals;
   ceilings: ListCeilings;
-  /** Writes one log entry at the next position, in a transaction, and delivers it to every open socket; a write that returns null wrote nothing. */
-  record: <Entry extends LogEntry | null>(write: (pos: number) => Entry) => Entry;
+  /** Writes one log entry at the next position, in a transaction, and delivers it to every open socket. */
+  record: (write: (pos: number) => LogEntry) => LogEntry;
 }
 
 const notFound = (): RoomError => ({ code: ErrorCode.NotFound, message: "there is no such item on this list" });
@@ -51,31 +51,24 @@ export class ItemCommands {
   async save(input: NewItem, idempotencyKey: string | null, group: string | null, now: number): Promise<Outcome<Saved>> {
     const ceiling = this.listCeiling(group, now);
     if (ceiling) return { ok: false, error: ceiling };
+    const earlier = idempotencyKey === null ? null : this.room.items.findByIdempotencyKey(idempotencyKey, input);
+    if (earlier) {
+      const { stored, sameText } = earlier;
+      if (stored.item === null) {
+        const message = "the item saved with this Idempotency-Key has since been removed";
+        return { ok: false, error: { code: ErrorCode.ItemRemoved, message } };
+      }
+      if (!sameText) {
+        const message = "this Idempotency-Key was already used for a different item";
+        return { ok: false, error: { code: ErrorCode.IdempotencyKeyReused, message } };
+      }
+      return { ok: true, value: { item: stored.item, editKey: await this.room.editKeys.keyFor(stored.itemId), replayed: true } };
+    }
     const full = overCeiling(this.room.totals.read(), { items: 1, textBytes: textBytes(input) }, this.room.ceilings);
-    // A full list still answers a repeat of a save it took.
-    if (full) return (idempotencyKey === null ? null : this.replay(idempotencyKey, input)) ?? { ok: false, error: full };
+    if (full) return { ok: false, error: full };
     const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
-    // Nothing written: the key is an earlier save's.
-    if (added === null) return this.replay(idempotencyKey!, input)!;
     const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
-  }
-
-  /** The answer to a repeat of the save that stored `idempotencyKey`, or null when none did. */
-  private replay(idempotencyKey: string, input: NewItem): Promise<Outcome<Saved>> | null {
-    const earlier = this.room.items.findByIdempotencyKey(idempotencyKey, input);
-    if (earlier === null) return null;
-    const { stored, sameText } = earlier;
-    if (stored.item === null) {
-      const message = "the item saved with this Idempotency-Key has since been removed";
-      return Promise.resolve({ ok: false, error: { code: ErrorCode.ItemRemoved, message } });
-    }
-    if (!sameText) {
-      const message = "this Idempotency-Key was already used for a different item";
-      return Promise.resolve({ ok: false, error: { code: ErrorCode.IdempotencyKeyReused, message } });
-    }
-    const item = stored.item;
-    return this.room.editKeys.keyFor(stored.itemId).then((editKey) => ({ ok: true, value: { item, editKey, replayed: true } }));
   }
 
   /** An edit, a tick, or both; a tick alone needs no key (anyone who can open the list may tick). */

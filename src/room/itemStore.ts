@@ -153,19 +153,12 @@ export class ItemStore implements DeliveryLog {
     return { stored: storedOf(row), sameText: row.first_text_hash === textHash(input) };
   }
 
-  /**
-   * Appends a save at `pos` (the next after the log's end); call inside a
-   * transaction. Null, writing nothing, when an earlier save holds
-   * `idempotencyKey`: the key's unique index decides in the INSERT itself,
-   * so a save with a fresh key costs no lookup first.
-   */
-  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number): LogEntry | null {
+  /** Appends a save at `pos` (the next after the log's end); call inside a transaction. */
+  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number): LogEntry {
     const id = newItemId(pos);
     const firstTextHash = idempotencyKey === null ? null : textHash(input);
-    const inserted = this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
-      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})
-      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING pos`;
-    if (inserted.length === 0) return null;
+    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
+      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})`;
     this.totals.add({ items: 1, textBytes: textBytes(input) });
     const item: Item = {
       id,

@@ -81,9 +81,8 @@ export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): R
   const tombstones = new Tombstones(items, alarm, config.resumeWindowMs);
   alarm.assign("tombstones", (now) => (ready() ? tombstones.onAlarm(now) : null));
   /** Writes the next log entry and delivers it to every open socket, with no await between, so entries go out in order. */
-  const record = <Entry extends LogEntry | null>(write: (pos: number) => Entry): Entry => {
+  const record = (write: (pos: number) => LogEntry): LogEntry => {
     const entry = ctx.storage.transactionSync(() => write(lastPos() + 1));
-    if (entry === null) return entry;
     const now = Date.now();
     delivery.delivery.deliver(entry, now);
     relays.feed.delivered(entry, now);
