@@ -19,7 +19,7 @@ import { listIdOf, room, type AppEnv } from "./context";
 import { LOCATION_HINT_HEADER, locationHintFor, relayName, relayOfToken } from "../shared/relays";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
-import { errorResponse, INTERNAL_MESSAGE } from "./httpErrors";
+import { errorResponse } from "./httpErrors";
 import { UNAVAILABLE_MESSAGE, unavailableFor } from "../shared/objectUnavailable";
 import { methodNotAllowed } from "./methodNotAllowed";
 import { isAddressableListId } from "./listIdSeal";
@@ -232,5 +232,5 @@ app.onError((error, c) => {
     return errorResponse(c, 503, ErrorCode.Unavailable, UNAVAILABLE_MESSAGE);
   }
   console.error("unhandled error", error);
-  return errorResponse(c, 500, ErrorCode.Internal, INTERNAL_MESSAGE);
+  return errorResponse(c, 500, ErrorCode.Internal, "something went wrong on our side");
 });

@@ -80,25 +80,18 @@ export function clientGroup<E extends GuardEnv>(c: Context<E>): string | null {
   return client.kind === "limited" ? client.group : null;
 }
 
-/**
- * Counts a request from `group` against its per-address limit: null when it
- * may go ahead, else the 429's `Retry-After` (seconds) and message.
- */
-export async function overAddressLimit(env: Env, kind: AddressLimit, group: string): Promise<{ retryAfter: string; message: string } | null> {
-  const { binding, periodSeconds, what } = AddressLimit[kind];
-  const { success } = await env[binding].limit({ key: group });
-  // The binding's windows are fixed, so one period is always long enough.
-  return success ? null : { retryAfter: String(periodSeconds), message: `too many ${what} from your address; try again in ${periodSeconds} s` };
-}
-
 /** Counts the request against the client's per-address limit; over it, 429 with `Retry-After`. */
 export function limitPerAddress(kind: AddressLimit): MiddlewareHandler<GuardEnv> {
+  const { binding, periodSeconds, what } = AddressLimit[kind];
   return async (c, next) => {
     const group = clientGroup(c);
-    const over = group === null ? null : await overAddressLimit(c.env, kind, group);
-    if (over !== null) {
-      c.header("Retry-After", over.retryAfter);
-      return refuse(c, 429, ErrorCode.RateLimited, over.message);
+    if (group !== null) {
+      const { success } = await c.env[binding].limit({ key: group });
+      if (!success) {
+        // The binding's windows are fixed, so one period is always long enough.
+        c.header("Retry-After", String(periodSeconds));
+        return refuse(c, 429, ErrorCode.RateLimited, `too many ${what} from your address; try again in ${periodSeconds} s`);
+      }
     }
     await next();
   };

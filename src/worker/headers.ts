@@ -14,7 +14,7 @@
  * (`run_worker_first` in wrangler.toml) so that it carries HSTS on the same
  * terms.
  */
-import { Hono, type MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 
 /** One year, the value HSTS preload lists ask for; subdomains are left to their owners. */
@@ -60,23 +60,3 @@ export const securityHeaders: MiddlewareHandler = (c, next) =>
     // and the secure headers go on that copy.
     c.header("Strict-Transport-Security", c.req.url.startsWith("https:") ? HSTS_VALUE : undefined);
   });
-
-const headerSets = new Map<boolean, Promise<ReadonlyArray<readonly [string, string]>>>();
-
-/**
- * The headers {@link securityHeaders} puts on an answer, over HTTPS or not,
- * as a list a route that answers without Hono (saveRoute.ts) can copy. Read
- * once per isolate by running the middleware itself on an empty answer, so
- * the two can never disagree.
- */
-export function securityHeaderList(https: boolean): Promise<ReadonlyArray<readonly [string, string]>> {
-  let set = headerSets.get(https);
-  if (set === undefined) {
-    const probe = new Hono().use(securityHeaders).all("*", (c) => c.body(null, 204));
-    set = Promise.resolve(probe.request(https ? "https://probe.invalid/" : "http://probe.invalid/")).then((answer) => [
-      ...answer.headers,
-    ]);
-    headerSets.set(https, set);
-  }
-  return set;
-}

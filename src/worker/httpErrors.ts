@@ -9,6 +9,3 @@ import { errorBody, type ErrorCode } from "../protocol/errors";
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {
   return c.json(errorBody(code, message), status);
 }
-
-/** What an error of our own (a bug) is answered, as a 500. */
-export const INTERNAL_MESSAGE = "something went wrong on our side";

@@ -20,17 +20,10 @@ const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   [ErrorCode.RateLimited]: 429,
 };
 
-/** A refusal's status, and its `Retry-After` (seconds) when the room gave one: for routes that answer without Hono (saveRoute.ts). */
-export function refusalAnswer(error: RoomError): { status: ContentfulStatusCode; retryAfter: string | null } {
-  const retryAfter = error.retryAfterMs === undefined ? null : String(Math.ceil(error.retryAfterMs / 1000));
-  return { status: STATUS_OF[error.code] ?? 400, retryAfter };
-}
-
 /** The status for a refusal, with its `Retry-After` set on `c` when the room gave one. */
 export function refusalStatus(c: Context, error: RoomError): ContentfulStatusCode {
-  const { status, retryAfter } = refusalAnswer(error);
-  if (retryAfter !== null) c.header("Retry-After", retryAfter);
-  return status;
+  if (error.retryAfterMs !== undefined) c.header("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
+  return STATUS_OF[error.code] ?? 400;
 }
 
 /** A refusal in the usual error shape. */

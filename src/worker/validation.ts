@@ -39,11 +39,6 @@ export function validated<Target extends "query" | "header" | "json", Schema ext
   return jsonFirst as typeof check;
 }
 
-/** What a body that does not parse as JSON is answered. */
-export const INVALID_JSON: BodyProblem = { status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
-
-export const BODY_TOO_LARGE_MESSAGE = `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`;
-
 export type BodyProblem = { status: 400 | 415; code: ErrorCode; message: string };
 
 /** The media type of the request body, lowercased, without parameters. */
@@ -59,12 +54,12 @@ export async function readJson(c: Context): Promise<{ ok: true; value: unknown }
   try {
     return { ok: true, value: await c.req.json() };
   } catch {
-    return { ok: false, ...INVALID_JSON };
+    return { ok: false, status: 400, code: ErrorCode.InvalidJson, message: "the body is not valid JSON" };
   }
 }
 
 export const limitBody = bodyLimit({
   maxSize: REQUEST_BODY_MAX_BYTES,
   onError: (c) =>
-    errorResponse(c, 413, ErrorCode.PayloadTooLarge, BODY_TOO_LARGE_MESSAGE),
+    errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`),
 });
