@@ -16,6 +16,10 @@
  * two-byte characters), Listroom only: the runtime's peak RSS growth, sampled
  * every 100 ms.
  *
+ * `--also-tree NAME=DIR` runs each Listroom system a second time from
+ * another checkout (main, say), right after this tree's within each repeat,
+ * so a change and what it changes sit side by side in one run.
+ *
  * Under wrangler dev every socket holds about 4.6 file descriptors; with the
  * process limit here at 20,000, counts stay at 2,000 or below.
  */
@@ -64,12 +68,21 @@ export interface MemoryOptions {
   bareBundle(): WorkerBundle;
   /** Which code the Listroom column ran. */
   provenance: string;
+  /** Other checkouts whose Listroom systems run beside this tree's (`--also-tree NAME=DIR`). */
+  trees: OtherTree[];
   /**
    * Take heap snapshots (each after a full GC) before the clients and at the
    * last count, and list what grew per connection by constructor. The GC
    * changes the no-GC heap figures, so such a run is for finding, not for them.
    */
   heapSnapshots: boolean;
+}
+
+export interface OtherTree {
+  name: string;
+  dir: string;
+  bundle(): WorkerBundle;
+  provenance(): string;
 }
 
 const SETTLE_MS = 1_000;
@@ -89,6 +102,8 @@ interface Reading {
 
 interface Column {
   system: MemorySystem;
+  /** Another checkout this column runs from, or null for this tree. */
+  tree: OtherTree | null;
   /** The bare room's additions for this column (`?with=`), empty for the plain systems. */
   additions: string[];
 }
@@ -96,6 +111,7 @@ interface Column {
 interface Sample {
   column: string;
   system: MemorySystem;
+  tree: string | null;
   additions: string[];
   repeat: number;
   clients: number;
@@ -118,6 +134,7 @@ interface CrowdSample {
 }
 
 function label(column: Column): string {
+  if (column.tree !== null) return `${column.system}@${column.tree.name}`;
   return column.additions.length === 0 ? column.system : `${column.system} +${column.additions.length === ADDITIONS.length ? "all" : column.additions.join("+")}`;
 }
 
@@ -133,14 +150,14 @@ function withoutSection(toml: string, section: string): string {
     .join("\n");
 }
 
-async function start(system: MemorySystem, options: MemoryOptions): Promise<RunningSystem> {
+async function start(system: MemorySystem, options: MemoryOptions, tree: OtherTree | null = null): Promise<RunningSystem> {
   switch (system) {
     case "listroom":
-      return (await startListroom(options.serverCpu)).system;
+      return (await startListroom(options.serverCpu, false, tree?.dir)).system;
     case "bare":
       return startBare(options.serverCpu);
     case "listroom-no-assets": {
-      const app = snapshotListroom();
+      const app = snapshotListroom(tree?.dir);
       const config = join(app.dir, "wrangler.toml");
       writeFileSync(config, withoutSection(readFileSync(config, "utf8"), "assets"));
       return startWranglerSystem({
@@ -159,7 +176,7 @@ async function start(system: MemorySystem, options: MemoryOptions): Promise<Runn
     case "listroom-workerd":
       return startWorkerdSystem({
         name: system,
-        bundle: options.listroomBundle(),
+        bundle: tree?.bundle() ?? options.listroomBundle(),
         vars: { EXPOSE_USAGE: "true" },
         healthPath: "/api/items?limit=1",
         usagePath: "/api/usage",
@@ -212,7 +229,7 @@ function grownByConstructor(column: string, before: HeapSummary, after: HeapSumm
 }
 
 async function measureColumn(column: Column, repeat: number, options: MemoryOptions, log: (line: string) => void): Promise<Sample[]> {
-  const system = await start(column.system, options);
+  const system = await start(column.system, options, column.tree);
   const session = await openInspector(system, log);
   const protocol = system.protocol;
   const query = column.additions.length > 0 ? `?with=${column.additions.join(",")}` : "";
@@ -235,6 +252,7 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
       const sample: Sample = {
         column: label(column),
         system: column.system,
+        tree: column.tree?.name ?? null,
         additions: column.additions,
         repeat,
         clients,
@@ -339,7 +357,8 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
     const clients = Number(clientsText);
     const mine = samples.filter((s) => s.column === column && s.clients === clients);
     const system = mine[0]!.system;
-    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : LABELS[system];
+    const tree = mine[0]!.tree;
+    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : `${LABELS[system]}${tree === null ? "" : `, ${tree}`}`;
     const heaps = mine.flatMap((s) => (s.heapPerConnectionKiB === null ? [] : [s.heapPerConnectionKiB]));
     const live = mine.flatMap((s) => (s.heapLivePerConnectionKiB === null ? [] : [s.heapLivePerConnectionKiB]));
     rows.push(
@@ -360,11 +379,14 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
 }
 
 export async function measureMemory(options: MemoryOptions, command: string, outDir: string, log: (line: string) => void): Promise<number> {
-  const columns: Column[] = options.systems.map((system) => ({ system, additions: [] }));
+  const columns: Column[] = options.systems.flatMap((system) => [
+    { system, tree: null, additions: [] },
+    ...(system.startsWith("listroom") ? options.trees.map((tree) => ({ system, tree, additions: [] })) : []),
+  ]);
   if (options.additions && options.systems.includes("bare-workerd")) {
-    for (const addition of ADDITIONS) columns.push({ system: "bare-workerd", additions: [addition] });
-    columns.push({ system: "bare-workerd", additions: [...ADDITIONS] });
-    for (const probe of PROBES) columns.push({ system: "bare-workerd", additions: [probe] });
+    for (const addition of ADDITIONS) columns.push({ system: "bare-workerd", tree: null, additions: [addition] });
+    columns.push({ system: "bare-workerd", tree: null, additions: [...ADDITIONS] });
+    for (const probe of PROBES) columns.push({ system: "bare-workerd", tree: null, additions: [probe] });
   }
   const startedAt = new Date();
   const samples: Sample[] = [];
@@ -396,7 +418,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
   const markdown = [
     "# Memory per connection",
     "",
-    `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}.`,
+    `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}${options.trees.map((tree) => `; ${tree.name} (${tree.dir}): ${tree.provenance()}`).join("")}.`,
     `Medians over ${options.repeats} repeats (range in brackets); the systems alternate within each repeat. RSS of the runtime workerd; heap from the inspector (used + embedder, no forced GC), read ${READ_AFTER_MS / 1000} s after the last client opened. The machine is shared: other processes ran beside this one.`,
     "",
     table,
@@ -405,7 +427,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
   ].join("\n");
   const file = join(outDir, `${stamp}-memory.md`);
   writeFileSync(file, markdown);
-  writeFileSync(join(outDir, `${stamp}-memory.json`), `${JSON.stringify({ command, startedAt: startedAt.toISOString(), provenance: options.provenance, options: { ...options, listroomBundle: undefined, bareBundle: undefined }, samples, crowds, errors }, null, 2)}\n`);
+  writeFileSync(join(outDir, `${stamp}-memory.json`), `${JSON.stringify({ command, startedAt: startedAt.toISOString(), provenance: options.provenance, options: { ...options, listroomBundle: undefined, bareBundle: undefined, trees: options.trees.map((tree) => ({ name: tree.name, dir: tree.dir, provenance: tree.provenance() })) }, samples, crowds, errors }, null, 2)}\n`);
   console.log(table);
   log(`wrote ${shown(file)}`);
   return errors.length > 0 ? 1 : 0;
