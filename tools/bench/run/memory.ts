@@ -7,7 +7,11 @@
  * its protocol (Listroom's acknowledge as the page does); 4 s after the last
  * one opened, the runtime's RSS (the workerd serving the Worker, from /proc)
  * and its JS heap (the inspector's `Runtime.getHeapUsage`, used plus
- * embedder size, no forced GC) are read, and divided by the clients.
+ * embedder size, no forced GC) are read, and divided by the clients. With
+ * `--after-save`, one save then goes to every client and both are read again as long after it:
+ * a socket's first send after its arrival costs the runtime memory of its
+ * own, which Listroom's presence broadcast pays during the crowd and the bare
+ * room, whose clients hear nothing after they open, does not.
  *
  * Beside them, the bare room on workerd with one of Listroom's arrival
  * duties added at a time (tools/bench/bare/worker.ts, `?with=`), and all of
@@ -68,6 +72,8 @@ export interface MemoryOptions {
   bareBundle(): WorkerBundle;
   /** Which code the Listroom column ran. */
   provenance: string;
+  /** After each count's reading, one save to every client and RSS read again (it changes the next count's reading). */
+  afterSave: boolean;
   /** Other checkouts whose Listroom systems run beside this tree's (`--also-tree NAME=DIR`). */
   trees: OtherTree[];
   /**
@@ -118,6 +124,8 @@ interface Sample {
   opened: number;
   rssPerConnectionKiB: number;
   heapPerConnectionKiB: number | null;
+  /** The same, read again after one save reached every client. */
+  rssAfterSavePerConnectionKiB: number | null;
   /** At the last count, from heap snapshots (each after a full GC): what stays live per connection. */
   heapLivePerConnectionKiB: number | null;
 }
@@ -260,6 +268,7 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
         rssPerConnectionKiB: round((at.rss - base.rss) / opened / KIB, 1),
         heapPerConnectionKiB: at.heap === null || base.heap === null ? null : round((at.heap - base.heap) / opened / KIB, 2),
         heapLivePerConnectionKiB: null,
+        rssAfterSavePerConnectionKiB: null,
       };
       if (index === counts.length - 1 && session && baseHeap) {
         // workerd's inspector does not answer HeapProfiler.collectGarbage; a snapshot is taken after a full GC.
@@ -267,8 +276,15 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
         sample.heapLivePerConnectionKiB = round((totalBytes(atHeap) - totalBytes(baseHeap)) / opened / KIB, 2);
         log(grownByConstructor(label(column), baseHeap, atHeap, opened));
       }
+      const delivered = options.afterSave ? await writer.save(`memory after ${clients}`, "one delivery to every client") : null;
+      if (delivered?.ok) {
+        await delay(READ_AFTER_MS);
+        sample.rssAfterSavePerConnectionKiB = round((rssOf(system.processes().server) - base.rss) / opened / KIB, 1);
+      } else if (delivered) {
+        log(`  ${label(column)}: the save after ${clients} failed: ${delivered.problem}`);
+      }
       samples.push(sample);
-      log(`  ${sample.column} #${repeat + 1}, ${opened} open: RSS ${sample.rssPerConnectionKiB} KiB, heap ${sample.heapPerConnectionKiB ?? "—"} KiB per connection`);
+      log(`  ${sample.column} #${repeat + 1}, ${opened} open: RSS ${sample.rssPerConnectionKiB} KiB (${sample.rssAfterSavePerConnectionKiB ?? "—"} after a save), heap ${sample.heapPerConnectionKiB ?? "—"} KiB per connection`);
     }
   } finally {
     session?.close();
@@ -333,7 +349,7 @@ function range(values: number[]): string {
 
 const BARE_OF: Partial<Record<MemorySystem, MemorySystem>> = { listroom: "bare", "listroom-no-assets": "bare", "listroom-workerd": "bare-workerd" };
 
-function ratios(samples: Sample[], column: string, system: MemorySystem, clients: number, key: "rssPerConnectionKiB" | "heapPerConnectionKiB"): number[] {
+function ratios(samples: Sample[], column: string, system: MemorySystem, clients: number, key: "rssPerConnectionKiB" | "heapPerConnectionKiB" | "rssAfterSavePerConnectionKiB"): number[] {
   const bare = BARE_OF[system] ?? (system === "bare-workerd" && column !== system ? "bare-workerd" : null);
   if (bare === null) return [];
   const out: number[] = [];
@@ -348,8 +364,8 @@ function ratios(samples: Sample[], column: string, system: MemorySystem, clients
 
 function tables(samples: Sample[], crowds: CrowdSample[]): string {
   const rows: string[] = [
-    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | JS heap per connection, KiB | live (heap snapshots, after a GC), KiB |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | after one save to all, KiB | ÷ bare | JS heap per connection, KiB | live (heap snapshots, after a GC), KiB |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   const keys = [...new Set(samples.map((s) => `${s.column}\u0000${s.clients}`))];
   for (const key of keys) {
@@ -361,8 +377,9 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
     const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : `${LABELS[system]}${tree === null ? "" : `, ${tree}`}`;
     const heaps = mine.flatMap((s) => (s.heapPerConnectionKiB === null ? [] : [s.heapPerConnectionKiB]));
     const live = mine.flatMap((s) => (s.heapLivePerConnectionKiB === null ? [] : [s.heapLivePerConnectionKiB]));
+    const afterSave = mine.flatMap((s) => (s.rssAfterSavePerConnectionKiB === null ? [] : [s.rssAfterSavePerConnectionKiB]));
     rows.push(
-      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} | ${live.length > 0 ? range(live) : "—"} |`,
+      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${range(afterSave)} | ${range(ratios(samples, column, system, clients, "rssAfterSavePerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} | ${live.length > 0 ? range(live) : "—"} |`,
     );
   }
   if (crowds.length > 0) {
