@@ -257,6 +257,7 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
       await delay(READ_AFTER_MS);
       const at = await read(system, session);
       const opened = pool.size;
+      if (opened === 0) throw new Error(`${label(column)}: no client opened at ${clients}`);
       const sample: Sample = {
         column: label(column),
         system: column.system,
