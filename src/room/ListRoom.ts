@@ -155,11 +155,6 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   // ---- Relays (src/relay/) ----------------------------------------------------
 
-  /** Where a fresh socket arriving at this list goes: "here" (this object), a relay's number, or null for no such list. */
-  placeArrival(): "here" | number | null {
-    return this.exists() ? this.parts.relays.router.place() : null;
-  }
-
   /** Relay `index` starts: the newest page at the log's end, from where it is fed. Null for no such list. */
   seedRelay(index: number): (ReplicaSeed & { others: number; title: string }) | null {
     return this.exists() ? this.parts.relays.seed(index) : null;
@@ -177,6 +172,7 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   // ---- The platform's hooks -------------------------------------------------
 
+  /** The WebSocket upgrade: a socket accepted here, or, past RELAY_AFTER, placed on a relay (src/relay/arrivalRouter.ts). */
   override async fetch(request: Request): Promise<Response> {
     if (!this.exists()) return Response.json(errorBody(NO_SUCH_LIST.error.code, NO_SUCH_LIST.error.message), { status: 404 });
     return this.parts.relays.router.route(request);

@@ -62,3 +62,33 @@ export function locationHintFor(continent: string | undefined): DurableObjectLoc
 export function parseLocationHint(value: string | null): DurableObjectLocationHint | null {
   return Object.values(HINT_BY_CONTINENT).find((hint) => hint === value) ?? null;
 }
+
+/**
+ * An arrival is one call into the list's object: the Worker forwards the
+ * upgrade with this header, and the list's object either accepts the socket
+ * itself or answers {@link PLACED_STATUS} naming the relay in
+ * {@link PLACED_RELAY_HEADER}, without upgrading; the Worker then forwards
+ * the same upgrade to that relay. The Worker sets the header on every upgrade
+ * it forwards to a list and removes it from every other, so what a client
+ * sends under that name never reaches an object. Without it (a test calling
+ * the list's stub), the list's object sends the upgrade on to the relay.
+ */
+export const RELAY_PLACEMENT_HEADER = "x-listroom-relay-placement";
+/** The one value of {@link RELAY_PLACEMENT_HEADER}: answer a relay's arrival with a redirect. */
+export const PLACEMENT_BY_REDIRECT = "redirect";
+export const PLACED_STATUS = 307;
+export const PLACED_RELAY_HEADER = "x-listroom-relay";
+
+/** The list's object's answer placing an arrival on relay `relay`. */
+export function placedOn(relay: number): Response {
+  return new Response(null, { status: PLACED_STATUS, headers: { [PLACED_RELAY_HEADER]: String(relay) } });
+}
+
+/** The relay a list's answer places the arrival on, or null when the answer is the list's own (a 101 or a refusal). */
+export function placedRelayOf(answer: Response): number | null {
+  if (answer.status !== PLACED_STATUS) return null;
+  const value = answer.headers.get(PLACED_RELAY_HEADER) ?? "";
+  const relay = /^(0|[1-9][0-9]{0,3})$/.test(value) ? Number(value) : MAX_RELAYS;
+  if (relay >= MAX_RELAYS) throw new Error(`the list placed an arrival on relay ${JSON.stringify(value)}`);
+  return relay;
+}

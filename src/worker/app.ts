@@ -16,7 +16,15 @@ import type { ListQuery } from "../room/ListRoom";
 import { SOCKET_PATH } from "../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../shared/clientGroup";
 import { listIdOf, room, type AppEnv } from "./context";
-import { LOCATION_HINT_HEADER, locationHintFor, relayName, relayOfToken } from "../shared/relays";
+import {
+  LOCATION_HINT_HEADER,
+  locationHintFor,
+  PLACEMENT_BY_REDIRECT,
+  placedRelayOf,
+  RELAY_PLACEMENT_HEADER,
+  relayName,
+  relayOfToken,
+} from "../shared/relays";
 import { clientGroup, identifyClient, isCrossSite, limitPerAddress, sameSiteWrites } from "./guard";
 import { securityHeaders } from "./headers";
 import { errorResponse } from "./httpErrors";
@@ -198,19 +206,20 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   if (hint === null) forwarded.headers.delete(LOCATION_HINT_HEADER);
   else forwarded.headers.set(LOCATION_HINT_HEADER, hint);
   // A session on a relay resumes there directly, without waking the list's
-  // object; a fresh socket goes where the list's object places it, and a
-  // relay's is upgraded at the relay, so its frames never pass through the list.
-  const resume = c.req.valid("query").resume;
-  const relay = (n: number) =>
-    c.env.LIST_RELAY.getByName(relayName(listIdOf(c), n), hint === null ? undefined : { locationHint: hint });
-  const holder = relayOfToken(resume ?? "");
+  // object. Anything else is one call into the list's object, which accepts
+  // the socket itself or names the relay that should (src/shared/relays.ts);
+  // a relay's socket is upgraded at the relay, so its frames never pass
+  // through the list.
+  const relay = (n: number) => {
+    forwarded.headers.delete(RELAY_PLACEMENT_HEADER);
+    return c.env.LIST_RELAY.getByName(relayName(listIdOf(c), n), hint === null ? undefined : { locationHint: hint });
+  };
+  const holder = relayOfToken(c.req.valid("query").resume ?? "");
   if (holder !== null) return upgraded(await relay(holder).fetch(forwarded));
-  if (resume === undefined) {
-    // null (no such list): the list's object gives its own answer below.
-    const place = await room(c).placeArrival();
-    if (place !== null && place !== "here") return upgraded(await relay(place).fetch(forwarded));
-  }
-  return upgraded(await room(c).fetch(forwarded));
+  forwarded.headers.set(RELAY_PLACEMENT_HEADER, PLACEMENT_BY_REDIRECT);
+  const answer = await room(c).fetch(forwarded);
+  const placed = placedRelayOf(answer);
+  return upgraded(placed === null ? answer : await relay(placed).fetch(forwarded));
 });
 
 for (const path of ITEM_PATHS) app.route(path, itemChanges);

@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { ListRelay } from "../../src/relay/ListRelay";
 import { RELAY_RETRY_FIRST_MS } from "../../src/relay/relayFeed";
 import type { Item } from "../../src/protocol/item";
+import type { SnapshotFrame } from "../../src/protocol/frames";
 import { alarmTime, CONFIG, connect, connectFresh, controlClock, eventually, numbered, save, type Opened, type RoomStub } from "../room/roomHarness";
 import { freshRelayedList, holderOf, replicaPosition, type RelayStub } from "./relayHarness";
 
@@ -21,7 +22,7 @@ async function takeItems(viewer: Opened, fromSeq: number, count: number): Promis
 }
 
 /** Leaves relay 0 with no viewers and lets its coalesced head count tell the list, which then stops feeding it. */
-async function stopFeeding(list: RoomStub, relay: RelayStub, clock: ReturnType<typeof controlClock>): Promise<Opened> {
+async function stopFeeding(list: RoomStub, relay: RelayStub, clock: ReturnType<typeof controlClock>): Promise<Opened & { snapshot: SnapshotFrame }> {
   const viewer = await connectFresh(list);
   viewer.socket.ack(viewer.snapshot.seq);
   await viewer.socket.settle();

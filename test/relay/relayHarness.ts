@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import type { ListRelay } from "../../src/relay/ListRelay";
-import { relayName, relayOfToken } from "../../src/shared/relays";
+import { PLACEMENT_BY_REDIRECT, placedRelayOf, RELAY_PLACEMENT_HEADER, relayName, relayOfToken } from "../../src/shared/relays";
 import { mintListId } from "../../src/worker/listIdSeal";
 import { hashToken } from "../../src/shared/tokens";
 import { overrideVar, roomNamed, TEST_OWNER_KEY, type RoomStub } from "../room/roomHarness";
@@ -43,4 +43,22 @@ export function holderOf(resumeToken: string): number | null {
 /** The relay's replica position, read inside it. */
 export function replicaPosition(stub: ReturnType<typeof relayStub>): Promise<number> {
   return runInDurableObject(stub, (relay: ListRelay) => relay.position());
+}
+
+/**
+ * A fresh arrival at the list's object as the Worker forwards it, asking for
+ * placement: the relay its 307 names, or "here" for a socket the list's
+ * object accepted itself (closed again at once).
+ */
+export async function askPlacement(list: RoomStub): Promise<"here" | number> {
+  const answer = await list.fetch("http://room/ws", { headers: { Upgrade: "websocket", [RELAY_PLACEMENT_HEADER]: PLACEMENT_BY_REDIRECT } });
+  const relay = placedRelayOf(answer);
+  if (relay !== null) {
+    if (answer.webSocket) throw new Error("a placement on a relay came with a socket");
+    return relay;
+  }
+  if (answer.status !== 101 || !answer.webSocket) throw new Error(`the list answered ${answer.status}`);
+  answer.webSocket.accept();
+  answer.webSocket.close(1000);
+  return "here";
 }

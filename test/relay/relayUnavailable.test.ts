@@ -15,7 +15,9 @@ function listUnreachable(): { restore(): void } {
   };
   ListRoom.prototype.seedRelay = refuse;
   ListRoom.prototype.entriesAfter = refuse;
-  const restore = () => Object.assign(ListRoom.prototype, originals);
+  const restore = () => {
+    Object.assign(ListRoom.prototype, originals);
+  };
   onTestFinished(restore);
   return { restore };
 }

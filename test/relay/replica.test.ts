@@ -12,7 +12,7 @@ import { emptyUsage } from "../../src/room/usage";
 import { newItemId } from "../../src/shared/itemId";
 
 function item(pos: number, title: string, version = 1): Item {
-  return { id: newItemId(pos), title, body: "", createdAt: new Date(pos * 1000).toISOString(), version, updatedAt: null };
+  return { id: newItemId(pos), title, body: "", createdAt: new Date(pos * 1000).toISOString(), version, updatedAt: null, done: false, doneAt: null };
 }
 
 /** Runs `body` on a replica in the SQLite of a relay object of its own (no list behind it). */

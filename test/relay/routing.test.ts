@@ -5,11 +5,11 @@ import type { ListRelay } from "../../src/relay/ListRelay";
 import { hasSchema } from "../../src/room/migrations";
 import { placeArrival } from "../../src/relay/placement";
 import { retryDelay } from "../../src/relay/relayFeed";
-import { MAX_RELAYS, newRelayToken, relayName, relayOfToken } from "../../src/shared/relays";
+import { MAX_RELAYS, newRelayToken, PLACED_RELAY_HEADER, PLACEMENT_BY_REDIRECT, RELAY_PLACEMENT_HEADER, relayName, relayOfToken } from "../../src/shared/relays";
 import { newToken } from "../../src/shared/tokens";
 import { connect, connectFresh, eventually, TestSocket } from "../room/roomHarness";
 import { request } from "../worker/request";
-import { freshRelayedList, holderOf } from "./relayHarness";
+import { askPlacement, freshRelayedList, holderOf } from "./relayHarness";
 
 describe("routing arrivals to relays", () => {
   it("serves the first RELAY_AFTER arrivals itself, then fills each relay up to RELAY_CAPACITY before the next", async () => {
@@ -68,7 +68,51 @@ describe("routing arrivals to relays", () => {
   });
 });
 
+describe("an arrival is one call into the list's object", () => {
+  it("asked for placement, the list's object accepts a socket itself under RELAY_AFTER and answers past it with a 307 naming the relay, without upgrading", async () => {
+    const { list, relay } = await freshRelayedList(1, 2);
+    expect(await askPlacement(list)).toBe("here");
+    await connectFresh(list);
+    const answer = await list.fetch("http://room/ws", { headers: { Upgrade: "websocket", [RELAY_PLACEMENT_HEADER]: PLACEMENT_BY_REDIRECT } });
+    expect(answer.status).toBe(307);
+    expect(answer.webSocket).toBeNull();
+    expect(answer.headers.get(PLACED_RELAY_HEADER)).toBe("0");
+    expect(await relay(0).connectionCount()).toBe(0);
+  });
+
+  it("a resume with a relay's token that reaches the list's object is answered with a 307 naming that relay", async () => {
+    const { list } = await freshRelayedList(0, 10);
+    const token = newRelayToken(5);
+    const answer = await list.fetch(`http://room/ws?resume=${encodeURIComponent(token)}&last=1`, {
+      headers: { Upgrade: "websocket", [RELAY_PLACEMENT_HEADER]: PLACEMENT_BY_REDIRECT },
+    });
+    expect(answer.status).toBe(307);
+    expect(answer.headers.get(PLACED_RELAY_HEADER)).toBe("5");
+  });
+});
+
 describe("routing through the Worker", () => {
+  it.each([PLACEMENT_BY_REDIRECT, "0", "here", ""])(
+    "a client sending its own placement header (%j) is served like any other: never a 307, on a relay past RELAY_AFTER",
+    async (forged) => {
+      const { listId, list, relay } = await freshRelayedList(1, 10);
+      const open = async () => {
+        const response = await request(`/api/lists/${listId}/ws`, {
+          headers: { Upgrade: "websocket", [RELAY_PLACEMENT_HEADER]: forged, [PLACED_RELAY_HEADER]: "7" },
+        });
+        expect(response.status).toBe(101);
+        expect(response.headers.has(PLACED_RELAY_HEADER)).toBe(false);
+        const socket = new TestSocket(response.webSocket!);
+        return (await socket.nextOf("welcome")).resumeToken;
+      };
+      expect(holderOf(await open())).toBeNull();
+      expect(holderOf(await open())).toBe(0);
+      expect(await list.connectionCount()).toBe(1);
+      await eventually(async () => (await relay(0).connectionCount()) === 1, "relay 0 to hold the second socket");
+    },
+  );
+
+
   it("a fresh socket at a list's route may land on a relay, and its resume goes straight back there", async () => {
     const { listId, relay } = await freshRelayedList(0, 10);
     const open = async (query = "") => {

@@ -38,7 +38,7 @@ import { now } from "../harness/wait";
 import { ALL_SYSTEMS, defaultSystems, planFor, type Mode, type Plan } from "./plan";
 import { coldStarts, DEFAULT_COLD_START_REVISIONS } from "./run/coldStarts";
 import { profileCpu } from "./run/cpuProfile";
-import { measureMemory, MEMORY_SYSTEMS, MEMORY_SYSTEMS_ALL, type MemorySystem } from "./run/memory";
+import { measureMemory, MEMORY_SYSTEMS, MEMORY_SYSTEMS_ALL, type MemorySystem, type OtherTree } from "./run/memory";
 import { measureViewers, VIEWER_COUNTS } from "./run/viewers";
 import { measureRelays, RELAY_RUN_COUNTS } from "./run/relays";
 import { runSystem, type SystemRun } from "./run/system";
@@ -144,6 +144,31 @@ class Bundles {
     const size = (bundle: WorkerBundle | undefined) => (bundle ? { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes } : null);
     return { listroom: size(this.listroom?.bundle), bare: size(this.bare ?? undefined) };
   }
+}
+
+/** `--also-tree NAME=DIR`: another checkout measured beside this one, its workerd bundle built once from a snapshot of it. */
+function otherTree(spec: string): OtherTree {
+  const match = /^([A-Za-z0-9._-]+)=(.+)$/.exec(spec);
+  if (!match) throw new Error(`--also-tree needs NAME=DIR, not ${spec}\n${USAGE}`);
+  const [, name, dir] = match as unknown as [string, string, string];
+  let built: { bundle: WorkerBundle; provenance: Provenance } | null = null;
+  const build = () => {
+    if (built === null) {
+      // The snapshot stays until the run ends (the harness removes its temp dirs): the bundle reads its wrangler.toml.
+      const snapshot = snapshotListroom(dir);
+      built = { bundle: buildWorkerBundle(snapshot.dir), provenance: snapshot.provenance };
+    }
+    return built;
+  };
+  return {
+    name,
+    dir,
+    bundle: () => build().bundle,
+    provenance: () => {
+      const { commit, uncommitted, contentHash } = build().provenance;
+      return `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; uncommitted: ${uncommitted.join(", ")}` : ""})`;
+    },
+  };
 }
 
 function starterFor(name: SystemName, serverCpu: number | null, bundles: Bundles) {
@@ -276,7 +301,7 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
 const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join(",")}] [--listroom-tree DIR] [--save DIR]
        npm run bench -- --render RESULTS.json [--save DIR]      redraw a run's tables and chart, no measuring
        npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
-       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot]
+       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot] [--also-tree NAME=DIR …] [--after-save]
        npm run bench -- --viewers [--systems listroom,bare] [--counts 500,1000,2000,3000] [--saves 15]
        npm run bench -- --relay-viewers [--counts 1000,5000,10000] [--saves 15] [--relays AFTER:CAPACITY]   relays off and on, on workerd
        npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1] [--relays AFTER:CAPACITY]
@@ -302,9 +327,11 @@ const { values } = parseArgs({
     repeats: { type: "string" },
     "no-additions": { type: "boolean", default: false },
     "no-crowd": { type: "boolean", default: false },
+    "after-save": { type: "boolean", default: false },
     "heap-snapshot": { type: "boolean", default: false },
     "cold-start": { type: "string" },
     "listroom-tree": { type: "string" },
+    "also-tree": { type: "string", multiple: true },
     scenario: { type: "string" },
     relays: { type: "string" },
     clients: { type: "string" },
@@ -445,6 +472,8 @@ async function main(): Promise<number> {
             listroomBundle: () => bundles.forListroom().bundle,
             bareBundle: () => bundles.forBare(),
             provenance: provenanceOf(),
+            trees: (values["also-tree"] ?? []).map(otherTree),
+            afterSave: values["after-save"],
             heapSnapshots: values["heap-snapshot"],
           },
           command,

@@ -18,10 +18,11 @@ export interface AppCopy {
   remove(): void;
 }
 
-export function copyApp(prefix = "listroom-app-"): AppCopy {
+/** `from`: another checkout of the project (the bench's `--also-tree`); node_modules is still this one's. */
+export function copyApp(prefix = "listroom-app-", from = PROJECT_ROOT): AppCopy {
   const dir = makeTempDir(prefix);
   try {
-    for (const path of APP_FILES) cpSync(join(PROJECT_ROOT, path), join(dir, path), { recursive: true });
+    for (const path of APP_FILES) cpSync(join(from, path), join(dir, path), { recursive: true });
     symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   } catch (error) {
     removeTempDir(dir);

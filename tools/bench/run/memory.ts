@@ -7,7 +7,11 @@
  * its protocol (Listroom's acknowledge as the page does); 4 s after the last
  * one opened, the runtime's RSS (the workerd serving the Worker, from /proc)
  * and its JS heap (the inspector's `Runtime.getHeapUsage`, used plus
- * embedder size, no forced GC) are read, and divided by the clients.
+ * embedder size, no forced GC) are read, and divided by the clients. With
+ * `--after-save`, one save then goes to every client and both are read again as long after it:
+ * a socket's first send after its arrival costs the runtime memory of its
+ * own, which Listroom's presence broadcast pays during the crowd and the bare
+ * room, whose clients hear nothing after they open, does not.
  *
  * Beside them, the bare room on workerd with one of Listroom's arrival
  * duties added at a time (tools/bench/bare/worker.ts, `?with=`), and all of
@@ -15,6 +19,10 @@
  * crowd: 500 arrivals within a second at a full list (200 items of 5,000
  * two-byte characters), Listroom only: the runtime's peak RSS growth, sampled
  * every 100 ms.
+ *
+ * `--also-tree NAME=DIR` runs each Listroom system a second time from
+ * another checkout (main, say), right after this tree's within each repeat,
+ * so a change and what it changes sit side by side in one run.
  *
  * Under wrangler dev every socket holds about 4.6 file descriptors; with the
  * process limit here at 20,000, counts stay at 2,000 or below.
@@ -64,12 +72,23 @@ export interface MemoryOptions {
   bareBundle(): WorkerBundle;
   /** Which code the Listroom column ran. */
   provenance: string;
+  /** After each count's reading, one save to every client and RSS read again (it changes the next count's reading). */
+  afterSave: boolean;
+  /** Other checkouts whose Listroom systems run beside this tree's (`--also-tree NAME=DIR`). */
+  trees: OtherTree[];
   /**
    * Take heap snapshots (each after a full GC) before the clients and at the
    * last count, and list what grew per connection by constructor. The GC
    * changes the no-GC heap figures, so such a run is for finding, not for them.
    */
   heapSnapshots: boolean;
+}
+
+export interface OtherTree {
+  name: string;
+  dir: string;
+  bundle(): WorkerBundle;
+  provenance(): string;
 }
 
 const SETTLE_MS = 1_000;
@@ -89,6 +108,8 @@ interface Reading {
 
 interface Column {
   system: MemorySystem;
+  /** Another checkout this column runs from, or null for this tree. */
+  tree: OtherTree | null;
   /** The bare room's additions for this column (`?with=`), empty for the plain systems. */
   additions: string[];
 }
@@ -96,12 +117,15 @@ interface Column {
 interface Sample {
   column: string;
   system: MemorySystem;
+  tree: string | null;
   additions: string[];
   repeat: number;
   clients: number;
   opened: number;
   rssPerConnectionKiB: number;
   heapPerConnectionKiB: number | null;
+  /** The same, read again after one save reached every client. */
+  rssAfterSavePerConnectionKiB: number | null;
   /** At the last count, from heap snapshots (each after a full GC): what stays live per connection. */
   heapLivePerConnectionKiB: number | null;
 }
@@ -118,6 +142,7 @@ interface CrowdSample {
 }
 
 function label(column: Column): string {
+  if (column.tree !== null) return `${column.system}@${column.tree.name}`;
   return column.additions.length === 0 ? column.system : `${column.system} +${column.additions.length === ADDITIONS.length ? "all" : column.additions.join("+")}`;
 }
 
@@ -133,14 +158,14 @@ function withoutSection(toml: string, section: string): string {
     .join("\n");
 }
 
-async function start(system: MemorySystem, options: MemoryOptions): Promise<RunningSystem> {
+async function start(system: MemorySystem, options: MemoryOptions, tree: OtherTree | null = null): Promise<RunningSystem> {
   switch (system) {
     case "listroom":
-      return (await startListroom(options.serverCpu)).system;
+      return (await startListroom(options.serverCpu, false, tree?.dir)).system;
     case "bare":
       return startBare(options.serverCpu);
     case "listroom-no-assets": {
-      const app = snapshotListroom();
+      const app = snapshotListroom(tree?.dir);
       const config = join(app.dir, "wrangler.toml");
       writeFileSync(config, withoutSection(readFileSync(config, "utf8"), "assets"));
       return startWranglerSystem({
@@ -159,7 +184,7 @@ async function start(system: MemorySystem, options: MemoryOptions): Promise<Runn
     case "listroom-workerd":
       return startWorkerdSystem({
         name: system,
-        bundle: options.listroomBundle(),
+        bundle: tree?.bundle() ?? options.listroomBundle(),
         vars: { EXPOSE_USAGE: "true" },
         healthPath: "/api/items?limit=1",
         usagePath: "/api/usage",
@@ -212,7 +237,7 @@ function grownByConstructor(column: string, before: HeapSummary, after: HeapSumm
 }
 
 async function measureColumn(column: Column, repeat: number, options: MemoryOptions, log: (line: string) => void): Promise<Sample[]> {
-  const system = await start(column.system, options);
+  const system = await start(column.system, options, column.tree);
   const session = await openInspector(system, log);
   const protocol = system.protocol;
   const query = column.additions.length > 0 ? `?with=${column.additions.join(",")}` : "";
@@ -232,9 +257,11 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
       await delay(READ_AFTER_MS);
       const at = await read(system, session);
       const opened = pool.size;
+      if (opened === 0) throw new Error(`${label(column)}: no client opened at ${clients}`);
       const sample: Sample = {
         column: label(column),
         system: column.system,
+        tree: column.tree?.name ?? null,
         additions: column.additions,
         repeat,
         clients,
@@ -242,6 +269,7 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
         rssPerConnectionKiB: round((at.rss - base.rss) / opened / KIB, 1),
         heapPerConnectionKiB: at.heap === null || base.heap === null ? null : round((at.heap - base.heap) / opened / KIB, 2),
         heapLivePerConnectionKiB: null,
+        rssAfterSavePerConnectionKiB: null,
       };
       if (index === counts.length - 1 && session && baseHeap) {
         // workerd's inspector does not answer HeapProfiler.collectGarbage; a snapshot is taken after a full GC.
@@ -249,8 +277,15 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
         sample.heapLivePerConnectionKiB = round((totalBytes(atHeap) - totalBytes(baseHeap)) / opened / KIB, 2);
         log(grownByConstructor(label(column), baseHeap, atHeap, opened));
       }
+      const delivered = options.afterSave ? await writer.save(`memory after ${clients}`, "one delivery to every client") : null;
+      if (delivered?.ok) {
+        await delay(READ_AFTER_MS);
+        sample.rssAfterSavePerConnectionKiB = round((rssOf(system.processes().server) - base.rss) / opened / KIB, 1);
+      } else if (delivered) {
+        log(`  ${label(column)}: the save after ${clients} failed: ${delivered.problem}`);
+      }
       samples.push(sample);
-      log(`  ${sample.column} #${repeat + 1}, ${opened} open: RSS ${sample.rssPerConnectionKiB} KiB, heap ${sample.heapPerConnectionKiB ?? "—"} KiB per connection`);
+      log(`  ${sample.column} #${repeat + 1}, ${opened} open: RSS ${sample.rssPerConnectionKiB} KiB (${sample.rssAfterSavePerConnectionKiB ?? "—"} after a save), heap ${sample.heapPerConnectionKiB ?? "—"} KiB per connection`);
     }
   } finally {
     session?.close();
@@ -315,7 +350,7 @@ function range(values: number[]): string {
 
 const BARE_OF: Partial<Record<MemorySystem, MemorySystem>> = { listroom: "bare", "listroom-no-assets": "bare", "listroom-workerd": "bare-workerd" };
 
-function ratios(samples: Sample[], column: string, system: MemorySystem, clients: number, key: "rssPerConnectionKiB" | "heapPerConnectionKiB"): number[] {
+function ratios(samples: Sample[], column: string, system: MemorySystem, clients: number, key: "rssPerConnectionKiB" | "heapPerConnectionKiB" | "rssAfterSavePerConnectionKiB"): number[] {
   const bare = BARE_OF[system] ?? (system === "bare-workerd" && column !== system ? "bare-workerd" : null);
   if (bare === null) return [];
   const out: number[] = [];
@@ -330,8 +365,8 @@ function ratios(samples: Sample[], column: string, system: MemorySystem, clients
 
 function tables(samples: Sample[], crowds: CrowdSample[]): string {
   const rows: string[] = [
-    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | JS heap per connection, KiB | live (heap snapshots, after a GC), KiB |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| system | connections | runtime RSS per connection, KiB | ÷ bare (same repeat) | after one save to all, KiB | ÷ bare | JS heap per connection, KiB | live (heap snapshots, after a GC), KiB |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   const keys = [...new Set(samples.map((s) => `${s.column}\u0000${s.clients}`))];
   for (const key of keys) {
@@ -339,11 +374,13 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
     const clients = Number(clientsText);
     const mine = samples.filter((s) => s.column === column && s.clients === clients);
     const system = mine[0]!.system;
-    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : LABELS[system];
+    const tree = mine[0]!.tree;
+    const name = mine[0]!.additions.length > 0 ? `bare room (workerd) + ${column.split("+").slice(1).join("+")}` : `${LABELS[system]}${tree === null ? "" : `, ${tree}`}`;
     const heaps = mine.flatMap((s) => (s.heapPerConnectionKiB === null ? [] : [s.heapPerConnectionKiB]));
     const live = mine.flatMap((s) => (s.heapLivePerConnectionKiB === null ? [] : [s.heapLivePerConnectionKiB]));
+    const afterSave = mine.flatMap((s) => (s.rssAfterSavePerConnectionKiB === null ? [] : [s.rssAfterSavePerConnectionKiB]));
     rows.push(
-      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} | ${live.length > 0 ? range(live) : "—"} |`,
+      `| ${name} | ${clients} | ${range(mine.map((s) => s.rssPerConnectionKiB))} | ${range(ratios(samples, column, system, clients, "rssPerConnectionKiB"))} | ${range(afterSave)} | ${range(ratios(samples, column, system, clients, "rssAfterSavePerConnectionKiB"))} | ${heaps.length > 0 ? range(heaps) : "— (no inspector)"} | ${live.length > 0 ? range(live) : "—"} |`,
     );
   }
   if (crowds.length > 0) {
@@ -360,11 +397,14 @@ function tables(samples: Sample[], crowds: CrowdSample[]): string {
 }
 
 export async function measureMemory(options: MemoryOptions, command: string, outDir: string, log: (line: string) => void): Promise<number> {
-  const columns: Column[] = options.systems.map((system) => ({ system, additions: [] }));
+  const columns: Column[] = options.systems.flatMap((system) => [
+    { system, tree: null, additions: [] },
+    ...(system.startsWith("listroom") ? options.trees.map((tree) => ({ system, tree, additions: [] })) : []),
+  ]);
   if (options.additions && options.systems.includes("bare-workerd")) {
-    for (const addition of ADDITIONS) columns.push({ system: "bare-workerd", additions: [addition] });
-    columns.push({ system: "bare-workerd", additions: [...ADDITIONS] });
-    for (const probe of PROBES) columns.push({ system: "bare-workerd", additions: [probe] });
+    for (const addition of ADDITIONS) columns.push({ system: "bare-workerd", tree: null, additions: [addition] });
+    columns.push({ system: "bare-workerd", tree: null, additions: [...ADDITIONS] });
+    for (const probe of PROBES) columns.push({ system: "bare-workerd", tree: null, additions: [probe] });
   }
   const startedAt = new Date();
   const samples: Sample[] = [];
@@ -396,7 +436,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
   const markdown = [
     "# Memory per connection",
     "",
-    `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}.`,
+    `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}${options.trees.map((tree) => `; ${tree.name} (${tree.dir}): ${tree.provenance()}`).join("")}.`,
     `Medians over ${options.repeats} repeats (range in brackets); the systems alternate within each repeat. RSS of the runtime workerd; heap from the inspector (used + embedder, no forced GC), read ${READ_AFTER_MS / 1000} s after the last client opened. The machine is shared: other processes ran beside this one.`,
     "",
     table,
@@ -405,7 +445,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
   ].join("\n");
   const file = join(outDir, `${stamp}-memory.md`);
   writeFileSync(file, markdown);
-  writeFileSync(join(outDir, `${stamp}-memory.json`), `${JSON.stringify({ command, startedAt: startedAt.toISOString(), provenance: options.provenance, options: { ...options, listroomBundle: undefined, bareBundle: undefined }, samples, crowds, errors }, null, 2)}\n`);
+  writeFileSync(join(outDir, `${stamp}-memory.json`), `${JSON.stringify({ command, startedAt: startedAt.toISOString(), provenance: options.provenance, options: { ...options, listroomBundle: undefined, bareBundle: undefined, trees: options.trees.map((tree) => ({ name: tree.name, dir: tree.dir, provenance: tree.provenance() })) }, samples, crowds, errors }, null, 2)}\n`);
   console.log(table);
   log(`wrote ${shown(file)}`);
   return errors.length > 0 ? 1 : 0;

@@ -32,8 +32,8 @@ export interface Provenance {
   contentHash: string;
 }
 
-function git(args: string[]): string {
-  const result = spawnSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8" });
+function git(args: string[], cwd = PROJECT_ROOT): string {
+  const result = spawnSync("git", args, { cwd, encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : "";
 }
 
@@ -51,12 +51,12 @@ function hashTree(root: string, paths: string[]): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Copies what Listroom needs into a fresh directory and says which code it is. */
-export function snapshotListroom(): { dir: string; remove(): void; provenance: Provenance } {
-  const app = copyApp("listroom-bench-app-");
+/** Copies what Listroom needs into a fresh directory and says which code it is; `from`: another checkout (`--also-tree`). */
+export function snapshotListroom(from = PROJECT_ROOT): { dir: string; remove(): void; provenance: Provenance } {
+  const app = copyApp("listroom-bench-app-", from);
   const provenance: Provenance = {
-    commit: git(["rev-parse", "HEAD"]),
-    uncommitted: git(["status", "--porcelain", "--", ...SOURCE_FILES])
+    commit: git(["rev-parse", "HEAD"], from),
+    uncommitted: git(["status", "--porcelain", "--", ...SOURCE_FILES], from)
       .split("\n")
       .filter((line) => line.length > 0),
     contentHash: hashTree(app.dir, SOURCE_FILES),
@@ -152,8 +152,9 @@ async function readUsage(url: string): Promise<UsageCounters | null> {
 export async function startListroom(
   cpu: number | null,
   localObservability = false,
+  from = PROJECT_ROOT,
 ): Promise<{ system: RunningSystem; provenance: Provenance }> {
-  const { dir, remove, provenance } = snapshotListroom();
+  const { dir, remove, provenance } = snapshotListroom(from);
   const system = await startWranglerSystem({
     name: "listroom",
     cwd: dir,
