@@ -4,10 +4,12 @@
  * page has not loaded (an item 250 items down), arrivals are filtered too,
  * Escape clears the search and `/` reaches the field (not while typing). An
  * older match is an item like any other: ticked, edited and removed where it
- * was found, and kept live there by what other pages do.
+ * was found, and kept live there by what other pages do, and searched again
+ * when a fresh session may have missed a change to it.
  */
-import type { Locator, Page } from "playwright-core";
+import type { Locator, Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { CloseCode } from "../../src/protocol/limits";
 import { browserAndApp, openLive, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
@@ -54,9 +56,38 @@ function olderMatch(page: Page): Locator {
   return page.locator("#searcholder .itementry");
 }
 
-async function stored(itemsPath: string, query: string): Promise<{ title: string; done: boolean; version: number }[]> {
+async function stored(itemsPath: string, query: string): Promise<{ id: string; title: string; done: boolean; version: number }[]> {
   const response = await fetch(`${app.server.baseUrl}${itemsPath}?q=${encodeURIComponent(query)}`);
-  return ((await response.json()) as { items: { title: string; done: boolean; version: number }[] }).items;
+  return ((await response.json()) as { items: { id: string; title: string; done: boolean; version: number }[] }).items;
+}
+
+/**
+ * Passes the page's sockets through until `deafen()`; from then on nothing
+ * crosses either way, so a sequenced frame goes unacknowledged until the
+ * server drops the session (close 4008), and the connections after that pass
+ * through again. `welcomes` are the welcomes the page received, in order.
+ */
+async function deafenable(page: Page): Promise<{ deafen(): void; welcomes: { resumed: boolean }[] }> {
+  let deaf = false;
+  const welcomes: { resumed: boolean }[] = [];
+  await page.routeWebSocket(/\/ws/, (socket: WebSocketRoute) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      if (!deaf) server.send(message);
+    });
+    server.onMessage((message) => {
+      if (deaf) return;
+      const frame = JSON.parse(String(message)) as { type: string; resumed?: boolean };
+      if (frame.type === "welcome") welcomes.push({ resumed: frame.resumed === true });
+      socket.send(message);
+    });
+    socket.onClose((code, reason) => void server.close({ code, reason }));
+    server.onClose((code, reason) => {
+      if (code === CloseCode.AckTimeout) deaf = false;
+      void socket.close({ code, reason });
+    });
+  });
+  return { deafen: () => (deaf = true), welcomes };
 }
 
 describe("search", () => {
@@ -165,5 +196,38 @@ describe("search", () => {
     await expect.poll(() => olderMatch(owner).count(), { timeout: WAIT_MS }).toBe(0);
     expect(await count(visitor)).toBe("0 of 299");
     expect(await stored(list.items, "quokka")).toEqual([]);
+  });
+
+  it("an older match changed while the page heard nothing is searched again with the fresh session, and shows the change", async () => {
+    const list = await listOf300();
+    const page = await (await app.person()).newPage();
+    page.on("pageerror", (error) => {
+      throw error;
+    });
+    const socket = await deafenable(page);
+    await page.goto(`${app.server.baseUrl}${list.page}`);
+    await expect.poll(() => page.locator("#livemark").isVisible(), { timeout: WAIT_MS }).toBe(true);
+    await expect.poll(async () => (await titles(page)).length, { timeout: WAIT_MS }).toBe(200);
+    await page.getByRole("searchbox", { name: "Search" }).pressSequentially("quokka");
+    await expect.poll(() => olderMatch(page).locator("h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Quokka sighting"]);
+    const [found] = await stored(list.items, "quokka");
+
+    // Edited and ticked by the owner elsewhere while the page hears nothing: its
+    // `edited` frame goes unacknowledged, so the server forgets the session.
+    socket.deafen();
+    const edit = await fetch(`${app.server.baseUrl}${list.items}/${found!.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${list.ownerKey}` },
+      body: JSON.stringify({ title: "Quokka sighting, at dusk", done: true }),
+    });
+    expect(edit.status).toBe(200);
+
+    // The next session is fresh: its snapshot holds the newest 200 only, so the
+    // match below them is known only by searching again.
+    await expect.poll(() => socket.welcomes.map((welcome) => welcome.resumed), { timeout: WAIT_MS }).toEqual([false, false]);
+    await expect.poll(() => olderMatch(page).locator("h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Quokka sighting, at dusk"]);
+    expect(await olderMatch(page).getByRole("checkbox", { name: "Done: Quokka sighting, at dusk" }).isChecked()).toBe(true);
+    expect(await count(page)).toBe("0 of 200 · 1 older");
+    expect(await page.locator("#livemark").isVisible()).toBe(true);
   });
 });
