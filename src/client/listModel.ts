@@ -7,7 +7,12 @@
  * while it had none, so anything shown below it could be edited or removed
  * by now. "Show older" brings those items again, as they are now.
  *
- * Every way an item arrives (frame, snapshot, page, saved copy) obeys the same
+ * Items a search found below everything loaded (searchBar.ts) are shown
+ * apart from the list, as `found`, and are items like the rest: edits,
+ * ticks and removals reach them, "Show older" moves them into the list when
+ * it gets to them, and a snapshot drops them with the rest of what lay below.
+ *
+ * Every way an item arrives (frame, snapshot, page, search, saved copy) obeys the same
  * two rules: an item is shown at the highest version seen (a newer one
  * replaces it in place, an older one is ignored), and a removed item is never
  * shown again.
@@ -34,6 +39,8 @@ const REMOVED_KEPT_MAX = 200;
 
 export class ListModel {
   #list: Item[] = [];
+  /** Items found by a search below everything loaded, newest first. */
+  #found: Item[] = [];
   readonly #shown = new Set<string>();
   readonly #removed = new Set<string>();
   #loaded = false;
@@ -47,6 +54,10 @@ export class ListModel {
 
   get items(): readonly Item[] {
     return this.#list;
+  }
+
+  get found(): readonly Item[] {
+    return this.#found;
   }
 
   get isLoaded(): boolean {
@@ -63,7 +74,8 @@ export class ListModel {
 
   /** The shown item with this id, at the version shown. */
   find(id: string): Item | undefined {
-    return this.#shown.has(id) ? this.#list.find((item) => item.id === id) : undefined;
+    const [items, at] = this.#at(id);
+    return this.#shown.has(id) ? items[at] : undefined;
   }
 
   oldestId(): string | null {
@@ -98,15 +110,41 @@ export class ListModel {
     this.#loaded = true;
   }
 
-  /** A page from "Show older": below everything shown, each item at the newest version heard of. */
+  /** A page from "Show older": below everything shown, each item at the newest version heard of (a found one leaves `found`). */
   appendOlder(page: ItemsPage): void {
-    const items = page.items.map((item) => {
+    this.#unfind(page.items);
+    this.#list.push(...this.#newest(page.items).filter((item) => !this.#replaceIfNewer(item) && this.#markShown(item)));
+    this.olderExist = page.nextBefore !== null;
+  }
+
+  /** Items a search found below everything loaded (after those it found already). */
+  addFound(items: readonly Item[]): void {
+    this.#found.push(...this.#newest(items).filter((item) => this.#markShown(item)));
+  }
+
+  /** The search changed: what it found is no longer shown. */
+  clearFound(): void {
+    this.#unfind(this.#found);
+  }
+
+  /** Found items leave `found`, their versions kept for when Show older or a search brings them again. */
+  #unfind(items: readonly Item[]): void {
+    const ids = new Set(items.map((item) => item.id));
+    this.#found = this.#found.filter((item) => {
+      if (!ids.has(item.id)) return true;
+      this.#shown.delete(item.id);
+      this.#unshownVersions.set(item.id, item);
+      return false;
+    });
+  }
+
+  /** Each item at the newest version heard of while it was not shown. */
+  #newest(items: readonly Item[]): Item[] {
+    return items.map((item) => {
       const heard = this.#unshownVersions.get(item.id);
       this.#unshownVersions.delete(item.id);
       return heard && isNewerItem(heard, item) ? heard : item;
     });
-    this.#list.push(...items.filter((item) => !this.#replaceIfNewer(item) && this.#markShown(item)));
-    this.olderExist = page.nextBefore !== null;
   }
 
   #addOnTop(item: Item): void {
@@ -117,8 +155,8 @@ export class ListModel {
   #replaceIfNewer(item: Item): boolean {
     if (this.#removed.has(item.id)) return true;
     if (!this.#shown.has(item.id)) return false;
-    const at = this.#list.findIndex((shown) => shown.id === item.id);
-    if (isNewerItem(item, this.#list[at])) this.#list[at] = item;
+    const [items, at] = this.#at(item.id);
+    if (isNewerItem(item, items[at])) items[at] = item;
     return true;
   }
 
@@ -141,10 +179,12 @@ export class ListModel {
     this.#removed.add(id);
     this.#unshownVersions.delete(id);
     if (!this.#shown.delete(id)) return;
-    this.#list.splice(this.#list.findIndex((item) => item.id === id), 1);
+    const [items, at] = this.#at(id);
+    items.splice(at, 1);
   }
 
   #mergeSnapshot(fromServer: readonly Item[], hasOlder: boolean): void {
+    this.clearFound();
     const shownNow = new Map(this.#list.map((item) => [item.id, item]));
     const snapshot = fromServer
       .filter((item) => !this.#removed.has(item.id))
@@ -156,6 +196,12 @@ export class ListModel {
     for (const item of snapshot) this.#markShown(item);
     this.#list = snapshot;
     this.olderExist = hasOlder;
+  }
+
+  /** Where a shown item is: the list or `found`, and its index there. */
+  #at(id: string): [Item[], number] {
+    const at = this.#list.findIndex((item) => item.id === id);
+    return at < 0 ? [this.#found, this.#found.findIndex((item) => item.id === id)] : [this.#list, at];
   }
 
   #markShown(item: Item): boolean {

@@ -7,7 +7,8 @@
 
 /** Makes `nodes` the children of `list`, in that order; `focusWhenEmpty` takes the focus when no card is left to take it. */
 export function placeInOrder(list: HTMLElement, nodes: readonly Element[], focusWhenEmpty: HTMLElement): void {
-  const focusedCard = document.activeElement?.closest<HTMLElement>("#mainlist > .itementry") ?? null;
+  const card = document.activeElement?.closest(".itementry");
+  const focusedCard = card?.parentElement === list ? card : null;
   const before = focusedCard ? [...list.children] : [];
   let cursor = list.firstElementChild;
   for (const node of nodes) {

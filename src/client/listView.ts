@@ -1,8 +1,9 @@
 /**
  * The list on the page: confirmed items newest first, with the person's own
  * unconfirmed saves above them, their unsent edits shown in place and their
- * removals hidden. Each item is a card (itemCard.ts); the seed's markup is
- * kept: `#mainlist > .itementry > h2 + div`.
+ * removals hidden; below, apart, the items a search found older than
+ * anything loaded, painted and changed by the same cards. Each item is a
+ * card (itemCard.ts); the seed's markup is kept: `#mainlist > .itementry > h2 + div`.
  *
  * Each item keeps its element for as long as it is shown: a new version
  * changes the element's text, and the list only moves the elements whose
@@ -35,6 +36,8 @@ export interface ListElements {
   list: HTMLElement;
   emptyState: HTMLElement;
   showOlder: HTMLButtonElement;
+  /** Where the items a search found below everything loaded are shown (searchBar.ts). */
+  found: HTMLElement;
   /** Where focus goes when the card that held it leaves and no other card is left. */
   focusWhenEmpty: HTMLElement;
 }
@@ -82,7 +85,7 @@ export class ListView {
   readonly #undoable = new Set<string>();
   /** What the Search field lets through (searchBar.ts); null shows everything. */
   #filter: ((text: { title: string; body: string }) => boolean) | null = null;
-  #counts = { matching: 0, total: 0 };
+  #counts = { matching: 0, total: 0, older: 0 };
   /** A render is due after the next frame (to show the next slice of cards a search had hidden). */
   #renderDue = false;
   /** Called after every render, so the search's count follows the list. */
@@ -100,7 +103,7 @@ export class ListView {
     this.#elements = elements;
     this.#actions = actions;
     this.#events = events;
-    elements.list.addEventListener("click", (event) => {
+    const clicked = (event: MouseEvent) => {
       const target = event.target as HTMLElement;
       const action = target.closest<HTMLElement>("[data-action]")?.dataset.action;
       const id = target.closest<HTMLElement>(".itementry")?.dataset.id;
@@ -115,7 +118,9 @@ export class ListView {
       else if (action === "edit") this.#actions.edit(item);
       else if (action === "remove") this.#actions.remove(item);
       else this.#actions.undoRemove(item.id);
-    });
+    };
+    elements.list.addEventListener("click", clicked);
+    elements.found.addEventListener("click", clicked);
   }
 
   /** A copy of the list saved on the device, painted until the server's snapshot reconciles it. */
@@ -165,28 +170,32 @@ export class ListView {
         this.#confirmedAwaitingFrame.delete(id);
       }
     }
-    const items = this.model.items.filter((item) => !this.#unsentRemovals.has(item.id));
-    const itemNodes = items.map((item) => this.#paint(item, now));
-    let matching = 0;
-    let revealed = 0;
-    items.forEach((item, index) => {
-      const edit = this.#unsentEdits.get(item.id);
-      const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
-      const node = itemNodes[index]!;
-      if (shown) matching++;
-      // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
-      if (shown && node.hidden && revealed++ >= CARDS_PER_FRAME) this.#renderNextFrame();
-      else node.hidden = !shown;
-    });
-    this.#counts = { matching, total: items.length };
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
-    placeInOrder(this.#elements.list, [...pendingNodes, ...itemNodes], this.#elements.focusWhenEmpty);
+    let revealed = 0;
+    // The loaded list, then what a search found below it: the same cards, painted and filtered alike.
+    const [listed, found] = [this.model.items, this.model.found].map((all, index) => {
+      const items = all.filter((item) => !this.#unsentRemovals.has(item.id));
+      const nodes = items.map((item) => this.#paint(item, now));
+      let matching = 0;
+      items.forEach((item, at) => {
+        const edit = this.#unsentEdits.get(item.id);
+        const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
+        const node = nodes[at]!;
+        if (shown) matching++;
+        // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
+        if (shown && node.hidden && revealed++ >= CARDS_PER_FRAME) this.#renderNextFrame();
+        else node.hidden = !shown;
+      });
+      placeInOrder(index ? this.#elements.found : this.#elements.list, index ? nodes : [...pendingNodes, ...nodes], this.#elements.focusWhenEmpty);
+      return { matching, total: items.length };
+    });
+    this.#counts = { ...listed!, older: found!.matching };
     for (const [id, card] of this.#entries) {
       if (this.model.has(id)) continue;
       this.#foldWatch.unobserve(card.body);
       this.#entries.delete(id);
     }
-    this.#elements.emptyState.hidden = !this.model.isLoaded || itemNodes.length + pendingNodes.length > 0;
+    this.#elements.emptyState.hidden = !this.model.isLoaded || listed!.total + pendingNodes.length > 0;
     this.#elements.showOlder.hidden = !this.model.olderExist;
     this.onRendered?.();
   }
@@ -200,14 +209,26 @@ export class ListView {
     });
   }
 
-  /** Shows only the items `match` accepts (every item when null). */
+  /** A new search (searchBar.ts): shows only the items `match` accepts (every item when null), and none it found older yet. */
   setFilter(match: ((text: { title: string; body: string }) => boolean) | null): void {
     this.#filter = match;
+    this.model.clearFound();
     this.render();
   }
 
-  /** How many items the filter lets through, of how many confirmed items the page holds. */
-  counts(): { matching: number; total: number } {
+  /** Shows items a search found below everything loaded, as items like the rest (listModel.ts, `found`). */
+  addFound(items: readonly Item[]): void {
+    this.model.addFound(items);
+    this.render();
+  }
+
+  /** The oldest item loaded, and whether the list holds older ones, for a search to ask the server below it. */
+  loadedRange(): { oldestId: string | null; olderExist: boolean } {
+    return { oldestId: this.model.oldestId(), olderExist: this.model.olderExist };
+  }
+
+  /** How many items the filter lets through, of how many confirmed items the page holds; and how many found ones it lets through. */
+  counts(): { matching: number; total: number; older: number } {
     return this.#counts;
   }
 
@@ -294,7 +315,7 @@ export class ListView {
 
   /** Relative times drift; refresh them now and then. */
   refreshTimes(now = Date.now()): void {
-    for (const item of this.model.items) this.#updateTime(item, now);
+    for (const item of [...this.model.items, ...this.model.found]) this.#updateTime(item, now);
   }
 
   /** The item's element, created once and brought up to date with the version shown and any unsent edit. */

@@ -74,6 +74,7 @@ function start(): void {
       list: byId("mainlist"),
       emptyState: byId("emptystate"),
       showOlder: byId<HTMLButtonElement>("showolder"),
+      found: byId("searcholderlist"),
       focusWhenEmpty: byId("additem"),
     },
     {
@@ -152,6 +153,8 @@ function start(): void {
     scheduler: browserScheduler,
     onApplied: (applied) => {
       view.apply(applied);
+      // A fresh session: what the search found below the list may have changed unheard, so it searches again.
+      if (applied.some((change) => change.kind === "snapshot")) search.changed();
       if (!copy.fromServer) status.showingSaved(false);
       copy.heardFromServer();
     },
@@ -197,7 +200,8 @@ function start(): void {
 
   const hideDone = new HideDone(store, listId);
   const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
-  const showHideDone = () => byId("mainlist").classList.toggle("hidedone", hideDoneSwitch.checked);
+  // On the page, not the list: the older matches a search found hide their done items too.
+  const showHideDone = () => document.body.classList.toggle("hidedone", hideDoneSwitch.checked);
   hideDoneSwitch.checked = hideDone.on;
   showHideDone();
   hideDoneSwitch.addEventListener("change", () => {
@@ -212,19 +216,22 @@ function start(): void {
   byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
     const button = event.currentTarget as HTMLButtonElement;
     const before = view.model.oldestId();
-    if (before === null) return;
-    button.disabled = true;
+    // Marked, not disabled, while it loads: a disabled button loses focus, and a Tab from where it was then searches the whole page.
+    if (before === null || button.ariaDisabled) return;
+    button.ariaDisabled = "true";
     try {
       const page = await readItemsPage(fetchImpl, "", before, paths.items);
       connection.inbox.markShown(page.items);
       await view.appendOlder(page);
       copy.saveSoon();
-      // Gone with the last page, the button hands its focus on to the first card it brought instead of dropping it.
-      if (button.hidden && document.activeElement === button) view.card(page.items[0]?.id ?? "")?.root.focus();
+      // Gone with the last page, the button hands its focus on to the first card it brought instead of dropping it
+      // (Chromium may have dropped it to the body already, once the button was hidden).
+      const focused = document.activeElement;
+      if (button.hidden && (focused === button || focused === document.body)) view.card(page.items[0]?.id ?? "")?.root.focus();
     } catch (error) {
       console.warn("could not load older items", error);
     } finally {
-      button.disabled = false;
+      button.ariaDisabled = null;
     }
   });
 
@@ -233,16 +240,10 @@ function start(): void {
       field: byId<HTMLInputElement>("search"),
       count: byId("searchcount"),
       older: byId("searcholder"),
-      olderList: byId("searcholderlist"),
       olderNote: byId("searcholdernote"),
       moreOlder: byId<HTMLButtonElement>("searchmore"),
     },
-    {
-      setFilter: (match) => view.setFilter(match),
-      counts: () => view.counts(),
-      loadedRange: () => ({ oldestId: view.model.oldestId(), olderExist: view.model.olderExist }),
-      has: (itemId) => view.model.has(itemId),
-    },
+    view,
     (query, before, signal) => searchItemsPage(fetchImpl, "", query, before, paths.items, signal),
   );
   view.onRendered = () => search.refresh();

@@ -290,6 +290,9 @@ describe("the page", () => {
       .evaluateAll((entries) => entries.map((entry) => (entry as HTMLElement).dataset.id));
     expect(new Set(ids).size).toBe(total);
     expect(await showOlder.isVisible()).toBe(total > 400);
+    // From the keyboard: focus stays on Show older while it loads, and when it goes, moves to the first card it brought.
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id ?? document.activeElement?.id);
+    expect(await focused()).toBe(total > 400 ? "showolder" : ids[200]);
     await page.close();
   });
 

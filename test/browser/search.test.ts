@@ -2,11 +2,13 @@
  * Search in real Chromium against the real app under `wrangler dev`: typing
  * filters the items on the page and counts them, the server finds what the
  * page has not loaded (an item 250 items down), arrivals are filtered too,
- * Escape clears the search and `/` reaches the field (not while typing).
+ * Escape clears the search and `/` reaches the field (not while typing). An
+ * older match is an item like any other: ticked, edited and removed where it
+ * was found, and kept live there by what other pages do.
  */
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { browserAndApp, titles } from "./pageDriver";
+import { browserAndApp, openLive, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
 const ITEMS = 300;
@@ -24,19 +26,19 @@ async function postItem(itemsPath: string, title: string, body: string): Promise
   expect(response.status).toBe(201);
 }
 
-async function listOf300(): Promise<{ page: string; items: string }> {
+async function listOf300(): Promise<{ page: string; items: string; ownerKey: string }> {
   const response = await fetch(`${app.server.baseUrl}/api/lists`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ title: "Search" }),
   });
   expect(response.status).toBe(201);
-  const { list } = (await response.json()) as { list: { id: string } };
+  const { list, ownerKey } = (await response.json()) as { list: { id: string }; ownerKey: string };
   const items = `/api/lists/${list.id}/items`;
   for (let n = 0; n < ITEMS; n++) {
     await postItem(items, n === DEEP ? "Quokka sighting" : `Item ${n}`, n === DEEP ? "On Rottnest, by the café" : "plain");
   }
-  return { page: `/l/${list.id}`, items };
+  return { page: `/l/${list.id}`, items, ownerKey };
 }
 
 function visibleTitles(page: Page): Promise<string[]> {
@@ -45,6 +47,16 @@ function visibleTitles(page: Page): Promise<string[]> {
 
 function count(page: Page): Promise<string | null> {
   return page.locator("#searchcount").textContent();
+}
+
+/** The card of an older match (below "Older matches"). */
+function olderMatch(page: Page): Locator {
+  return page.locator("#searcholder .itementry");
+}
+
+async function stored(itemsPath: string, query: string): Promise<{ title: string; done: boolean; version: number }[]> {
+  const response = await fetch(`${app.server.baseUrl}${itemsPath}?q=${encodeURIComponent(query)}`);
+  return ((await response.json()) as { items: { title: string; done: boolean; version: number }[] }).items;
 }
 
 describe("search", () => {
@@ -99,5 +111,59 @@ describe("search", () => {
     await title.pressSequentially("a/b");
     expect(await title.inputValue()).toBe("a/b");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("itemtitle");
+  });
+
+  it("an older match is an item: ticked and edited where it was found, seen in another page, and kept live by what others do", async () => {
+    const list = await listOf300();
+    const owner = await openLive(await app.person(), app.server.baseUrl, `${list.page}#owner=${list.ownerKey}`);
+    const visitor = await openLive(await app.person(), app.server.baseUrl, list.page);
+    for (const page of [owner, visitor]) {
+      await expect.poll(async () => (await titles(page)).length, { timeout: WAIT_MS }).toBe(200);
+      await page.getByRole("searchbox", { name: "Search" }).pressSequentially("quokka");
+      await expect.poll(() => olderMatch(page).locator("h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Quokka sighting"]);
+    }
+    const done = (page: Page) => olderMatch(page).getByRole("checkbox", { name: "Done: Quokka sighting" });
+    // Edit and Remove are for whoever saved the item or owns the list, as on any card.
+    expect(await olderMatch(owner).getByRole("button", { name: "Edit", exact: true }).isVisible()).toBe(true);
+    expect(await olderMatch(visitor).getByRole("button", { name: "Edit", exact: true }).isVisible()).toBe(false);
+
+    // A tick on the match card is a tick of the item: stored, and seen on the other page's match card.
+    await done(owner).check();
+    await expect.poll(() => done(visitor).isChecked(), { timeout: WAIT_MS }).toBe(true);
+    await expect.poll(() => olderMatch(visitor).getAttribute("class"), { timeout: WAIT_MS }).toContain("done");
+    expect((await stored(list.items, "quokka"))[0]).toMatchObject({ done: true, version: 2 });
+    // Hide done hides a done match as it hides done items in the list.
+    const hideDone = visitor.getByRole("switch", { name: "Hide done" });
+    await hideDone.check();
+    expect(await olderMatch(visitor).isVisible()).toBe(false);
+    await hideDone.uncheck();
+    expect(await olderMatch(visitor).isVisible()).toBe(true);
+    // And the other way: anyone may tick, from their own match card.
+    await done(visitor).uncheck();
+    await expect.poll(() => done(owner).isChecked(), { timeout: WAIT_MS }).toBe(false);
+
+    // Edited where it was found, in the same dialog; the other page's match card follows.
+    await olderMatch(owner).getByRole("button", { name: "Edit", exact: true }).click();
+    const field = owner.locator("#itemformmain input[name=itemtitle]");
+    expect(await field.inputValue()).toBe("Quokka sighting");
+    await field.fill("Quokka sighting, twice");
+    await owner.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => olderMatch(visitor).locator("h2").allTextContents(), { timeout: WAIT_MS }).toEqual(["Quokka sighting, twice"]);
+    await expect.poll(() => olderMatch(owner).locator(".meta").textContent(), { timeout: WAIT_MS }).toMatch(/· edited$/);
+    expect((await stored(list.items, "quokka"))[0]).toMatchObject({ title: "Quokka sighting, twice", done: false, version: 4 });
+
+    // Show older reaches it: it moves into the list, at its latest version, and is not shown twice.
+    await visitor.getByRole("button", { name: "Show older", exact: true }).click();
+    await expect.poll(() => visibleTitles(visitor), { timeout: WAIT_MS }).toEqual(["Quokka sighting, twice"]);
+    await expect.poll(() => olderMatch(visitor).count()).toBe(0);
+    expect(await count(visitor)).toBe("1 of 300");
+
+    // Removed where it was found; it leaves the other page too.
+    await olderMatch(owner).getByRole("button", { name: "Remove", exact: true }).click();
+    await expect.poll(() => owner.locator("#searcholder .itementry.removed .removednote").innerText()).toBe("Removed “Quokka sighting, twice” · Undo");
+    await expect.poll(() => visibleTitles(visitor), { timeout: WAIT_MS }).toEqual([]);
+    await expect.poll(() => olderMatch(owner).count(), { timeout: WAIT_MS }).toBe(0);
+    expect(await count(visitor)).toBe("0 of 299");
+    expect(await stored(list.items, "quokka")).toEqual([]);
   });
 });

@@ -12,6 +12,10 @@ function ids(model: ListModel): string[] {
   return model.items.map((shown) => shown.id);
 }
 
+function foundIds(model: ListModel): string[] {
+  return model.found.map((shown) => shown.id);
+}
+
 describe("ListModel", () => {
   it("puts new items on top and never shows one twice", () => {
     const model = new ListModel();
@@ -156,6 +160,57 @@ describe("ListModel: edits and removals", () => {
     // Once shown, later pages cannot take it back either.
     model.appendOlder({ items: [item(2, 1)], nextBefore: null });
     expect(model.find("item-2")?.version).toBe(2);
+  });
+
+  it("an item a search found below the list is shown apart, and edits, ticks and removals reach it like any item", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: [item(9), item(8)], hasOlder: true }]);
+    model.addFound([item(2), item(9)]);
+    expect(foundIds(model)).toEqual(["item-2"]);
+    expect(ids(model)).toEqual(["item-9", "item-8"]);
+    expect(model.has("item-2")).toBe(true);
+    model.apply([{ kind: "edited", item: { ...item(2, 2), done: true } }, { kind: "edited", item: item(2, 1) }]);
+    expect(model.find("item-2")).toMatchObject({ version: 2, done: true });
+    expect(ids(model)).toEqual(["item-9", "item-8"]);
+    model.addFound([item(1)]);
+    expect(foundIds(model)).toEqual(["item-2", "item-1"]);
+    model.apply([{ kind: "removed", itemId: "item-2" }]);
+    expect(foundIds(model)).toEqual(["item-1"]);
+    expect(ids(model)).toEqual(["item-9", "item-8"]);
+    model.addFound([item(2, 3)]);
+    expect(foundIds(model)).toEqual(["item-1"]);
+  });
+
+  it("Show older moves a found item into the list at the newest version heard, and never shows it twice", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: [item(9), item(8)], hasOlder: true }]);
+    model.addFound([item(3)]);
+    model.apply([{ kind: "edited", item: item(3, 2) }]);
+    // The page was read before the edit.
+    model.appendOlder({ items: [item(7), item(3, 1), item(2)], nextBefore: null });
+    expect(foundIds(model)).toEqual([]);
+    expect(ids(model)).toEqual(["item-9", "item-8", "item-7", "item-3", "item-2"]);
+    expect(model.find("item-3")?.version).toBe(2);
+  });
+
+  it("a new search or a fresh snapshot stops showing what a search found; found again, it is at the newest version heard", () => {
+    const model = new ListModel();
+    model.apply([{ kind: "snapshot", items: [item(9), item(8)], hasOlder: true }]);
+    model.addFound([item(3)]);
+    model.apply([{ kind: "edited", item: item(3, 2) }]);
+    model.clearFound();
+    expect(model.has("item-3")).toBe(false);
+    // An edit of it now is one of an item not shown, older than all shown: it waits.
+    model.apply([{ kind: "edited", item: item(3, 3) }]);
+    expect(ids(model)).toEqual(["item-9", "item-8"]);
+    model.addFound([item(3, 2)]);
+    expect(model.find("item-3")?.version).toBe(3);
+    model.apply([{ kind: "snapshot", items: [item(10), item(9)], hasOlder: true }]);
+    expect(foundIds(model)).toEqual([]);
+    expect(model.has("item-3")).toBe(false);
+    // Nor is a found item saved with the list on the device.
+    model.addFound([item(3, 3)]);
+    expect(model.shownList().items.map((shown) => shown.id)).toEqual(["item-10", "item-9"]);
   });
 
 });

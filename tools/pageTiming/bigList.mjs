@@ -63,8 +63,12 @@ while (await page.locator("#showolder").isVisible()) {
   const shown = await page.locator("#mainlist .itementry").count();
   await page.locator("#showolder").click();
   await page.waitForFunction((before) => document.querySelectorAll("#mainlist .itementry").length > before, shown);
-  // The page is put on a slice at a time; the button comes back (or goes) once all of it is there.
-  await page.waitForFunction(() => !document.querySelector("#showolder").disabled);
+  // The page is put on a slice at a time; the button comes back (or goes) once all of it is there
+  // (disabled until then on main before 2026-12-02's third session, aria-disabled since).
+  await page.waitForFunction(() => {
+    const button = document.querySelector("#showolder");
+    return !button.disabled && button.getAttribute("aria-disabled") === null;
+  });
 }
 const shownAll = await page.locator("#mainlist .itementry").count();
 const olderTasks = await tasksSince(olderFrom);
@@ -82,6 +86,10 @@ const scrollTasks = await tasksSince(scrollFrom);
 
 // One Tab from where Show older left focus (on the page, the button gone), then a few cards' worth
 // from the first card and from one halfway down (focus scrolls it into view).
+const focusBeforeTab = await page.evaluate(() => {
+  const focused = document.activeElement;
+  return focused?.closest(".itementry") ? `card ${[...document.querySelectorAll("#mainlist > .itementry")].indexOf(focused.closest(".itementry")) + 1}` : (focused?.tagName.toLowerCase() ?? "none");
+});
 const firstTabFrom = await now();
 await page.keyboard.press("Tab");
 await page.waitForTimeout(500);
@@ -135,7 +143,7 @@ console.log(`${itemCount} items (list ${listId}), CPU slowdown ${slowdown}×, ${
 console.log(`load (until live + 1 s, ${loaded.toFixed(0)} ms): ${summary(loadTasks)}`);
 console.log(`Show older until all are shown: ${summary(olderTasks)}`);
 console.log(`scrolling to the end and back: ${summary(scrollTasks)}`);
-console.log(`one Tab where Show older left focus: ${summary(firstTabTasks)}`);
+console.log(`one Tab where Show older left focus (on ${focusBeforeTab}): ${summary(firstTabTasks)}`);
 console.log(`Tab through a few cards (twice 8 presses): ${summary(tabTasks)}`);
 console.log(`opening Add New Item and typing: ${summary(inputTasks)}`);
 console.log(`ticking an item: ${summary(tickTasks)}`);
