@@ -1,13 +1,22 @@
-// Throwaway A/B (docs/results/bench/2026-12-02-cost): copy to .build/ab.ts in a checkout to run; paths are from there.
-// Saves alone (precise CPU per save) and optionally one delivery point per rate, several trees side by side, alternating.
-import { buildWorkerBundle } from "../tools/bench/systems/workerBundle";
-import { startWorkerdSystem } from "../tools/bench/systems/workerd";
-import { ClientPool } from "../tools/bench/load/clients";
-import { SaveClient } from "../tools/bench/load/writers";
-import { runPoint } from "../tools/bench/run/point";
+/**
+ * A save alone, several trees side by side: each tree's Worker fresh on workerd (every Durable
+ * Object in one workerd process), 100 warm-up saves, then SAVES saves at 200 a second with nobody
+ * connected, server CPU per save read from the object's usage; optionally CLIENTS clients and one
+ * delivery point per rate in RATES. Trees alternate within each of ROUNDS rounds, so a drift of the
+ * machine lands on all of them. `bare` is the bare broadcast room (tools/bench/bare) of this tree.
+ *
+ * @example
+ * ROUNDS=3 SAVES=800 npm run bench:saves-alone -- main=../main branch=. bare
+ */
+import { buildWorkerBundle } from "./systems/workerBundle";
+import { startWorkerdSystem } from "./systems/workerd";
+import { ClientPool } from "./load/clients";
+import { SaveClient } from "./load/writers";
+import { runPoint } from "./run/point";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { serve } from "../tools/bench/servers/serve";
+import { serve } from "./servers/serve";
+import { PROJECT_ROOT } from "../harness/paths";
 
 if (process.argv.includes("--serve")) {
   await serve("workerd", { port: 0, hostConfig: process.argv[process.argv.indexOf("--host-config") + 1] });
@@ -20,9 +29,13 @@ const rounds = Number(process.env.ROUNDS ?? 2);
 const saves = Number(process.env.SAVES ?? 600);
 const clients = Number(process.env.CLIENTS ?? 0);
 const rates = (process.env.RATES ?? "").split(",").filter(Boolean).map(Number);
-const trees = args.map((arg) => { const [label, dir] = arg.split("="); return { label: label!, dir: dir! }; });
+const trees = args.map((arg) => {
+  const [label, dir] = arg.split("=");
+  return { label: label!, dir: dir ?? label! };
+});
+if (trees.length === 0) throw new Error("usage: savesAlone.ts NAME=DIR [NAME=DIR …] [bare]");
 const bundles = new Map<string, ReturnType<typeof buildWorkerBundle>>();
-for (const t of trees) bundles.set(t.label, t.dir === "bare" ? buildWorkerBundle("/work/wt/cost", join("/work/wt/cost", "tools/bench/bare/wrangler.toml")) : buildWorkerBundle(t.dir));
+for (const t of trees) bundles.set(t.label, t.dir === "bare" ? buildWorkerBundle(PROJECT_ROOT, join(PROJECT_ROOT, "tools/bench/bare/wrangler.toml")) : buildWorkerBundle(t.dir));
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const results: Record<string, string[]> = {};
 for (let r = 0; r < rounds; r++) {
