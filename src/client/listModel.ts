@@ -74,8 +74,9 @@ export class ListModel {
 
   /** The shown item with this id, at the version shown. */
   find(id: string): Item | undefined {
+    if (!this.#shown.has(id)) return undefined;
     const [items, at] = this.#at(id);
-    return this.#shown.has(id) ? items[at] : undefined;
+    return items[at];
   }
 
   oldestId(): string | null {
