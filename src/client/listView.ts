@@ -171,25 +171,11 @@ export class ListView {
       }
     }
     const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
-    let revealed = 0;
     // The loaded list, then what a search found below it: the same cards, painted and filtered alike.
-    const [listed, found] = [this.model.items, this.model.found].map((all, index) => {
-      const items = all.filter((item) => !this.#unsentRemovals.has(item.id));
-      const nodes = items.map((item) => this.#paint(item, now));
-      let matching = 0;
-      items.forEach((item, at) => {
-        const edit = this.#unsentEdits.get(item.id);
-        const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
-        const node = nodes[at]!;
-        if (shown) matching++;
-        // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
-        if (shown && node.hidden && revealed++ >= CARDS_PER_FRAME) this.#renderNextFrame();
-        else node.hidden = !shown;
-      });
-      placeInOrder(index ? this.#elements.found : this.#elements.list, index ? nodes : [...pendingNodes, ...nodes], this.#elements.focusWhenEmpty);
-      return { matching, total: items.length };
-    });
-    this.#counts = { ...listed!, older: found!.matching };
+    const reveal = { left: CARDS_PER_FRAME };
+    const listed = this.#renderGroup(this.model.items, this.#elements.list, pendingNodes, now, reveal);
+    const found = this.#renderGroup(this.model.found, this.#elements.found, [], now, reveal);
+    this.#counts = { ...listed, older: found.matching };
     for (const [id, card] of this.#entries) {
       if (this.model.has(id)) continue;
       this.#foldWatch.unobserve(card.body);
@@ -207,6 +193,24 @@ export class ListView {
       this.#renderDue = false;
       this.render();
     });
+  }
+
+  /** Paints `all` (less unsent removals) into `into` after `leading`, hiding what the filter refuses; how many it lets through, of how many. */
+  #renderGroup(all: readonly Item[], into: HTMLElement, leading: HTMLElement[], now: number, reveal: { left: number }): { matching: number; total: number } {
+    const items = all.filter((item) => !this.#unsentRemovals.has(item.id));
+    const nodes = items.map((item) => this.#paint(item, now));
+    let matching = 0;
+    items.forEach((item, at) => {
+      const edit = this.#unsentEdits.get(item.id);
+      const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
+      const node = nodes[at]!;
+      if (shown) matching++;
+      // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
+      if (shown && node.hidden && reveal.left-- <= 0) this.#renderNextFrame();
+      else node.hidden = !shown;
+    });
+    placeInOrder(into, [...leading, ...nodes], this.#elements.focusWhenEmpty);
+    return { matching, total: items.length };
   }
 
   /** A new search (searchBar.ts): shows only the items `match` accepts (every item when null), and none it found older yet. */
