@@ -50,7 +50,7 @@ import { startNodeSystem } from "./systems/node";
 import type { SystemName } from "./systems/types";
 import { buildWorkerBundle, type WorkerBundle } from "./systems/workerBundle";
 import { startWorkerdSystem } from "./systems/workerd";
-import { snapshotListroom, startBare, startListroom, type Provenance } from "./systems/wrangler";
+import { describeProvenance, snapshotListroom, startBare, startListroom, type Provenance } from "./systems/wrangler";
 import { BARE_CONFIG } from "./lib/paths";
 import { PROJECT_ROOT } from "../harness/paths";
 import { runTool } from "../harness/lifecycle";
@@ -164,10 +164,7 @@ function otherTree(spec: string): OtherTree {
     name,
     dir,
     bundle: () => build().bundle,
-    provenance: () => {
-      const { commit, uncommitted, contentHash } = build().provenance;
-      return `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; uncommitted: ${uncommitted.join(", ")}` : ""})`;
-    },
+    provenance: () => describeProvenance(build().provenance),
   };
 }
 
@@ -436,10 +433,7 @@ async function main(): Promise<number> {
     const serverCpu = pinned ? SERVER_CPU : null;
     // The relay run charges a CPU profile to source files, so its bundle is left unminified.
     const bundles = new Bundles(values["listroom-tree"] ?? null, values["relay-viewers"]);
-    const provenanceOf = () => {
-      const { commit, uncommitted, contentHash } = bundles.forListroom().provenance;
-      return `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; ${uncommitted.join(", ")}` : ""})`;
-    };
+    const provenanceOf = () => describeProvenance(bundles.forListroom().provenance);
     const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`;
     const counts = (fallback: number[]) => (values.counts === undefined ? fallback : values.counts.split(",").map((raw) => count("counts", raw.trim(), 0)));
     try {

@@ -32,6 +32,11 @@ export interface Provenance {
   contentHash: string;
 }
 
+/** A snapshot's provenance as a results file names it: the commit, the content hash, and any uncommitted files. */
+export function describeProvenance({ commit, uncommitted, contentHash }: Provenance): string {
+  return `${commit.slice(0, 7)} (content ${contentHash}${uncommitted.length > 0 ? `; uncommitted: ${uncommitted.join(", ")}` : ""})`;
+}
+
 function git(args: string[], cwd = PROJECT_ROOT): string {
   const result = spawnSync("git", args, { cwd, encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : "";
