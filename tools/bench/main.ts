@@ -298,7 +298,7 @@ async function bench(mode: Mode, systems: SystemName[], listroomTree: string | n
 const USAGE = `usage: npm run bench -- [--quick] [--systems ${ALL_SYSTEMS.join(",")}] [--listroom-tree DIR] [--save DIR]
        npm run bench -- --render RESULTS.json [--save DIR]      redraw a run's tables and chart, no measuring
        npm run bench -- --cpu-profile | --cold-start [REV,…]     V8 profiles; the Worker's size and cold start
-       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot] [--also-tree NAME=DIR …] [--after-save]
+       npm run bench -- --memory [--systems …] [--counts 500,2000] [--repeats 3] [--no-additions] [--no-crowd] [--heap-snapshot] [--allocation-profile] [--also-tree NAME=DIR …] [--after-save]
        npm run bench -- --viewers [--systems listroom,bare] [--counts 500,1000,2000,3000] [--saves 15]
        npm run bench -- --relay-viewers [--counts 1000,5000,10000] [--saves 15] [--relays AFTER:CAPACITY]   relays off and on, on workerd
        npm run bench -- --scenario steady [--clients 2000] [--saves 100] [--rate 10] [--lists 1] [--relays AFTER:CAPACITY]
@@ -326,6 +326,7 @@ const { values } = parseArgs({
     "no-crowd": { type: "boolean", default: false },
     "after-save": { type: "boolean", default: false },
     "heap-snapshot": { type: "boolean", default: false },
+    "allocation-profile": { type: "boolean", default: false },
     "cold-start": { type: "string" },
     "listroom-tree": { type: "string" },
     "also-tree": { type: "string", multiple: true },
@@ -469,6 +470,7 @@ async function main(): Promise<number> {
             trees: (values["also-tree"] ?? []).map(otherTree),
             afterSave: values["after-save"],
             heapSnapshots: values["heap-snapshot"],
+            allocationProfile: values["allocation-profile"],
           },
           command,
           outDir,

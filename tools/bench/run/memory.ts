@@ -38,6 +38,7 @@ import { ADDITIONS, PROBES } from "../bare/additions";
 import { ClientPool } from "../load/clients";
 import { SaveClient } from "../load/writers";
 import { round } from "../lib/stats";
+import { allocationSites, sampleAllocations } from "../lib/allocationProfile";
 import { InspectorSession } from "../lib/v8Profile";
 import { CONNECT_TIMEOUT_MS, CONNECTS_PER_SECOND } from "../plan";
 import { SYSTEMS, type RunningSystem, type SystemName } from "../systems/types";
@@ -82,6 +83,13 @@ export interface MemoryOptions {
    * changes the no-GC heap figures, so such a run is for finding, not for them.
    */
   heapSnapshots: boolean;
+  /**
+   * Sample what the isolate allocates while each count's clients arrive
+   * (lib/allocationProfile.ts, collected objects included) and list the sites
+   * by bytes per arrival. The profiler costs memory and time, so such a run is
+   * for finding, not for figures.
+   */
+  allocationProfile: boolean;
 }
 
 export interface OtherTree {
@@ -236,7 +244,22 @@ function grownByConstructor(column: string, before: HeapSummary, after: HeapSumm
   return [`  heap snapshot, ${column}: live growth per connection by constructor (top rows ${Math.round(total)} B)`, ...rows.map((row) => `    ${Math.round(row.bytes).toString().padStart(6)} B  ${row.count.toFixed(2).padStart(6)} ×  ${row.name.slice(0, 90)}`)].join("\n");
 }
 
-async function measureColumn(column: Column, repeat: number, options: MemoryOptions, log: (line: string) => void): Promise<Sample[]> {
+/** The arrivals' allocation sites, per arrival, written beside the run's other files. */
+function logAllocations(column: Column, options: MemoryOptions, profile: Awaited<ReturnType<typeof sampleAllocations>>, arrivals: number, outDir: string, log: (line: string) => void): void {
+  const bundle = column.system === "bare-workerd" ? options.bareBundle() : (column.tree?.bundle() ?? options.listroomBundle());
+  const sites = allocationSites(profile, join(bundle.dir, `${bundle.mainModule}.map`));
+  const perArrival = (bytes: number) => Math.round(bytes / arrivals).toString().padStart(6);
+  const file = join(outDir, `${new Date().toISOString().replaceAll(":", "").slice(0, 17)}-${label(column)}-${arrivals}-allocations.json`);
+  writeFileSync(file, `${JSON.stringify({ arrivals, ...sites }, null, 2)}\n`);
+  writeFileSync(file.replace(/\.json$/, ".heapprofile"), JSON.stringify(profile));
+  log(`  ${label(column)}: ${arrivals} arrivals allocated ${perArrival(sites.totalBytes).trim()} B each (sampled, collected objects included); wrote ${shown(file)}`);
+  log("    by the innermost frame of src/:");
+  for (const site of sites.ours.slice(0, 15)) log(`    ${perArrival(site.bytes)} B  ${site.percent.toFixed(1).padStart(5)} %  ${site.where}`);
+  log("    by allocating function:");
+  for (const site of sites.self.slice(0, 20)) log(`    ${perArrival(site.bytes)} B  ${site.percent.toFixed(1).padStart(5)} %  ${site.where}`);
+}
+
+async function measureColumn(column: Column, repeat: number, options: MemoryOptions, outDir: string, log: (line: string) => void): Promise<Sample[]> {
   const system = await start(column.system, options, column.tree);
   const session = await openInspector(system, log);
   const protocol = system.protocol;
@@ -252,7 +275,18 @@ async function measureColumn(column: Column, repeat: number, options: MemoryOpti
     const baseHeap = options.heapSnapshots && session ? await session.heapByConstructor() : null;
     const counts = column.additions.length > 0 ? options.counts.slice(0, 1) : options.counts;
     for (const [index, clients] of counts.entries()) {
-      const grown = await pool.grow(clients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
+      const before = pool.size;
+      const arrived: { grown?: Awaited<ReturnType<ClientPool["grow"]>> } = {};
+      const arrive = async () => {
+        arrived.grown = await pool.grow(clients, CONNECTS_PER_SECOND, CONNECT_TIMEOUT_MS);
+      };
+      if (options.allocationProfile && session) {
+        const profile = await sampleAllocations(session, arrive);
+        logAllocations(column, options, profile, Math.max(1, pool.size - before), outDir, log);
+      } else {
+        await arrive();
+      }
+      const grown = arrived.grown!;
       if (grown.failed > 0) log(`  ${label(column)}: ${grown.failed} clients failed (${grown.firstFailure})`);
       await delay(READ_AFTER_MS);
       const at = await read(system, session);
@@ -414,7 +448,7 @@ export async function measureMemory(options: MemoryOptions, command: string, out
     log(`memory, repeat ${repeat + 1} of ${options.repeats}`);
     for (const column of columns) {
       try {
-        samples.push(...(await measureColumn(column, repeat, options, log)));
+        samples.push(...(await measureColumn(column, repeat, options, outDir, log)));
       } catch (error) {
         errors.push(`${label(column)} #${repeat + 1}: ${(error as Error).message.slice(0, 500)}`);
         log(`  ${label(column)} failed: ${(error as Error).message.slice(0, 500)}`);
