@@ -160,6 +160,8 @@ export class DerivedFrames {
     if (fromSeq > toSeq) return;
     if (fromSeq <= FIRST_SEQ) yield this.snapshot(state);
     const firstItemSeq = Math.max(fromSeq, FIRST_SEQ + 1);
+    // A fresh arrival is owed its snapshot only: no query for an empty range of the log.
+    if (firstItemSeq > toSeq) return;
     for (const entry of this.log.range(posOfSeq(state, firstItemSeq), posOfSeq(state, toSeq))) {
       const seq = seqOfPos(state, entry.pos);
       yield new EntryFrame(entry).forSeq(seq, messageIdOf(state.clientId, seq));
