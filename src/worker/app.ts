@@ -201,8 +201,10 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   const group = clientGroup(c);
   if (group === null) forwarded.headers.delete(CLIENT_GROUP_HEADER);
   else forwarded.headers.set(CLIENT_GROUP_HEADER, group);
-  // Only the Worker says where a relay is created: a client's own hint header never reaches an object.
-  forwarded.headers.delete(LOCATION_HINT_HEADER);
+  const continent = c.req.raw.cf?.continent;
+  const hint = locationHintFor(typeof continent === "string" ? continent : undefined);
+  if (hint === null) forwarded.headers.delete(LOCATION_HINT_HEADER);
+  else forwarded.headers.set(LOCATION_HINT_HEADER, hint);
   // A session on a relay resumes there directly, without waking the list's
   // object. Anything else is one call into the list's object, which accepts
   // the socket itself or names the relay that should (src/shared/relays.ts);
@@ -210,11 +212,6 @@ for (const path of SOCKET_PATHS) app.get(path, validated("query", SocketQuerySch
   // through the list.
   const relay = (n: number) => {
     forwarded.headers.delete(RELAY_PLACEMENT_HEADER);
-    // Read only on the way to a relay: the first read of request.cf builds
-    // the whole object (~0.9 KB of garbage an arrival, docs/PERFORMANCE.md),
-    // and an arrival the list's object keeps needs no hint.
-    const continent = c.req.raw.cf?.continent;
-    const hint = locationHintFor(typeof continent === "string" ? continent : undefined);
     return c.env.LIST_RELAY.getByName(relayName(listIdOf(c), n), hint === null ? undefined : { locationHint: hint });
   };
   const holder = relayOfToken(c.req.valid("query").resume ?? "");
