@@ -53,7 +53,7 @@ for (let r = 0; r < rounds; r++) {
       await delay(500);
       await runPoint(system, pool, writer, { savesPerSecond: 200, saves: 100, drainTimeoutMs: 2000 });
       const alone = await runPoint(system, pool, writer, { savesPerSecond: 200, saves, drainTimeoutMs: 2000 });
-      const line = [`alone ${alone.serverCpuUsPerSave}us/save p50 ${alone.saveAnswer.p50}`];
+      const line = [`alone ${alone.serverCpuUsPerSave}us/save p50 ${alone.saveAnswer.p50}${alone.failedSaves > 0 ? ` FAILED ${alone.failedSaves}` : ""}`];
       if (clients > 0) {
         await pool.grow(clients, 500, 20000);
         await delay(1000);
