@@ -14,8 +14,9 @@
  * `POST /api/items?with=durable` writes the item first, as one INSERT into a
  * SQLite table under `transactionSync` like Listroom's save, then broadcasts:
  * the floor every save that persists must pay (savesAlone.ts's
- * `bare-durable`). Without it the bare room stays as it was, so earlier
- * figures stay comparable.
+ * `bare-durable`). `?with=no-room` answers in the Worker without calling the
+ * room at all, to price the Worker's side alone (`bare-worker`). Without
+ * either the bare room stays as it was, so earlier figures stay comparable.
  */
 import { DurableObject } from "cloudflare:workers";
 import { ADDITIONS, PROBES, type Addition, type Probe } from "./additions";
@@ -157,7 +158,11 @@ export default {
       if (!isNewItem(input)) {
         return Response.json({ error: { code: "invalid_input", message: "title and body must be strings" } }, { status: 400 });
       }
-      const item = await room.broadcast(input.title, input.body, url.searchParams.get("with") === "durable");
+      const asked = url.searchParams.get("with");
+      const item =
+        asked === "no-room"
+          ? { id: crypto.randomUUID(), title: input.title, body: input.body, createdAt: new Date().toISOString() }
+          : await room.broadcast(input.title, input.body, asked === "durable");
       return Response.json({ item }, { status: 201 });
     }
     if (pathname === "/health") return new Response("ok");
