@@ -2,14 +2,10 @@
  * Edit keys: the secret that lets whoever saved an item change it. Each key
  * is the HMAC-SHA-256 of the item id under a secret of this room's own, so
  * nothing is stored per item and a replayed save hands out the same key. The
- * room secret never leaves the object. A key is made synchronously, in JS
- * (textHash.ts's SHA-256, the key's padded blocks hashed once), since every
- * save makes one; checking a presented key stays with `crypto.subtle.verify`,
- * which compares in constant time.
+ * room secret never leaves the object.
  */
 import { base64url, isWellFormedToken, newToken } from "../shared/tokens";
 import type { Sql } from "./sql";
-import { hmacSha256 } from "./textHash";
 
 const SECRET_NAME = "edit_keys";
 
@@ -20,7 +16,6 @@ function fromBase64url(text: string): Uint8Array {
 
 export class EditKeys {
   private hmacKey: Promise<CryptoKey> | null = null;
-  private signer: ((message: Uint8Array) => Uint8Array) | null = null;
 
   constructor(private readonly sql: Sql) {}
 
@@ -30,9 +25,9 @@ export class EditKeys {
     if (!exists) this.sql`INSERT INTO room_secrets (name, secret) VALUES (${SECRET_NAME}, ${newToken()})`;
   }
 
-  keyFor(itemId: string): string {
-    this.signer ??= hmacSha256(new TextEncoder().encode(this.secret()));
-    return base64url(this.signer(new TextEncoder().encode(itemId)));
+  async keyFor(itemId: string): Promise<string> {
+    const signature = await crypto.subtle.sign("HMAC", await this.key(), new TextEncoder().encode(itemId));
+    return base64url(new Uint8Array(signature));
   }
 
   /**
@@ -45,13 +40,10 @@ export class EditKeys {
     return crypto.subtle.verify("HMAC", await this.key(), fromBase64url(presented), new TextEncoder().encode(itemId));
   }
 
-  private secret(): string {
-    return this.sql<{ secret: string }>`SELECT secret FROM room_secrets WHERE name = ${SECRET_NAME}`[0]!.secret;
-  }
-
   private key(): Promise<CryptoKey> {
     this.hmacKey ??= (async () => {
-      return crypto.subtle.importKey("raw", new TextEncoder().encode(this.secret()), { name: "HMAC", hash: "SHA-256" }, false, [
+      const secret = this.sql<{ secret: string }>`SELECT secret FROM room_secrets WHERE name = ${SECRET_NAME}`[0]!.secret;
+      return crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
         "sign",
         "verify",
       ]);

@@ -62,12 +62,12 @@ export class ItemCommands {
         const message = "this Idempotency-Key was already used for a different item";
         return { ok: false, error: { code: ErrorCode.IdempotencyKeyReused, message } };
       }
-      return { ok: true, value: { item: stored.item, editKey: this.room.editKeys.keyFor(stored.itemId), replayed: true } };
+      return { ok: true, value: { item: stored.item, editKey: await this.room.editKeys.keyFor(stored.itemId), replayed: true } };
     }
     const full = overCeiling(this.room.totals.read(), { items: 1, textBytes: textBytes(input) }, this.room.ceilings);
     if (full) return { ok: false, error: full };
     const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
-    const editKey = this.room.editKeys.keyFor(added.itemId);
+    const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
   }
 

@@ -21,16 +21,17 @@ const INITIAL_STATE = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
-/** SHA-256's state after whole 64-byte blocks: where {@link sha256} goes on from (an HMAC's keyed prefix). */
-export interface Sha256Prefix {
-  state: Uint32Array;
-  bytes: number;
-}
-
-const EMPTY_PREFIX: Sha256Prefix = { state: Uint32Array.from(INITIAL_STATE), bytes: 0 };
-
-/** Runs the compression function over each 64-byte block of `view`, into `state`. */
-function compress(state: Uint32Array, view: DataView, blocks: number): void {
+/** SHA-256 (FIPS 180-4) of `data`. */
+export function sha256(data: Uint8Array): Uint8Array {
+  const blocks = Math.ceil((data.length + 9) / 64);
+  const padded = new Uint8Array(blocks * 64);
+  padded.set(data);
+  padded[data.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  const bits = data.length * 8;
+  view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32));
+  view.setUint32(padded.length - 4, bits >>> 0);
+  const state = Uint32Array.from(INITIAL_STATE);
   const w = new Uint32Array(64);
   for (let block = 0; block < blocks; block++) {
     for (let t = 0; t < 16; t++) w[t] = view.getUint32(block * 64 + t * 4);
@@ -47,49 +48,10 @@ function compress(state: Uint32Array, view: DataView, blocks: number): void {
     }
     [a, b, c, d, e, f, g, h].forEach((value, index) => (state[index] = (state[index]! + value) >>> 0));
   }
-}
-
-/** The state after one 64-byte block, `block`: the prefix an HMAC key's padded block leaves. */
-export function sha256Prefix(block: Uint8Array): Sha256Prefix {
-  if (block.length !== 64) throw new Error("a SHA-256 prefix is one 64-byte block");
-  const state = Uint32Array.from(INITIAL_STATE);
-  compress(state, new DataView(block.buffer, block.byteOffset, 64), 1);
-  return { state, bytes: 64 };
-}
-
-/** SHA-256 (FIPS 180-4) of `data`, or of `prefix`'s blocks followed by `data`. */
-export function sha256(data: Uint8Array, prefix: Sha256Prefix = EMPTY_PREFIX): Uint8Array {
-  const blocks = Math.ceil((data.length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  const bits = (prefix.bytes + data.length) * 8;
-  view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32));
-  view.setUint32(padded.length - 4, bits >>> 0);
-  const state = Uint32Array.from(prefix.state);
-  compress(state, view, blocks);
   const digest = new Uint8Array(32);
   const out = new DataView(digest.buffer);
   state.forEach((value, index) => out.setUint32(index * 4, value));
   return digest;
-}
-
-/**
- * HMAC-SHA-256 (RFC 2104) under a key of at most 64 bytes, with the two
- * padded key blocks hashed once: each signature then costs two blocks of
- * SHA-256, synchronously.
- *
- * @example
- * const sign = hmacSha256(new TextEncoder().encode("secret"));
- * sign(new TextEncoder().encode("message")) // 32 bytes, as crypto.subtle.sign("HMAC", …) gives
- */
-export function hmacSha256(key: Uint8Array): (message: Uint8Array) => Uint8Array {
-  if (key.length > 64) throw new Error("keys longer than a block are hashed first; ours never are");
-  const padded = (pad: number) => Uint8Array.from({ length: 64 }, (_, index) => (key[index] ?? 0) ^ pad);
-  const inner = sha256Prefix(padded(0x36));
-  const outer = sha256Prefix(padded(0x5c));
-  return (message) => sha256(sha256(message, inner), outer);
 }
 
 /** The hash a save's text is kept and compared as: SHA-256 of `[title, body]` as JSON, base64url. */
