@@ -60,12 +60,15 @@ export interface ItemActions {
   undoRemove(itemId: string): void;
 }
 
+/** What a card last showed: the item's version, its unsent edit, whether it is in its Undo window, whether this browser may change it. */
+type Painted = [item: Item, edit: ItemPatch | undefined, undoable: boolean, canChange: boolean];
+
 export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
   readonly #entries = new Map<string, ItemCard>();
   /** What each card last showed, so a render repaints only the cards whose item or state changed. */
-  readonly #painted = new WeakMap<ItemCard, { item: Item; edit: ItemPatch | undefined; undoable: boolean; canChange: boolean }>();
+  readonly #painted = new WeakMap<ItemCard, Painted>();
   /** Folded bodies, measured once laid out (off-screen cards are not laid out until they come near). */
   readonly #foldWatch = new ResizeObserver((seen) => {
     // Every measurement first, then every change, so the layout is computed once for the lot.
@@ -334,11 +337,9 @@ export class ListView {
     const undoable = this.#undoable.has(item.id);
     const canChange = this.#actions?.canChange(item.id) ?? false;
     // Unchanged since it was last painted: nothing to touch, which keeps a render of a long list cheap.
-    const painted = this.#painted.get(shown);
-    if (painted && painted.item === item && painted.edit === edit && painted.undoable === undoable && painted.canChange === canChange) {
-      return shown.root;
-    }
-    this.#painted.set(shown, { item, edit, undoable, canChange });
+    const paint: Painted = [item, edit, undoable, canChange];
+    if (this.#painted.get(shown)?.every((value, at) => value === paint[at])) return shown.root;
+    this.#painted.set(shown, paint);
     setTitle(shown, edit?.title ?? item.title);
     setDone(shown, edit?.done ?? item.done);
     setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
