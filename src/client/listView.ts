@@ -10,7 +10,7 @@
  * place changed, so an item edited while someone reads it updates without
  * the list being rebuilt under them (listOrder.ts).
  */
-import type { Item, ItemPatch } from "../protocol/item";
+import { touchesText, type Item, type ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
@@ -88,6 +88,8 @@ export class ListView {
   readonly #undoable = new Set<string>();
   /** What the Search field lets through (searchBar.ts); null shows everything. */
   #filter: ((text: { title: string; body: string }) => boolean) | null = null;
+  /** "Hide done" (hideDone.ts): done items are then neither shown nor counted as matches, here or among older ones. */
+  #hideDone = false;
   #counts = { matching: 0, total: 0, older: 0 };
   /** A render is due after the next frame (to show the next slice of cards a search had hidden). */
   #renderDue = false;
@@ -205,7 +207,9 @@ export class ListView {
     let matching = 0;
     items.forEach((item, at) => {
       const edit = this.#unsentEdits.get(item.id);
-      const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
+      const shown =
+        !(this.#hideDone && (edit?.done ?? item.done)) &&
+        (this.#filter === null || this.#filter(edit ? { ...item, ...edit } : item));
       const node = nodes[at]!;
       if (shown) matching++;
       // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
@@ -220,6 +224,12 @@ export class ListView {
   setFilter(match: ((text: { title: string; body: string }) => boolean) | null): void {
     this.#filter = match;
     this.model.clearFound();
+    this.render();
+  }
+
+  /** "Hide done" turned on or off: done items leave the page (and the counts) or come back where they stood. */
+  hideDone(hide: boolean): void {
+    this.#hideDone = hide;
     this.render();
   }
 
@@ -363,7 +373,7 @@ export class ListView {
     const edit = this.#unsentEdits.get(item.id);
     if (edit) {
       // A queued tick says what it is; any change of text makes it an edit.
-      setText(meta, edit.title === undefined && edit.body === undefined ? "saving tick…" : "saving edit…");
+      setText(meta, touchesText(edit) ? "saving edit…" : "saving tick…");
       return;
     }
     setText(meta, timeAgo(new Date(item.createdAt), now) + (item.updatedAt === null ? "" : " · edited"));
