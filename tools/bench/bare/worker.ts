@@ -10,6 +10,13 @@
  * `GET /ws?with=tags,attachment,…` adds, to that one connection, one thing
  * of what a Listroom connection does (./additions.ts), so the memory
  * bench (run/memory.ts) can price each beside the bare socket in one run.
+ *
+ * `POST /api/items?with=durable` writes the item first, as one INSERT into a
+ * SQLite table under `transactionSync` like Listroom's save, then broadcasts:
+ * the floor every save that persists must pay (savesAlone.ts's
+ * `bare-durable`). `?with=no-room` answers in the Worker without calling the
+ * room at all, to price the Worker's side alone (`bare-worker`). Without
+ * either the bare room stays as it was, so earlier figures stay comparable.
  */
 import { DurableObject } from "cloudflare:workers";
 import { ADDITIONS, PROBES, type Addition, type Probe } from "./additions";
@@ -40,10 +47,12 @@ export class BareRoom extends DurableObject<Env> {
   private pos = 0;
   private sessionTable = false;
   private arrivals = 0;
+  private itemTable = false;
 
-  broadcast(title: string, body: string): BareItem {
+  broadcast(title: string, body: string, durable = false): BareItem {
     const item: BareItem = { id: crypto.randomUUID(), title, body, createdAt: new Date().toISOString() };
     this.pos++;
+    if (durable) this.write(this.pos, item);
     const text = JSON.stringify({ type: "item", pos: this.pos, item });
     for (const ws of this.ctx.getWebSockets()) {
       try {
@@ -53,6 +62,19 @@ export class BareRoom extends DurableObject<Env> {
       }
     }
     return item;
+  }
+
+  /** One INSERT in its own transaction, as Listroom writes a save before its frames go out. */
+  private write(pos: number, item: BareItem): void {
+    const sql = this.ctx.storage.sql;
+    if (!this.itemTable) {
+      sql.exec("CREATE TABLE IF NOT EXISTS items (pos INTEGER NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)");
+      this.itemTable = true;
+    }
+    // No key or index: a rowid table is the least a durable write can be (pos restarts after hibernation).
+    this.ctx.storage.transactionSync(() => {
+      sql.exec("INSERT INTO items VALUES (?, ?, ?, ?, ?)", pos, item.id, item.title, item.body, item.createdAt);
+    });
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -121,7 +143,8 @@ function isNewItem(value: unknown): value is { title: string; body: string } {
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const room = env.BARE_ROOM.getByName("main");
-    const { pathname } = new URL(request.url);
+    const url = new URL(request.url);
+    const { pathname } = url;
     if (pathname === "/ws" && request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       return room.fetch(request);
     }
@@ -135,7 +158,11 @@ export default {
       if (!isNewItem(input)) {
         return Response.json({ error: { code: "invalid_input", message: "title and body must be strings" } }, { status: 400 });
       }
-      const item = await room.broadcast(input.title, input.body);
+      const asked = url.searchParams.get("with");
+      const item =
+        asked === "no-room"
+          ? { id: crypto.randomUUID(), title: input.title, body: input.body, createdAt: new Date().toISOString() }
+          : await room.broadcast(input.title, input.body, asked === "durable");
       return Response.json({ item }, { status: 201 });
     }
     if (pathname === "/health") return new Response("ok");

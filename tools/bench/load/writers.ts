@@ -29,8 +29,10 @@ export class SaveClient {
     origin: string,
     /** Sent with every save (see RunningSystem.requestHeaders). */
     private readonly headers: Record<string, string> = {},
+    /** Where saves go: `/api/items`, or with a query the bare room reads (`?with=durable`). */
+    path = "/api/items",
   ) {
-    this.url = new URL("/api/items", origin);
+    this.url = new URL(path, origin);
   }
 
   /** POSTs one item with a fresh Idempotency-Key, as the page does. */
