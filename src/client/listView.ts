@@ -10,7 +10,7 @@
  * place changed, so an item edited while someone reads it updates without
  * the list being rebuilt under them (listOrder.ts).
  */
-import type { Item, ItemPatch } from "../protocol/item";
+import { touchesText, type Item, type ItemPatch } from "../protocol/item";
 import type { Applied } from "./inbox";
 import { ListModel, type ItemsPage, type ShownList } from "./listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "./outbox";
@@ -60,12 +60,15 @@ export interface ItemActions {
   undoRemove(itemId: string): void;
 }
 
+/** What a card last showed: the item's version, its unsent edit, whether it is in its Undo window, whether this browser may change it. */
+type Painted = [item: Item, edit: ItemPatch | undefined, undoable: boolean, canChange: boolean];
+
 export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
   readonly #entries = new Map<string, ItemCard>();
   /** What each card last showed, so a render repaints only the cards whose item or state changed. */
-  readonly #painted = new WeakMap<ItemCard, { item: Item; edit: ItemPatch | undefined; undoable: boolean; canChange: boolean }>();
+  readonly #painted = new WeakMap<ItemCard, Painted>();
   /** Folded bodies, measured once laid out (off-screen cards are not laid out until they come near). */
   readonly #foldWatch = new ResizeObserver((seen) => {
     // Every measurement first, then every change, so the layout is computed once for the lot.
@@ -85,6 +88,8 @@ export class ListView {
   readonly #undoable = new Set<string>();
   /** What the Search field lets through (searchBar.ts); null shows everything. */
   #filter: ((text: { title: string; body: string }) => boolean) | null = null;
+  /** "Hide done" (hideDone.ts): done items are then neither shown nor counted as matches, here or among older ones. */
+  #hideDone = false;
   #counts = { matching: 0, total: 0, older: 0 };
   /** A render is due after the next frame (to show the next slice of cards a search had hidden). */
   #renderDue = false;
@@ -202,7 +207,9 @@ export class ListView {
     let matching = 0;
     items.forEach((item, at) => {
       const edit = this.#unsentEdits.get(item.id);
-      const shown = this.#filter === null || this.#filter(edit ? { title: edit.title ?? item.title, body: edit.body ?? item.body } : item);
+      const shown =
+        !(this.#hideDone && (edit?.done ?? item.done)) &&
+        (this.#filter === null || this.#filter(edit ? { ...item, ...edit } : item));
       const node = nodes[at]!;
       if (shown) matching++;
       // Cards shown again come back from the top, a slice a frame; a later render (a new search) decides afresh.
@@ -217,6 +224,12 @@ export class ListView {
   setFilter(match: ((text: { title: string; body: string }) => boolean) | null): void {
     this.#filter = match;
     this.model.clearFound();
+    this.render();
+  }
+
+  /** "Hide done" turned on or off: done items leave the page (and the counts) or come back where they stood. */
+  hideDone(hide: boolean): void {
+    this.#hideDone = hide;
     this.render();
   }
 
@@ -334,11 +347,9 @@ export class ListView {
     const undoable = this.#undoable.has(item.id);
     const canChange = this.#actions?.canChange(item.id) ?? false;
     // Unchanged since it was last painted: nothing to touch, which keeps a render of a long list cheap.
-    const painted = this.#painted.get(shown);
-    if (painted && painted.item === item && painted.edit === edit && painted.undoable === undoable && painted.canChange === canChange) {
-      return shown.root;
-    }
-    this.#painted.set(shown, { item, edit, undoable, canChange });
+    const paint: Painted = [item, edit, undoable, canChange];
+    if (this.#painted.get(shown)?.every((value, at) => value === paint[at])) return shown.root;
+    this.#painted.set(shown, paint);
     setTitle(shown, edit?.title ?? item.title);
     setDone(shown, edit?.done ?? item.done);
     setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
@@ -362,7 +373,7 @@ export class ListView {
     const edit = this.#unsentEdits.get(item.id);
     if (edit) {
       // A queued tick says what it is; any change of text makes it an edit.
-      setText(meta, edit.title === undefined && edit.body === undefined ? "saving tick…" : "saving edit…");
+      setText(meta, touchesText(edit) ? "saving edit…" : "saving tick…");
       return;
     }
     setText(meta, timeAgo(new Date(item.createdAt), now) + (item.updatedAt === null ? "" : " · edited"));

@@ -200,8 +200,8 @@ function start(): void {
 
   const hideDone = new HideDone(store, listId);
   const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
-  // On the page, not the list: the older matches a search found hide their done items too.
-  const showHideDone = () => document.body.classList.toggle("hidedone", hideDoneSwitch.checked);
+  // The list and the older matches a search found hide their done items alike, and count only what they show.
+  const showHideDone = () => view.hideDone(hideDoneSwitch.checked);
   hideDoneSwitch.checked = hideDone.on;
   showHideDone();
   hideDoneSwitch.addEventListener("change", () => {

@@ -282,7 +282,19 @@ describe("the page", () => {
     const page = await openPage();
     await expect.poll(() => page.locator("#mainlist .itementry").count(), { timeout: WAIT_MS }).toBe(200);
     const showOlder = page.getByRole("button", { name: "Show older" });
+    const color = () => showOlder.evaluate((button) => getComputedStyle(button).color);
+    const ready = await color();
+    // While the older page is on its way (held here until looked at), the button is marked and greyed as disabled.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/[?&]before=/, async (route) => {
+      await held;
+      await route.continue();
+    });
     await showOlder.click();
+    await expect.poll(() => showOlder.getAttribute("aria-disabled"), { timeout: WAIT_MS }).toBe("true");
+    expect(await color()).not.toBe(ready);
+    release();
     const total = await countStored();
     await expect.poll(() => page.locator("#mainlist .itementry").count(), { timeout: WAIT_MS }).toBe(total);
     const ids = await page

@@ -163,12 +163,15 @@ describe("search", () => {
     await expect.poll(() => done(visitor).isChecked(), { timeout: WAIT_MS }).toBe(true);
     await expect.poll(() => olderMatch(visitor).getAttribute("class"), { timeout: WAIT_MS }).toContain("done");
     expect((await stored(list.items, "quokka"))[0]).toMatchObject({ done: true, version: 2 });
-    // Hide done hides a done match as it hides done items in the list.
+    // Hide done hides a done match as it hides done items in the list, and it no longer counts.
     const hideDone = visitor.getByRole("switch", { name: "Hide done" });
+    expect(await count(visitor)).toBe("0 of 200 · 1 older");
     await hideDone.check();
     expect(await olderMatch(visitor).isVisible()).toBe(false);
+    expect(await count(visitor)).toBe("0 of 200");
     await hideDone.uncheck();
     expect(await olderMatch(visitor).isVisible()).toBe(true);
+    expect(await count(visitor)).toBe("0 of 200 · 1 older");
     // And the other way: anyone may tick, from their own match card.
     await done(visitor).uncheck();
     await expect.poll(() => done(owner).isChecked(), { timeout: WAIT_MS }).toBe(false);

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { foldWord, matchesSearch, readSearchQuery } from "../../src/client/searchFolding";
+import { searchWords } from "../../src/protocol/search";
+import { foldedWords, foldWord, matchesSearch, readSearchQuery } from "../../src/client/searchFolding";
 import { SEARCH_CASES } from "../protocol/searchCases";
 
 describe("the page's search folding", () => {
@@ -21,5 +23,16 @@ describe("the page's search folding", () => {
     expect(matchesSearch(readSearchQuery(" ?! "), { title: "anything", body: "" })).toBe(true);
     expect(matchesSearch(readSearchQuery("oat mil"), { title: "Café au lait", body: "with oat milk" })).toBe(true);
     expect(matchesSearch(readSearchQuery("oat tea"), { title: "Café au lait", body: "with oat milk" })).toBe(false);
+  });
+
+  it("folds ASCII text in one pass to the same words as folding each word", () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) });
+    fc.assert(
+      fc.property(ascii, (text) => {
+        expect(foldedWords(text)).toEqual(searchWords(text).map(foldWord));
+      }),
+    );
+    expect(foldedWords("Item 12: BUY milk_2x")).toEqual(["item", "12", "buy", "milk", "2x"]);
+    expect(foldedWords("Crème BRÛLÉE")).toEqual(["creme", "brulee"]);
   });
 });
