@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
-import type { InspectorSession } from "./v8Profile";
+import { recordedDuring, type InspectorSession } from "./v8Profile";
 
 /** Bytes between samples, on average; small enough that a few KiB an arrival leaves thousands. */
 const SAMPLING_INTERVAL_BYTES = 1_024;
@@ -48,15 +48,7 @@ export async function sampleAllocations(session: InspectorSession, workload: () 
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  let failure: unknown = null;
-  try {
-    await workload();
-  } catch (error) {
-    failure = error;
-  }
-  const { profile } = await session.send<{ profile: SamplingProfile }>("HeapProfiler.stopSampling");
-  if (failure !== null) throw failure;
-  return profile;
+  return recordedDuring(workload, async () => (await session.send<{ profile: SamplingProfile }>("HeapProfiler.stopSampling")).profile);
 }
 
 function repositoryPath(source: string): string {

@@ -42,6 +42,17 @@ export interface HotFunction {
 }
 
 /** A session with one isolate's inspector, found by the Worker's name in workerd's target list. */
+/** Runs `workload`, then `stop` whether it failed or not (a recording left running slows the isolate for whatever comes next). */
+export async function recordedDuring<T>(workload: () => Promise<void>, stop: () => Promise<T>): Promise<T> {
+  try {
+    await workload();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop();
+}
+
 export class InspectorSession {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -96,15 +107,7 @@ export class InspectorSession {
     await this.send("Profiler.enable");
     await this.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
     await this.send("Profiler.start");
-    let failure: unknown = null;
-    try {
-      await workload();
-    } catch (error) {
-      failure = error;
-    }
-    const { profile } = await this.send<{ profile: CpuProfile }>("Profiler.stop");
-    if (failure !== null) throw failure;
-    return profile;
+    return recordedDuring(workload, async () => (await this.send<{ profile: CpuProfile }>("Profiler.stop")).profile);
   }
 
   /** A heap snapshot of the isolate (after a full GC), summed by constructor: what is live, and how much of it. */
