@@ -50,7 +50,7 @@ export class BareRoom extends DurableObject<Env> {
   private itemTable = false;
 
   broadcast(title: string, body: string, durable = false): BareItem {
-    const item: BareItem = { id: crypto.randomUUID(), title, body, createdAt: new Date().toISOString() };
+    const item = newItem(title, body);
     this.pos++;
     if (durable) this.write(this.pos, item);
     const text = JSON.stringify({ type: "item", pos: this.pos, item });
@@ -134,6 +134,10 @@ export class BareRoom extends DurableObject<Env> {
   }
 }
 
+function newItem(title: string, body: string): BareItem {
+  return { id: crypto.randomUUID(), title, body, createdAt: new Date().toISOString() };
+}
+
 function isNewItem(value: unknown): value is { title: string; body: string } {
   if (typeof value !== "object" || value === null) return false;
   const { title, body } = value as Record<string, unknown>;
@@ -161,7 +165,7 @@ export default {
       const asked = url.searchParams.get("with");
       const item =
         asked === "no-room"
-          ? { id: crypto.randomUUID(), title: input.title, body: input.body, createdAt: new Date().toISOString() }
+          ? newItem(input.title, input.body)
           : await room.broadcast(input.title, input.body, asked === "durable");
       return Response.json({ item }, { status: 201 });
     }

@@ -7,16 +7,14 @@
  * its stack (src/…), placed through the bundle's source map. For finding,
  * never for figures: the profiler costs the isolate time and memory.
  */
-import { readFileSync } from "node:fs";
-import { SourceMap, type SourceMapPayload } from "node:module";
-import { recordedDuring, type InspectorSession } from "./v8Profile";
+import { recordedDuring, sourcePlacer, type CallFrame, type InspectorSession } from "./v8Profile";
 
 /** Bytes between samples, on average; small enough that a few KiB an arrival leaves thousands. */
 const SAMPLING_INTERVAL_BYTES = 1_024;
 
 interface SamplingNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  callFrame: CallFrame;
   selfSize: number;
   children: SamplingNode[];
 }
@@ -51,23 +49,9 @@ export async function sampleAllocations(session: InspectorSession, workload: () 
   return recordedDuring(workload, async () => (await session.send<{ profile: SamplingProfile }>("HeapProfiler.stopSampling")).profile);
 }
 
-function repositoryPath(source: string): string {
-  for (const root of ["node_modules/", "tools/", "src/"]) {
-    const at = source.lastIndexOf(root);
-    if (at >= 0) return source.slice(at);
-  }
-  return source;
-}
-
 /** The profile folded into sites, largest first, placed in the sources through `sourceMapFile`. */
 export function allocationSites(profile: SamplingProfile, sourceMapFile: string, top = 40): AllocationSites {
-  const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
-  const place = (frame: SamplingNode["callFrame"]): string => {
-    const name = frame.functionName || "(anonymous)";
-    if (!frame.url || frame.lineNumber < 0) return name;
-    const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number };
-    return entry.originalSource ? `${repositoryPath(entry.originalSource)}:${(entry.originalLine ?? 0) + 1} ${name}` : `${frame.url}:${frame.lineNumber} ${name}`;
-  };
+  const place = sourcePlacer(sourceMapFile);
   const self = new Map<string, number>();
   const ours = new Map<string, number>();
   let totalBytes = 0;

@@ -22,7 +22,7 @@ const COMMAND_TIMEOUT_MS = 60_000;
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 
@@ -136,9 +136,28 @@ function repositoryPath(source: string): string {
   return source;
 }
 
+/** A profile's frame as V8's inspector gives it (CPU and sampling heap profiles alike). */
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** Names a frame by where it is in the repository's sources (`src/room/x.ts:12 fn`), through the bundle's `sourceMapFile`; by its function's name alone where the map does not place it. */
+export function sourcePlacer(sourceMapFile: string): (frame: CallFrame) => string {
+  const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
+  return ({ functionName, url, lineNumber, columnNumber }) => {
+    const name = functionName || "(anonymous)";
+    if (!url || lineNumber < 0) return name;
+    const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number };
+    return entry.originalSource ? `${repositoryPath(entry.originalSource)}:${(entry.originalLine ?? 0) + 1} ${name}` : name;
+  };
+}
+
 /** Self time per function over the whole profile, hottest first, placed in the sources through `sourceMapFile`. */
 export function hotFunctions(profile: CpuProfile, sourceMapFile: string, top = 30): HotFunction[] {
-  const map = new SourceMap(JSON.parse(readFileSync(sourceMapFile, "utf8")) as SourceMapPayload);
+  const place = sourcePlacer(sourceMapFile);
   const selfUs = new Map<number, number>();
   // A sample lasts until the next one: timeDeltas[i + 1], as DevTools reads it. Charging the gap
   // before a sample instead (timeDeltas[i]) bills idle stretches to the first event after them.
@@ -147,14 +166,7 @@ export function hotFunctions(profile: CpuProfile, sourceMapFile: string, top = 3
   for (const node of profile.nodes) {
     const us = selfUs.get(node.id) ?? 0;
     if (us === 0) continue;
-    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    let where = functionName || "(anonymous)";
-    if (url && lineNumber >= 0) {
-      const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number };
-      if (entry.originalSource) {
-        where = `${repositoryPath(entry.originalSource)}:${(entry.originalLine ?? 0) + 1} ${functionName || "(anonymous)"}`;
-      }
-    }
+    const where = place(node.callFrame);
     byPlace.set(where, (byPlace.get(where) ?? 0) + us);
   }
   const total = [...byPlace.values()].reduce((sum, us) => sum + us, 0);
