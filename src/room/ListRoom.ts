@@ -2,40 +2,37 @@
  * One list: its items, its WebSocket audience and the delivery protocol
  * (docs/PROTOCOL.md). Commands arrive as RPC; `fetch` is only the WebSocket
  * upgrade. Sockets use the hibernation API, so everything a socket needs
- * after the object sleeps is in its attachment or in SQL. roomParts.ts wires
- * the parts; each hook hands off to one: connect.ts (arrival, departure),
- * intake.ts (a client's frames), delivery/ (broadcast, acks, resends),
- * alarm.ts (one alarm, several duties), itemCommands.ts (changes),
- * itemPages.ts (reads), unusedList.ts (deleting a list never written to),
- * src/relay/listRelays.ts (feeding and answering the list's relays).
+ * after the object sleeps is in its attachment or in SQL.
+ *
+ * This class builds its parts (roomParts.ts: the engine of src/delivery over
+ * the list's log, and the list around it) and routes each RPC and hook to
+ * one: itemCommands.ts (changes), itemPages.ts (reads), relays/ (feeding and
+ * answering the list's relays), the engine (sockets, frames, the one alarm),
+ * unusedList.ts (deleting a list never written to).
  */
 import { DurableObject } from "cloudflare:workers";
+import { startEngine } from "../delivery/engine";
+import { hasSchema, runMigrations, setUpAt } from "../delivery/platform/migrate";
+import { emptyUsage, type RoomUsage } from "../delivery/platform/usage";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import type { RenamedFrame } from "../protocol/frames";
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, type ListInfo } from "../protocol/lists";
+import type { Page } from "../shared/logEntry";
 import type { Outcome } from "../shared/outcome";
-import type { ListRelay } from "../relay/ListRelay";
-import type { RelayVars } from "../relay/arrivalRouter";
-import type { CatchUp, RelayCounts, RelayReportAnswer } from "../relay/relayTypes";
-import type { ReplicaSeed } from "../relay/replica";
-import type { RoomVars } from "./config";
+import type { CatchUp, ListForRelays, RelayCounts, RelayReportAnswer, RelaySeed } from "../shared/relayRpc";
 import type { ChangeRequest, Saved } from "./itemCommands";
 import { listPage, searchPage, type ListQuery } from "./itemPages";
-import type { Page } from "./itemStore";
 import type { OwnerCheck } from "./listMeta";
-import { hasSchema, runMigrations, setUpAt } from "./migrations";
-import { buildRoomParts, type RoomParts } from "./roomParts";
-import { emptyUsage, type RoomUsage } from "./usage";
+import { LIST_SCHEMAS } from "./migrations";
+import { buildRoomParts, type ListRoomEnv, type RoomParts } from "./roomParts";
 
 export type { ListQuery } from "./itemPages";
-
-/** A list's vars, and its relays' namespace. */
-export type ListRoomEnv = RoomVars & RelayVars & { LIST_RELAY: DurableObjectNamespace<ListRelay> };
+export type { ListRoomEnv } from "./roomParts";
 
 const NO_SUCH_LIST = { ok: false, error: { code: ErrorCode.NotFound, message: "there is no such list" } } as const;
 
-export class ListRoom extends DurableObject<ListRoomEnv> {
+export class ListRoom extends DurableObject<ListRoomEnv> implements ListForRelays {
   private readonly usageCounters: RoomUsage = emptyUsage();
   private readonly listId = this.ctx.id.name ?? this.ctx.id.toString();
   private readonly parts: RoomParts;
@@ -46,7 +43,7 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
     super(ctx, env);
     this.parts = buildRoomParts({ ctx, env, listId: this.listId, usage: this.usageCounters, ready: () => this.ready });
     void ctx.blockConcurrencyWhile(async () => {
-      await this.parts.alarms.load();
+      await this.parts.engine.alarms.load();
       if (this.listId === DEFAULT_LIST_ID || hasSchema(ctx.storage)) this.setUp();
     });
   }
@@ -64,10 +61,9 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
   /** Sets storage up (once): the default list on first use, a named list when it is created. */
   private setUp(): void {
     if (this.ready) return;
-    runMigrations(this.ctx.storage);
+    runMigrations(this.ctx.storage, LIST_SCHEMAS);
     this.parts.editKeys.ensureSecret();
-    this.parts.delivery.readPosition();
-    this.parts.sessions.detachThoseWithoutSocket(Date.now());
+    startEngine(this.parts.engine, Date.now());
     this.parts.relays.feed.load(Date.now());
     this.ready = true;
     this.parts.unused.scheduleIfUnused();
@@ -100,7 +96,8 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
     const renamed = await this.parts.meta.renameAsOwner(this.listId, title, ownerKey, setUpAt(this.ctx.storage));
     if (!renamed.ok) return renamed;
     // Every open page shows the new title at once; one that is away learns it from its next welcome.
-    this.parts.out.toEach(this.parts.audience.open(), { type: "renamed", title: renamed.value.title } satisfies RenamedFrame);
+    const { outbound, audience } = this.parts.engine;
+    outbound.toEach(audience.open(), { type: "renamed", title: renamed.value.title } satisfies RenamedFrame);
     this.parts.relays.feed.tellRenamed(renamed.value.title);
     return renamed;
   }
@@ -126,21 +123,21 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   /** Position of the newest log entry: what the Worker keys its cached newest page by; null for no such list. */
   newestPosition(): number | null {
-    return this.exists() ? this.parts.delivery.lastPos : null;
+    return this.exists() ? this.parts.engine.delivery.lastPos : null;
   }
 
   listItems(query: ListQuery): Outcome<Page> {
-    return this.exists() ? listPage(this.parts.items, this.parts.delivery.lastPos, query) : NO_SUCH_LIST;
+    return this.exists() ? listPage(this.parts.items, this.parts.engine.delivery.lastPos, query) : NO_SUCH_LIST;
   }
 
   /** {@link listItems}'s page of the items matching `q` (src/protocol/search.ts), from the search index. */
   searchItems(query: ListQuery & { q: string }): Outcome<Page> {
-    return this.exists() ? searchPage(this.parts.items, this.parts.delivery.lastPos, query) : NO_SUCH_LIST;
+    return this.exists() ? searchPage(this.parts.items, this.parts.engine.delivery.lastPos, query) : NO_SUCH_LIST;
   }
 
   /** How many sockets are open. */
   connectionCount(): number {
-    return this.parts.audience.count();
+    return this.parts.engine.audience.count();
   }
 
   /** The billable work done since this instance started. */
@@ -156,7 +153,7 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
   // ---- Relays (src/relay/) ----------------------------------------------------
 
   /** Relay `index` starts: the newest page at the log's end, from where it is fed. Null for no such list. */
-  seedRelay(index: number): (ReplicaSeed & { others: number; title: string }) | null {
+  seedRelay(index: number): RelaySeed | null {
     return this.exists() ? this.parts.relays.seed(index) : null;
   }
 
@@ -172,7 +169,7 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   // ---- The platform's hooks -------------------------------------------------
 
-  /** The WebSocket upgrade: a socket accepted here, or, past RELAY_AFTER, placed on a relay (src/relay/arrivalRouter.ts). */
+  /** The WebSocket upgrade: a socket accepted here, or, past RELAY_AFTER, placed on a relay (relays/arrivalRouter.ts). */
   override async fetch(request: Request): Promise<Response> {
     if (!this.exists()) return Response.json(errorBody(NO_SUCH_LIST.error.code, NO_SUCH_LIST.error.message), { status: 404 });
     return this.parts.relays.router.route(request);
@@ -180,20 +177,20 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   // A socket of a list just deleted (unusedList.ts) may still speak or close; there is nothing left to keep.
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    if (this.ready) this.parts.intake.receive(ws, message, Date.now());
+    if (this.ready) this.parts.engine.intake.receive(ws, message, Date.now());
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    if (this.ready) this.parts.arrivals.leave(ws, Date.now());
-    this.parts.arrivals.answerClose(ws, code, reason);
+    if (this.ready) this.parts.engine.arrivals.leave(ws, Date.now());
+    this.parts.engine.arrivals.answerClose(ws, code, reason);
   }
 
   override webSocketError(ws: WebSocket): void {
-    if (this.ready) this.parts.arrivals.leave(ws, Date.now());
+    if (this.ready) this.parts.engine.arrivals.leave(ws, Date.now());
   }
 
   override async alarm(): Promise<void> {
-    this.parts.alarms.fire(Date.now());
+    this.parts.engine.alarms.fire(Date.now());
     if (!this.parts.unused.due) return;
     await this.parts.unused.deleteList();
     this.ready = false;
