@@ -3,8 +3,9 @@
  * the list's stores (items, the list's own row, edit keys), the engine over
  * the list's log (src/delivery/engine.ts), the list's side of its relays
  * (relays/listRelays.ts, which then widens the engine's head count), the
- * alarm's list duties (unused-list deletion, tombstones) and the changes to
- * the list (itemCommands.ts). ListRoom.ts builds this once and routes to it;
+ * alarm's list duties (unused-list deletion, tombstones), the changes to the
+ * list (itemCommands.ts), and last its life (listLife.ts: whether it exists,
+ * setting the others up). ListRoom.ts builds this once and routes to it;
  * writing the next log entry (`record`) lives here, where the log, delivery
  * and the relay feed meet.
  */
@@ -21,6 +22,7 @@ import { EditKeys } from "./editKeys";
 import { ItemCommands } from "./itemCommands";
 import { ItemStore } from "./itemStore";
 import { readListConfig, type ListVars } from "./listConfig";
+import { ListLife, StorageState } from "./listLife";
 import { ListMeta } from "./listMeta";
 import { ListTotals } from "./listTotals";
 import type { RelayVars } from "./relays/arrivalRouter";
@@ -41,6 +43,7 @@ export interface RoomParts {
   unused: UnusedList;
   tombstones: Tombstones;
   commands: ItemCommands;
+  life: ListLife;
 }
 
 export interface RoomNeeds {
@@ -48,11 +51,11 @@ export interface RoomNeeds {
   env: ListRoomEnv;
   listId: string;
   usage: RoomUsage;
-  /** Whether the list's storage is set up (ListRoom.ts). */
-  ready: () => boolean;
 }
 
-export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): RoomParts {
+export function buildRoomParts({ ctx, env, listId, usage }: RoomNeeds): RoomParts {
+  const state = new StorageState();
+  const ready = () => state.ready;
   const config = readDeliveryConfig(env);
   const { listSavesPerMinute, ceilings } = readListConfig(env);
   const sql = taggedSql(ctx.storage.sql, usage);
@@ -98,5 +101,6 @@ export function buildRoomParts({ ctx, env, listId, usage, ready }: RoomNeeds): R
   };
   const limits = new SaveLimit(listSavesPerMinute, Date.now());
   const commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute, totals, ceilings, record });
-  return { engine, items, meta, editKeys, relays, unused, tombstones, commands };
+  const life = new ListLife({ ctx, listId, state, engine, meta, editKeys, relays, unused, tombstones });
+  return { engine, items, meta, editKeys, relays, unused, tombstones, commands, life };
 }
