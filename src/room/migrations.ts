@@ -140,7 +140,7 @@ export const MIGRATIONS: readonly Migration[] = [
     END`,
   },
   {
-    // The relays this list feeds (src/relay/relayFeed.ts): how far each has
+    // The relays this list feeds (relays/relayFeed.ts): how far each has
     // been delivered, so a restart neither skips nor repeats an entry.
     id: "010_relay_feed",
     sql: `CREATE TABLE relay_feed (

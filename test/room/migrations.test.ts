@@ -8,6 +8,16 @@ import { hashToken } from "../../src/shared/tokens";
 import { migrateBefore } from "./oldStorage";
 import { connectFresh, freshRoom, roomNamed, TEST_OWNER_KEY } from "./roomHarness";
 
+/** What running the list's migrations says when it refuses, or null when it runs. */
+function refusalOf(storage: DurableObjectStorage): string | null {
+  try {
+    runMigrations(storage, LIST_SCHEMAS);
+    return null;
+  } catch (thrown) {
+    return String(thrown);
+  }
+}
+
 const recorded = (sql: SqlStorage) => sql.exec<{ id: string }>("SELECT id FROM _migrations ORDER BY id").toArray().map((row) => row.id);
 
 describe("migrations", () => {
@@ -23,12 +33,7 @@ describe("migrations", () => {
     const error = await runInDurableObject(await freshRoom(), (_room: ListRoom, state) => {
       runMigrations(state.storage, LIST_SCHEMAS);
       state.storage.sql.exec("INSERT INTO _migrations (id, applied_at) VALUES ('000_foreign', 0)");
-      try {
-        runMigrations(state.storage, LIST_SCHEMAS);
-        return null;
-      } catch (thrown) {
-        return String(thrown);
-      }
+      return refusalOf(state.storage);
     });
     expect(error).toMatch(/000_foreign/);
   });
@@ -37,12 +42,7 @@ describe("migrations", () => {
     const error = await runInDurableObject(roomNamed(`test-${crypto.randomUUID()}`), (_room: ListRoom, state) => {
       migrateBefore(state.storage.sql, "005_changes");
       state.storage.sql.exec("INSERT INTO _migrations (id, applied_at) VALUES ('006_first_text_hash', 0)");
-      try {
-        runMigrations(state.storage, LIST_SCHEMAS);
-        return null;
-      } catch (thrown) {
-        return String(thrown);
-      }
+      return refusalOf(state.storage);
     });
     expect(error).toMatch(/006_first_text_hash where this code expects 005_changes/);
   });
