@@ -16,7 +16,7 @@
 import { isItem } from "../../protocol/frames";
 import type { Item } from "../../protocol/item";
 import { PAGE_DEFAULT_LIMIT } from "../../protocol/limits";
-import type { ShownList } from "../listModel";
+import type { ShownList } from "../core/listModel";
 
 export interface SavedList extends ShownList {
   /** The list's title, once lists have one; null until then. */
