@@ -23,7 +23,7 @@ import { HideDone } from "./core/hideDone";
 import { ItemDialog } from "./view/itemDialog";
 import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./core/itemsApi";
 import { listIdFromPath, socketUrl } from "./core/listAddress";
-import { showNoSuchList, startLists } from "./view/listControls";
+import { showNoSuchList, startLists } from "./view/startLists";
 import { ListView } from "./view/listView";
 import { SearchBar } from "./view/searchBar";
 import { browserScheduler, LiveConnection } from "./core/liveConnection";
@@ -33,7 +33,7 @@ import { NewAbove } from "./view/newAbove";
 import { PageUpdates } from "./offline/pageUpdates";
 import { reloadedForNewerProtocol, shouldReloadFor } from "./offline/reloadOnce";
 import { changedItemId, Outbox, postSave, type ChangeOutcome } from "./core/outbox";
-import { byId, pageTitle, showNote } from "./view/pageElements";
+import { byId, showNote } from "./view/pageElements";
 import { durableStore, sessionStore } from "./view/pageStores";
 import { Removals } from "./view/removals";
 import { onKey } from "./view/shortcuts";
@@ -105,8 +105,8 @@ function start(): void {
   const updates = new PageUpdates(() => status.offerUpdate());
 
   // Paint the list as this device last saw it, before anything else happens.
-  const copy = new DeviceCopy(store, listId, view, pageTitle());
-  const painted = copy.paint((title) => header.showTitle(title));
+  const copy = new DeviceCopy(store, listId, view, header);
+  const painted = copy.paint();
   if (painted) status.showingSaved(true);
   const neverOpened = new NeverOpenedNote(byId("offlinenote"), () => painted || copy.fromServer);
   window.addEventListener("pagehide", () => {

@@ -5,6 +5,7 @@
  * the server sent, never from a copy.
  */
 import { DEFAULT_LIST_ID, MAIN_LIST_TITLE } from "../../protocol/lists";
+import type { ListHeader } from "./listHeader";
 import type { ListView } from "./listView";
 import { SavedLists, type StringStore } from "../offline/savedLists";
 
@@ -18,27 +19,27 @@ export class DeviceCopy {
 
   readonly #listId: string;
   readonly #view: ListView;
-  readonly #title: HTMLElement;
+  readonly #header: ListHeader;
 
   constructor(
     store: StringStore,
     listId: string,
     view: ListView,
-    title: HTMLElement,
+    header: ListHeader,
   ) {
     this.#listId = listId;
     this.#view = view;
-    this.#title = title;
+    this.#header = header;
     this.#saved = new SavedLists(store);
   }
 
   /** Paints the saved copy, if this device has one; whether it did. */
-  paint(showTitle: (title: string) => void): boolean {
+  paint(): boolean {
     const saved = this.#saved.load(this.#listId);
     if (!saved) return false;
     this.#view.restore(saved);
     // Offline, a named list's page is the cached shell, which does not know the list's title.
-    if (saved.title !== null && this.#listId !== DEFAULT_LIST_ID && this.#title.textContent === MAIN_LIST_TITLE) showTitle(saved.title);
+    if (saved.title !== null && this.#listId !== DEFAULT_LIST_ID && this.#header.title === MAIN_LIST_TITLE) this.#header.showTitle(saved.title);
     return true;
   }
 
@@ -60,7 +61,7 @@ export class DeviceCopy {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#fromServer) {
-      this.#saved.save(this.#listId, { ...this.#view.model.shownList(), title: this.#title.textContent, savedAt: Date.now() });
+      this.#saved.save(this.#listId, { ...this.#view.model.shownList(), title: this.#header.title, savedAt: Date.now() });
     }
   }
 }

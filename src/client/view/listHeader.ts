@@ -1,6 +1,7 @@
 /**
- * The list's part of the header: its title (renamed in place by an owner),
- * "Copy link" and, for owners, "Copy owner link", and "Your lists". Titles
+ * The list's part of the header, the one owner of its controls: the title
+ * (the page's `<h1>`, renamed in place by an owner), "Copy link" and, for
+ * owners, "Copy owner link", the note below them, and "Your lists". Titles
  * are only ever set as text. Copying falls back to a selected field when the
  * clipboard is out of reach (an insecure origin, a refused permission).
  */
@@ -8,23 +9,7 @@ import { MAIN_LIST_TITLE, problemWithListTitle, type ListInfo } from "../../prot
 import { ownerLink, shareLink } from "../core/listAddress";
 import { sentence, type ListAnswer } from "../core/listsApi";
 import type { RememberedList } from "../core/localLists";
-import { showNote } from "./pageElements";
-
-export interface ListHeaderElements {
-  title: HTMLElement;
-  rename: HTMLButtonElement;
-  renameForm: HTMLFormElement;
-  renameInput: HTMLInputElement;
-  renameSave: HTMLButtonElement;
-  renameCancel: HTMLButtonElement;
-  renameError: HTMLElement;
-  copyLink: HTMLButtonElement;
-  copyOwnerLink: HTMLButtonElement;
-  linkField: HTMLInputElement;
-  note: HTMLElement;
-  yourListsMenu: HTMLDetailsElement;
-  yourLists: HTMLElement;
-}
+import { byId, pageTitle, showNote } from "./pageElements";
 
 export interface ListHeaderOptions {
   listId: string;
@@ -34,24 +19,29 @@ export interface ListHeaderOptions {
 }
 
 /** The document's title for a list: the server's `{title} · Listroom`, or just "Listroom" for the default list. */
-export function pageTitle(listTitle: string): string {
+export function documentTitle(listTitle: string): string {
   return listTitle === MAIN_LIST_TITLE ? MAIN_LIST_TITLE : `${listTitle} · ${MAIN_LIST_TITLE}`;
 }
 
 export class ListHeader {
   #ownerKey: string | null = null;
 
-  readonly #elements: ListHeaderElements;
+  readonly #title = pageTitle();
+  readonly #rename = byId<HTMLButtonElement>("renamelist");
+  readonly #renameForm = byId<HTMLFormElement>("renameform");
+  readonly #renameInput = byId<HTMLInputElement>("renametitle");
+  readonly #renameSave = byId<HTMLButtonElement>("saverename");
+  readonly #renameError = byId("renameerror");
+  readonly #copyOwnerLink = byId<HTMLButtonElement>("copyownerlink");
+  readonly #linkField = byId<HTMLInputElement>("linkfield");
+  readonly #note = byId("sharenote");
+  readonly #yourLists = byId("yourlistsitems");
   readonly #options: ListHeaderOptions;
 
-  constructor(
-    elements: ListHeaderElements,
-    options: ListHeaderOptions,
-  ) {
-    this.#elements = elements;
+  constructor(options: ListHeaderOptions) {
     this.#options = options;
-    const { rename, renameForm, renameInput, renameCancel, copyLink, copyOwnerLink, yourListsMenu } = elements;
     // "Your lists" folds away like a menu: on a click elsewhere, or on Escape (focus back on its summary).
+    const yourListsMenu = byId<HTMLDetailsElement>("yourlists");
     document.addEventListener("click", (event) => {
       if (yourListsMenu.open && !yourListsMenu.contains(event.target as Node)) yourListsMenu.open = false;
     });
@@ -61,7 +51,7 @@ export class ListHeader {
       yourListsMenu.querySelector("summary")?.focus();
     });
     // The title stays on one line in the header; a tap or Enter shows it whole, and again folds it.
-    const { title } = elements;
+    const title = this.#title;
     title.tabIndex = 0;
     title.title = title.textContent ?? "";
     title.addEventListener("click", () => title.classList.toggle("whole"));
@@ -71,22 +61,22 @@ export class ListHeader {
         title.classList.toggle("whole");
       }
     });
-    rename.addEventListener("click", () => this.#startRename());
-    renameCancel.addEventListener("click", () => this.#endRename());
-    renameInput.addEventListener("keydown", (event) => {
+    this.#rename.addEventListener("click", () => this.#startRename());
+    byId("cancelrename").addEventListener("click", () => this.#endRename());
+    this.#renameInput.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();
         this.#endRename();
       }
     });
-    renameForm.addEventListener("submit", (event) => {
+    this.#renameForm.addEventListener("submit", (event) => {
       event.preventDefault();
       void this.#submitRename();
     });
-    copyLink.addEventListener("click", () =>
+    byId("copylink").addEventListener("click", () =>
       void this.#copy(shareLink(options.origin, options.listId), "Link copied: anyone with it can see and add to this list."),
     );
-    copyOwnerLink.addEventListener("click", () => {
+    this.#copyOwnerLink.addEventListener("click", () => {
       if (this.#ownerKey === null) return;
       void this.#copy(
         ownerLink(options.origin, options.listId, this.#ownerKey),
@@ -95,17 +85,22 @@ export class ListHeader {
     });
   }
 
+  /** The list's title as the page shows it. */
+  get title(): string {
+    return this.#title.textContent ?? "";
+  }
+
   showTitle(title: string): void {
-    this.#elements.title.textContent = title;
-    this.#elements.title.title = title;
-    document.title = pageTitle(title);
+    this.#title.textContent = title;
+    this.#title.title = title;
+    document.title = documentTitle(title);
   }
 
   /** Whether this browser holds the list's owner key: owners get Rename and Copy owner link. */
   setOwnerKey(ownerKey: string | null): void {
     this.#ownerKey = ownerKey;
-    this.#elements.rename.hidden = ownerKey === null;
-    this.#elements.copyOwnerLink.hidden = ownerKey === null;
+    this.#rename.hidden = ownerKey === null;
+    this.#copyOwnerLink.hidden = ownerKey === null;
   }
 
   showYourLists(lists: readonly RememberedList[]): void {
@@ -118,29 +113,35 @@ export class ListHeader {
       entry.append(link);
       return entry;
     });
-    this.#elements.yourLists.replaceChildren(...entries);
+    this.#yourLists.replaceChildren(...entries);
+  }
+
+  /** Says `text` in the note below the links (what a copy or an owner link came to). */
+  say(text: string): void {
+    this.#note.textContent = text;
   }
 
   #startRename(): void {
-    const { title, rename, renameForm, renameInput } = this.#elements;
-    renameInput.value = title.textContent ?? "";
+    const renameInput = this.#renameInput;
+    renameInput.value = this.title;
     this.#showRenameProblem(null);
-    title.hidden = rename.hidden = true;
-    renameForm.hidden = false;
+    this.#title.hidden = this.#rename.hidden = true;
+    this.#renameForm.hidden = false;
     renameInput.focus();
     renameInput.select();
   }
 
   #endRename(): void {
-    const { title, rename, renameForm } = this.#elements;
-    renameForm.hidden = true;
-    title.hidden = false;
+    const rename = this.#rename;
+    this.#renameForm.hidden = true;
+    this.#title.hidden = false;
     rename.hidden = this.#ownerKey === null;
     rename.focus();
   }
 
   async #submitRename(): Promise<void> {
-    const { renameInput, renameSave } = this.#elements;
+    const renameInput = this.#renameInput;
+    const renameSave = this.#renameSave;
     const title = renameInput.value.trim();
     const problem = problemWithListTitle(title);
     if (problem !== null || this.#ownerKey === null) {
@@ -159,34 +160,29 @@ export class ListHeader {
       this.showTitle(answer.list.title);
       this.#options.onRenamed(answer.list);
       this.#endRename();
-      this.#say("Renamed.");
+      this.say("Renamed.");
     } finally {
       renameSave.disabled = false;
     }
   }
 
   #showRenameProblem(problem: string | null): void {
-    const { renameError, renameInput } = this.#elements;
-    showNote(renameError, problem ?? "");
-    renameInput.setAttribute("aria-invalid", String(problem !== null));
+    showNote(this.#renameError, problem ?? "");
+    this.#renameInput.setAttribute("aria-invalid", String(problem !== null));
   }
 
   async #copy(link: string, done: string): Promise<void> {
-    const { linkField } = this.#elements;
+    const linkField = this.#linkField;
     try {
       await navigator.clipboard.writeText(link);
       linkField.hidden = true;
-      this.#say(done);
+      this.say(done);
     } catch {
       linkField.value = link;
       linkField.hidden = false;
       linkField.focus();
       linkField.select();
-      this.#say("Copy this link (Ctrl+C or ⌘+C).");
+      this.say("Copy this link (Ctrl+C or ⌘+C).");
     }
-  }
-
-  #say(text: string): void {
-    this.#elements.note.textContent = text;
   }
 }

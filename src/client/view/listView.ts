@@ -5,18 +5,20 @@
  * anything loaded, painted and changed by the same cards. Each item is a
  * card (itemCard.ts); the seed's markup is kept: `#mainlist > .itementry > h2 + div`.
  *
- * Each item keeps its element for as long as it is shown: a new version
- * changes the element's text, and the list only moves the elements whose
- * place changed, so an item edited while someone reads it updates without
- * the list being rebuilt under them (listOrder.ts).
+ * Each item keeps its element for as long as it is shown (itemCards.ts): a
+ * new version changes the element's text, and the list only moves the
+ * elements whose place changed, so an item edited while someone reads it
+ * updates without the list being rebuilt under them (listOrder.ts). The
+ * person's own saves wait above the list until it has them (pendingSaves.ts).
  */
-import { touchesText, type Item, type ItemPatch } from "../../protocol/item";
+import type { Item, ItemPatch } from "../../protocol/item";
 import type { Applied } from "../core/inbox";
 import { ListModel, type ItemsPage, type ShownList } from "../core/listModel";
 import { changedItemId, type PendingChange, type PendingSave } from "../core/outbox";
-import { bodyOverflows, createCard, setBody, setDone, setSavedAt, setText, setTitle, showFold, toggleFold, type ItemCard } from "./itemCard";
-import { timeAgo } from "../core/relativeTime";
+import { toggleFold, type ItemCard } from "./itemCard";
+import { ItemCards } from "./itemCards";
 import { placeInOrder } from "./listOrder";
+import { PendingSaves } from "./pendingSaves";
 
 /**
  * Cards laid out in one frame: of an older page, or of those a search had
@@ -60,26 +62,11 @@ export interface ItemActions {
   undoRemove(itemId: string): void;
 }
 
-/** What a card last showed: the item's version, its unsent edit, whether it is in its Undo window, whether this browser may change it. */
-type Painted = [item: Item, edit: ItemPatch | undefined, undoable: boolean, canChange: boolean];
-
 export class ListView {
   /** The order of what is shown; shared with the fault harness, which has no DOM. */
   readonly model = new ListModel();
-  readonly #entries = new Map<string, ItemCard>();
-  /** What each card last showed, so a render repaints only the cards whose item or state changed. */
-  readonly #painted = new WeakMap<ItemCard, Painted>();
-  /** Folded bodies, measured once laid out (off-screen cards are not laid out until they come near). */
-  readonly #foldWatch = new ResizeObserver((seen) => {
-    // Every measurement first, then every change, so the layout is computed once for the lot.
-    const cards = seen.flatMap(({ target }) => this.#cardOf(target) ?? []);
-    const overflowing = cards.map(bodyOverflows);
-    cards.forEach((card, index) => showFold(card, overflowing[index]!));
-  });
-  /** Own saves by Idempotency-Key, and by item id once the server has confirmed them. */
-  readonly #pendingByKey = new Map<string, HTMLElement>();
-  readonly #pendingCards = new WeakMap<HTMLElement, ItemCard>();
-  readonly #confirmedAwaitingFrame = new Map<string, HTMLElement>();
+  readonly #cards = new ItemCards();
+  readonly #pending = new PendingSaves(this.model);
   /** Own edits not yet answered, by item id: shown in place of the item's text. */
   #unsentEdits = new Map<string, ItemPatch>();
   /** Own removals queued to go out: hidden already. */
@@ -114,7 +101,7 @@ export class ListView {
       const id = target.closest<HTMLElement>(".itementry")?.dataset.id;
       const item = id === undefined ? undefined : this.model.find(id);
       if (action === "more" && id !== undefined) {
-        const card = this.#entries.get(id);
+        const card = this.#cards.get(id);
         if (card) toggleFold(card);
         return;
       }
@@ -138,7 +125,7 @@ export class ListView {
     const arrivals: Item[] = [];
     const removedTitles: string[] = [];
     for (const change of applied) {
-      if (change.kind === "item" && !this.#isOwnSave(change.item)) arrivals.push(change.item);
+      if (change.kind === "item" && !this.#pending.isOwnSave(change.item)) arrivals.push(change.item);
       if (change.kind === "removed" && !this.#unsentRemovals.has(change.itemId) && !this.#undoable.has(change.itemId)) {
         const title = this.model.find(change.itemId)?.title;
         if (title !== undefined) removedTitles.push(title);
@@ -146,46 +133,26 @@ export class ListView {
     }
     this.model.apply(applied);
     this.render();
-    const cards = arrivals.flatMap((item) => this.#entries.get(item.id)?.root ?? []).reverse();
+    const cards = arrivals.flatMap((item) => this.#cards.get(item.id)?.root ?? []).reverse();
     if (cards.length > 0) this.#events?.arrived(cards, arrivals.map((item) => item.title).reverse(), false);
     if (removedTitles.length > 0) this.#events?.removedElsewhere(removedTitles);
   }
 
   /** The card shown for an item, if it is shown. */
   card(itemId: string): ItemCard | undefined {
-    return this.#entries.get(itemId);
-  }
-
-  /** An own save arriving in its frame: already on the page as "sending…" or "saved". */
-  #isOwnSave(item: Item): boolean {
-    if (this.#confirmedAwaitingFrame.has(item.id)) return true;
-    for (const element of this.#pendingByKey.values()) {
-      const card = this.#pendingCards.get(element);
-      if (card?.title.textContent === item.title && card.shownBody === item.body) return true;
-    }
-    return false;
+    return this.#cards.get(itemId);
   }
 
   /** Brings the page in line with the model: moves only what moved, and repaints each item's text if it changed. */
   render(): void {
     const now = Date.now();
-    for (const [id, element] of this.#confirmedAwaitingFrame) {
-      if (this.model.has(id) || this.model.isRemoved(id)) {
-        element.remove();
-        this.#confirmedAwaitingFrame.delete(id);
-      }
-    }
-    const pendingNodes = [...this.#pendingByKey.values(), ...this.#confirmedAwaitingFrame.values()].reverse();
+    const pendingNodes = this.#pending.nodes();
     // The loaded list, then what a search found below it: the same cards, painted and filtered alike.
     const reveal = { left: CARDS_PER_FRAME };
     const listed = this.#renderGroup(this.model.items, this.#elements.list, pendingNodes, now, reveal);
     const found = this.#renderGroup(this.model.found, this.#elements.found, [], now, reveal);
     this.#counts = { ...listed, older: found.matching };
-    for (const [id, card] of this.#entries) {
-      if (this.model.has(id)) continue;
-      this.#foldWatch.unobserve(card.body);
-      this.#entries.delete(id);
-    }
+    this.#cards.keepOnly((id) => this.model.has(id));
     this.#elements.emptyState.hidden = !this.model.isLoaded || listed!.total + pendingNodes.length > 0;
     this.#elements.showOlder.hidden = !this.model.olderExist;
     this.onRendered?.();
@@ -203,7 +170,9 @@ export class ListView {
   /** Paints `all` (less unsent removals) into `into` after `leading`, hiding what the filter refuses; how many it lets through, of how many. */
   #renderGroup(all: readonly Item[], into: HTMLElement, leading: HTMLElement[], now: number, reveal: { left: number }): { matching: number; total: number } {
     const items = all.filter((item) => !this.#unsentRemovals.has(item.id));
-    const nodes = items.map((item) => this.#paint(item, now));
+    const nodes = items.map((item) =>
+      this.#cards.paint([item, this.#unsentEdits.get(item.id), this.#undoable.has(item.id), this.#actions?.canChange(item.id) ?? false], now),
+    );
     let matching = 0;
     items.forEach((item, at) => {
       const edit = this.#unsentEdits.get(item.id);
@@ -269,26 +238,7 @@ export class ListView {
   }
 
   showPending(pending: readonly PendingSave[]): void {
-    const keys = new Set(pending.map((save) => save.key));
-    for (const [key, element] of this.#pendingByKey) {
-      if (!keys.has(key)) {
-        element.remove();
-        this.#pendingByKey.delete(key);
-      }
-    }
-    const added: ItemCard[] = [];
-    for (const save of pending) {
-      if (this.#pendingByKey.has(save.key)) continue;
-      const card = createCard("itementry pending");
-      // Ticked once it is saved: until then it is not an item anyone can change.
-      card.done.disabled = true;
-      setTitle(card, save.title);
-      setBody(card, save.body, () => undefined);
-      card.meta.textContent = "sending…";
-      this.#pendingByKey.set(save.key, card.root);
-      this.#pendingCards.set(card.root, card);
-      added.push(card);
-    }
+    const added = this.#pending.show(pending);
     this.render();
     if (added.length > 0) {
       const newestFirst = added.reverse();
@@ -318,64 +268,11 @@ export class ListView {
 
   /** The server stored an own save; keep its place until the frame carrying it arrives. */
   confirmPending(key: string, item: Item): void {
-    const element = this.#pendingByKey.get(key);
-    if (!element) return;
-    this.#pendingByKey.delete(key);
-    if (this.model.has(item.id) || this.model.isRemoved(item.id)) {
-      element.remove();
-    } else {
-      element.querySelector(".meta")!.textContent = "saved";
-      this.#confirmedAwaitingFrame.set(item.id, element);
-    }
-    this.render();
+    if (this.#pending.confirm(key, item)) this.render();
   }
 
   /** Relative times drift; refresh them now and then. */
   refreshTimes(now = Date.now()): void {
-    for (const item of [...this.model.items, ...this.model.found]) this.#updateTime(item, now);
-  }
-
-  /** The item's element, created once and brought up to date with the version shown and any unsent edit. */
-  #paint(item: Item, now: number): HTMLElement {
-    let shown = this.#entries.get(item.id);
-    if (!shown) {
-      shown = createCard("itementry");
-      shown.root.dataset.id = item.id;
-      this.#entries.set(item.id, shown);
-    }
-    const edit = this.#unsentEdits.get(item.id);
-    const undoable = this.#undoable.has(item.id);
-    const canChange = this.#actions?.canChange(item.id) ?? false;
-    // Unchanged since it was last painted: nothing to touch, which keeps a render of a long list cheap.
-    const paint: Painted = [item, edit, undoable, canChange];
-    if (this.#painted.get(shown)?.every((value, at) => value === paint[at])) return shown.root;
-    this.#painted.set(shown, paint);
-    setTitle(shown, edit?.title ?? item.title);
-    setDone(shown, edit?.done ?? item.done);
-    setBody(shown, edit?.body ?? item.body, (card) => this.#foldWatch.observe(card.body));
-    shown.root.classList.toggle("unsent", edit !== undefined);
-    shown.root.classList.toggle("removed", undoable);
-    shown.removedNote.hidden = !undoable;
-    shown.actions.hidden = undoable || !canChange;
-    setSavedAt(shown, item);
-    this.#updateTime(item, now);
-    return shown.root;
-  }
-
-  #cardOf(body: Element): ItemCard | undefined {
-    const id = body.closest<HTMLElement>(".itementry")?.dataset.id;
-    return id === undefined ? undefined : this.#entries.get(id);
-  }
-
-  #updateTime(item: Item, now: number): void {
-    const meta = this.#entries.get(item.id)?.meta;
-    if (!meta) return;
-    const edit = this.#unsentEdits.get(item.id);
-    if (edit) {
-      // A queued tick says what it is; any change of text makes it an edit.
-      setText(meta, touchesText(edit) ? "saving edit…" : "saving tick…");
-      return;
-    }
-    setText(meta, timeAgo(new Date(item.createdAt), now) + (item.updatedAt === null ? "" : " · edited"));
+    for (const item of [...this.model.items, ...this.model.found]) this.#cards.showTime(item, this.#unsentEdits.get(item.id), now);
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The "New list" dialog: a `<dialog>` held modal (pageDialog.ts) asking for an optional
+ * "New list", the one owner of its controls: the button, and the dialog it
+ * opens, a `<dialog>` held modal (pageDialog.ts) asking for an optional
  * title (the server's rules, checked before anything is sent). Creating
  * hands the new list and its owner key on; a refusal stays in the dialog,
  * with the title still in place.
@@ -7,45 +8,39 @@
 import { problemWithListTitle, type ListInfo } from "../../protocol/lists";
 import { sentence, type ListAnswer } from "../core/listsApi";
 import { openDialog } from "./pageDialog";
-import { showNote } from "./pageElements";
-
-export interface NewListElements {
-  dialog: HTMLDialogElement;
-  form: HTMLFormElement;
-  title: HTMLInputElement;
-  create: HTMLButtonElement;
-  cancel: HTMLButtonElement;
-  error: HTMLElement;
-}
+import { byId, showNote } from "./pageElements";
 
 export class NewListDialog {
-  readonly #elements: NewListElements;
-  readonly #create: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>;
+  readonly #dialog = byId<HTMLDialogElement>("newlistform");
+  readonly #title = byId<HTMLInputElement>("newlisttitle");
+  readonly #create = byId<HTMLButtonElement>("createlist");
+  readonly #error = byId("newlisterror");
+  readonly #createList: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>;
   readonly #onCreated: (list: ListInfo, ownerKey: string) => void;
 
   constructor(
-    elements: NewListElements,
     create: (title: string) => Promise<ListAnswer<{ list: ListInfo; ownerKey: string }>>,
     onCreated: (list: ListInfo, ownerKey: string) => void,
   ) {
-    this.#elements = elements;
-    this.#create = create;
+    this.#createList = create;
     this.#onCreated = onCreated;
-    elements.form.addEventListener("submit", (event) => {
+    byId("newlistformmain").addEventListener("submit", (event) => {
       event.preventDefault();
       void this.#submit();
     });
-    elements.cancel.addEventListener("click", () => elements.dialog.close());
+    byId("cancelnewlist").addEventListener("click", () => this.#dialog.close());
+    byId("newlist").addEventListener("click", () => this.open());
   }
 
   open(): void {
     this.#showProblem(null);
-    openDialog(this.#elements.dialog);
-    this.#elements.title.focus();
+    openDialog(this.#dialog);
+    this.#title.focus();
   }
 
   async #submit(): Promise<void> {
-    const { title, create } = this.#elements;
+    const title = this.#title;
+    const create = this.#create;
     const text = title.value.trim();
     const problem = text === "" ? null : problemWithListTitle(text);
     if (problem !== null) {
@@ -55,7 +50,7 @@ export class NewListDialog {
     }
     create.disabled = true;
     try {
-      const answer = await this.#create(text);
+      const answer = await this.#createList(text);
       if (!answer.ok) {
         this.#showProblem(`could not create the list: ${answer.message}`);
         return;
@@ -67,8 +62,7 @@ export class NewListDialog {
   }
 
   #showProblem(problem: string | null): void {
-    const { error, title } = this.#elements;
-    showNote(error, problem === null ? "" : sentence(problem));
-    title.setAttribute("aria-invalid", String(problem !== null));
+    showNote(this.#error, problem === null ? "" : sentence(problem));
+    this.#title.setAttribute("aria-invalid", String(problem !== null));
   }
 }

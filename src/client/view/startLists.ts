@@ -1,7 +1,12 @@
 /**
- * The list's own controls on the page: its title (renamed in place by an
- * owner), the share and owner links, "Your lists" and "New list"; and what
- * the page says in place of the list when the link leads to none.
+ * This page's list among this browser's lists (core/localLists.ts): it is
+ * remembered in "Your lists", an owner link's key is kept once the server
+ * says it owns the list (core/ownerLink.ts), its title is brought up to date
+ * from the server, and a list made with "New list" joins them and opens.
+ * When the link leads to no list, the page says so in its place. The
+ * controls are the header's (listHeader.ts) and the dialog's
+ * (newListDialog.ts); this module only connects them to the browser's lists
+ * and the server.
  */
 import { listPaths } from "../../protocol/lists";
 import { ListHeader } from "./listHeader";
@@ -10,7 +15,7 @@ import { LocalLists } from "../core/localLists";
 import { NewListDialog } from "./newListDialog";
 import { checkOwnerKey, takeOwnerLink } from "../core/ownerLink";
 import type { KeyValueStore } from "../core/outbox";
-import { byId, pageTitle } from "./pageElements";
+import { byId } from "./pageElements";
 
 /** In place of the list: what the server's own 404 page says, for a page the service worker served. */
 export function showNoSuchList(): void {
@@ -27,42 +32,24 @@ export function showNoSuchList(): void {
   byId("statusmessage").textContent = "no such list";
 }
 
-/** The list's title, owner controls, share links, "Your lists" and "New list". */
+/** The list's header, with this browser's lists and the server behind it, and "New list". */
 export function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): ListHeader {
   const local = new LocalLists(store);
-  const title = pageTitle();
-  const header = new ListHeader(
-    {
-      title,
-      rename: byId<HTMLButtonElement>("renamelist"),
-      renameForm: byId<HTMLFormElement>("renameform"),
-      renameInput: byId<HTMLInputElement>("renametitle"),
-      renameSave: byId<HTMLButtonElement>("saverename"),
-      renameCancel: byId<HTMLButtonElement>("cancelrename"),
-      renameError: byId("renameerror"),
-      copyLink: byId<HTMLButtonElement>("copylink"),
-      copyOwnerLink: byId<HTMLButtonElement>("copyownerlink"),
-      linkField: byId<HTMLInputElement>("linkfield"),
-      note: byId("sharenote"),
-      yourListsMenu: byId<HTMLDetailsElement>("yourlists"),
-      yourLists: byId("yourlistsitems"),
-    },
-    {
-      listId,
-      origin: location.origin,
-      rename: (newTitle, key) => renameList(fetchImpl, listId, newTitle, key),
-      onRenamed: (list) => header.showYourLists(local.retitle(list.id, list.title)),
-    },
-  );
+  const header = new ListHeader({
+    listId,
+    origin: location.origin,
+    rename: (newTitle, key) => renameList(fetchImpl, listId, newTitle, key),
+    onRenamed: (list) => header.showYourLists(local.retitle(list.id, list.title)),
+  });
   header.setOwnerKey(local.ownerKey(listId));
   // An owner link: its key is kept only once the server says it owns the list
-  // (ownerLink.ts); either way it leaves the address bar (and so history).
+  // (core/ownerLink.ts); either way it leaves the address bar (and so history).
   void takeOwnerLink(location.hash, listId, local, (key) => checkOwnerKey(fetchImpl, listId, key)).then((outcome) => {
     if (outcome.fragment !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + outcome.fragment);
     header.setOwnerKey(local.ownerKey(listId));
-    if (outcome.message !== null) byId("sharenote").textContent = outcome.message;
+    if (outcome.message !== null) header.say(outcome.message);
   });
-  header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));
+  header.showYourLists(local.remember({ id: listId, title: header.title, seenAt: Date.now() }));
   // The page may be the service worker's cached shell, which does not know the list's current title.
   void readList(fetchImpl, listId).then((answer) => {
     if (!answer.ok) {
@@ -73,15 +60,8 @@ export function startLists(listId: string, store: KeyValueStore, fetchImpl: type
     header.showYourLists(local.retitle(listId, answer.list.title));
   });
 
-  const newList = new NewListDialog(
-    {
-      dialog: byId<HTMLDialogElement>("newlistform"),
-      form: byId<HTMLFormElement>("newlistformmain"),
-      title: byId<HTMLInputElement>("newlisttitle"),
-      create: byId<HTMLButtonElement>("createlist"),
-      cancel: byId<HTMLButtonElement>("cancelnewlist"),
-      error: byId("newlisterror"),
-    },
+  // It opens from its own button, so nothing here holds on to it.
+  new NewListDialog(
     (newTitle) => createList(fetchImpl, newTitle),
     (list, key) => {
       local.keepOwnerKey(list.id, key);
@@ -89,6 +69,5 @@ export function startLists(listId: string, store: KeyValueStore, fetchImpl: type
       location.assign(listPaths(list.id).page);
     },
   );
-  byId("newlist").addEventListener("click", () => newList.open());
   return header;
 }
