@@ -1,19 +1,13 @@
 /**
  * The web platform as the client's core may use it: the few globals that
  * browsers, Node and workerd all have (fetch, URL, timers, random bytes,
- * text encoding), and nothing of the page (no `document`, `window`,
- * elements, storage or `navigator`). Only core/tsconfig.json reads this file.
- * The page's tsconfig compiles the same modules against the full DOM lib, and
+ * text encoding), and nothing of the page. Only core/tsconfig.json reads this
+ * file (it says why core has no lib of TypeScript's for them). The page's
+ * tsconfig compiles the same modules against the full DOM lib, and
  * tools/chaos against Node's, so every declaration here is a subset of
- * theirs, and code that type-checks here type-checks there.
- *
- * Why not a lib of TypeScript's: "dom" is what core must not see, and
- * "webworker" (the nearest without it) still brings `navigator`, `location`,
- * `self` and a global `addEventListener`, which core must take from its host
- * through an interface (KeyValueStore, Scheduler, SocketLike) like the rest.
- * And `types: []`, because @types/node declares `localStorage` and
- * `navigator` too. Anything new that core needs from its environment is
- * declared here, where a reviewer sees it.
+ * theirs, and code that type-checks here type-checks there. Anything new
+ * that core needs from its environment is declared here, where a reviewer
+ * sees it.
  */
 
 type RequestHeaders = Record<string, string>;
