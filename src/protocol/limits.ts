@@ -37,6 +37,13 @@ export const REPLAY_MAX_FRAMES = 256;
 /** A client frame larger than this closes the connection with {@link CloseCode.MessageTooBig}. */
 export const CLIENT_FRAME_MAX_BYTES = 16 * 1024;
 
+/**
+ * Items one `POST /api/items` may add at once (`{"items":[…]}`, batch.ts):
+ * a long shopping list pasted in one go, and few enough that the whole
+ * request stays one transaction of a few milliseconds.
+ */
+export const BATCH_MAX_ITEMS = 200;
+
 /** Request bodies for `POST /api/items` and `POST /save`. */
 export const REQUEST_BODY_MAX_BYTES = 64 * 1024;
 

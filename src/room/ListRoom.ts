@@ -7,17 +7,20 @@
  * This class builds its parts (roomParts.ts: the engine of src/delivery over
  * the list's log, and the list around it) and routes each RPC and hook to
  * one: listLife.ts (whether the list exists, creating, renaming, deleting
- * it), itemCommands.ts (changes), itemPages.ts (reads), relays/ (feeding and
+ * it), itemCommands.ts (changes), itemBatch.ts (several new items at
+ * once), itemPages.ts (reads), relays/ (feeding and
  * answering the list's relays), the engine (sockets, frames, the one alarm).
  */
 import { DurableObject } from "cloudflare:workers";
 import { emptyUsage, type RoomUsage } from "../delivery/platform/usage";
+import type { NewLine } from "../protocol/batch";
 import { errorBody, ErrorCode } from "../protocol/errors";
 import type { Item, ItemPatch, NewItem } from "../protocol/item";
 import type { ListInfo } from "../protocol/lists";
 import type { Page } from "../shared/logEntry";
 import type { Outcome } from "../shared/outcome";
 import type { CatchUp, ListForRelays, RelayCounts, RelayReportAnswer, RelaySeed } from "../shared/relayRpc";
+import type { SavedBatch } from "./itemBatch";
 import type { ChangeRequest, Saved } from "./itemCommands";
 import { listPage, oneItem, searchPage, type ListQuery } from "./itemPages";
 import type { OwnerCheck } from "./listMeta";
@@ -67,6 +70,11 @@ export class ListRoom extends DurableObject<ListRoomEnv> implements ListForRelay
    */
   async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null, writer: string | null = null): Promise<Outcome<Saved>> {
     return this.list.life.exists() ? this.list.commands.save(input, idempotencyKey, group, writer, Date.now()) : NO_SUCH_LIST;
+  }
+
+  /** Several items at once (itemBatch.ts): all stored, in one transaction, or none. */
+  async addItems(lines: NewLine[], idempotencyKey: string | null, group: string | null = null, writer: string | null = null): Promise<Outcome<SavedBatch>> {
+    return this.list.life.exists() ? this.list.batches.save(lines, idempotencyKey, group, writer, Date.now()) : NO_SUCH_LIST;
   }
 
   async editItem(request: ChangeRequest, patch: ItemPatch): Promise<Outcome<Item>> {

@@ -40,7 +40,6 @@ export interface CommandContext {
   meta: ListMeta;
   limits: SaveLimit;
   listId: string;
-  listSavesPerMinute: number;
   totals: ListTotals;
   ceilings: ListCeilings;
   /** Writes one log entry at the next position, in a transaction, and delivers it to every open socket. */
@@ -137,10 +136,7 @@ export class ItemCommands {
   }
 
   private listCeiling(group: string | null, now: number): RoomError | null {
-    const waitMs = this.room.limits.saveDelay(group, now);
-    if (waitMs === 0) return null;
-    const message = `the list is taking too many changes; the limit is ${this.room.listSavesPerMinute} a minute`;
-    return { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs };
+    return this.room.limits.refusal(group, now);
   }
 }
 

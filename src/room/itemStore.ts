@@ -126,14 +126,37 @@ export class ItemStore implements DeliveryLog {
     return { stored: storedOf(row), sameText: row.first_text_hash === textHash(input) };
   }
 
-  /** Appends a save by `writer` at `pos` (the next after the log's end); call inside a transaction. */
-  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number, writer: string | null): LogEntry {
+  /**
+   * Newest first: the items stored under `key` itself or under `key#n`, the
+   * keys a batch's lines are stored under (itemBatch.ts; `#` is in no
+   * client's key, and every character a key may hold sorts after `$`), each
+   * with the hash its save was stored with (null once removed).
+   */
+  findBatchByIdempotencyKey(key: string): Array<{ stored: StoredItem; sentHash: string | null }> {
+    return this.sql<ItemRow>`SELECT * FROM items WHERE idempotency_key = ${key}
+        OR (idempotency_key > ${`${key}#`} AND idempotency_key < ${`${key}$`})
+      ORDER BY pos DESC`.map((row) => ({ stored: storedOf(row), sentHash: row.first_text_hash }));
+  }
+
+  /**
+   * Appends a save by `writer` at `pos` (the next after the log's end); call
+   * inside a transaction. A batch's line (itemBatch.ts) may be saved done,
+   * and is kept with the hash of its whole batch.
+   */
+  append(
+    pos: number,
+    input: NewItem & { done?: boolean },
+    idempotencyKey: string | null,
+    now: number,
+    writer: string | null,
+    sentHash = idempotencyKey === null ? null : textHash(input),
+  ): LogEntry {
     const id = newItemId(pos);
-    const firstTextHash = idempotencyKey === null ? null : textHash(input);
+    const isDone = input.done === true;
     const { title, body, done } = stampsAtCreation(writer);
-    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash,
+    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash, done, done_at,
         title_version, title_writer, body_version, body_writer, done_version, done_writer)
-      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash},
+      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${sentHash}, ${isDone ? 1 : 0}, ${isDone ? now : null},
         ${title.version}, ${title.writer}, ${body.version}, ${body.writer}, ${done.version}, ${done.writer})`;
     this.totals.add({ items: 1, textBytes: textBytes(input) });
     const item: Item = {
@@ -143,8 +166,8 @@ export class ItemStore implements DeliveryLog {
       createdAt: new Date(now).toISOString(),
       version: 1,
       updatedAt: null,
-      done: false,
-      doneAt: null,
+      done: isDone,
+      doneAt: isDone ? new Date(now).toISOString() : null,
     };
     return { pos, at: now, kind: "item", itemId: id, item };
   }

@@ -32,7 +32,11 @@ export function textBytes(text: NewItem): number {
  */
 export function overCeiling(totals: Totals, added: Totals, ceilings: ListCeilings): RoomError | null {
   if (added.items > 0 && totals.items + added.items > ceilings.items) {
-    return { code: ErrorCode.ListFull, message: `this list is full: it holds ${totals.items} items, the most a list may` };
+    const message =
+      added.items === 1 || totals.items >= ceilings.items
+        ? `this list is full: it holds ${totals.items} items, the most a list may`
+        : `this list holds ${totals.items} items: ${added.items} more would take it past ${ceilings.items}, the most a list may`;
+    return { code: ErrorCode.ListFull, message };
   }
   if (added.textBytes > 0 && totals.textBytes + added.textBytes > ceilings.textBytes) {
     const message = `this list is full: its items hold ${totals.textBytes} bytes of text, and the most a list may is ${ceilings.textBytes}`;

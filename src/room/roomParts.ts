@@ -4,10 +4,11 @@
  * the list's log (src/delivery/engine.ts), the list's side of its relays
  * (relays/listRelays.ts, which then widens the engine's head count), the
  * alarm's list duties (unused-list deletion, tombstones), the changes to the
- * list (itemCommands.ts), and last its life (listLife.ts: whether it exists,
- * setting the others up). ListRoom.ts builds this once and routes to it;
- * writing the next log entry (`record`) lives here, where the log, delivery
- * and the relay feed meet.
+ * list (itemCommands.ts; itemBatch.ts for several new items at once), and
+ * last its life (listLife.ts: whether it exists, setting the others up).
+ * ListRoom.ts builds this once and routes to it; writing the next log
+ * entries (`recordAll`, and `record` for one) lives here, where the log,
+ * delivery and the relay feed meet.
  */
 import { readDeliveryConfig, type DeliveryVars } from "../delivery/config";
 import { buildEngine, type Engine } from "../delivery/engine";
@@ -19,6 +20,7 @@ import type { LogEntry } from "../shared/logEntry";
 import type { RelayObject } from "../shared/relayRpc";
 import { hashToken, isWellFormedToken } from "../shared/tokens";
 import { EditKeys } from "./editKeys";
+import { ItemBatches } from "./itemBatch";
 import { ItemCommands } from "./itemCommands";
 import { ItemStore } from "./itemStore";
 import { readListConfig, type ListVars } from "./listConfig";
@@ -43,6 +45,7 @@ export interface RoomParts {
   unused: UnusedList;
   tombstones: Tombstones;
   commands: ItemCommands;
+  batches: ItemBatches;
   life: ListLife;
 }
 
@@ -91,16 +94,24 @@ export function buildRoomParts({ ctx, env, listId, usage }: RoomNeeds): RoomPart
   };
   const unused = new UnusedList({ ctx, outbound, alarms, list: { createdAt, written: () => lastPos() > 0 } });
   const tombstones = new Tombstones(items, alarms, config.resumeWindowMs, ready);
-  /** Writes the next log entry and delivers it to every open socket, with no await between, so entries go out in order. */
-  const record = (write: (pos: number) => LogEntry): LogEntry => {
-    const entry = ctx.storage.transactionSync(() => write(lastPos() + 1));
+  /**
+   * Writes the next log entries, from the position after the log's end, in
+   * one transaction, and delivers each to every open socket, with no await
+   * between, so entries go out in order.
+   */
+  const recordAll = (write: (firstPos: number) => LogEntry[]): LogEntry[] => {
+    const entries = ctx.storage.transactionSync(() => write(lastPos() + 1));
     const now = Date.now();
-    delivery.deliver(entry, now);
-    relays.feed.delivered(entry, now);
-    return entry;
+    for (const entry of entries) {
+      delivery.deliver(entry, now);
+      relays.feed.delivered(entry, now);
+    }
+    return entries;
   };
+  const record = (write: (pos: number) => LogEntry): LogEntry => recordAll((pos) => [write(pos)])[0]!;
   const limits = new SaveLimit(listSavesPerMinute, Date.now());
-  const commands = new ItemCommands({ items, editKeys, meta, limits, listId, listSavesPerMinute, totals, ceilings, record });
+  const commands = new ItemCommands({ items, editKeys, meta, limits, listId, totals, ceilings, record });
+  const batches = new ItemBatches({ items, editKeys, limits, totals, ceilings, recordAll });
   const life = new ListLife({ ctx, listId, state, engine, meta, editKeys, relays, unused, tombstones });
-  return { engine, items, meta, editKeys, relays, unused, tombstones, commands, life };
+  return { engine, items, meta, editKeys, relays, unused, tombstones, commands, batches, life };
 }

@@ -14,6 +14,8 @@
  * only many groups that each save for the first time can.
  */
 import { TokenBucket, type BucketPolicy } from "../delivery/limits/tokenBucket";
+import { ErrorCode } from "../protocol/errors";
+import type { RoomError } from "../shared/outcome";
 
 /** The list-wide ceiling lets this many seconds' worth of saves through at once. */
 export const LIST_SAVE_BURST_SECONDS = 10;
@@ -28,7 +30,10 @@ export class SaveLimit {
   private readonly groupPolicy: BucketPolicy;
   private readonly groupSaves = new Map<string, TokenBucket>();
 
-  constructor(listSavesPerMinute: number, now: number) {
+  constructor(
+    private readonly listSavesPerMinute: number,
+    now: number,
+  ) {
     const perSecond = listSavesPerMinute / 60;
     this.listBurst = Math.max(1, Math.round(perSecond * LIST_SAVE_BURST_SECONDS));
     this.listSaves = new TokenBucket({ burst: this.listBurst, perSecond }, now);
@@ -49,6 +54,14 @@ export class SaveLimit {
     if (this.listSaves.takeAbove(reserve, now)) return 0;
     own.giveBack();
     return Math.max(1, this.listSaves.msUntilAbove(reserve, now));
+  }
+
+  /** {@link saveDelay} as a command's refusal, or null when the save may go ahead (and has taken its token). */
+  refusal(group: string | null, now: number): RoomError | null {
+    const waitMs = this.saveDelay(group, now);
+    if (waitMs === 0) return null;
+    const message = `the list is taking too many changes; the limit is ${this.listSavesPerMinute} a minute`;
+    return { code: ErrorCode.RateLimited, message, retryAfterMs: waitMs };
   }
 
   private groupBucket(group: string, now: number): TokenBucket {

@@ -9,6 +9,7 @@
  * runs without `nodejs_compat`, so `node:crypto` is not there either. A test
  * checks it against `crypto.subtle.digest`.
  */
+import type { NewLine } from "../protocol/batch";
 import type { NewItem } from "../protocol/item";
 import { base64url } from "../shared/tokens";
 
@@ -57,4 +58,14 @@ export function sha256(data: Uint8Array): Uint8Array {
 /** The hash a save's text is kept and compared as: SHA-256 of `[title, body]` as JSON, base64url. */
 export function textHash(text: NewItem): string {
   return base64url(sha256(new TextEncoder().encode(JSON.stringify([text.title, text.body]))));
+}
+
+/**
+ * The hash a batch's lines are kept and compared as (src/room/itemBatch.ts):
+ * SHA-256 of `["batch", [title, body, done]…]` as JSON, base64url, so it is
+ * never the hash of one item's text.
+ */
+export function batchHash(lines: readonly NewLine[]): string {
+  const text = JSON.stringify(["batch", lines.map((line) => [line.title, line.body, line.done])]);
+  return base64url(sha256(new TextEncoder().encode(text)));
 }

@@ -40,6 +40,7 @@ import {
   SeedFormSchema,
   SocketQuerySchema,
 } from "./schemas";
+import { saveBatch } from "./itemBatch";
 import { itemChanges, ITEM_PATHS } from "./itemChanges";
 import { refusal, refusalStatus } from "./roomRefusals";
 import { describeIssues, limitBody, mediaType, readJson, validated, type BodyProblem } from "./validation";
@@ -142,7 +143,7 @@ for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
-for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBody, validated("header", SaveHeadersSchema), async (c) => {
+for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBody, validated("header", SaveHeadersSchema), saveBatch, async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
   const headers = c.req.valid("header");

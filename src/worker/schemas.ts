@@ -9,7 +9,7 @@ import type { ItemPatch } from "../protocol/item";
 import { FIELD_LABELS, normalizeItemText, problemWithField, type ItemField } from "../protocol/text";
 import { DEFAULT_LIST_TITLE, problemWithListTitle } from "../protocol/lists";
 import { problemWithSearchQuery, SEARCH_PARAM } from "../protocol/search";
-import { BROWSER_ID_PATTERN, IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
+import { BATCH_MAX_ITEMS, BROWSER_ID_PATTERN, IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_MIN_CHARS, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from "../protocol/limits";
 
 /** Text normalised as stored, then judged by `problemOf`. */
 function text(typeError: string, problemOf: (value: string) => string | null) {
@@ -39,6 +39,26 @@ function wholeNumberText(pattern: RegExp, message: string) {
 export const NewItemSchema = z.object({
   title: itemText("title"),
   body: optionalBody(),
+});
+
+/**
+ * Several new items at once (src/protocol/batch.ts): each line as one item's
+ * text, and whether it is added done. A line that breaks a rule is found by
+ * its index in `items` (itemBatch.ts names it as a line number).
+ */
+export const NewLinesSchema = z.object({
+  items: z
+    .array(
+      z.object(
+        { title: itemText("title"), body: optionalBody(), done: z._default(z.boolean({ error: "done must be true or false" }), false) },
+        { error: 'each line must be an object: {"title","body"?,"done"?}' },
+      ),
+      { error: "items must be an array of lines" },
+    )
+    .check(
+      z.minLength(1, "items must hold at least one line"),
+      z.maxLength(BATCH_MAX_ITEMS, `items may hold at most ${BATCH_MAX_ITEMS} lines`),
+    ),
 });
 
 /** The fields a change sent as a typed {@link ItemPatch}, or null when it sent none. */
