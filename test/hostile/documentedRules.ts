@@ -35,15 +35,48 @@ export function documentedText(field: "title" | "body", raw: string): { ok: true
   return { ok: true, stored: text };
 }
 
+/** One line of a batch as the document says it is stored. */
+export interface DocumentedLine {
+  title: string;
+  body: string;
+  done: boolean;
+}
+
 export type DocumentedSave =
   | { status: 201; title: string; body: string }
-  | { status: 400 | 413 | 415; code: string }
+  | { status: 201; lines: DocumentedLine[] }
+  | { status: 400; code: string; line?: number }
+  | { status: 413 | 415; code: string }
   | { status: "unspecified" };
 
 function judgeFields(title: unknown, body: unknown): DocumentedSave {
   if (typeof title !== "string" || (typeof body !== "string" && body !== undefined)) return { status: 400, code: "invalid_input" };
   const [t, b] = [documentedText("title", title), documentedText("body", body ?? "")];
   return t.ok && b.ok ? { status: 201, title: t.stored, body: b.stored } : { status: 400, code: "invalid_input" };
+}
+
+/**
+ * A batch (`POST /api/items`, "Several items at once"): `items` without a
+ * `title` beside it, an array of 1–200 lines, each an object whose `title`
+ * and `body` follow the item text rules and whose `done`, if sent, is true
+ * or false. The first line that breaks a rule is named by its number, from 1.
+ */
+export function documentedBatch(fields: Record<string, unknown>): DocumentedSave {
+  const invalid = { status: 400, code: "invalid_input" } as const;
+  const items = fields.items;
+  if (Object.hasOwn(fields, "title") || !Array.isArray(items) || items.length < 1 || items.length > 200) return invalid;
+  const lines: DocumentedLine[] = [];
+  for (const [index, line] of items.entries()) {
+    const bad = { ...invalid, line: index + 1 };
+    if (typeof line !== "object" || line === null || Array.isArray(line)) return bad;
+    const field = (name: string): unknown => (Object.hasOwn(line, name) ? (line as Record<string, unknown>)[name] : undefined);
+    const [title, body, done] = [field("title"), field("body"), field("done")];
+    if (done !== undefined && typeof done !== "boolean") return bad;
+    const judged = judgeFields(title, body);
+    if (judged.status !== 201 || !("title" in judged)) return bad;
+    lines.push({ title: judged.title, body: judged.body, done: done ?? false });
+  }
+  return { status: 201, lines };
 }
 
 /**
@@ -65,6 +98,7 @@ export function documentedSave(contentType: string | null, payload: string): Doc
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) return { status: 400, code: "invalid_input" };
     const fields = value as Record<string, unknown>;
+    if (Object.hasOwn(fields, "items")) return documentedBatch(fields);
     return judgeFields(Object.hasOwn(fields, "title") ? fields.title : undefined, Object.hasOwn(fields, "body") ? fields.body : undefined);
   }
   if (media === "application/x-www-form-urlencoded") {

@@ -84,6 +84,8 @@ describe("hostile HTTP", () => {
           return;
         }
         expect(response.status).toBe(expected.status);
+        // Batches have a property of their own (batch.fuzz.test.ts).
+        if (expected.status === 201 && "lines" in expected) return;
         if (expected.status === 201) {
           accepted++;
           const { item } = answer as { item: Item };
