@@ -27,8 +27,11 @@ const SHELL_PATHS = [
   "/icons/maskable.svg",
 ];
 
-/** Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift. */
-const BUDGETS = { "app.js": 18 * 1024, "sw.js": 4 * 1024 };
+/**
+ * Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift.
+ * app.js: 18 KiB, and 1.5 KiB more for adding several lines at once (Title's lines, the batch in the outbox, its Undo).
+ */
+const BUDGETS = { "app.js": 19.5 * 1024, "sw.js": 4 * 1024 };
 
 const common = { bundle: true, minify: true, target: "es2022", write: false, logLevel: "warning" };
 

@@ -1,15 +1,17 @@
 /**
  * A list's items routes (`/api/items` for the default list,
  * `/api/lists/{id}/items` for others): reading pages, checked at the boundary
- * like every frame, and editing and removing one item.
+ * like every frame, editing and removing one item, and adding several at
+ * once.
  */
+import { isSavedBatchBody } from "../../protocol/batch";
 import { isErrorBody } from "../../protocol/errors";
 import { isItem } from "../../protocol/item";
 import { DEFAULT_LIST_ID, listPaths } from "../../protocol/lists";
 import { SEARCH_PARAM } from "../../protocol/search";
 import { readAnswer, SEND_TIMEOUT_MS } from "./answers";
 import type { ItemsPage } from "./listModel";
-import type { ChangeOutcome, PendingChange } from "./outbox";
+import type { BatchOutcome, ChangeOutcome, PendingBatch, PendingChange } from "./outbox";
 
 /**
  * The page of items older than `before`; throws with the server's message when refused.
@@ -85,4 +87,24 @@ export async function sendChange(
   if (answer.kind === "ok") return edit && !answer.item ? { kind: "retry" } : { kind: "done", item: answer.item };
   if (answer.kind !== "rejected") return answer;
   return !edit && answer.status === 404 ? { kind: "done", item: null } : { kind: "rejected", error: answer.error };
+}
+
+/**
+ * Posts a batch (`{"items":[…]}`) under its Idempotency-Key and sorts the
+ * answer; a success it cannot read is retried, which the key makes harmless.
+ */
+export async function postBatch(fetchImpl: typeof fetch, endpoint: string, batch: PendingBatch): Promise<BatchOutcome> {
+  const response = await fetchImpl(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": batch.key },
+    body: JSON.stringify({ items: batch.lines }),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  if (response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    return isSavedBatchBody(body) ? { kind: "savedAll", ...body } : { kind: "retry" };
+  }
+  const answer = await readAnswer(response, "save");
+  if (answer.kind === "rejected") return answer.error.code === "item_removed" ? { kind: "removed" } : { kind: "rejected", error: answer.error };
+  return answer.kind === "ok" ? { kind: "retry" } : answer;
 }

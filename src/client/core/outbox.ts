@@ -7,10 +7,13 @@
  * (`localStorage` in the page), so it survives a reload or a closed tab and
  * goes out when the network is back. An edit or removal of an item whose
  * save is still queued waits for that save's answer, which names the item.
+ * Several items added at once are one entry, one request (a batch): the page
+ * sees each of its lines as a save of its own until the batch is answered.
  * Each list has its own queue (see {@link outboxStorageKey}), so nothing made
  * on one list ever goes to another.
  */
 import type { ErrorBody } from "../../protocol/errors";
+import type { NewLine } from "../../protocol/batch";
 import type { Item, ItemPatch, NewItem } from "../../protocol/item";
 import { DEFAULT_LIST_ID } from "../../protocol/lists";
 import { backoffDelay, type BackoffPolicy } from "./backoff";
@@ -24,6 +27,20 @@ export interface PendingSave extends NewItem {
   key: string;
   /** When the person pressed Save (ms since epoch). */
   madeAt: number;
+}
+
+/** Several items added at once: one entry, sent as one request (`{"items":[…]}`) under one Idempotency-Key. */
+export interface PendingBatch {
+  kind: "batch";
+  key: string;
+  madeAt: number;
+  /** In the order the person wrote them: the first is the newest item. */
+  lines: NewLine[];
+}
+
+/** The name a batch's line goes by on the page while the batch waits: a save of its own. */
+export function lineKey(batchKey: string, index: number): string {
+  return `${batchKey}/${index}`;
 }
 
 /** The item a change is for: its id, or the key of its save while that save is still queued. */
@@ -53,7 +70,7 @@ export type PendingChange = PendingEdit | PendingRemoval;
 export function changedItemId(change: PendingChange): string | null {
   return "itemId" in change.target ? change.target.itemId : null;
 }
-type Entry = PendingSave | PendingChange;
+type Entry = PendingSave | PendingBatch | PendingChange;
 
 export type PostOutcome =
   | { kind: "saved"; item: Item; editKey?: string }
@@ -61,6 +78,11 @@ export type PostOutcome =
   | { kind: "removed" }
   | { kind: "rejected"; error: ErrorBody["error"] }
   | RetryOutcome;
+
+export type BatchOutcome =
+  /** In the order of the lines; a repeat leaves out items removed since. */
+  | { kind: "savedAll"; items: Item[]; editKeys: string[] }
+  | Exclude<PostOutcome, { kind: "saved" }>;
 
 export type ChangeOutcome =
   /** The item as edited; null for a removal. */
@@ -78,6 +100,8 @@ export interface OutboxOptions {
   /** The list `post` sends to; its queue is kept apart from other lists'. The default list when left out. */
   listId?: string;
   post(save: PendingSave): Promise<PostOutcome>;
+  /** Sends a batch; only needed by callers that queue batches. */
+  postBatch?(batch: PendingBatch): Promise<BatchOutcome>;
   /** Sends an edit or removal of `itemId`; only needed by callers that queue changes. */
   send?(change: PendingChange, itemId: string): Promise<ChangeOutcome>;
   scheduler: Scheduler;
@@ -85,6 +109,9 @@ export interface OutboxOptions {
   /** Called before the save leaves the queue, so the page can keep the edit key first. */
   onSaved(save: PendingSave, item: Item, editKey: string | null): void;
   onRejected(save: PendingSave, error: ErrorBody["error"]): void;
+  /** Before the batch leaves the queue, so the page can keep the edit keys first. */
+  onBatchSaved?(batch: PendingBatch, items: Item[], editKeys: string[]): void;
+  onBatchRejected?(batch: PendingBatch, error: ErrorBody["error"]): void;
   /** A replayed save whose item was removed since: the save is done, nothing shows. */
   onSaveRemoved?(save: PendingSave): void;
   onChangeDone?(change: PendingChange, item: Item | null): void;
@@ -109,6 +136,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isEntry(value: unknown): value is Entry {
   if (!isRecord(value) || typeof value.key !== "string" || typeof value.madeAt !== "number") return false;
+  if (value.kind === "batch") return Array.isArray(value.lines) && value.lines.every((line) => isRecord(line) && typeof line.title === "string");
   if (value.kind === undefined || value.kind === "save") return typeof value.title === "string" && typeof value.body === "string";
   const target = value.target;
   const targeted = isRecord(target) && (typeof target.itemId === "string" || typeof target.saveKey === "string");
@@ -120,11 +148,29 @@ function isSave(entry: Entry): entry is PendingSave {
   return entry.kind === undefined || entry.kind === "save";
 }
 
+function isChange(entry: Entry): entry is PendingChange {
+  return entry.kind === "edit" || entry.kind === "remove";
+}
+
+/**
+ * The saves the page shows for the queue: each batch as a save per line,
+ * last line first as if made first, so the newest first order puts its first
+ * line on top.
+ */
+function savesShown(entries: readonly Entry[]): PendingSave[] {
+  return entries.flatMap((entry) => {
+    if (entry.kind !== "batch") return isSave(entry) ? [entry] : [];
+    return entry.lines.map((line, index) => ({ title: line.title, body: line.body, key: lineKey(entry.key, index), madeAt: entry.madeAt })).reverse();
+  });
+}
+
 export class Outbox {
   #sending = false;
   #held = false;
   #attempt = 0;
   #retryTimer: unknown = null;
+  /** The key of the entry being sent now. */
+  #inFlight: string | null = null;
   /** The server's `Retry-After`: not even a flush the page asks for goes out before then. */
   #notBefore = 0;
 
@@ -136,14 +182,14 @@ export class Outbox {
     this.#storageKey = outboxStorageKey(options.listId ?? DEFAULT_LIST_ID);
   }
 
-  /** Saves not yet answered, oldest first. */
+  /** Saves not yet answered, oldest first, a batch's lines among them. */
   pending(): PendingSave[] {
-    return this.#entries().filter(isSave);
+    return savesShown(this.#entries());
   }
 
   /** Edits and removals not yet answered, oldest first. */
   changes(): PendingChange[] {
-    return this.#entries().filter((entry) => !isSave(entry));
+    return this.#entries().filter(isChange);
   }
 
   /** Queues a save (it is durable once this returns) and starts sending. */
@@ -151,6 +197,21 @@ export class Outbox {
     const save: PendingSave = { ...input, key, madeAt: this.#options.scheduler.now() };
     this.#enqueue(save);
     return save;
+  }
+
+  /** Queues several items added at once, as one entry (durable once this returns), and starts sending. */
+  addBatch(lines: NewLine[], key: string): PendingBatch {
+    const batch: PendingBatch = { kind: "batch", key, madeAt: this.#options.scheduler.now(), lines };
+    this.#enqueue(batch);
+    return batch;
+  }
+
+  /** Takes an entry out of the queue unsent; false when it is being sent now, or is no longer queued. */
+  withdraw(key: string): boolean {
+    const entries = this.#entries();
+    if (key === this.#inFlight || !entries.some((entry) => entry.key === key)) return false;
+    this.#write(entries.filter((entry) => entry.key !== key));
+    return true;
   }
 
   /** Queues an edit or removal (durable once this returns) and starts sending. */
@@ -174,7 +235,8 @@ export class Outbox {
     this.#clearRetry();
     try {
       for (let entry = this.#entries()[0]; entry && !this.#held; entry = this.#entries()[0]) {
-        const outcome = await this.#sendSafely(entry);
+        this.#inFlight = entry.key;
+        const outcome = await this.#sendSafely(entry).finally(() => (this.#inFlight = null));
         if (outcome.kind === "retry") {
           this.#scheduleRetry(outcome.afterMs ?? 0);
           return;
@@ -204,9 +266,10 @@ export class Outbox {
     }
   }
 
-  async #sendSafely(entry: Entry): Promise<PostOutcome | ChangeOutcome> {
+  async #sendSafely(entry: Entry): Promise<PostOutcome | BatchOutcome | ChangeOutcome> {
     try {
       if (isSave(entry)) return await this.#options.post(entry);
+      if (entry.kind === "batch") return this.#options.postBatch ? await this.#options.postBatch(entry) : { kind: "retry" };
       const itemId = changedItemId(entry);
       if (itemId === null || !this.#options.send) {
         return { kind: "rejected", error: { code: "not_found", message: "the item was never saved" } };
@@ -217,9 +280,12 @@ export class Outbox {
     }
   }
 
-  #report(entry: Entry, outcome: Exclude<PostOutcome | ChangeOutcome, RetryOutcome>): void {
+  #report(entry: Entry, outcome: Exclude<PostOutcome | BatchOutcome | ChangeOutcome, RetryOutcome>): void {
     const options = this.#options;
-    if (isSave(entry)) {
+    if (entry.kind === "batch") {
+      if (outcome.kind === "savedAll") options.onBatchSaved?.(entry, outcome.items, outcome.editKeys);
+      else if (outcome.kind === "rejected") options.onBatchRejected?.(entry, outcome.error);
+    } else if (isSave(entry)) {
       if (outcome.kind === "saved") {
         options.onSaved(entry, outcome.item, outcome.editKey ?? null);
         this.#retarget(entry.key, outcome.item.id);
@@ -232,7 +298,7 @@ export class Outbox {
   /** Changes waiting for the save `saveKey` learn the id of the item it made. */
   #retarget(saveKey: string, itemId: string): void {
     const entries = this.#entries().map((entry) =>
-      !isSave(entry) && "saveKey" in entry.target && entry.target.saveKey === saveKey ? { ...entry, target: { itemId } } : entry,
+      isChange(entry) && "saveKey" in entry.target && entry.target.saveKey === saveKey ? { ...entry, target: { itemId } } : entry,
     );
     this.#write(entries);
   }
@@ -257,7 +323,7 @@ export class Outbox {
 
   #write(entries: Entry[]): void {
     this.#options.store.setItem(this.#storageKey, JSON.stringify(entries));
-    this.#options.onChange(entries.filter(isSave), entries.filter((entry) => !isSave(entry)));
+    this.#options.onChange(savesShown(entries), entries.filter(isChange));
   }
 }
 

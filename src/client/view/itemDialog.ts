@@ -3,12 +3,16 @@
  * also used to edit an item (prefilled, titled "Edit item"). It checks the
  * same rules the server does (from the protocol module) before anything is
  * sent, and can reopen with the server's message and the text still in place
- * when a save or an edit is refused.
+ * when a save or an edit is refused. Several lines in Title (pasted, or
+ * typed with Shift+Enter) add one item each (core/titleLines.ts), in one
+ * request; the dialog says how many it will add.
  */
+import type { NewLine } from "../../protocol/batch";
 import type { NewItem } from "../../protocol/item";
 import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../../protocol/limits";
 import { charCount, normalizeItemText, type ItemField } from "../../protocol/text";
 import { checkNewItem } from "../core/itemCheck";
+import { checkLines, LINE_BREAK, titleLines, type TitleLine } from "../core/titleLines";
 import { sentence } from "../core/listsApi";
 import { openDialog } from "./pageDialog";
 import { showNote } from "./pageElements";
@@ -16,9 +20,11 @@ import { showNote } from "./pageElements";
 export interface DialogElements {
   dialog: HTMLDialogElement;
   form: HTMLFormElement;
-  title: HTMLInputElement;
+  title: HTMLTextAreaElement;
   text: HTMLTextAreaElement;
   titleCounter: HTMLElement;
+  /** "Adds 3 items", when Title holds several lines. */
+  titleLines: HTMLElement;
   textCounter: HTMLElement;
   error: HTMLElement;
   cancel: HTMLButtonElement;
@@ -38,13 +44,16 @@ export class ItemDialog {
 
   readonly #elements: DialogElements;
   readonly #onSave: (input: NewItem, editing: EditTarget | null) => void;
+  readonly #onAddLines: (lines: NewLine[]) => void;
 
   constructor(
     elements: DialogElements,
     onSave: (input: NewItem, editing: EditTarget | null) => void,
+    onAddLines: (lines: NewLine[]) => void = () => undefined,
   ) {
     this.#elements = elements;
     this.#onSave = onSave;
+    this.#onAddLines = onAddLines;
     const { form, title, text, cancel, dialog } = elements;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -54,7 +63,8 @@ export class ItemDialog {
     title.addEventListener("input", () => this.#updateCounters());
     text.addEventListener("input", () => this.#updateCounters());
     title.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+      // Shift+Enter starts another line: another item.
+      if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
         event.preventDefault();
         text.focus();
       }
@@ -85,7 +95,39 @@ export class ItemDialog {
     title.focus();
   }
 
+  /** The items Title's lines would add, when it holds a line break and adds rather than edits. */
+  #lines(): TitleLine[] | null {
+    const { value } = this.#elements.title;
+    return this.#editing === null && LINE_BREAK.test(value) ? titleLines(value) : null;
+  }
+
+  /** Title's lines as items, sent together; false when they are one plain line, saved as one item with its Main Text. */
+  #submitLines(lines: TitleLine[]): boolean {
+    if (lines.length <= 1 && !lines[0]?.done) {
+      this.#elements.title.value = lines[0]?.title ?? "";
+      return false;
+    }
+    const check = checkLines(lines);
+    const titleProblem = check.ok ? null : check.problem;
+    const bodyProblem = this.#elements.text.value.trim() === "" ? null : "Main Text goes with one item: clear it to add several, or keep one line in Title";
+    if (!check.ok || bodyProblem !== null) {
+      this.#markInvalid([titleProblem, bodyProblem]);
+      this.#showProblem(sentence((titleProblem ?? bodyProblem)!));
+    } else {
+      this.#close();
+      this.#onAddLines(check.lines);
+    }
+    return true;
+  }
+
   #submit(): void {
+    const lines = this.#lines();
+    if (lines && this.#submitLines(lines)) return;
+    if (LINE_BREAK.test(this.#elements.title.value)) {
+      const problem = "Title must be one line";
+      this.#markInvalid([problem, null]);
+      return this.#showProblem(`${problem}.`);
+    }
     const check = checkNewItem(this.#elements.title.value, this.#elements.text.value);
     if (!check.ok) {
       const problems = [check.titleProblem, check.bodyProblem];
@@ -96,13 +138,17 @@ export class ItemDialog {
     }
     const { input } = check;
     const editing = this.#editing;
+    this.#close();
+    this.#onSave(input, editing);
+  }
+
+  #close(): void {
     this.#editing = null;
     this.#markInvalid([null, null]);
     this.#showProblem(null);
     this.#elements.form.reset();
     this.#updateCounters();
     this.#elements.dialog.close();
-    this.#onSave(input, editing);
   }
 
   #markInvalid(problems: (string | null)[]): void {
@@ -117,8 +163,16 @@ export class ItemDialog {
   }
 
   #updateCounters(): void {
+    const { title, titleLines: added } = this.#elements;
+    const lines = this.#lines();
+    const count = lines?.length ?? 0;
+    added.textContent = count > 1 ? `Adds ${count} items` : "";
+    added.hidden = count < 2;
+    title.rows = Math.min(title.value.split(LINE_BREAK).length, 6);
+    // Several lines: the counter is the longest one's, since each is a title.
+    const longest = lines?.reduce((most, line) => (charCount(line.title) > charCount(most) ? line.title : most), "") ?? title.value;
     const pairs: [HTMLElement, string, ItemField][] = [
-      [this.#elements.titleCounter, this.#elements.title.value, "title"],
+      [this.#elements.titleCounter, longest, "title"],
       [this.#elements.textCounter, this.#elements.text.value, "body"],
     ];
     for (const [counter, value, field] of pairs) {
