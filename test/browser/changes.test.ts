@@ -66,7 +66,7 @@ async function expectTitles(page: Page, expected: string[]): Promise<void> {
 
 async function editThroughDialog(page: Page, title: string, newTitle: string): Promise<void> {
   await entry(page, title).getByRole("button", { name: "Edit", exact: true }).click();
-  const field = page.locator("#itemformmain input[name=itemtitle]");
+  const field = page.locator("#itemformmain [name=itemtitle]");
   expect(await page.locator("#itemformheading").textContent()).toBe("Edit item");
   expect(await field.inputValue()).toBe(title);
   await field.fill(newTitle);
@@ -199,7 +199,7 @@ describe("edits and removals in the browser", () => {
     });
     expect(patched.status).toBe(200);
     await expect.poll(() => titles(page), { timeout: WAIT_MS }).toEqual(["Rye bread"]);
-    await page.locator("#itemformmain input[name=itemtitle]").fill("White bread");
+    await page.locator("#itemformmain [name=itemtitle]").fill("White bread");
     await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
 
     await expect

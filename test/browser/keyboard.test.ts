@@ -20,9 +20,9 @@ describe("keys", () => {
     await page.keyboard.press("n");
     expect(await page.locator("#itemform").evaluate((dialog) => (dialog as HTMLDialogElement).open)).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("itemtitle");
-    expect(await page.locator("input[name=itemtitle]").inputValue()).toBe("");
+    expect(await page.locator("[name=itemtitle]").inputValue()).toBe("");
     await page.keyboard.press("n");
-    expect(await page.locator("input[name=itemtitle]").inputValue()).toBe("n");
+    expect(await page.locator("[name=itemtitle]").inputValue()).toBe("n");
     await page.close();
   });
 

@@ -181,7 +181,7 @@ describe("the page", () => {
     expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open)).toBe(true);
     expect(await page.locator("#formerror").textContent()).toMatch(/title must not be empty/i);
 
-    await page.locator("input[name=itemtitle]").fill("x".repeat(201));
+    await page.locator("[name=itemtitle]").fill("x".repeat(201));
     expect(await page.locator("#itemtitlecounter").textContent()).toBe("201 / 200");
     await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
     expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open)).toBe(false);
@@ -271,7 +271,7 @@ describe("the page", () => {
     const dialog = page.locator("#itemform");
     await expect.poll(() => dialog.evaluate((element) => (element as HTMLDialogElement).open), { timeout: WAIT_MS }).toBe(true);
     expect(await page.locator("#formerror").textContent()).toMatch(/201 characters; the limit is 200/);
-    expect(await page.locator("input[name=itemtitle]").inputValue()).toBe(tooLong);
+    expect(await page.locator("[name=itemtitle]").inputValue()).toBe(tooLong);
     expect(await page.locator("textarea[name=itemtext]").inputValue()).toBe("kept");
     expect(await page.locator(".itementry.pending").count()).toBe(0);
     await page.close();

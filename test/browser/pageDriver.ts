@@ -70,7 +70,7 @@ export function titles(page: Page): Promise<string[]> {
 
 export async function addThroughDialog(page: Page, title: string, text: string): Promise<void> {
   await page.getByRole("button", { name: "Add New Item", exact: true }).click();
-  await page.locator("#itemformmain input[name=itemtitle]").fill(title);
+  await page.locator("#itemformmain [name=itemtitle]").fill(title);
   await page.locator("#itemformmain textarea[name=itemtext]").fill(text);
   await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
 }

@@ -138,7 +138,7 @@ describe("search", () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("search");
     expect(await field.inputValue()).toBe("");
     await page.getByRole("button", { name: "Add New Item", exact: true }).click();
-    const title = page.locator("#itemformmain input[name=itemtitle]");
+    const title = page.locator("#itemformmain [name=itemtitle]");
     await title.pressSequentially("a/b");
     expect(await title.inputValue()).toBe("a/b");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("itemtitle");
@@ -178,7 +178,7 @@ describe("search", () => {
 
     // Edited where it was found, in the same dialog; the other page's match card follows.
     await olderMatch(owner).getByRole("button", { name: "Edit", exact: true }).click();
-    const field = owner.locator("#itemformmain input[name=itemtitle]");
+    const field = owner.locator("#itemformmain [name=itemtitle]");
     expect(await field.inputValue()).toBe("Quokka sighting");
     await field.fill("Quokka sighting, twice");
     await owner.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
