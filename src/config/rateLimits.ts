@@ -36,7 +36,7 @@ export const RATE_LIMITS = {
   SAVE_LIMITER: {
     limit: 90,
     periodSeconds: 60,
-    counts: "`POST /api/items`, `POST /save`, every edit (a change of the title or body, with or without `done`) and removal, every `POST /api/lists` and `PATCH /api/lists/{id}`, refused ones included (a bad body, a wrong key)",
+    counts: "`POST /api/items` (a batch of items is one), `POST /save`, every edit (a change of the title or body, with or without `done`) and removal, every `POST /api/lists` and `PATCH /api/lists/{id}`, refused ones included (a bad body, a wrong key)",
   },
   TICK_LIMITER: {
     limit: 120,
