@@ -188,6 +188,7 @@ function starterFor(name: SystemName, serverCpu: number | null, bundles: Bundles
         return { system, provenance };
       }
       case "bare-workerd":
+      case "bare-acking-workerd":
         return {
           system: await startWorkerdSystem({ name, bundle: bundles.forBare(), vars: {}, healthPath: "/health", usagePath: null, cpu: serverCpu }),
           provenance: null,

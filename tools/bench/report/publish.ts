@@ -12,7 +12,8 @@ import type { Mode } from "../plan";
 import { renderChart } from "./chart";
 import { renderRun } from "./markdown";
 import { costTable, type MeasuredWork } from "./cost";
-import { billableWork, billedListroom, compare, cpuTargets, writeResults, type BenchResults } from "./results";
+import { compare, cpuTargets } from "./comparisons";
+import { billableWork, billedListroom, writeResults, type BenchResults } from "./results";
 
 /** The billable work the cost table prices: the production-like Listroom's, at the idle room's client count. */
 function measuredWork(results: BenchResults): MeasuredWork | null {
