@@ -108,7 +108,7 @@ export function planFor(mode: Mode, systems: SystemName[] = defaultSystems(mode)
       idleRepeatsDurableObject: 1,
       saveOnly: { perSecond: 200, seconds: 0.3 },
       proxyComparison: [],
-      // Profiles: `npm run bench -- --cpu-profile` (V8, per function) or the full run (perf).
+      // Profiles: `npm run bench -- cpu-profile` (V8, per function) or the full run (perf).
       profile: [],
       profileSeconds: 3,
       quietWaitBudgetMs: 4_000,

@@ -1,7 +1,7 @@
 /**
  * Turns a run into its three outputs in the run's results folder
  * (.results/bench/, or `--save DIR`): the day's results file, the chart, and
- * this mode's tables as Markdown. `--render FILE` runs only this,
+ * this mode's tables as Markdown. `npm run bench -- render FILE` runs only this,
  * re-deriving the comparisons from the measurements already in a results
  * file, so the report can be regenerated without measuring again.
  */
