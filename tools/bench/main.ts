@@ -16,7 +16,7 @@
 import { runTool } from "../harness/lifecycle";
 import { stopAllGroups } from "../harness/processGroup";
 import { now } from "../harness/wait";
-import { usageLine, type Scenario } from "./scenario";
+import { chooseScenario, usageLine } from "./scenario";
 import { SCENARIOS } from "./scenarios";
 import { isServeCommand, serveFromArgs } from "./servers/serve";
 
@@ -38,32 +38,10 @@ function usage(): string {
   ].join("\n");
 }
 
-/** The scenario the command line names (or the first), with the arguments that are its own. */
-function chosen(argv: string[]): { scenario: Scenario; args: string[]; named: boolean } {
-  const byName = new Map(SCENARIOS.map((scenario) => [scenario.name, scenario]));
-  const [first] = argv;
-  const named = byName.get(first ?? "");
-  if (named) return { scenario: named, args: argv.slice(1), named: true };
-  const at = argv.indexOf("--scenario");
-  if (at >= 0) {
-    const scenario = byName.get(argv[at + 1] ?? "");
-    if (!scenario) throw new Error(`unknown scenario ${argv[at + 1] ?? "(none)"}\n${usage()}`);
-    return { scenario, args: argv.toSpliced(at, 2), named: true };
-  }
-  // A flag of some scenario is never read as a scenario's name.
-  const flags = new Set(SCENARIOS.flatMap((scenario) => Object.keys(scenario.options)));
-  for (const [index, arg] of argv.entries()) {
-    const scenario = arg.startsWith("--") && !flags.has(arg.slice(2)) ? byName.get(arg.slice(2)) : undefined;
-    if (scenario) return { scenario, args: argv.toSpliced(index, 1), named: true };
-  }
-  if (first !== undefined && !first.startsWith("-")) throw new Error(`unknown scenario ${first}\n${usage()}`);
-  return { scenario: SCENARIOS[0], args: argv, named: false };
-}
-
 async function main(argv: string[]): Promise<number> {
   // Output piped into `head` and the like may close early; that is no reason to stop measuring.
   process.stdout.on("error", () => {});
-  const { scenario, args, named } = chosen(argv.filter((arg) => !HELP_FLAGS.includes(arg)));
+  const { scenario, args, named } = chooseScenario(argv.filter((arg) => !HELP_FLAGS.includes(arg)), SCENARIOS);
   if (argv.some((arg) => HELP_FLAGS.includes(arg))) {
     console.log(named ? `${scenario.name}: ${scenario.summary}\nusage: ${usageLine(scenario)}` : usage());
     return 0;

@@ -88,6 +88,37 @@ export function usageLine(scenario: Pick<Scenario, "name" | "usage">): string {
   return ["npm run bench --", scenario.name, scenario.usage, COMMON_USAGE].filter(Boolean).join(" ");
 }
 
+/**
+ * The scenario a command line names, with the arguments that are its own:
+ * the first argument if it is a scenario's name, else an older spelling
+ * (`--scenario NAME`, or `--NAME` anywhere, whose value then becomes the
+ * scenario's argument), else the first scenario with every argument.
+ */
+export function chooseScenario(argv: readonly string[], scenarios: readonly [Scenario, ...Scenario[]]): { scenario: Scenario; args: string[]; named: boolean } {
+  const byName = new Map(scenarios.map((scenario) => [scenario.name, scenario]));
+  const [first] = argv;
+  const named = byName.get(first ?? "");
+  if (named) return { scenario: named, args: argv.slice(1), named: true };
+  const at = argv.indexOf("--scenario");
+  if (at >= 0) {
+    const scenario = byName.get(argv[at + 1] ?? "");
+    if (!scenario) throw unknownScenario(argv[at + 1] ?? "(none)");
+    return { scenario, args: argv.toSpliced(at, 2), named: true };
+  }
+  // A flag that some scenario takes is never read as a scenario's name.
+  const flags = new Set(scenarios.flatMap((scenario) => Object.keys(scenario.options)));
+  for (const [index, arg] of argv.entries()) {
+    const scenario = arg.startsWith("--") && !flags.has(arg.slice(2)) ? byName.get(arg.slice(2)) : undefined;
+    if (scenario) return { scenario, args: argv.toSpliced(index, 1), named: true };
+  }
+  if (first !== undefined && !first.startsWith("-")) throw unknownScenario(first);
+  return { scenario: scenarios[0], args: [...argv], named: false };
+}
+
+function unknownScenario(name: string): Error {
+  return new Error(`unknown scenario ${name}; \`npm run bench -- --help\` lists them`);
+}
+
 /** `--name N`: a whole number, or `fallback` when absent. */
 export function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
