@@ -5,8 +5,7 @@
  * errors) with how long the server asked us to wait.
  */
 import { isErrorBody, type ErrorBody } from "../protocol/errors";
-import { isItem } from "../protocol/frames";
-import type { Item } from "../protocol/item";
+import { isItem, type Item } from "../protocol/item";
 
 /** A request with no answer by then is sent again: a half-dead connection must not hold the queue. */
 export const SEND_TIMEOUT_MS = 15_000;

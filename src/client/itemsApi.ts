@@ -4,7 +4,7 @@
  * like every frame, and editing and removing one item.
  */
 import { isErrorBody } from "../protocol/errors";
-import { isItem } from "../protocol/frames";
+import { isItem } from "../protocol/item";
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import { SEARCH_PARAM } from "../protocol/search";
 import { readAnswer, SEND_TIMEOUT_MS } from "./answers";

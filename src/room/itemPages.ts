@@ -4,8 +4,9 @@
  * the oldest item already seen. A cursor naming no item is refused.
  */
 import { ErrorCode } from "../protocol/errors";
+import type { Page } from "../shared/logEntry";
 import type { Outcome } from "../shared/outcome";
-import type { ItemStore, Page } from "./itemStore";
+import type { ItemStore } from "./itemStore";
 import { searchMatch } from "./searchMatch";
 
 export interface ListQuery {

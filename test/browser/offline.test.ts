@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyApp, type AppCopy } from "../../tools/harness/appCopy";
 import { startWranglerDev, type WranglerDev } from "../../tools/harness/wranglerDev";
-import { PROTOCOL_VERSION } from "../../src/protocol/limits";
+import { PROTOCOL_VERSION } from "../../src/protocol/frames";
 import { ADD_WHILE_AWAY, neverOpenedText } from "../../src/client/neverOpenedNote";
 import { DEV_VARS } from "../e2e/devServer";
 import { addThroughDialog, launchChromium, statusText, storedTitles, titles } from "./pageDriver";

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Applied } from "../../src/client/inbox";
 import { ackDelayFor, LiveConnection, type ConnectionStatus } from "../../src/client/liveConnection";
-import { CloseCode, PROTOCOL_VERSION } from "../../src/protocol/limits";
-import type { ServerFrame } from "../../src/protocol/frames";
+import { CloseCode } from "../../src/protocol/limits";
+import { PROTOCOL_VERSION, type ServerFrame } from "../../src/protocol/frames";
 import { item, itemFrame, snapshotFrame, welcome } from "./frames";
 import { ManualScheduler } from "./manualScheduler";
 import { ScriptedSocket } from "./scriptedSocket";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isNewerProtocol } from "../../src/client/offline/versionCheck";
-import { PROTOCOL_VERSION } from "../../src/protocol/limits";
+import { PROTOCOL_VERSION } from "../../src/protocol/frames";
 
 describe("isNewerProtocol", () => {
   it("is true only for a server protocol above the page's", () => {

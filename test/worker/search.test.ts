@@ -143,8 +143,9 @@ describe("search", () => {
       // 009_search runs again, and so does every migration after it (010_relay_feed, whose table goes too), in order.
       sql.exec("DELETE FROM _migrations WHERE id >= '009_search'");
       sql.exec("DROP TABLE IF EXISTS relay_feed");
-      const { runMigrations } = await import("../../src/room/migrations");
-      runMigrations(state.storage);
+      const { runMigrations } = await import("../../src/delivery/platform/migrate");
+      const { LIST_SCHEMAS } = await import("../../src/room/migrations");
+      runMigrations(state.storage, LIST_SCHEMAS);
     });
     expect(await found(list, "old words")).toEqual(["Saved before search"]);
   });

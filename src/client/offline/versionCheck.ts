@@ -6,7 +6,7 @@
  * (the moment of a deploy, seen from a new page) speaks a protocol this page
  * still reads: the version only grows with changes an old client cannot read.
  */
-import { PROTOCOL_VERSION } from "../../protocol/limits";
+import { PROTOCOL_VERSION } from "../../protocol/frames";
 
 /** True when the server speaks a protocol newer than the page's; anything unreadable is not newer. */
 export function isNewerProtocol(serverProtocol: unknown, pageProtocol: number = PROTOCOL_VERSION): boolean {
