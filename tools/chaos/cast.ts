@@ -3,7 +3,7 @@
  * them also saving, editing and removing, every fourth one behind the fault proxy. Each gets its
  * own random stream, so its backoff jitter does not depend on the others.
  */
-import type { Scheduler } from "../../src/client/liveConnection";
+import type { Scheduler } from "../../src/client/core/liveConnection";
 import type { RunConfig } from "./config";
 import type { History } from "./history";
 import type { Prng } from "./random";

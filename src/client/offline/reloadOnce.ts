@@ -6,7 +6,7 @@
  * `sessionStorage`, which survives a reload and dies with the tab.
  */
 import { PROTOCOL_VERSION } from "../../protocol/frames";
-import type { KeyValueStore } from "../outbox";
+import type { KeyValueStore } from "../core/outbox";
 
 export const RELOADED_FOR_KEY = "listroom.reloadedForProtocol";
 

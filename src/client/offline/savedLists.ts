@@ -15,7 +15,7 @@
  */
 import { isItem, type Item } from "../../protocol/item";
 import { PAGE_DEFAULT_LIMIT } from "../../protocol/limits";
-import type { ShownList } from "../listModel";
+import type { ShownList } from "../core/listModel";
 
 export interface SavedList extends ShownList {
   /** The list's title, once lists have one; null until then. */
