@@ -28,7 +28,7 @@ const SHELL_PATHS = [
 ];
 
 /** Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift. */
-const BUDGETS = { "app.js": 18 * 1024, "sw.js": 4 * 1024 };
+const BUDGETS = { "app.js": 20 * 1024, "sw.js": 4 * 1024 };
 
 const common = { bundle: true, minify: true, target: "es2022", write: false, logLevel: "warning" };
 

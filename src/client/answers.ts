@@ -1,8 +1,9 @@
 /**
  * The server's answer to a save, edit or removal, sorted at the boundary: a
  * success (with the item and edit key it carries, if readable), a refusal
- * that is final, or trouble worth retrying (timeouts, rate limits, server
- * errors) with how long the server asked us to wait.
+ * that is final (a `412` with the fields that collided and the item as it
+ * is now, when the server says so), or trouble worth retrying (timeouts, rate
+ * limits, server errors) with how long the server asked us to wait.
  */
 import { isErrorBody, type ErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
@@ -15,11 +16,27 @@ export interface RetryOutcome {
   kind: "retry";
   /** The server's `Retry-After`, when it gave one. */
   afterMs?: number;
+  /** A `429`: held back by a rate limit, which the page says (a timeout or a 503 is only retried). */
+  limited?: true;
+}
+
+/** The fields a change names: the text, and the tick. */
+export const CHANGE_FIELDS = ["title", "body", "done"] as const;
+export type ChangeField = (typeof CHANGE_FIELDS)[number];
+
+function isChangeField(value: unknown): value is ChangeField {
+  return CHANGE_FIELDS.some((field) => field === value);
+}
+
+/** What a `412` says: which of the fields the change named another writer changed meanwhile, and the item as it is now. */
+export interface Collision {
+  fields: ChangeField[];
+  item: Item;
 }
 
 export type Answer =
   | { kind: "ok"; item: Item | null; editKey: string | null }
-  | { kind: "rejected"; status: number; error: ErrorBody["error"] }
+  | { kind: "rejected"; status: number; error: ErrorBody["error"]; collision?: Collision }
   | RetryOutcome;
 
 /**
@@ -36,7 +53,7 @@ export async function readAnswer(response: Response, what: string): Promise<Answ
   const { status } = response;
   if (status === 408 || status === 429 || status >= 500) {
     const afterMs = retryAfterMs(response.headers.get("retry-after"));
-    return afterMs === undefined ? { kind: "retry" } : { kind: "retry", afterMs };
+    return { kind: "retry", ...(afterMs !== undefined && { afterMs }), ...(status === 429 && { limited: true }) };
   }
   const body: unknown = status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) {
@@ -48,5 +65,13 @@ export async function readAnswer(response: Response, what: string): Promise<Answ
     };
   }
   const error = isErrorBody(body) ? body.error : { code: "invalid_input" as const, message: `the server refused the ${what} (${status})` };
-  return { kind: "rejected", status, error };
+  const collision = status === 412 ? collisionIn(body) : null;
+  return { kind: "rejected", status, error, ...(collision && { collision }) };
+}
+
+/** A `412` body's `error.fields` and `item` (docs/PROTOCOL.md); null when it has no readable item. */
+function collisionIn(body: unknown): Collision | null {
+  const { error, item } = typeof body === "object" && body !== null ? (body as { error?: { fields?: unknown }; item?: unknown }) : {};
+  const named = Array.isArray(error?.fields) ? error.fields : [];
+  return isItem(item) ? { item, fields: named.filter(isChangeField) } : null;
 }
