@@ -21,7 +21,7 @@ import type { CatchUp, RelayCounts, RelayReportAnswer } from "../relay/relayType
 import type { ReplicaSeed } from "../relay/replica";
 import type { RoomVars } from "./config";
 import type { ChangeRequest, Saved } from "./itemCommands";
-import { listPage, searchPage, type ListQuery } from "./itemPages";
+import { listPage, oneItem, searchPage, type ListQuery } from "./itemPages";
 import type { Page } from "./itemStore";
 import type { OwnerCheck } from "./listMeta";
 import { hasSchema, runMigrations, setUpAt } from "./migrations";
@@ -107,9 +107,12 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
 
   // ---- Items ----------------------------------------------------------------
 
-  /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
-  async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): Promise<Outcome<Saved>> {
-    return this.exists() ? this.parts.commands.save(input, idempotencyKey, group, Date.now()) : NO_SUCH_LIST;
+  /**
+   * `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt.
+   * `writer` is who saves (`Listroom-Writer`), or null for none.
+   */
+  async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null, writer: string | null = null): Promise<Outcome<Saved>> {
+    return this.exists() ? this.parts.commands.save(input, idempotencyKey, group, writer, Date.now()) : NO_SUCH_LIST;
   }
 
   async editItem(request: ChangeRequest, patch: ItemPatch): Promise<Outcome<Item>> {
@@ -127,6 +130,11 @@ export class ListRoom extends DurableObject<ListRoomEnv> {
   /** Position of the newest log entry: what the Worker keys its cached newest page by; null for no such list. */
   newestPosition(): number | null {
     return this.exists() ? this.parts.delivery.lastPos : null;
+  }
+
+  /** One live item; `not_found` for none, or a removed one. */
+  getItem(itemId: string): Outcome<Item> {
+    return this.exists() ? oneItem(this.parts.items, itemId) : NO_SUCH_LIST;
   }
 
   listItems(query: ListQuery): Outcome<Page> {

@@ -1,9 +1,11 @@
 /**
- * Editing, ticking and removing an item: `PATCH` and `DELETE` on
- * `/api/items/{itemId}` (and a named list's `/api/lists/{id}/items/{itemId}`),
- * with the item's edit key or the list's owner key as a Bearer token; a
- * `PATCH` of `done` alone needs no key. The room decides who may and delivers
- * the change; here the request is read.
+ * One item: `GET` it (with its version as `ETag`), and edit, tick and remove
+ * it with `PATCH` and `DELETE`, on `/api/items/{itemId}` (and a named list's
+ * `/api/lists/{id}/items/{itemId}`), with the item's edit key or the list's
+ * owner key as a Bearer token; a `PATCH` of `done` alone needs no key. A
+ * change names its writer (`Listroom-Writer`) and the version it was made on
+ * (`If-Match`). The room decides who may and whether the change collides
+ * (src/protocol/fieldMerge.ts), and delivers it; here the request is read.
  */
 import * as z from "zod/mini";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
@@ -18,14 +20,22 @@ import { optionalBearer, requireBearer, unauthorized } from "./bearer";
 import { errorResponse } from "./httpErrors";
 import { forgetNewestPage } from "./newestPage";
 import { refusal } from "./roomRefusals";
-import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
+import { ChangeHeadersSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
 import { describeIssues, limitBody, readJson, validated } from "./validation";
 
 export const ITEM_PATHS = ["/api/items/:itemId", `${LIST_PATH}/items/:itemId`] as const;
 
-/** Who asks, from the headers already checked: the key (null: none sent), `If-Match` and the client's address group. */
-function changeRequest<E extends AppEnv>(c: Context<E>, key: string | null, expected: number | null | undefined): ChangeRequest {
-  return { itemId: c.req.param("itemId")!, key, expected: expected ?? null, group: clientGroup(c) };
+type ChangeHeaders = z.infer<typeof ChangeHeadersSchema>;
+
+/** Who asks, from the headers already checked: the key (null: none sent), `If-Match`, the writer and the client's address group. */
+function changeRequest<E extends AppEnv>(c: Context<E>, key: string | null, headers: ChangeHeaders): ChangeRequest {
+  return {
+    itemId: c.req.param("itemId")!,
+    key,
+    expected: headers["if-match"] ?? null,
+    writer: headers["listroom-writer"] ?? null,
+    group: clientGroup(c),
+  };
 }
 
 // An id that cannot be an item's never reaches a room.
@@ -38,8 +48,16 @@ const wellFormedItemId: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export const itemChanges = new Hono<AppEnv>();
 
+// Read like any page of items; the version is the ETag a change's If-Match names.
+itemChanges.get("/", wellFormedItemId, limitPerAddress("read"), async (c) => {
+  const result = await room(c).getItem(c.req.param("itemId")!);
+  if (!result.ok) return refusal(c, result.error);
+  c.header("ETag", `"${result.value.version}"`);
+  return c.json({ item: result.value });
+});
+
 // Whether a key is needed depends on the body (a tick alone needs none), so a missing one is told after it is read.
-itemChanges.patch("/", optionalBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), limitBody, validated("header", IfMatchSchema), async (c) => {
+itemChanges.patch("/", optionalBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), limitBody, validated("header", ChangeHeadersSchema), async (c) => {
   const json = await readJson(c);
   if (!json.ok) return errorResponse(c, json.status, json.code, json.message);
   const patch = z.safeParse(ItemPatchSchema, json.value);
@@ -48,14 +66,14 @@ itemChanges.patch("/", optionalBearer(ItemBearerSchema), wellFormedItemId, limit
   if (touchesText(patch.data) && key === null) {
     return unauthorized(c, "send Authorization: Bearer <edit key or owner key> to change the title or body");
   }
-  const result = await room(c).editItem(changeRequest(c, key, c.req.valid("header")["if-match"]), patch.data);
+  const result = await room(c).editItem(changeRequest(c, key, c.req.valid("header")), patch.data);
   if (!result.ok) return refusal(c, result.error);
   await forgetNewestPage(c);
   return c.json({ item: result.value });
 });
 
-itemChanges.delete("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), validated("header", IfMatchSchema), async (c) => {
-  const result = await room(c).removeItem(changeRequest(c, c.get("bearerKey"), c.req.valid("header")["if-match"]));
+itemChanges.delete("/", requireBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), validated("header", ChangeHeadersSchema), async (c) => {
+  const result = await room(c).removeItem(changeRequest(c, c.get("bearerKey"), c.req.valid("header")));
   if (!result.ok) return refusal(c, result.error);
   await forgetNewestPage(c);
   return c.body(null, 204);
