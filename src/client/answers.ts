@@ -5,9 +5,9 @@
  * is now, when the server says so), or trouble worth retrying (timeouts, rate
  * limits, server errors) with how long the server asked us to wait.
  */
-import { isErrorBody, type ErrorBody } from "../protocol/errors";
+import { isErrorBody, isVersionMismatchBody, type ErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
-import type { Item } from "../protocol/item";
+import type { ChangeField, Item } from "../protocol/item";
 
 /** A request with no answer by then is sent again: a half-dead connection must not hold the queue. */
 export const SEND_TIMEOUT_MS = 15_000;
@@ -18,14 +18,6 @@ export interface RetryOutcome {
   afterMs?: number;
   /** A `429`: held back by a rate limit, which the page says (a timeout or a 503 is only retried). */
   limited?: true;
-}
-
-/** The fields a change names: the text, and the tick. */
-export const CHANGE_FIELDS = ["title", "body", "done"] as const;
-export type ChangeField = (typeof CHANGE_FIELDS)[number];
-
-function isChangeField(value: unknown): value is ChangeField {
-  return CHANGE_FIELDS.some((field) => field === value);
 }
 
 /** What a `412` says: which of the fields the change named another writer changed meanwhile, and the item as it is now. */
@@ -65,13 +57,6 @@ export async function readAnswer(response: Response, what: string): Promise<Answ
     };
   }
   const error = isErrorBody(body) ? body.error : { code: "invalid_input" as const, message: `the server refused the ${what} (${status})` };
-  const collision = status === 412 ? collisionIn(body) : null;
+  const collision = isVersionMismatchBody(body) && { fields: body.error.fields, item: body.item };
   return { kind: "rejected", status, error, ...(collision && { collision }) };
-}
-
-/** A `412` body's `error.fields` and `item` (docs/PROTOCOL.md); null when it has no readable item. */
-function collisionIn(body: unknown): Collision | null {
-  const { error, item } = typeof body === "object" && body !== null ? (body as { error?: { fields?: unknown }; item?: unknown }) : {};
-  const named = Array.isArray(error?.fields) ? error.fields : [];
-  return isItem(item) ? { item, fields: named.filter(isChangeField) } : null;
 }

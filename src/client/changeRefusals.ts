@@ -16,8 +16,7 @@
  *   need one go. Each is reported once, with the change refused first.
  */
 import type { ErrorBody } from "../protocol/errors";
-import type { Item, ItemPatch, NewItem } from "../protocol/item";
-import { CHANGE_FIELDS, type ChangeField } from "./answers";
+import { CHANGE_FIELDS, type ChangeField, type Item, type ItemPatch, type NewItem } from "../protocol/item";
 import type { PendingChange } from "./outbox";
 
 /** Some fields of an item, as a change names them. */

@@ -6,13 +6,12 @@
  */
 import { isErrorBody } from "../protocol/errors";
 import { isItem } from "../protocol/frames";
+import { WRITER_HEADER } from "../protocol/item";
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import { SEARCH_PARAM } from "../protocol/search";
 import { readAnswer, SEND_TIMEOUT_MS } from "./answers";
 import type { ItemsPage } from "./listModel";
 import type { ChangeOutcome, PendingChange, PendingSave, PostOutcome } from "./outbox";
-
-const WRITER_HEADER = "listroom-writer";
 
 /** Who makes a change: this browser's id (browserId.ts), so the server never counts its own changes against each other. */
 function writerHeader(writer: string | undefined): Record<string, string> {

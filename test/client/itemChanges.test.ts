@@ -3,6 +3,7 @@ import { retryAfterMs } from "../../src/client/answers";
 import { changeProblem, collisionText, editCollisionText, saveProblem } from "../../src/client/changeProblems";
 import { itemPath, sendChange } from "../../src/client/itemsApi";
 import { postSave, type PendingChange } from "../../src/client/outbox";
+import { WRITER_HEADER } from "../../src/protocol/item";
 import { item } from "./frames";
 
 interface Sent {
@@ -47,7 +48,7 @@ describe("sending an edit or removal", () => {
       {
         url: "/api/lists/Xq3v9V0kP2bT7rWm1sLd8A/items/item-1",
         method: "PATCH",
-        headers: { "listroom-writer": "b".repeat(32), authorization: "Bearer edit-key", "content-type": "application/json", "if-match": '"3"' },
+        headers: { [WRITER_HEADER]: "b".repeat(32), authorization: "Bearer edit-key", "content-type": "application/json", "if-match": '"3"' },
         body: JSON.stringify({ title: "Oat milk", body: "two litres" }),
       },
     ]);
@@ -70,7 +71,7 @@ describe("sending an edit or removal", () => {
 
   it("a 412 names the fields that collided and the item as it is now", async () => {
     const now = { ...item(1, 5), title: "Milk (2 l)" };
-    const body = { error: { code: "version_mismatch", message: "m", fields: ["title", "colour"] }, item: now };
+    const body = { error: { code: "version_mismatch", message: "m", fields: ["title"] }, item: now };
     expect(await sendChange(answering(412, body).fetchImpl, url, edit, "k")).toEqual({ kind: "collided", collision: { fields: ["title"], item: now } });
   });
 
@@ -102,7 +103,7 @@ describe("the answer to a save", () => {
   it("carries the edit key", async () => {
     const { fetchImpl, sent } = answering(201, { item: item(1), editKey: "K".repeat(43) });
     expect(await postSave(fetchImpl, "/api/items", save, "b".repeat(32))).toEqual({ kind: "saved", item: item(1), editKey: "K".repeat(43) });
-    expect(sent[0]!.headers).toMatchObject({ "idempotency-key": "idem-1", "listroom-writer": "b".repeat(32) });
+    expect(sent[0]!.headers).toMatchObject({ "idempotency-key": "idem-1", [WRITER_HEADER]: "b".repeat(32) });
   });
 
   it("a replay for an item removed since (410 item_removed) is done, with nothing to show", async () => {
