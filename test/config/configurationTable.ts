@@ -1,9 +1,9 @@
 /**
- * The Configuration tables README.md and docs/PROTOCOL.md show, rendered from
- * the one table of variables (src/config/variables.ts) and the one table of
- * per-address limits (src/config/rateLimits.ts). A test compares each
- * document's tables with these; when a variable or a limit changes, paste the
- * rendering its failure prints.
+ * The Configuration tables docs/CONFIGURATION.md and docs/PROTOCOL.md show,
+ * rendered from the one table of variables (src/config/variables.ts) and the
+ * one table of per-address limits (src/config/rateLimits.ts). A test compares
+ * each document's tables with these; when a variable or a limit changes,
+ * paste the rendering its failure prints.
  */
 import { RATE_LIMITS, type RateLimit } from "../../src/config/rateLimits";
 import { VARIABLES, type Variable } from "../../src/config/variables";
@@ -40,10 +40,13 @@ export function rateLimitTable(): string[] {
   return [...RATE_LIMIT_HEADER, ...Object.entries(RATE_LIMITS).map(([name, limit]) => rateLimitRow(name, limit))];
 }
 
-/** The rows of the first table after a document's `## Configuration` heading whose header is `header` (any, when not given). */
+/**
+ * The rows of the first table after a document's `# Configuration` or
+ * `## Configuration` heading whose header is `header` (any, when not given).
+ */
 export function documentedTable(markdown: string, header?: string): string[] {
   const lines = markdown.split("\n");
-  const heading = lines.indexOf("## Configuration");
+  const heading = lines.findIndex((line) => line === "# Configuration" || line === "## Configuration");
   if (heading === -1) return [];
   const start = lines.findIndex((line, index) => index > heading && line.startsWith("|") && (header === undefined || line === header));
   if (start === -1) return [];

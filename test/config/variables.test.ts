@@ -33,12 +33,12 @@ describe("the table of variables", () => {
     expect(configured).toEqual(described);
   });
 
-  it.each(["README.md", "docs/PROTOCOL.md"])("%s's table of per-address limits is the table", (path) => {
+  it.each(["docs/CONFIGURATION.md", "docs/PROTOCOL.md"])("%s's table of per-address limits is the table", (path) => {
     const documented = documentedTable(readFileSync(path, "utf8"), RATE_LIMIT_TABLE_HEADER);
     expect(documented, `the table ${path} should hold:\n${rateLimitTable().join("\n")}\n`).toEqual(rateLimitTable());
   });
 
-  it.each(["README.md", "docs/PROTOCOL.md"])("%s's Configuration table is the table", (path) => {
+  it.each(["docs/CONFIGURATION.md", "docs/PROTOCOL.md"])("%s's Configuration table is the table", (path) => {
     const documented = documentedTable(readFileSync(path, "utf8"));
     expect(documented, `the table ${path} should hold:\n${configurationTable().join("\n")}\n`).toEqual(configurationTable());
   });
