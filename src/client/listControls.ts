@@ -27,8 +27,12 @@ export function showNoSuchList(): void {
   byId("statusmessage").textContent = "no such list";
 }
 
-/** The list's title, owner controls, share links, "Your lists" and "New list". */
-export function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): ListHeader {
+/**
+ * The list's title, owner controls, share links, "Your lists" and "New list".
+ * `onOwnerLink` is told once an owner link has been checked (the owner key
+ * may have been kept: the cards then show Edit and Remove).
+ */
+export function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void, onOwnerLink?: () => void): ListHeader {
   const local = new LocalLists(store);
   const title = pageTitle();
   const header = new ListHeader(
@@ -60,6 +64,7 @@ export function startLists(listId: string, store: KeyValueStore, fetchImpl: type
   void takeOwnerLink(location.hash, listId, local, (key) => checkOwnerKey(fetchImpl, listId, key)).then((outcome) => {
     if (outcome.fragment !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + outcome.fragment);
     header.setOwnerKey(local.ownerKey(listId));
+    onOwnerLink?.();
     if (outcome.message !== null) byId("sharenote").textContent = outcome.message;
   });
   header.showYourLists(local.remember({ id: listId, title: title.textContent ?? "", seenAt: Date.now() }));

@@ -57,11 +57,12 @@ function start(): void {
       throw error;
     });
   // A list that does not exist (an old link, a typo): say so, and stop trying to reach it.
+  // An owner link checked: cards painted before its key was kept learn that they may be changed.
   const header = startLists(listId, store, fetchImpl, () => {
     connection.stop();
     outbox.hold();
     showNoSuchList();
-  });
+  }, () => view.render());
 
   // Edits and removals: with the item's edit key (saved here) or the owner key (read after an owner link kept it).
   const editKeys = new EditKeys(store, listId);
