@@ -1,12 +1,19 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
-// - unit:    DOM-free logic (client delivery, protocol parsing, the room's
-//            delivery rules over an in-memory log, the table of variables against wrangler.toml and the docs) in plain Node;
-// - workers: the Worker and the ListRoom object inside workerd;
+// - unit:    DOM-free logic in plain Node: test/client, test/protocol,
+//            test/config, test/architecture (the import rule), and every
+//            `*.unit.test.ts` beside the tests of its module (the engine's
+//            delivery rules over an in-memory log, pure rules of src/delivery,
+//            src/room and src/shared);
+// - workers: the Worker and its objects inside workerd: the rest of
+//            test/room, test/relay, test/delivery, test/worker…;
 // - e2e:     the real app under `wrangler dev`, over real sockets;
 // - browser: the page in Debian's Chromium (npm run test:e2e).
+/** Tests of pure logic that sit beside the workerd tests of their module, and run in Node. */
+const UNIT_TESTS = "test/**/*.unit.test.ts";
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,7 +21,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/delivery/**/*.test.ts"],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/architecture/**/*.test.ts", UNIT_TESTS],
         },
       },
       {
@@ -43,7 +50,8 @@ export default defineConfig({
           name: "workers",
           // Property tests run hundreds of requests; a busy two-core machine needs room.
           testTimeout: 30_000,
-          include: ["test/room/**/*.test.ts", "test/relay/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
+          include: ["test/room/**/*.test.ts", "test/relay/**/*.test.ts", "test/delivery/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, UNIT_TESTS],
         },
       },
       {

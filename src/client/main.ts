@@ -1,9 +1,10 @@
 /**
  * The page: wires the DOM to the delivery logic. Everything that decides
  * (ordering, acks, reconnects, the outbox, which list this is) lives in
- * DOM-free modules, and each part of the page in a module of its own; this
- * file builds them and connects their events. The same page serves every
- * list: `/` is the default list, `/l/{id}` any other.
+ * core/, which has no DOM (its own tsconfig), and each part of the page in a
+ * module of its own in view/; this file builds them and connects their
+ * events. The same page serves every list: `/` is the default list,
+ * `/l/{id}` any other.
  *
  * The client's classes keep their insides in `#private` members rather than
  * TypeScript's `private`: the minifier renames the former, not the latter,
@@ -13,33 +14,33 @@
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
 import { BROWSER_PARAM } from "../protocol/limits";
 import { touchesText, type ItemPatch } from "../protocol/item";
-import { Announcer, arrivalsText, quoted } from "./announcer";
-import { changeProblem, saveProblem } from "./changeProblems";
-import { asPatch, changedFields } from "./changeRefusals";
-import { CollisionDesk } from "./collisionDesk";
-import { DeviceCopy } from "./deviceCopy";
-import { browserId } from "./browserId";
-import { EditKeys } from "./editKeys";
-import { HideDone } from "./hideDone";
-import { ItemDialog } from "./itemDialog";
-import { itemPath, postSave, readItemsPage, searchItemsPage, sendChange } from "./itemsApi";
-import { listIdFromPath, socketUrl } from "./listAddress";
-import { showNoSuchList, startLists } from "./listControls";
-import { ListView } from "./listView";
-import { SearchBar } from "./searchBar";
-import { browserScheduler, LiveConnection } from "./liveConnection";
-import { LocalLists } from "./localLists";
-import { NeverOpenedNote } from "./neverOpenedNote";
-import { NewAbove } from "./newAbove";
+import { Announcer, arrivalsText, quoted } from "./view/announcer";
+import { changeProblem, saveProblem } from "./core/changeProblems";
+import { asPatch, changedFields } from "./core/changeRefusals";
+import { CollisionDesk } from "./view/collisionDesk";
+import { DeviceCopy } from "./view/deviceCopy";
+import { browserId } from "./core/browserId";
+import { EditKeys } from "./core/editKeys";
+import { HideDone } from "./core/hideDone";
+import { ItemDialog } from "./view/itemDialog";
+import { itemPath, postSave, readItemsPage, searchItemsPage, sendChange } from "./core/itemsApi";
+import { listIdFromPath, socketUrl } from "./core/listAddress";
+import { showNoSuchList, startLists } from "./view/startLists";
+import { ListView } from "./view/listView";
+import { SearchBar } from "./view/searchBar";
+import { browserScheduler, LiveConnection } from "./core/liveConnection";
+import { LocalLists } from "./core/localLists";
+import { NeverOpenedNote } from "./view/neverOpenedNote";
+import { NewAbove } from "./view/newAbove";
 import { PageUpdates } from "./offline/pageUpdates";
 import { reloadedForNewerProtocol, shouldReloadFor } from "./offline/reloadOnce";
-import { changedItemId, Outbox, type ChangeOutcome } from "./outbox";
-import { byId, pageTitle, showNote } from "./pageElements";
-import { durableStore, sessionStore } from "./pageStores";
-import { Removals } from "./removals";
-import { onKey } from "./shortcuts";
-import { StatusLine } from "./statusLine";
-import { UndoWindow } from "./undoWindow";
+import { changedItemId, Outbox, type ChangeOutcome } from "./core/outbox";
+import { byId, showNote } from "./view/pageElements";
+import { durableStore, sessionStore } from "./view/pageStores";
+import { Removals } from "./view/removals";
+import { onKey } from "./view/shortcuts";
+import { StatusLine } from "./view/statusLine";
+import { UndoWindow } from "./core/undoWindow";
 
 const TIME_REFRESH_MS = 30_000;
 
@@ -121,8 +122,8 @@ function start(): void {
   const updates = new PageUpdates(() => status.offerUpdate());
 
   // Paint the list as this device last saw it, before anything else happens.
-  const copy = new DeviceCopy(store, listId, view, pageTitle());
-  const painted = copy.paint((title) => header.showTitle(title));
+  const copy = new DeviceCopy(store, listId, view, header);
+  const painted = copy.paint();
   if (painted) status.showingSaved(true);
   const neverOpened = new NeverOpenedNote(byId("offlinenote"), () => painted || copy.fromServer);
   window.addEventListener("pagehide", () => {
@@ -171,7 +172,7 @@ function start(): void {
   });
 
   const connection = new LiveConnection({
-    // A random id of this browser's, so that its tabs count once in "N here"; it is used for nothing else.
+    // This browser's id, so that its tabs count once in "N here" (and the writer of its changes).
     socketUrl: `${socketUrl(location, listId)}?${BROWSER_PARAM}=${writer}`,
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,

@@ -4,8 +4,7 @@
  * A refused change (`412 version_mismatch`) says more: which fields collided,
  * and the item as it is now.
  */
-import { isItem } from "./frames";
-import { CHANGE_FIELDS, type ChangeField, type Item } from "./item";
+import { CHANGE_FIELDS, isItem, type ChangeField, type Item } from "./item";
 
 export const ErrorCode = {
   // Input that cannot be accepted.

@@ -2,6 +2,7 @@
  * The list item as it travels on the wire. What text it may hold is decided
  * in text.ts.
  */
+import { isRecord, isSeq } from "./guards";
 
 export interface Item {
   id: string;
@@ -17,6 +18,22 @@ export interface Item {
   done: boolean;
   /** ISO-8601, UTC, of the latest tick or untick; null until the item is first ticked. */
   doneAt: string | null;
+}
+
+/** Whether `value`, as parsed from a frame, a page or storage, is an {@link Item}. */
+export function isItem(value: unknown): value is Item {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    typeof value.title === "string" &&
+    typeof value.body === "string" &&
+    typeof value.createdAt === "string" &&
+    isSeq(value.version) &&
+    value.version >= 1 &&
+    (value.updatedAt === null || typeof value.updatedAt === "string") &&
+    typeof value.done === "boolean" &&
+    (value.doneAt === null || typeof value.doneAt === "string")
+  );
 }
 
 export interface NewItem {

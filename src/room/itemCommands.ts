@@ -7,13 +7,14 @@
 import { ErrorCode } from "../protocol/errors";
 import { judgeChange, removalConflicts } from "../protocol/fieldMerge";
 import { touchesText, type ChangeField, type ExpectedVersion, type Item, type ItemPatch, type NewItem } from "../protocol/item";
+import type { LogEntry } from "../shared/logEntry";
 import type { Outcome, RoomError } from "../shared/outcome";
-import type { AbuseLimits } from "./abuseLimits";
 import type { EditKeys } from "./editKeys";
-import type { ItemStore, LogEntry, StoredItem } from "./itemStore";
+import type { ItemStore, StoredItem } from "./itemStore";
+import type { ListCeilings } from "./listConfig";
 import type { ListMeta } from "./listMeta";
-import type { ListCeilings } from "./config";
 import { overCeiling, textBytes, type ListTotals } from "./listTotals";
+import type { SaveLimit } from "./saveLimit";
 
 export interface Saved {
   item: Item;
@@ -37,7 +38,7 @@ export interface CommandContext {
   items: ItemStore;
   editKeys: EditKeys;
   meta: ListMeta;
-  limits: AbuseLimits;
+  limits: SaveLimit;
   listId: string;
   listSavesPerMinute: number;
   totals: ListTotals;

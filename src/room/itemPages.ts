@@ -6,8 +6,9 @@
  */
 import { ErrorCode } from "../protocol/errors";
 import type { Item } from "../protocol/item";
+import type { Page } from "../shared/logEntry";
 import type { Outcome } from "../shared/outcome";
-import type { ItemStore, Page } from "./itemStore";
+import type { ItemStore } from "./itemStore";
 import { searchMatch } from "./searchMatch";
 
 export interface ListQuery {

@@ -8,13 +8,13 @@
  */
 import { stampsAfter, stampsAtCreation, stampsOfOlderItem, type FieldStamp, type FieldStamps } from "../protocol/fieldMerge";
 import type { ChangeField, Item, ItemPatch, NewItem } from "../protocol/item";
-import { utf8Length } from "../protocol/frames";
-import { FRAME_MAX_BYTES, PAGE_ENVELOPE_BYTES } from "../protocol/limits";
+import type { DeliveryLog } from "../delivery/log/deliveryLog";
+import { pageOf } from "../delivery/log/pages";
+import type { Sql } from "../delivery/platform/sql";
 import { claimedPos, newItemId } from "../shared/itemId";
-import type { DeliveryLog } from "./delivery/log";
+import type { EntryKind, LogEntry, Page } from "../shared/logEntry";
 import { textBytes, type ListTotals } from "./listTotals";
 import { textHash } from "./textHash";
-import type { Sql } from "./sql";
 
 interface ItemRow extends Record<string, SqlStorageValue> {
   pos: number;
@@ -39,34 +39,12 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   done_writer: string | null;
 }
 
-export type EntryKind = "item" | "edited" | "removed";
-
-/**
- * One entry of the log: what happened at `pos`, at `at` (ms since epoch), to
- * which item, and that item as it is now (null once it is removed).
- */
-export interface LogEntry {
-  pos: number;
-  at: number;
-  kind: EntryKind;
-  itemId: string;
-  item: Item | null;
-}
-
 /** An item as stored now: null `item` once removed; `stamps` say when and by whom each field last changed. */
 export interface StoredItem {
   pos: number;
   itemId: string;
   item: Item | null;
   stamps: FieldStamps;
-}
-
-/** What the items of one page may take, as a JSON array, so the page fits a frame. */
-export const PAGE_ITEMS_MAX_BYTES = FRAME_MAX_BYTES - PAGE_ENVELOPE_BYTES;
-
-export interface Page {
-  items: Item[];
-  hasOlder: boolean;
 }
 
 function itemOf(row: ItemRow): Item | null {
@@ -105,26 +83,6 @@ function storedOf(row: ItemRow): StoredItem {
   return { pos: row.pos, itemId: row.id, item: itemOf(row), stamps: stampsOf(row) };
 }
 
-/**
- * Newest first, as many of `items` (each with its JSON, as it will travel) as
- * fit `limit` items and a frame: the one page loop, for the list's store and
- * a relay's replica (src/relay/replica.ts). `olderPastRows` says whether
- * older items lie beyond the rows given.
- */
-export function pageOf(items: Iterable<{ item: Item; json: string }>, limit: number, olderPastRows = false): Page {
-  const page: Item[] = [];
-  let bytes = 2; // the brackets of the JSON array
-  for (const { item, json } of items) {
-    const itemBytes = utf8Length(json) + (page.length > 0 ? 1 : 0);
-    if (page.length === limit || (page.length > 0 && bytes + itemBytes > PAGE_ITEMS_MAX_BYTES)) {
-      return { items: page, hasOlder: true };
-    }
-    page.push(item);
-    bytes += itemBytes;
-  }
-  return { items: page, hasOlder: olderPastRows };
-}
-
 function* liveItems(rows: Iterable<ItemRow>): Generator<{ item: Item; json: string }> {
   for (const row of rows) {
     const item = itemOf(row)!;
@@ -132,7 +90,7 @@ function* liveItems(rows: Iterable<ItemRow>): Generator<{ item: Item; json: stri
   }
 }
 
-/** The list's own log: what delivery reads (delivery/log.ts), in SQLite. */
+/** The list's own log: what delivery reads (src/delivery/log/deliveryLog.ts), in SQLite. */
 export class ItemStore implements DeliveryLog {
   constructor(
     private readonly sql: Sql,
@@ -239,7 +197,7 @@ export class ItemStore implements DeliveryLog {
   /**
    * Newest first: at most `limit` live items saved just below `belowPos`
    * (exclusive), fewer when more would not fit a frame
-   * ({@link PAGE_ITEMS_MAX_BYTES}); always at least one when there is one.
+   * ({@link pageOf}); always at least one when there is one.
    * Rows are read only as far as needed.
    */
   pageBelow(belowPos: number, limit: number): Page {

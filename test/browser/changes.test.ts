@@ -14,7 +14,7 @@ import type { ListInfo } from "../../src/protocol/lists";
 import { addThroughDialog, browserAndApp, editThroughDialog, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
-/** Longer than the page's Undo window (src/client/undoWindow.ts), with room for a busy machine. */
+/** Longer than the page's Undo window (src/client/core/undoWindow.ts), with room for a busy machine. */
 const PAST_UNDO_WINDOW_MS = 6_500;
 
 const app = browserAndApp();

@@ -12,8 +12,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyApp, type AppCopy } from "../../tools/harness/appCopy";
 import { startWranglerDev, type WranglerDev } from "../../tools/harness/wranglerDev";
-import { PROTOCOL_VERSION } from "../../src/protocol/limits";
-import { ADD_WHILE_AWAY, neverOpenedText } from "../../src/client/neverOpenedNote";
+import { PROTOCOL_VERSION } from "../../src/protocol/frames";
+import { ADD_WHILE_AWAY, neverOpenedText } from "../../src/client/view/neverOpenedNote";
 import { DEV_VARS } from "../e2e/devServer";
 import { addThroughDialog, createTestList, launchChromium, openLive, postItem, statusText, storedItems, storedTitles, titles } from "./pageDriver";
 
@@ -195,7 +195,7 @@ describe("the page offline", () => {
     await expect.poll(() => note.isVisible(), { timeout: WAIT_MS }).toBe(true);
     // Chromium 150 keeps `navigator.onLine` true in a page loaded from 127.0.0.1 under Playwright's
     // setOffline, though every request fails; the note must follow what the browser reports.
-    // (Both wordings are in test/client/neverOpenedNote.test.ts.)
+    // (Both wordings are in test/client/view/neverOpenedNote.test.ts.)
     const online = await page.evaluate(() => navigator.onLine);
     expect(await note.textContent()).toBe(`${neverOpenedText(online)} ${ADD_WHILE_AWAY}`);
     expect(await page.locator("#emptystate").isVisible()).toBe(false);

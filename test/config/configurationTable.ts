@@ -41,8 +41,8 @@ export function rateLimitTable(): string[] {
 }
 
 /**
- * The rows of the first table after a document's `# Configuration` or
- * `## Configuration` heading whose header is `header` (any, when not given).
+ * The rows of the first table after a document's `# Configuration` or `## Configuration` heading whose
+ * header is `header` (any, when not given).
  */
 export function documentedTable(markdown: string, header?: string): string[] {
   const lines = markdown.split("\n");

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import type { Item } from "../../src/protocol/item";
-import { LIST_SAVE_BURST_SECONDS } from "../../src/room/abuseLimits";
+import { LIST_SAVE_BURST_SECONDS } from "../../src/room/saveLimit";
 import { CONFIG, connect, connectFresh, controlClock, freshRoom, numbered, type RoomStub } from "./roomHarness";
 
 const LIST_SAVE_BURST = Math.round((CONFIG.listSavesPerMinute / 60) * LIST_SAVE_BURST_SECONDS);

@@ -10,9 +10,9 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/errors";
 import type { ExpectedVersion, Item, ItemPatch } from "../../src/protocol/item";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { MIGRATIONS } from "../../src/room/migrations";
 import { newItemId } from "../../src/shared/itemId";
 import { hashToken } from "../../src/shared/tokens";
+import { migrateBefore } from "./oldStorage";
 import { connectFresh, freshRoom, numbered, roomNamed, TEST_OWNER_KEY, type RoomStub } from "./roomHarness";
 
 const A = "browser-of-a";
@@ -140,17 +140,11 @@ describe("012_field_stamps", () => {
   it("an item saved before it reads as every field at its version by nobody, and its first change writes every stamp", async () => {
     const id = `test-${crypto.randomUUID()}`;
     const room = roomNamed(id);
-    const stampsIndex = MIGRATIONS.findIndex((migration) => migration.id === "012_field_stamps");
     const itemId = newItemId(1);
     // Storage as the code before 012 left it: one item at version 3 (two changes logged).
     await runInDurableObject(room, (_room: ListRoom, state) => {
       const sql = state.storage.sql;
-      sql.exec("CREATE TABLE _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
-      for (const migration of MIGRATIONS.slice(0, stampsIndex)) {
-        sql.exec(migration.sql);
-        migration.rewrite?.(sql);
-        sql.exec("INSERT INTO _migrations (id, applied_at) VALUES (?, ?)", migration.id, Date.now());
-      }
+      migrateBefore(sql, "012_field_stamps");
       sql.exec("INSERT INTO items (pos, id, title, body, created_at, version) VALUES (1, ?, 'old', 'saved before', 0, 3)", itemId);
       sql.exec("INSERT INTO changes (pos, item_pos, kind, at) VALUES (2, 1, 'edited', 0), (3, 1, 'edited', 0)");
     });

@@ -147,8 +147,9 @@ describe("search", () => {
       for (const field of ["title", "body", "done"]) {
         for (const part of ["version", "writer"]) sql.exec(`ALTER TABLE items DROP COLUMN ${field}_${part}`);
       }
-      const { runMigrations } = await import("../../src/room/migrations");
-      runMigrations(state.storage);
+      const { runMigrations } = await import("../../src/delivery/platform/migrate");
+      const { LIST_SCHEMAS } = await import("../../src/room/migrations");
+      runMigrations(state.storage, LIST_SCHEMAS);
     });
     expect(await found(list, "old words")).toEqual(["Saved before search"]);
   });

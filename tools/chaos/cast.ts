@@ -4,7 +4,7 @@
  * writers (fieldPlan.ts), browsers that change their own items field by field. Each gets its
  * own random stream, so its backoff jitter does not depend on the others.
  */
-import type { Scheduler } from "../../src/client/liveConnection";
+import type { Scheduler } from "../../src/client/core/liveConnection";
 import type { RunConfig } from "./config";
 import { planFieldRun, type FieldRun } from "./fieldPlan";
 import type { History } from "./history";

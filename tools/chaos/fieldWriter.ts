@@ -11,7 +11,7 @@
  * order once it is back, as a page's outbox sends them.
  */
 import { isVersionMismatchBody } from "../../src/protocol/errors";
-import { isItem } from "../../src/protocol/frames";
+import { isItem } from "../../src/protocol/item";
 import { touchesText, WRITER_HEADER, type ChangeField, type Item, type ItemPatch } from "../../src/protocol/item";
 import type { History, SaveRecord } from "./history";
 import type { Prng } from "./random";
