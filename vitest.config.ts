@@ -38,9 +38,12 @@ export default defineConfig({
                 OWNER_KEY: "test-owner-key-of-the-default-list",
                 LIST_ID_SECRET: "test-list-id-secret-of-the-pool",
               },
-              // A small per-address save limit, so the save-limit tests add
-              // few items to the list the other tests share.
-              ratelimits: { SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } } },
+              // Small per-address save and tick limits, so the limit tests add
+              // and tick few items on the list the other tests share.
+              ratelimits: {
+                SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } },
+                TICK_LIMITER: { namespace_id: "1404", simple: { limit: 8, period: 60 } },
+              },
             },
           }),
         ],

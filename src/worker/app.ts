@@ -34,7 +34,7 @@ import { isAddressableListId } from "./listIdSeal";
 import { LIST_PATH, listPage, lists } from "./lists";
 import { newestPageText, type ItemsPageBody } from "./newestPage";
 import {
-  IdempotencyHeaderSchema,
+  SaveHeadersSchema,
   ListQuerySchema,
   NewItemSchema,
   SeedFormSchema,
@@ -142,11 +142,11 @@ for (const path of ITEMS_PATHS) app.get(path, limitPerAddress("read"), validated
   return c.json({ items, nextBefore: hasOlder ? (items.at(-1)?.id ?? null) : null });
 });
 
-for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
+for (const path of ITEMS_PATHS) app.post(path, limitPerAddress("save"), limitBody, validated("header", SaveHeadersSchema), async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
-  const key = c.req.valid("header")["idempotency-key"] ?? null;
-  const result = await room(c).addItem(read.input, key, clientGroup(c));
+  const headers = c.req.valid("header");
+  const result = await room(c).addItem(read.input, headers["idempotency-key"] ?? null, clientGroup(c), headers["listroom-writer"] ?? null);
   if (!result.ok) return refusal(c, result.error);
   if (result.value.replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ item: result.value.item, editKey: result.value.editKey }, 201);
@@ -227,7 +227,7 @@ for (const path of ITEM_PATHS) app.route(path, itemChanges);
 // Every path under /l/ is a list's page or the page saying there is no such list.
 app.get(`${LIST_PAGE_PREFIX}*`, limitPerAddress("read"), listPage);
 
-app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
+app.on(["POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["GET", "PATCH", "DELETE"]));
 app.on(["PUT", "PATCH", "DELETE"], "/save", methodNotAllowed(["POST"]));
 app.on(["PUT", "PATCH", "DELETE"], ["/list", ...SOCKET_PATHS], methodNotAllowed(["GET"]));
 app.on(["PUT", "PATCH", "DELETE"], [...ITEMS_PATHS], methodNotAllowed(["GET", "POST"]));

@@ -62,8 +62,23 @@ export const ItemPatchSchema = z.pipe(
   }),
 );
 
-/** `If-Match: "N"` (or `W/"N"`, or `*` for any version): the version the change expects; absent, any. */
-export const IfMatchSchema = z.object({
+/**
+ * `Listroom-Writer: <browser id>` (WRITER_HEADER): who makes a save or change,
+ * for what counts as another writer's change (src/protocol/fieldMerge.ts);
+ * absent, nobody. One field, in every schema of a request that writes an item.
+ */
+const writerHeader = {
+  "listroom-writer": z.optional(
+    z.string().check(z.regex(BROWSER_ID_PATTERN, "Listroom-Writer must be 8 to 64 characters of A-Z a-z 0-9 _ -")),
+  ),
+};
+
+/**
+ * A change's headers: `If-Match: "N"` (or `W/"N"`, or `*` for any version),
+ * the version the change was made on (absent, any), and its writer.
+ */
+export const ChangeHeadersSchema = z.object({
+  ...writerHeader,
   "if-match": z.optional(
     z.pipe(
       z
@@ -102,7 +117,9 @@ function problemWithIdempotencyKey(key: string): string | null {
   return null;
 }
 
-export const IdempotencyHeaderSchema = z.object({
+/** A save's headers: its Idempotency-Key and its writer. */
+export const SaveHeadersSchema = z.object({
+  ...writerHeader,
   "idempotency-key": z.optional(
     z.string().check(
       z.superRefine((key, ctx) => {
