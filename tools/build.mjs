@@ -29,9 +29,10 @@ const SHELL_PATHS = [
 
 /**
  * Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift.
- * app.js: 18 KiB, and 1.5 KiB more for adding several lines at once (Title's lines, the batch in the outbox, its Undo).
+ * app.js: 18 → 20 KiB for protocol 5's page (issue 30: edits by field, the collision dialog, offline and held-back status), ~1.6 KiB;
+ * 20 → 21.5 KiB for adding several lines at once (issue 31: Title's lines, the batch in the outbox, its Undo), ~1.4 KiB.
  */
-const BUDGETS = { "app.js": 19.5 * 1024, "sw.js": 4 * 1024 };
+const BUDGETS = { "app.js": 21.5 * 1024, "sw.js": 4 * 1024 };
 
 const common = { bundle: true, minify: true, target: "es2022", write: false, logLevel: "warning" };
 
