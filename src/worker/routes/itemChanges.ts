@@ -7,19 +7,19 @@
  */
 import * as z from "zod/mini";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { ErrorCode } from "../protocol/errors";
-import { touchesText } from "../protocol/item";
-import { claimedPos } from "../shared/itemId";
-import type { ChangeRequest } from "../room";
-import { room, type AppEnv } from "./context";
+import { ErrorCode } from "../../protocol/errors";
+import { touchesText } from "../../protocol/item";
+import { claimedPos } from "../../shared/itemId";
+import type { ChangeRequest } from "../../room";
+import { room, type AppEnv } from "../context";
 import { LIST_PATH } from "./lists";
-import { clientGroup, limitPerAddress } from "./guard";
-import { optionalBearer, requireBearer, unauthorized } from "./bearer";
-import { errorResponse } from "./httpErrors";
-import { forgetNewestPage } from "./newestPage";
-import { refusal } from "./roomRefusals";
-import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
-import { describeIssues, limitBody, readJson, validated } from "./validation";
+import { clientGroup, limitPerAddress } from "../guard";
+import { optionalBearer, requireBearer, unauthorized } from "../bearer";
+import { errorResponse } from "../httpErrors";
+import { forgetNewestPage } from "../newestPage";
+import { refusal } from "../roomRefusals";
+import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "../schemas";
+import { describeIssues, limitBody, readJson, validated } from "../validation";
 
 export const ITEM_PATHS = ["/api/items/:itemId", `${LIST_PATH}/items/:itemId`] as const;
 

@@ -1,26 +1,26 @@
 /**
  * Lists as people make and share them: `POST /api/lists` creates one (its id
  * and owner key are random, the key's hash is all the list keeps), `GET` and
- * `PATCH /api/lists/{id}` read and rename it, and `GET /l/{id}` is its page.
- * Each list is its own `ListRoom`; its items and socket routes are the
- * default list's, mounted under `/api/lists/{id}` in app.ts. Creation is
- * limited per address group (`LISTS_PER_HOUR`, src/quota/ListQuota.ts).
+ * `PATCH /api/lists/{id}` read and rename it (its page, `/l/{id}`, is
+ * pages.ts's). Each list is its own `ListRoom`; its items and socket routes
+ * are the default list's, mounted under `/api/lists/{id}` in app.ts. Creation
+ * is limited per address group (`LISTS_PER_HOUR`, src/quota/ListQuota.ts).
  */
 import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
-import { ErrorCode } from "../protocol/errors";
-import { listIdFromPath, LISTS_PATH, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
-import { OWNER_CHECK_SEGMENT, OwnerCheckStatus } from "../protocol/ownerCheck";
-import { base64url, hashToken, newToken } from "../shared/tokens";
-import { room, type AppEnv } from "./context";
-import { clientGroup, limitPerAddress } from "./guard";
-import { isAddressableListId, mintListId } from "./listIdSeal";
-import { requireBearer } from "./bearer";
-import { errorResponse } from "./httpErrors";
-import { refusal } from "./roomRefusals";
-import { readListsPerHour } from "../quota/ListQuota";
-import { BearerSchema, ListPatchSchema, NewListSchema } from "./schemas";
-import { describeIssues, limitBody, validated } from "./validation";
+import { ErrorCode } from "../../protocol/errors";
+import { LISTS_PATH, type ListInfo } from "../../protocol/lists";
+import { OWNER_CHECK_SEGMENT, OwnerCheckStatus } from "../../protocol/ownerCheck";
+import { hashToken, newToken } from "../../shared/tokens";
+import { room, type AppEnv } from "../context";
+import { clientGroup, limitPerAddress } from "../guard";
+import { isAddressableListId, mintListId } from "../listIdSeal";
+import { requireBearer } from "../bearer";
+import { errorResponse } from "../httpErrors";
+import { refusal } from "../roomRefusals";
+import { readListsPerHour } from "../../quota/ListQuota";
+import { BearerSchema, ListPatchSchema, NewListSchema } from "../schemas";
+import { describeIssues, limitBody, validated } from "../validation";
 
 export const LIST_PATH = `${LISTS_PATH}/:listId`;
 
@@ -95,54 +95,3 @@ lists.get(`/:listId/${OWNER_CHECK_SEGMENT}`, limitPerAddress("read"), requireBea
   }
   return c.body(null, OwnerCheckStatus.Owner);
 });
-
-/**
- * The validator of a list's page: it changes with the shell (a deploy) and
- * with the list's title (a rename), so a browser never keeps an old title or
- * another list's page under `/`'s ETag.
- */
-async function listPageTag(shellTag: string, list: ListInfo): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([shellTag, list.id, list.title])));
-  return `W/"${base64url(new Uint8Array(digest)).slice(0, 27)}"`;
-}
-
-/** A list's page is the reader's to keep, revalidated on every visit: never a shared cache's (`public`). */
-const LIST_PAGE_CACHE_CONTROL = "private, no-cache";
-
-/**
- * A list's page (`/l/…`): the default list's page with the list's title in
- * it, or a 404 page that leads home. Which list the path names is read from
- * the raw path by the rule the page and its service worker use, so a link
- * they would not open as a list (a percent-encoded id, say) is not one here.
- */
-export async function listPage(c: Context<AppEnv>): Promise<Response> {
-  const id = listIdFromPath(new URL(c.req.url).pathname);
-  const list = id !== null && (await isAddressableListId(c.env, id)) ? await c.env.LIST_ROOM.getByName(id).listInfo() : null;
-  if (list === null) {
-    return c.html(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such list · ${MAIN_LIST_TITLE}</title>` +
-        `<link rel="stylesheet" href="/styles.css"></head><body><main class="notfound"><h1>No such list</h1>` +
-        `<p>This link does not lead to a list. <a href="/">Go to the shared list</a>.</p></main></body></html>`,
-      404,
-    );
-  }
-  const shell = await c.env.ASSETS.fetch(new URL("/", c.req.url));
-  const etag = await listPageTag(shell.headers.get("etag") ?? "", list);
-  const headers = new Headers(shell.headers);
-  // The rewritten title changes the length; the shell's date is not the page's.
-  headers.delete("content-length");
-  headers.delete("last-modified");
-  headers.set("etag", etag);
-  headers.set("cache-control", LIST_PAGE_CACHE_CONTROL);
-  const cached = c.req.header("if-none-match")?.split(",").some((tag) => tag.trim() === etag);
-  if (cached) {
-    await shell.body?.cancel();
-    headers.delete("content-type");
-    return new Response(null, { status: 304, headers });
-  }
-  const page = new HTMLRewriter()
-    .on("title", { element: (element) => void element.setInnerContent(`${list.title} · ${MAIN_LIST_TITLE}`) })
-    .on("h1", { element: (element) => void element.setInnerContent(list.title) })
-    .transform(shell);
-  return new Response(page.body, { status: 200, headers });
-}
