@@ -5,12 +5,11 @@
  * which answer what is wrong in their own shapes.
  */
 import type { Context } from "hono";
-import * as z from "zod/mini";
 import { ErrorCode } from "../protocol/errors";
 import type { NewItem } from "../protocol/item";
 import type { AppEnv } from "./context";
 import { NewItemSchema, SeedFormSchema } from "./schemas";
-import { describeIssues, mediaType, readJson, type BodyProblem } from "./validation";
+import { mediaType, parseInput, readJson, type BodyProblem } from "./validation";
 
 type ItemInput = { ok: true; input: NewItem } | ({ ok: false } & BodyProblem);
 
@@ -20,7 +19,7 @@ export async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
   if (type === "application/json") {
     const json = await readJson(c);
     if (!json.ok) return json;
-    result = z.safeParse(NewItemSchema, json.value);
+    result = parseInput(NewItemSchema, json.value);
   } else if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     let form: unknown;
     try {
@@ -29,7 +28,7 @@ export async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
       // A multipart body without a boundary, or one cut short.
       return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: "the form body could not be read" };
     }
-    result = z.safeParse(SeedFormSchema, form);
+    result = parseInput(SeedFormSchema, form);
   } else {
     return {
       ok: false,
@@ -38,8 +37,6 @@ export async function readItemInput(c: Context<AppEnv>): Promise<ItemInput> {
       message: "send application/json, application/x-www-form-urlencoded or multipart/form-data",
     };
   }
-  if (!result.success) {
-    return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: describeIssues(result.error) };
-  }
-  return { ok: true, input: result.data };
+  if (!result.ok) return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: result.message };
+  return { ok: true, input: result.value };
 }

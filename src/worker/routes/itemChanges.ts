@@ -5,7 +5,6 @@
  * `PATCH` of `done` alone needs no key. The room decides who may and delivers
  * the change; here the request is read.
  */
-import * as z from "zod/mini";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { ErrorCode } from "../../protocol/errors";
 import { touchesText } from "../../protocol/item";
@@ -19,7 +18,7 @@ import { errorResponse } from "../httpErrors";
 import { forgetNewestPage } from "../newestPage";
 import { refusal } from "../roomRefusals";
 import { IfMatchSchema, ItemBearerSchema, ItemPatchSchema } from "../schemas";
-import { describeIssues, limitBody, readJson, validated } from "../validation";
+import { limitBody, parseInput, readJson, validated } from "../validation";
 
 export const ITEM_PATHS = ["/api/items/:itemId", `${LIST_PATH}/items/:itemId`] as const;
 
@@ -42,13 +41,13 @@ export const itemChanges = new Hono<AppEnv>();
 itemChanges.patch("/", optionalBearer(ItemBearerSchema), wellFormedItemId, limitPerAddress("save"), limitBody, validated("header", IfMatchSchema), async (c) => {
   const json = await readJson(c);
   if (!json.ok) return errorResponse(c, json.status, json.code, json.message);
-  const patch = z.safeParse(ItemPatchSchema, json.value);
-  if (!patch.success) return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(patch.error));
+  const patch = parseInput(ItemPatchSchema, json.value);
+  if (!patch.ok) return errorResponse(c, 400, ErrorCode.InvalidInput, patch.message);
   const key = c.get("bearerKey");
-  if (touchesText(patch.data) && key === null) {
+  if (touchesText(patch.value) && key === null) {
     return unauthorized(c, "send Authorization: Bearer <edit key or owner key> to change the title or body");
   }
-  const result = await room(c).editItem(changeRequest(c, key, c.req.valid("header")["if-match"]), patch.data);
+  const result = await room(c).editItem(changeRequest(c, key, c.req.valid("header")["if-match"]), patch.value);
   if (!result.ok) return refusal(c, result.error);
   await forgetNewestPage(c);
   return c.json({ item: result.value });

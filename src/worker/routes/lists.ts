@@ -6,7 +6,6 @@
  * are the default list's, mounted under `/api/lists/{id}` in app.ts. Creation
  * is limited per address group (`LISTS_PER_HOUR`, src/quota/ListQuota.ts).
  */
-import * as z from "zod/mini";
 import { Hono, type Context } from "hono";
 import { ErrorCode } from "../../protocol/errors";
 import { LISTS_PATH, type ListInfo } from "../../protocol/lists";
@@ -20,7 +19,7 @@ import { errorResponse } from "../httpErrors";
 import { refusal } from "../roomRefusals";
 import { readListsPerHour } from "../../quota/ListQuota";
 import { BearerSchema, ListPatchSchema, NewListSchema } from "../schemas";
-import { describeIssues, limitBody, validated } from "../validation";
+import { limitBody, parseInput, validated } from "../validation";
 
 export const LIST_PATH = `${LISTS_PATH}/:listId`;
 
@@ -45,8 +44,8 @@ lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
       return errorResponse(c, 400, ErrorCode.InvalidJson, "the body is not valid JSON");
     }
   }
-  const parsed = z.safeParse(NewListSchema, raw);
-  if (!parsed.success) return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(parsed.error));
+  const parsed = parseInput(NewListSchema, raw);
+  if (!parsed.ok) return errorResponse(c, 400, ErrorCode.InvalidInput, parsed.message);
 
   // Read on every creation, exempt or not, so a bad value is an error at once.
   const perHour = readListsPerHour(c.env);
@@ -60,7 +59,7 @@ lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
     }
   }
 
-  const list: ListInfo = { id: await mintListId(c.env), title: parsed.data.title, createdAt: new Date().toISOString() };
+  const list: ListInfo = { id: await mintListId(c.env), title: parsed.value.title, createdAt: new Date().toISOString() };
   const ownerKey = newToken();
   const created = await c.env.LIST_ROOM.getByName(list.id).createList(list, await hashToken(ownerKey));
   if (!created) throw new Error("a new list id was already taken");
