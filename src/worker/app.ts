@@ -6,7 +6,7 @@
  * RPC, and the object decides. The page's files are served by Workers static
  * assets before this code runs, except the documents in routes/pages.ts.
  */
-import { Hono } from "hono";
+import { Hono } from "./hono";
 import { ErrorCode } from "../protocol/errors";
 import { LISTS_PATH } from "../protocol/lists";
 import { UNAVAILABLE_MESSAGE, unavailableFor } from "../shared/objectUnavailable";

@@ -5,7 +5,8 @@
  * `PATCH` of `done` alone needs no key. The room decides who may and delivers
  * the change; here the request is read.
  */
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "../hono";
 import { ErrorCode } from "../../protocol/errors";
 import { touchesText } from "../../protocol/item";
 import { claimedPos } from "../../shared/itemId";

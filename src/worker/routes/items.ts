@@ -4,7 +4,8 @@
  * same routes serve the default list at `/api/items` and every named list
  * under `/api/lists/{id}/items`.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "../hono";
 import { ErrorCode } from "../../protocol/errors";
 import type { ListQuery, Page } from "../../room";
 import type { Outcome } from "../../shared/outcome";

@@ -6,7 +6,8 @@
  * are the default list's, mounted under `/api/lists/{id}` in app.ts. Creation
  * is limited per address group (`LISTS_PER_HOUR`, src/quota/ListQuota.ts).
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "../hono";
 import { ErrorCode } from "../../protocol/errors";
 import { LISTS_PATH, type ListInfo } from "../../protocol/lists";
 import { OWNER_CHECK_SEGMENT, OwnerCheckStatus } from "../../protocol/ownerCheck";

@@ -4,7 +4,8 @@
  * wrangler.toml's `run_worker_first` names the same paths), and a list's page,
  * `/l/{id}`: the same document with the list's title in it, or a 404 page.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "../hono";
 import { DEFAULT_LIST_PAGES, LIST_PAGE_PREFIX, listIdFromPath, MAIN_LIST_TITLE, type ListInfo } from "../../protocol/lists";
 import { base64url } from "../../shared/tokens";
 import type { AppEnv } from "../context";

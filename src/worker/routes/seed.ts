@@ -4,7 +4,7 @@
  * `{"result":"success"}` or `{"result":"failure","error":…}`, and `GET /list`
  * gives the default list's newest page as `rows` with the seed's field names.
  */
-import { Hono } from "hono";
+import { Hono } from "../hono";
 import { PAGE_DEFAULT_LIMIT } from "../../protocol/limits";
 import { room, type AppEnv } from "../context";
 import { clientGroup, limitPerAddress, SEED_WRITE_PATH } from "../guard";

@@ -6,7 +6,7 @@
  * The upgrade carries the client's address group and a location hint for a
  * new relay; its frames never pass through the Worker.
  */
-import { Hono } from "hono";
+import { Hono } from "../hono";
 import { ErrorCode } from "../../protocol/errors";
 import { SOCKET_PATH } from "../../protocol/limits";
 import { CLIENT_GROUP_HEADER } from "../../shared/clientGroup";

@@ -3,7 +3,7 @@
  * billable-work counters and its relays', for benchmarks. Hidden (404) unless
  * `EXPOSE_USAGE` is "true".
  */
-import { Hono } from "hono";
+import { Hono } from "../hono";
 import { readSwitch } from "../../config/variables";
 import { ErrorCode } from "../../protocol/errors";
 import { room, type AppEnv } from "../context";
