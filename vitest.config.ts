@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
 // - unit:    DOM-free logic (client delivery, protocol parsing, the room's
-//            delivery rules over an in-memory log, the table of variables against wrangler.toml and the docs) in plain Node;
+//            delivery rules over an in-memory log, the table of variables against wrangler.toml and the docs)
+//            and the Worker's size budget, in plain Node;
 // - workers: the Worker and the ListRoom object inside workerd;
 // - e2e:     the real app under `wrangler dev`, over real sockets;
 // - browser: the page in Debian's Chromium (npm run test:e2e).
@@ -14,7 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/delivery/**/*.test.ts"],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/delivery/**/*.test.ts", "test/build/**/*.test.ts"],
         },
       },
       {

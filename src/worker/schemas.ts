@@ -1,10 +1,10 @@
 /**
- * One schema per HTTP input, in valibot, whose schemas are small functions
- * the Worker bundle carries only when it uses them (zod/mini carried 6.7 KB
- * gzipped of core). Item text rules come from the protocol module
- * (src/protocol/text.ts), so the page and the server cannot disagree about
- * them. Where no message is given, the answer says "Invalid input"
- * (validation.ts).
+ * One schema per HTTP input, in valibot: its schemas and checks are plain
+ * functions, so the Worker carries only the ones used here rather than a
+ * validator's whole core (the Worker has a size budget: tools/workerSize.mjs).
+ * Item text rules come from the protocol module (src/protocol/text.ts), so
+ * the page and the server cannot disagree about them. Where no message is
+ * given, the answer says "Invalid input" (validation.ts).
  */
 import * as v from "valibot";
 import type { ItemPatch } from "../protocol/item";
