@@ -20,7 +20,7 @@ import { errorResponse } from "../httpErrors";
 import { refusal } from "../roomRefusals";
 import { readListsPerHour } from "../../quota/ListQuota";
 import { BearerSchema, ListPatchSchema, NewListSchema } from "../schemas";
-import { limitBody, parseInput, validated } from "../validation";
+import { limitBody, mediaType, parseInput, validated } from "../validation";
 
 export const LIST_PATH = `${LISTS_PATH}/:listId`;
 
@@ -32,7 +32,7 @@ export const lists = new Hono<AppEnv>();
 
 // Every creation counts as a save, refused ones included: each may wake the quota object and a room.
 lists.post("/", limitPerAddress("save"), limitBody, async (c) => {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(c);
   const text = await c.req.text();
   let raw: unknown = {};
   if (text.trim() !== "") {
