@@ -4,8 +4,8 @@
  * `wrangler dev --var NAME:VALUE`); `OWNER_KEY` is a secret. The readers here
  * turn them into values, and a whole number out of its range throws an error
  * naming the var instead of running with a timer of NaN. wrangler.toml sets
- * each var to the default written here, and README's and docs/PROTOCOL.md's
- * Configuration tables are this table rendered (test/config/ checks both).
+ * each var to the default written here, and docs/CONFIGURATION.md's and
+ * docs/PROTOCOL.md's tables are this table rendered (test/config/ checks both).
  *
  * The send window's defaults are the page's too, so they stay in
  * protocol/limits.ts, which the page imports without this table's text.

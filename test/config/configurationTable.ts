@@ -1,8 +1,8 @@
 /**
- * The Configuration table README.md and docs/PROTOCOL.md show, rendered from
- * the one table of variables (src/config/variables.ts). A test compares each
- * document's table with this; when a variable changes, paste the rendering
- * its failure prints.
+ * The Configuration table docs/CONFIGURATION.md and docs/PROTOCOL.md show,
+ * rendered from the one table of variables (src/config/variables.ts). A test
+ * compares each document's table with this; when a variable changes, paste
+ * the rendering its failure prints.
  */
 import { VARIABLES, type Variable } from "../../src/config/variables";
 
@@ -28,10 +28,10 @@ export function configurationTable(): string[] {
   return [...HEADER, ...Object.entries(VARIABLES).map(([name, variable]) => row(name, variable))];
 }
 
-/** The rows of the first table after a document's `## Configuration` heading. */
+/** The rows of the first table after a document's `# Configuration` or `## Configuration` heading. */
 export function documentedTable(markdown: string): string[] {
   const lines = markdown.split("\n");
-  const heading = lines.indexOf("## Configuration");
+  const heading = lines.findIndex((line) => line === "# Configuration" || line === "## Configuration");
   if (heading === -1) return [];
   const start = lines.findIndex((line, index) => index > heading && line.startsWith("|"));
   if (start === -1) return [];

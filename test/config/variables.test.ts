@@ -23,7 +23,7 @@ describe("the table of variables", () => {
     expect({ ...rawConfig.vars }).toEqual(expectedVars());
   });
 
-  it.each(["README.md", "docs/PROTOCOL.md"])("%s's Configuration table is the table", (path) => {
+  it.each(["docs/CONFIGURATION.md", "docs/PROTOCOL.md"])("%s's Configuration table is the table", (path) => {
     const documented = documentedTable(readFileSync(path, "utf8"));
     expect(documented, `the table ${path} should hold:\n${configurationTable().join("\n")}\n`).toEqual(configurationTable());
   });
