@@ -1,13 +1,20 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
-// - unit:    DOM-free logic (client delivery, protocol parsing, the room's
-//            delivery rules over an in-memory log, the table of variables against wrangler.toml and the docs)
-//            and the Worker's size budget, in plain Node;
-// - workers: the Worker and the ListRoom object inside workerd;
+// - unit:    DOM-free logic in plain Node: test/client, test/protocol,
+//            test/config, test/architecture (the import rule), test/build
+//            (the Worker's size budget), and every
+//            `*.unit.test.ts` beside the tests of its module (the engine's
+//            delivery rules over an in-memory log, pure rules of src/delivery,
+//            src/room and src/shared);
+// - workers: the Worker and its objects inside workerd: the rest of
+//            test/room, test/relay, test/delivery, test/worker…;
 // - e2e:     the real app under `wrangler dev`, over real sockets;
 // - browser: the page in Debian's Chromium (npm run test:e2e).
+/** Tests of pure logic that sit beside the workerd tests of their module, and run in Node. */
+const UNIT_TESTS = "test/**/*.unit.test.ts";
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,7 +22,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/delivery/**/*.test.ts", "test/build/**/*.test.ts"],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/architecture/**/*.test.ts", "test/build/**/*.test.ts", UNIT_TESTS],
         },
       },
       {
@@ -31,9 +38,12 @@ export default defineConfig({
                 OWNER_KEY: "test-owner-key-of-the-default-list",
                 LIST_ID_SECRET: "test-list-id-secret-of-the-pool",
               },
-              // A small per-address save limit, so the save-limit tests add
-              // few items to the list the other tests share.
-              ratelimits: { SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } } },
+              // Small per-address save and tick limits, so the limit tests add
+              // and tick few items on the list the other tests share.
+              ratelimits: {
+                SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } },
+                TICK_LIMITER: { namespace_id: "1404", simple: { limit: 8, period: 60 } },
+              },
             },
           }),
         ],
@@ -41,7 +51,8 @@ export default defineConfig({
           name: "workers",
           // Property tests run hundreds of requests; a busy two-core machine needs room.
           testTimeout: 30_000,
-          include: ["test/room/**/*.test.ts", "test/relay/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
+          include: ["test/room/**/*.test.ts", "test/relay/**/*.test.ts", "test/delivery/**/*.test.ts", "test/worker/**/*.test.ts", "test/hostile/**/*.test.ts", "test/contract/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, UNIT_TESTS],
         },
       },
       {

@@ -5,7 +5,20 @@
  * side) turns it into a typed frame or a reason it is not one.
  */
 import type { ErrorCode } from "./errors";
-import type { Item } from "./item";
+import { isRecord, isSeq } from "./guards";
+import { isItem, type Item } from "./item";
+
+/**
+ * Bumped when the protocol changes (docs/PROTOCOL.md, "Versions"). Version 3
+ * added edits and removals: items carry `version`, and the sequence carries
+ * `edited` and `removed` frames, which a version 2 client would misread, so a
+ * page that hears a newer version than its own reloads instead. Version 4
+ * added `done` to items (a tick is an `edited` frame), the `renamed` frame
+ * and the welcome's `title`, and presence counted by browser. Version 5 reads
+ * `If-Match` by field (fieldMerge.ts), with the writer named in
+ * `Listroom-Writer`: a page of version 4 would misread its own refusals.
+ */
+export const PROTOCOL_VERSION = 5;
 
 export interface WelcomeFrame {
   type: "welcome";
@@ -154,14 +167,6 @@ export type Parsed<T> =
   | { ok: true; frame: T }
   | { ok: false; code: "invalid_frame" | "unknown_frame_type"; message: string };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-export function isSeq(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
 function parseJsonObject(text: string): Record<string, unknown> | string {
   let value: unknown;
   try {
@@ -194,21 +199,6 @@ export function parseClientFrame(text: string): Parsed<ClientFrame> {
         message: `unknown frame type ${JSON.stringify(value.type).slice(0, 64)}`,
       };
   }
-}
-
-export function isItem(value: unknown): value is Item {
-  return (
-    isRecord(value) &&
-    typeof value.id === "string" &&
-    typeof value.title === "string" &&
-    typeof value.body === "string" &&
-    typeof value.createdAt === "string" &&
-    isSeq(value.version) &&
-    value.version >= 1 &&
-    (value.updatedAt === null || typeof value.updatedAt === "string") &&
-    typeof value.done === "boolean" &&
-    (value.doneAt === null || typeof value.doneAt === "string")
-  );
 }
 
 function isWindow(value: unknown): value is SendWindow {

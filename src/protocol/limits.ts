@@ -3,16 +3,6 @@
  * shows them to people before they hit them. Change one here and both follow.
  */
 
-/**
- * Bumped when the protocol changes (docs/PROTOCOL.md, "Versions"). Version 3
- * added edits and removals: items carry `version`, and the sequence carries
- * `edited` and `removed` frames, which a version 2 client would misread, so a
- * page that hears a newer version than its own reloads instead. Version 4
- * added `done` to items (a tick is an `edited` frame), the `renamed` frame
- * and the welcome's `title`, and presence counted by browser.
- */
-export const PROTOCOL_VERSION = 4;
-
 export const TITLE_MAX_CHARS = 200;
 export const BODY_MAX_CHARS = 5000;
 /**
@@ -31,6 +21,8 @@ export const PAGE_MAX_LIMIT = 200;
 export const FRAME_MAX_BYTES = 64 * 1024;
 /** Room left in {@link FRAME_MAX_BYTES} for what wraps a page's items (frame fields, `nextBefore`). */
 export const PAGE_ENVELOPE_BYTES = 256;
+/** What the items of one page may take, as a JSON array, so the page fits a frame. */
+export const PAGE_ITEMS_MAX_BYTES = FRAME_MAX_BYTES - PAGE_ENVELOPE_BYTES;
 
 /**
  * The default send window: how much a connection may have sent but not yet

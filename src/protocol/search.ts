@@ -2,7 +2,7 @@
  * What a search is, for both sides: the words of a query, and how long a
  * query may be. The server finds items with SQLite's FTS5 (its `unicode61`
  * tokenizer, src/room/migrations.ts `009_search`); the page filters what it
- * has loaded by the same rules (src/client/searchFolding.ts). A word is a run
+ * has loaded by the same rules (src/client/core/searchFolding.ts). A word is a run
  * of letters, digits, private-use characters and combining marks (the
  * tokenizer's categories `L* N* Co M*`); everything else separates words, so
  * no character of a query is ever query syntax. Each word of a query matches

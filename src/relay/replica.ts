@@ -10,17 +10,13 @@
  * reads it now, so an edit or removal of an item older than the seed lands
  * on a row of its own and removed text is never kept.
  */
+import type { DeliveryLog } from "../delivery/log/deliveryLog";
+import { pageOf } from "../delivery/log/pages";
+import type { Sql } from "../delivery/platform/sql";
 import type { Item } from "../protocol/item";
-import type { DeliveryLog, EntryKind, LogEntry, Page } from "../room/delivery/log";
-import { pageOf } from "../room/itemStore";
-import type { Sql } from "../room/sql";
 import { claimedPos } from "../shared/itemId";
-
-/** Where a replica starts: the list's newest page as of `lastPos`. */
-export interface ReplicaSeed {
-  lastPos: number;
-  page: Page;
-}
+import type { EntryKind, LogEntry, Page } from "../shared/logEntry";
+import type { ReplicaSeed } from "../shared/relayRpc";
 
 interface StateRow extends Record<string, SqlStorageValue> {
   last_pos: number;

@@ -5,7 +5,7 @@
  * room secret never leaves the object.
  */
 import { base64url, isWellFormedToken, newToken } from "../shared/tokens";
-import type { Sql } from "./sql";
+import type { Sql } from "../delivery/platform/sql";
 
 const SECRET_NAME = "edit_keys";
 

@@ -7,7 +7,7 @@
 import { DEFAULT_LIST_ID, MAIN_LIST_TITLE, type ListInfo } from "../protocol/lists";
 import { ErrorCode } from "../protocol/errors";
 import type { Outcome } from "../shared/outcome";
-import type { Sql } from "./sql";
+import type { Sql } from "../delivery/platform/sql";
 import { hashToken } from "../shared/tokens";
 
 interface MetaRow extends Record<string, SqlStorageValue> {

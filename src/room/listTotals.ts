@@ -8,8 +8,8 @@ import { utf8Length } from "../protocol/frames";
 import { ErrorCode } from "../protocol/errors";
 import type { NewItem } from "../protocol/item";
 import type { RoomError } from "../shared/outcome";
-import type { ListCeilings } from "./config";
-import type { Sql } from "./sql";
+import type { Sql } from "../delivery/platform/sql";
+import type { ListCeilings } from "./listConfig";
 
 export interface Totals {
   items: number;

@@ -1,17 +1,12 @@
 /**
- * The schema, as an append-only list of numbered migrations. Each runs once,
- * in order, and is recorded in `_migrations`; a recorded history that is not a
- * prefix of this list means storage was written by other code, and the object
- * refuses to start rather than guess.
+ * The list's tables, as an append-only list of numbered migrations, run and
+ * checked by src/delivery/platform/migrate.ts. Ids 002 and 003 made the
+ * sessions' table, which the engine owns now
+ * (src/delivery/sessions/sessionMigrations.ts); their ids are kept there.
  */
+import type { Migration, Schema } from "../delivery/platform/migrate";
+import { SESSION_SCHEMA } from "../delivery/sessions/sessionMigrations";
 import { textHash } from "./textHash";
-
-export interface Migration {
-  id: string;
-  sql: string;
-  /** Rows rewritten in code, after `sql` and in the same transaction, where SQL alone cannot (a hash, say). */
-  rewrite?: (sql: SqlStorage) => void;
-}
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -30,31 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
       idempotency_key TEXT
     );
     CREATE UNIQUE INDEX items_by_idempotency_key ON items (idempotency_key) WHERE idempotency_key IS NOT NULL`,
-  },
-  {
-    // One row per client session (across its reconnections), not per frame:
-    // what a client still has to receive follows from `base_pos` and the log.
-    id: "002_clients",
-    sql: `CREATE TABLE clients (
-      client_id TEXT PRIMARY KEY,
-      token_hash TEXT NOT NULL UNIQUE,
-      base_pos INTEGER NOT NULL,
-      connection_id TEXT NOT NULL,
-      disconnected_at INTEGER,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX clients_by_disconnected_at ON clients (disconnected_at)`,
-  },
-  {
-    // Resumes name their connection attempt, so a late, older attempt cannot
-    // take a session over; tokens rotate, and the one a client last used
-    // stays good for a newer attempt until the client uses its successor.
-    // `acked` is what the session had acknowledged when its socket closed.
-    id: "003_session_attempts",
-    sql: `ALTER TABLE clients ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
-    ALTER TABLE clients ADD COLUMN acked INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE clients ADD COLUMN prev_token_hash TEXT;
-    CREATE UNIQUE INDEX clients_by_prev_token_hash ON clients (prev_token_hash) WHERE prev_token_hash IS NOT NULL`,
   },
   {
     // The list itself: one row (none for the default list until its owner renames it).
@@ -116,11 +86,10 @@ export const MIGRATIONS: readonly Migration[] = [
     // What the list holds, kept in one row that each save, edit and removal
     // adjusts in its transaction, so the ceilings are checked without
     // counting: live items and the bytes of their text (a TEXT cast to BLOB
-    // has its UTF-8 length). And when each session's current token was
-    // issued: the token it replaced resumes only for RESUME_TOKEN_GRACE_MS
-    // after that (none does for rows from before, whose time is unknown).
-    // And the removed items not yet shrunk to a tombstone (tombstones.ts),
-    // indexed so the alarm finds them without reading the list.
+    // has its UTF-8 length). And the removed items not yet shrunk to a
+    // tombstone (tombstones.ts), indexed so the alarm finds them without
+    // reading the list. (It also gave sessions `token_issued_at`, which is
+    // the sessions' own s004_token_issued_at now.)
     id: "007_ceilings_and_expiry",
     sql: `CREATE TABLE list_totals (
       items INTEGER NOT NULL,
@@ -129,7 +98,6 @@ export const MIGRATIONS: readonly Migration[] = [
     INSERT INTO list_totals (items, text_bytes)
       SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(title AS BLOB)) + LENGTH(CAST(body AS BLOB))), 0)
       FROM items WHERE removed_at IS NULL;
-    ALTER TABLE clients ADD COLUMN token_issued_at INTEGER;
     CREATE INDEX items_awaiting_tombstone ON items (removed_at)
       WHERE removed_at IS NOT NULL AND (idempotency_key IS NOT NULL OR updated_at IS NOT NULL OR created_at <> removed_at)`,
   },
@@ -172,7 +140,7 @@ export const MIGRATIONS: readonly Migration[] = [
     END`,
   },
   {
-    // The relays this list feeds (src/relay/relayFeed.ts): how far each has
+    // The relays this list feeds (relays/relayFeed.ts): how far each has
     // been delivered, so a restart neither skips nor repeats an entry.
     id: "010_relay_feed",
     sql: `CREATE TABLE relay_feed (
@@ -186,36 +154,24 @@ export const MIGRATIONS: readonly Migration[] = [
     id: "011_relay_feed_connections",
     sql: `ALTER TABLE relay_feed ADD COLUMN connections INTEGER NOT NULL DEFAULT 0`,
   },
+  {
+    // Changes merge by field (protocol 5, src/protocol/fieldMerge.ts): for
+    // each field, the version at which it last changed and the writer of that
+    // change (a browser id; null for none). Columns of the item's own row, so
+    // a save and a change write no row more than before; a later field (an
+    // order, say) adds its pair. An item from before this migration has no
+    // stamps (a null version) and reads as every field at its current
+    // version, by nobody: its first change is judged as protocol 4 judged
+    // it, and writes every stamp. A removal clears them with the text.
+    id: "012_field_stamps",
+    sql: `ALTER TABLE items ADD COLUMN title_version INTEGER;
+    ALTER TABLE items ADD COLUMN title_writer TEXT;
+    ALTER TABLE items ADD COLUMN body_version INTEGER;
+    ALTER TABLE items ADD COLUMN body_writer TEXT;
+    ALTER TABLE items ADD COLUMN done_version INTEGER;
+    ALTER TABLE items ADD COLUMN done_writer TEXT`,
+  },
 ];
 
-/** Whether this object's storage was ever set up: read-only, so asking about a list that does not exist writes nothing. */
-export function hasSchema(storage: DurableObjectStorage): boolean {
-  return storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'`).toArray().length > 0;
-}
-
-/** Runs what has not run of `migrations` (a relay has its own list, src/relay/relayMigrations.ts). */
-export function runMigrations(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS): void {
-  const sql = storage.sql;
-  sql.exec(`CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
-  const applied = sql
-    .exec<{ id: string }>(`SELECT id FROM _migrations ORDER BY id`)
-    .toArray()
-    .map((row) => row.id);
-  applied.forEach((id, index) => {
-    if (migrations[index]?.id !== id) {
-      throw new Error(`storage has migration ${id} where this code expects ${migrations[index]?.id ?? "none"}`);
-    }
-  });
-  for (const migration of migrations.slice(applied.length)) {
-    storage.transactionSync(() => {
-      sql.exec(migration.sql);
-      migration.rewrite?.(sql);
-      sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, Date.now());
-    });
-  }
-}
-
-/** When this object's storage was set up (ms since epoch): the first migration's time. */
-export function setUpAt(storage: DurableObjectStorage): number {
-  return storage.sql.exec<{ at: number }>(`SELECT MIN(applied_at) AS at FROM _migrations`).one().at;
-}
+/** Every table the list's object keeps: its sessions (the engine's) and the list's own. */
+export const LIST_SCHEMAS: readonly Schema[] = [SESSION_SCHEMA, { owner: "list", migrations: MIGRATIONS }];

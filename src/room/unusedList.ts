@@ -3,11 +3,13 @@
  * created, storage and all, so lists made and forgotten (or made by the
  * thousand) do not stay for good. "Written to" is an item saved: a list
  * that ever held one is kept. The default list is never deleted. This is a
- * duty of the room's one alarm (alarm.ts): due at the list's creation plus
- * {@link UNUSED_LIST_LIFETIME_MS}, judged again whenever the alarm fires.
+ * duty of the object's one alarm (src/delivery/platform/alarms.ts): due at
+ * the list's creation plus {@link UNUSED_LIST_LIFETIME_MS}, judged again
+ * whenever the alarm fires.
  */
+import type { AlarmDuty, AlarmTable } from "../delivery/platform/alarms";
+import type { Outbound } from "../delivery/sockets/outbound";
 import { CloseCode } from "../protocol/limits";
-import type { Outbound } from "./outbound";
 
 export const UNUSED_LIST_LIFETIME_MS = 30 * 86_400_000;
 
@@ -32,9 +34,9 @@ export function deletionDue(list: ListAge): number | null {
 
 export interface UnusedListParts {
   ctx: DurableObjectState;
-  out: Outbound;
-  /** The room's one alarm: its duty is asked for, and reloaded after the deletion. */
-  alarm: { dueBy(duty: "unused-list", at: number): void; load(): Promise<void> };
+  outbound: Outbound;
+  /** The object's one alarm: the duty is registered there, and the alarm reloaded after the deletion. */
+  alarms: AlarmTable & { load(): Promise<void> };
   list: ListAge;
 }
 
@@ -42,26 +44,28 @@ export class UnusedList {
   /** Set when the alarm found the list due: the room then deletes it (an await the alarm's duties cannot make). */
   due = false;
   private readonly list: ListAge;
+  private readonly deletion: AlarmDuty;
 
   constructor(private readonly parts: UnusedListParts) {
     this.list = parts.list;
+    this.deletion = parts.alarms.register("unused-list", (now) => this.onAlarm(now));
   }
 
   /** Asks the alarm for the deletion, when the list is one that will be deleted. */
   scheduleIfUnused(): void {
     const due = deletionDue(this.list);
-    if (due !== null) this.parts.alarm.dueBy("unused-list", due);
+    if (due !== null) this.deletion.dueBy(due);
   }
 
   /** Deletes the list, storage and all; its sockets are told. The room answers "no such list" from then on. */
   async deleteList(): Promise<void> {
-    const { ctx, out, alarm } = this.parts;
+    const { ctx, outbound, alarms } = this.parts;
     for (const ws of ctx.getWebSockets()) {
-      out.closeWithBye(ws, CloseCode.GoingAway, "this list was deleted: nothing was saved to it in 30 days");
+      outbound.closeWithBye(ws, CloseCode.GoingAway, "this list was deleted: nothing was saved to it in 30 days");
     }
     await ctx.storage.deleteAlarm();
     await ctx.storage.deleteAll();
-    await alarm.load();
+    await alarms.load();
     this.due = false;
   }
 

@@ -58,7 +58,7 @@ for (const path of USAGE_PATHS) app.route(path, usage);
 for (const path of SOCKET_PATHS) app.route(path, socket);
 for (const path of ITEM_PATHS) app.route(path, itemChanges);
 
-app.on(["GET", "POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["PATCH", "DELETE"]));
+app.on(["POST", "PUT"], [...ITEM_PATHS], methodNotAllowed(["GET", "PATCH", "DELETE"]));
 app.on(["PUT", "PATCH", "DELETE"], SEED_WRITE_PATH, methodNotAllowed(["POST"]));
 app.on(["PUT", "PATCH", "DELETE"], [SEED_READ_PATH, ...SOCKET_PATHS], methodNotAllowed(["GET"]));
 app.on(["PUT", "PATCH", "DELETE"], [...ITEMS_PATHS], methodNotAllowed(["GET", "POST"]));

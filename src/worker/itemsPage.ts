@@ -4,8 +4,7 @@
  * when there is none. Built here only, from the room's page, and read back
  * here only, from a copy the edge cache kept (newestPage.ts).
  */
-import { isItem } from "../protocol/frames";
-import type { Item } from "../protocol/item";
+import { isItem, type Item } from "../protocol/item";
 import type { Page } from "../room";
 
 export interface ItemsPageBody {

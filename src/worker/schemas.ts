@@ -84,8 +84,23 @@ export const ItemPatchSchema = v.pipe(
   }),
 );
 
-/** `If-Match: "N"` (or `W/"N"`, or `*` for any version): the version the change expects; absent, any. */
-export const IfMatchSchema = v.object({
+/**
+ * `Listroom-Writer: <browser id>` (WRITER_HEADER): who makes a save or change,
+ * for what counts as another writer's change (src/protocol/fieldMerge.ts);
+ * absent, nobody. One field, in every schema of a request that writes an item.
+ */
+const writerHeader = {
+  "listroom-writer": v.optional(
+    v.pipe(v.string(), v.regex(BROWSER_ID_PATTERN, "Listroom-Writer must be 8 to 64 characters of A-Z a-z 0-9 _ -")),
+  ),
+};
+
+/**
+ * A change's headers: `If-Match: "N"` (or `W/"N"`, or `*` for any version),
+ * the version the change was made on (absent, any), and its writer.
+ */
+export const ChangeHeadersSchema = v.object({
+  ...writerHeader,
   "if-match": v.optional(
     v.pipe(
       v.string(),
@@ -123,7 +138,9 @@ function problemWithIdempotencyKey(key: string): string | null {
   return null;
 }
 
-export const IdempotencyHeaderSchema = v.object({
+/** A save's headers: its Idempotency-Key and its writer. */
+export const SaveHeadersSchema = v.object({
+  ...writerHeader,
   "idempotency-key": v.optional(v.pipe(v.string(), judged(problemWithIdempotencyKey))),
 });
 

@@ -74,8 +74,8 @@ export async function readJson(c: Context): Promise<{ ok: true; value: unknown }
   }
 }
 
-export const limitBody = bodyLimit({
-  maxSize: REQUEST_BODY_MAX_BYTES,
-  onError: (c) =>
-    errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`),
-});
+export function payloadTooLarge(c: Context): Response {
+  return errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`);
+}
+
+export const limitBody = bodyLimit({ maxSize: REQUEST_BODY_MAX_BYTES, onError: payloadTooLarge });

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { browserAndApp, card, createTestList, openLive, postItem } from "./pageDriver";
 
 const app = browserAndApp();
-/** Longer than the page's Undo window (src/client/undoWindow.ts), with room for a busy machine. */
+/** Longer than the page's Undo window (src/client/core/undoWindow.ts), with room for a busy machine. */
 const PAST_UNDO_WINDOW_MS = 15_000;
 
 /** What has focus: a button's label and the title of the card it is in, or the card itself. */

@@ -1,7 +1,7 @@
 /** Frame builders for client tests. */
 import type { EditedFrame, ItemFrame, RemovedFrame, SendWindow, SnapshotFrame, WelcomeFrame } from "../../src/protocol/frames";
 import type { Item } from "../../src/protocol/item";
-import { PROTOCOL_VERSION } from "../../src/protocol/limits";
+import { PROTOCOL_VERSION } from "../../src/protocol/frames";
 
 export function item(n: number, version = 1): Item {
   return {

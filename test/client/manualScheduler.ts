@@ -1,5 +1,5 @@
 /** A clock for client tests that moves only when told to, running the timers that come due. */
-import type { Scheduler } from "../../src/client/liveConnection";
+import type { Scheduler } from "../../src/client/core/liveConnection";
 
 interface Timer {
   id: number;

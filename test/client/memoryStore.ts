@@ -1,5 +1,5 @@
 /** The page's `localStorage`, as a Map the test can look into. */
-import type { KeyValueStore } from "../../src/client/outbox";
+import type { KeyValueStore } from "../../src/client/core/outbox";
 
 export class MemoryStore implements KeyValueStore {
   readonly data = new Map<string, string>();

@@ -3,7 +3,7 @@
  * client sends and lets the test deliver frames and closes. The server side
  * is tested against the real ListRoom in test/room and test/e2e.
  */
-import type { SocketLike } from "../../src/client/liveConnection";
+import type { SocketLike } from "../../src/client/core/liveConnection";
 import type { ServerFrame } from "../../src/protocol/frames";
 
 type Listener = (event: never) => void;

@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { readSwitch, readWholeNumber, VARIABLES, type SwitchName, type WholeNumberName } from "../../src/config/variables";
-import { readConfig } from "../../src/room/config";
+import { readDeliveryConfig } from "../../src/delivery/config";
 import { readListsPerHour } from "../../src/quota/ListQuota";
-import { readPlacementRule } from "../../src/relay/arrivalRouter";
+import { readListConfig } from "../../src/room/listConfig";
+import { readPlacementRule } from "../../src/room/relays/arrivalRouter";
 import { connect, freshRoom, overrideVar } from "../room/roomHarness";
 
 const DOCUMENTED = {
@@ -48,7 +49,7 @@ describe("configuration defaults", () => {
       const read = variable.type === "switch" ? readSwitch(name as SwitchName, {}) : readWholeNumber(name as WholeNumberName, {});
       expect(String(read), name).toBe(documented);
     }
-    expect(readConfig({})).toEqual({
+    expect({ ...readDeliveryConfig({}), ...readListConfig({}) }).toEqual({
       resendIntervalMs: 30000,
       maxSendAttempts: 5,
       resumeWindowMs: 120000,

@@ -6,11 +6,11 @@
  */
 import { parseServerFrame, type ServerFrame } from "../../src/protocol/frames";
 import { FIRST_SEQ } from "../../src/protocol/limits";
-import type { ConnectionState } from "../../src/room/connection";
-import { Delivery } from "../../src/room/delivery/delivery";
-import { MemoryLog } from "../../src/room/delivery/memoryLog";
-import { Outbound } from "../../src/room/outbound";
-import { emptyUsage } from "../../src/room/usage";
+import type { ConnectionState } from "../../src/delivery/sockets/connection";
+import { Delivery } from "../../src/delivery/rounds/delivery";
+import { MemoryLog } from "../../src/delivery/log/memoryLog";
+import { Outbound } from "../../src/delivery/sockets/outbound";
+import { emptyUsage } from "../../src/delivery/platform/usage";
 
 /** A socket that records its frames and whether the server closed it. */
 export class RecordingSocket {
@@ -42,7 +42,7 @@ export function deliveryOver(log: MemoryLog, window = { frames: 32, bytes: 128 *
   const forgotten: string[] = [];
   const parts = {
     log,
-    out: new Outbound(emptyUsage()),
+    outbound: new Outbound(emptyUsage()),
     states: { get: (ws: WebSocket) => states.get(ws) ?? null, set: (ws: WebSocket, state: ConnectionState) => void states.set(ws, state) },
     config: { ...TIMING, sendWindow: window },
     audience: {
@@ -50,7 +50,8 @@ export function deliveryOver(log: MemoryLog, window = { frames: 32, bytes: 128 *
         for (const [ws, state] of states) if ((ws as unknown as RecordingSocket).closedWith === null) yield [ws, state];
       },
     },
-    alarm: { dueBy: (_duty: "resend", at: number) => void resendsAskedFor.push(at) },
+    // The one alarm, as far as delivery uses it: its resend duty records each time it is asked for.
+    alarms: { register: () => ({ dueBy: (at: number) => void resendsAskedFor.push(at) }) },
     sessions: { forget: (clientId: string) => void forgotten.push(clientId) },
   };
   const delivery = new Delivery(parts);

@@ -1,6 +1,6 @@
 /**
  * How a query matches an item's text, as one table: the page's filter
- * (test/client/searchFolding.test.ts) and the server's index
+ * (test/client/core/searchFolding.test.ts) and the server's index
  * (test/worker/search.test.ts) are both held to it, so they agree.
  */
 export interface SearchCase {

@@ -1,7 +1,7 @@
 /**
  * The text rules of src/protocol/text.ts as fast-check properties: each
  * generator yields a title and a body with the verdict the rule demands. The
- * same table runs against the page's pre-check (test/client/itemCheck.test.ts)
+ * same table runs against the page's pre-check (test/client/core/itemCheck.test.ts)
  * and against the server over HTTP (test/worker/itemText.test.ts), so the two
  * cannot drift apart.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PLACEMENT_ARRIVAL_TIMEOUT_MS } from "../../src/relay/relayFeed";
+import { PLACEMENT_ARRIVAL_TIMEOUT_MS } from "../../src/room/relays/relayFeed";
 import { connectFresh, controlClock, eventually, numbered, save, type RoomStub } from "../room/roomHarness";
 import { askPlacement, freshRelayedList } from "./relayHarness";
 

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { ListRelay, RELAY_CHECK_IN_MS, RELAY_CUT_OFF_MS } from "../../src/relay/ListRelay";
+import { ListRelay } from "../../src/relay/ListRelay";
+import { RELAY_CHECK_IN_MS, RELAY_CUT_OFF_MS } from "../../src/relay/listLink";
 import { ListRoom } from "../../src/room/ListRoom";
 import { CloseCode } from "../../src/protocol/limits";
 import { connectFresh, controlClock, eventually, numbered, save } from "../room/roomHarness";

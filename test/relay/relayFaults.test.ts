@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { ListRelay } from "../../src/relay/ListRelay";
-import { RELAY_RETRY_FIRST_MS } from "../../src/relay/relayFeed";
+import { RELAY_RETRY_FIRST_MS } from "../../src/room/relays/relayCalls";
 import type { Item } from "../../src/protocol/item";
 import type { SnapshotFrame } from "../../src/protocol/frames";
 import { alarmTime, CONFIG, connect, connectFresh, controlClock, eventually, numbered, save, type Opened, type RoomStub } from "../room/roomHarness";

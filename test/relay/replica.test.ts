@@ -1,29 +1,67 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { runMigrations } from "../../src/delivery/platform/migrate";
+import { taggedSql } from "../../src/delivery/platform/sql";
+import { emptyUsage } from "../../src/delivery/platform/usage";
 import type { Item } from "../../src/protocol/item";
 import type { ListRelay } from "../../src/relay/ListRelay";
-import { RELAY_MIGRATIONS } from "../../src/relay/relayMigrations";
+import { RELAY_SCHEMAS } from "../../src/relay/relayMigrations";
 import { Replica } from "../../src/relay/replica";
-import type { LogEntry } from "../../src/room/delivery/log";
-import { runMigrations } from "../../src/room/migrations";
-import { taggedSql } from "../../src/room/sql";
-import { emptyUsage } from "../../src/room/usage";
 import { newItemId } from "../../src/shared/itemId";
+import type { LogEntry } from "../../src/shared/logEntry";
+import { deliveryLogContract } from "../delivery/log/deliveryLogContract";
 
 function item(pos: number, title: string, version = 1): Item {
   return { id: newItemId(pos), title, body: "", createdAt: new Date(pos * 1000).toISOString(), version, updatedAt: null, done: false, doneAt: null };
 }
 
 /** Runs `body` on a replica in the SQLite of a relay object of its own (no list behind it). */
-function withReplica<T>(body: (replica: Replica, sql: ReturnType<typeof taggedSql>) => T): Promise<T> {
+function withReplica<T>(body: (replica: Replica, sql: ReturnType<typeof taggedSql>, storage: DurableObjectStorage) => T): Promise<T> {
   const stub = env.LIST_RELAY.getByName(`replica-test-${crypto.randomUUID()}/relay/0`);
   return runInDurableObject(stub, (_relay: ListRelay, state) => {
-    runMigrations(state.storage, RELAY_MIGRATIONS);
+    runMigrations(state.storage, RELAY_SCHEMAS);
     const sql = taggedSql(state.storage.sql, emptyUsage());
-    return body(new Replica(sql), sql);
+    return body(new Replica(sql), sql, state.storage);
   });
 }
+
+// A replica seeded at an empty list and fed every entry after it, as the list's object feeds it.
+deliveryLogContract("a relay's replica", (test) =>
+  withReplica((replica, _sql, storage) => {
+    storage.transactionSync(() => replica.seed({ lastPos: 0, page: { items: [], hasOlder: false } }));
+    const items = new Map<number, Item>();
+    const feed = (entry: LogEntry): LogEntry => {
+      if (!storage.transactionSync(() => replica.apply(entry))) throw new Error(`the replica refused entry ${entry.pos}`);
+      return entry;
+    };
+    const live = (itemPos: number): Item => {
+      const found = items.get(itemPos);
+      if (!found) throw new Error(`no live item at ${itemPos}`);
+      return found;
+    };
+    test({
+      log: replica,
+      save: (title, body, at) => {
+        const pos = replica.lastPos() + 1;
+        const saved: Item = { id: newItemId(pos), title, body, createdAt: new Date(at).toISOString(), version: 1, updatedAt: null, done: false, doneAt: null };
+        items.set(pos, saved);
+        return feed({ pos, at, kind: "item", itemId: saved.id, item: saved });
+      },
+      edit: (itemPos, title, at) => {
+        const was = live(itemPos);
+        const edited: Item = { ...was, title, version: was.version + 1, updatedAt: new Date(at).toISOString() };
+        items.set(itemPos, edited);
+        return feed({ pos: replica.lastPos() + 1, at, kind: "edited", itemId: was.id, item: edited });
+      },
+      remove: (itemPos, at) => {
+        const was = live(itemPos);
+        items.delete(itemPos);
+        return feed({ pos: replica.lastPos() + 1, at, kind: "removed", itemId: was.id, item: null });
+      },
+    });
+  }),
+);
 
 describe("the relay's replica", () => {
   it("answers range, entryAt and pageBelow after its seed as the list's log does, and ignores what is out of order", async () => {

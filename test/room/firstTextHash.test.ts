@@ -9,13 +9,13 @@ import { describe, expect, it } from "vitest";
 import { ItemStore } from "../../src/room/itemStore";
 import { ListTotals } from "../../src/room/listTotals";
 import type { ListRoom } from "../../src/room/ListRoom";
-import { MIGRATIONS, runMigrations } from "../../src/room/migrations";
-import { taggedSql } from "../../src/room/sql";
+import { runMigrations } from "../../src/delivery/platform/migrate";
+import { taggedSql } from "../../src/delivery/platform/sql";
+import { emptyUsage } from "../../src/delivery/platform/usage";
+import { LIST_SCHEMAS } from "../../src/room/migrations";
 import { textHash } from "../../src/room/textHash";
-import { emptyUsage } from "../../src/room/usage";
+import { migrateBefore } from "./oldStorage";
 import { freshRoom, TEST_OWNER_KEY } from "./roomHarness";
-
-const BEFORE_006 = MIGRATIONS.findIndex((migration) => migration.id === "006_first_text_hash");
 
 describe("migration 006: first_text becomes a hash", () => {
   it("hashes the first text of keyed items (edited or not), forgets removed ones, and drops every copy of earlier text", async () => {
@@ -23,11 +23,7 @@ describe("migration 006: first_text becomes a hash", () => {
     const stub = env.LIST_ROOM.getByName(`test-old-schema-${crypto.randomUUID()}`);
     const result = await runInDurableObject(stub, (_room: ListRoom, state) => {
       const sql = state.storage.sql;
-      sql.exec(`CREATE TABLE _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
-      for (const migration of MIGRATIONS.slice(0, BEFORE_006)) {
-        sql.exec(migration.sql);
-        sql.exec(`INSERT INTO _migrations (id, applied_at) VALUES (?, ?)`, migration.id, 1);
-      }
+      migrateBefore(sql, "006_first_text_hash", 1);
       const insert = (pos: number, key: string | null, title: string, body: string, firstText: string | null, removed: boolean) =>
         sql.exec(
           `INSERT INTO items (pos, id, title, body, created_at, idempotency_key, version, first_text, removed_at)
@@ -39,7 +35,7 @@ describe("migration 006: first_text becomes a hash", () => {
       insert(3, "removed-key-0000003", "", "", null, true);
       insert(4, null, "no key", "body", null, false);
 
-      runMigrations(state.storage);
+      runMigrations(state.storage, LIST_SCHEMAS);
 
       const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('items')`).toArray().map((c) => c.name);
       const hashes = sql.exec<{ pos: number; first_text_hash: string | null }>(`SELECT pos, first_text_hash FROM items ORDER BY pos`).toArray();

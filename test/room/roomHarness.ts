@@ -15,12 +15,13 @@ import {
   type WelcomeFrame,
 } from "../../src/protocol/frames";
 import type { NewItem } from "../../src/protocol/item";
-import { readConfig } from "../../src/room/config";
+import { readDeliveryConfig } from "../../src/delivery/config";
+import { readListConfig } from "../../src/room/listConfig";
 import type { ListRoom } from "../../src/room/ListRoom";
 import { hashToken } from "../../src/shared/tokens";
 
-/** The room's settings as wrangler.toml (and the test pool) give them. */
-export const CONFIG = readConfig(env);
+/** The room's settings (the engine's and the list's) as wrangler.toml (and the test pool) give them. */
+export const CONFIG = { ...readDeliveryConfig(env), ...readListConfig(env) };
 
 const WAIT_MS = 2_000;
 

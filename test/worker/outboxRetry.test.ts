@@ -1,5 +1,5 @@
 /**
- * The page's save path (src/client/outbox.ts) against the real Worker: a
+ * The page's save path (src/client/core/outbox.ts) against the real Worker: a
  * save that gets a 5xx is sent again with the same Idempotency-Key and is
  * stored once. The 5xx is real: the room is restarted with a var it refuses,
  * so the Worker's own error handler answers, and then the var is put right.
@@ -7,7 +7,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Outbox, OUTBOX_STORAGE_KEY, postSave, type KeyValueStore, type PendingSave } from "../../src/client/outbox";
+import { Outbox, OUTBOX_STORAGE_KEY, postSave, type KeyValueStore, type PendingSave } from "../../src/client/core/outbox";
 import type { Item } from "../../src/protocol/item";
 import { DEFAULT_LIST_ID } from "../../src/protocol/lists";
 import { ManualScheduler } from "../client/manualScheduler";

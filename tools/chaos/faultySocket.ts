@@ -10,7 +10,7 @@
 import type { ClientRequestArgs } from "node:http";
 import { connect, type NetConnectOpts, type Socket } from "node:net";
 import WebSocket from "ws";
-import type { SocketLike } from "../../src/client/liveConnection";
+import type { SocketLike } from "../../src/client/core/liveConnection";
 
 export interface SocketObserver {
   /** Called for each text frame; must call `deliver` once, which hands the frame to the client. */

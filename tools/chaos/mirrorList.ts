@@ -1,13 +1,13 @@
 /**
  * What a client's page would show: the page's own ListModel
- * (src/client/listModel.ts, the DOM-free half of ListView), watched so that
+ * (src/client/core/listModel.ts, the DOM-free half of ListView), watched so that
  * every version of every item it shows, and every time it stops showing one,
  * goes into the client's record, whatever brought the change: frames, a
  * snapshot or a "Show older" page. Plus a record of any item
  * applied twice. The invariants check both.
  */
-import type { Applied } from "../../src/client/inbox";
-import { ListModel, type ItemsPage } from "../../src/client/listModel";
+import type { Applied } from "../../src/client/core/inbox";
+import { ListModel, type ItemsPage } from "../../src/client/core/listModel";
 import type { Item } from "../../src/protocol/item";
 import type { ShownEvent, ShownVia } from "./history";
 

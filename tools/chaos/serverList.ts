@@ -4,7 +4,7 @@
  * a cursor is stable while saves land on top, so the result is the list as
  * it was when the first page was read.
  */
-import { isItem } from "../../src/protocol/frames";
+import { isItem } from "../../src/protocol/item";
 import type { Item } from "../../src/protocol/item";
 import { PAGE_MAX_LIMIT } from "../../src/protocol/limits";
 

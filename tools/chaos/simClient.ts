@@ -6,11 +6,11 @@
  * Faults are done to it from outside: its socket terminated or abandoned, or
  * its acks swallowed for a while.
  */
-import type { Applied } from "../../src/client/inbox";
-import { LiveConnection, type Scheduler } from "../../src/client/liveConnection";
+import type { Applied } from "../../src/client/core/inbox";
+import { LiveConnection, type Scheduler } from "../../src/client/core/liveConnection";
 import { parseServerFrame, type SequencedFrame } from "../../src/protocol/frames";
-import { readItemsPage } from "../../src/client/itemsApi";
-import type { ItemsPage } from "../../src/client/listModel";
+import { readItemsPage } from "../../src/client/core/itemsApi";
+import type { ItemsPage } from "../../src/client/core/listModel";
 import { CloseCode } from "../../src/protocol/limits";
 import { contentOf, mayFollow } from "./frameContent";
 import { FaultySocket } from "./faultySocket";

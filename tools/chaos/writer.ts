@@ -9,10 +9,10 @@
  * had lost it (the server did act on it), or races a second request with the
  * same key or change against the first, or queues a save again once saved.
  */
-import { EditKeys } from "../../src/client/editKeys";
-import { itemPath, sendChange } from "../../src/client/itemsApi";
-import { Outbox, postSave, type KeyValueStore, type ChangeOutcome, type PendingChange, type PendingSave } from "../../src/client/outbox";
-import type { Scheduler } from "../../src/client/liveConnection";
+import { EditKeys } from "../../src/client/core/editKeys";
+import { itemPath, sendChange } from "../../src/client/core/itemsApi";
+import { Outbox, postSave, type KeyValueStore, type ChangeOutcome, type PendingChange, type PendingSave } from "../../src/client/core/outbox";
+import type { Scheduler } from "../../src/client/core/liveConnection";
 import type { ItemPatch } from "../../src/protocol/item";
 import type { ChangeAttempt, ChangeFaults, ChangeRecord, History, SaveAttempt, SaveFaults, SaveRecord } from "./history";
 
@@ -113,6 +113,7 @@ export class Writer {
       title: `chaos save ${planned.number} [${key}]`,
       body: `written by writer ${this.index}\nkey ${key}`,
       writer: this.index,
+      fieldItem: false,
       faults: planned.faults,
       addedAt: Date.now(),
       attempts: [],

@@ -5,8 +5,8 @@
  * in charge), reloading again would loop. The mark lives in
  * `sessionStorage`, which survives a reload and dies with the tab.
  */
-import { PROTOCOL_VERSION } from "../../protocol/limits";
-import type { KeyValueStore } from "../outbox";
+import { PROTOCOL_VERSION } from "../../protocol/frames";
+import type { KeyValueStore } from "../core/outbox";
 
 export const RELOADED_FOR_KEY = "listroom.reloadedForProtocol";
 

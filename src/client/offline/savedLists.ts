@@ -13,10 +13,9 @@
  * gives those items back. Copies saved by the page before items had versions
  * are read as version 1, never edited, rather than thrown away.
  */
-import { isItem } from "../../protocol/frames";
-import type { Item } from "../../protocol/item";
+import { isItem, type Item } from "../../protocol/item";
 import { PAGE_DEFAULT_LIMIT } from "../../protocol/limits";
-import type { ShownList } from "../listModel";
+import type { ShownList } from "../core/listModel";
 
 export interface SavedList extends ShownList {
   /** The list's title, once lists have one; null until then. */

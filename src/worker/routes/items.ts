@@ -16,7 +16,7 @@ import { readItemInput } from "../itemInput";
 import { itemsPageBody } from "../itemsPage";
 import { newestPageText } from "../newestPage";
 import { refusal } from "../roomRefusals";
-import { IdempotencyHeaderSchema, ListQuerySchema } from "../schemas";
+import { ListQuerySchema, SaveHeadersSchema } from "../schemas";
 import { limitBody, validated } from "../validation";
 import { LIST_PATH } from "./lists";
 
@@ -46,11 +46,11 @@ items.get("/", limitPerAddress("read"), validated("query", ListQuerySchema), asy
   return pageAnswer(c, await room(c).listItems({ before, limit }));
 });
 
-items.post("/", limitPerAddress("save"), limitBody, validated("header", IdempotencyHeaderSchema), async (c) => {
+items.post("/", limitPerAddress("save"), limitBody, validated("header", SaveHeadersSchema), async (c) => {
   const read = await readItemInput(c);
   if (!read.ok) return errorResponse(c, read.status, read.code, read.message);
-  const key = c.req.valid("header")["idempotency-key"] ?? null;
-  const result = await room(c).addItem(read.input, key, clientGroup(c));
+  const headers = c.req.valid("header");
+  const result = await room(c).addItem(read.input, headers["idempotency-key"] ?? null, clientGroup(c), headers["listroom-writer"] ?? null);
   if (!result.ok) return refusal(c, result.error);
   if (result.value.replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ item: result.value.item, editKey: result.value.editKey }, 201);

@@ -6,7 +6,7 @@
  * current point's recorder.
  */
 import WebSocket from "ws";
-import { ackDueNow } from "../../../src/client/liveConnection";
+import { ackDueNow } from "../../../src/client/core/liveConnection";
 import { DEFAULT_SEND_WINDOW, PAGE_ACK_DELAY_CAP_MS, readFrame, readyOnOpen, socketPath, type ProtocolName } from "./protocols";
 import { utf8Length } from "../../../src/protocol/frames";
 import { delay, holdsWithin, now } from "../../harness/wait";

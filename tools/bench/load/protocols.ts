@@ -6,15 +6,15 @@
  *
  * - listroom: the catch-up ping after the welcome, and cumulative
  *   `{"type":"ack","seq":N}` batched for as long as the page batches them
- *   (`ackDelayFor` in src/client/liveConnection.ts, from the welcome's
+ *   (`ackDelayFor` in src/client/core/liveConnection.ts, from the welcome's
  *   `resendIntervalMs`), and sent at once when half the welcome's send
- *   window is outstanding, as the page does (`ackDueNow` in src/client/liveConnection.ts);
+ *   window is outstanding, as the page does (`ackDueNow` in src/client/core/liveConnection.ts);
  * - socketio: Engine.IO v4 / Socket.IO v5 packets spoken directly over `ws`
  *   (so the load generator costs the same per frame for every system), with
  *   `43<id>[]` for each acknowledgement request, as socket.io-client does;
  * - bare and ws: nothing to answer.
  */
-import { ackDelayFor, DEFAULT_CLIENT_TIMING } from "../../../src/client/liveConnection";
+import { ackDelayFor, DEFAULT_CLIENT_TIMING } from "../../../src/client/core/liveConnection";
 import { PING_TEXT, type SendWindow } from "../../../src/protocol/frames";
 import { SEND_WINDOW_BYTES, SEND_WINDOW_FRAMES } from "../../../src/protocol/limits";
 

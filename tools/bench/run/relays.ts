@@ -78,15 +78,15 @@ interface Step {
   listCpuUsPerSave: number | null;
 }
 
-/** Modules both the list's object and its relays run (src/room/deliveryParts.ts wires them): their code alone names no owner. */
-const SHARED_MODULES = /^src\/room\/(delivery\/|deliveryParts|connect|connection|intake|presence|outbound|sessions|audience|alarm|clientStore|abuseLimits|sql|usage|config|migrations)/;
+/** Modules both the list's object and its relays run (the engine, src/delivery/engine.ts wires them): their code alone names no owner. */
+const SHARED_MODULES = /^src\/delivery\//;
 
 /** Which object runs a source file's code: the list's own object, its relays, the Worker; null for shared modules and libraries. */
 export function ownerOf(path: string): CpuOwner | null {
   if (path.startsWith("src/worker/")) return "worker";
-  if (path === "src/relay/ListRelay.ts" || path === "src/relay/replica.ts" || path === "src/relay/relayMigrations.ts") return "relay";
+  if (path.startsWith("src/relay/")) return "relay";
   if (SHARED_MODULES.test(path)) return null;
-  if (path.startsWith("src/room/") || path.startsWith("src/relay/")) return "list";
+  if (path.startsWith("src/room/")) return "list";
   return null;
 }
 
@@ -258,7 +258,7 @@ export async function measureRelays(options: RelayRunOptions, command: string, o
       "# One list, many viewers, relays off and on",
       "",
       `Command: \`${command}\`; ${startedAt.toISOString()}; Listroom: ${options.provenance}; relays on: RELAY_AFTER ${options.relays.after}, RELAY_CAPACITY ${options.relays.capacity}.`,
-      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room and src/relay: the list; src/relay/ListRelay.ts and replica.ts: relays; a continuation in a module both run: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), and a sample's time is capped at ten sampling intervals (workerd leaves the isolate while it waits, and the sample before a wait would otherwise carry it). The list object's CPU per save is its own JavaScript time in the profile (the "profile: list" column); the "est." column is its share of the profile's busy time times the runtime's CPU from /proc over the same point, which also spreads the profiler's own cost and the runtime's native work pro rata. The inspector is open throughout.`,
+      `Listroom on workerd (Miniflare), the load generator connecting straight to it; every object runs in that one workerd process. One save a second, ${options.saves} per count, viewers acknowledging as the page does. Latency and the list's work per save come from a plain point; CPU per save from a second point under a V8 CPU profile, each sample charged to the object whose code is outermost on its stack (the list's own modules in src/room: the list; src/relay: relays; a continuation in the engine both run, src/delivery: shared; no JavaScript on the stack, the runtime's own socket work and GC: native). Profile time is wall time on the isolate's thread (a thread preempted by other processes still shows its stack), and a sample's time is capped at ten sampling intervals (workerd leaves the isolate while it waits, and the sample before a wait would otherwise carry it). The list object's CPU per save is its own JavaScript time in the profile (the "profile: list" column); the "est." column is its share of the profile's busy time times the runtime's CPU from /proc over the same point, which also spreads the profiler's own cost and the runtime's native work pro rata. The inspector is open throughout.`,
       `The list object's JavaScript time per save in the profile, ${options.counts.at(-1)} viewers ÷ ${options.counts[0]}: relays off ${ratio("off")}, on ${ratio("on")}.`,
       "",
       table,

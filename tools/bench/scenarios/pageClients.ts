@@ -9,8 +9,8 @@
 import { listPaths } from "../../../src/protocol/lists";
 import { loadavg } from "node:os";
 import WebSocket from "ws";
-import type { Applied } from "../../../src/client/inbox";
-import { LiveConnection, browserScheduler, type SocketLike } from "../../../src/client/liveConnection";
+import type { Applied } from "../../../src/client/core/inbox";
+import { LiveConnection, browserScheduler, type SocketLike } from "../../../src/client/core/liveConnection";
 import { utf8Length } from "../../../src/protocol/frames";
 import { copyApp } from "../../harness/appCopy";
 import { createList } from "../../harness/lists";

@@ -1,5 +1,5 @@
 /** What the runner needs from each system under test, however it is started. */
-import type { RoomUsage } from "../../../src/room/usage";
+import type { RoomUsage } from "../../../src/delivery/platform/usage";
 import type { ProtocolName } from "../load/protocols";
 
 /**
