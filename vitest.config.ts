@@ -3,8 +3,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
 // - unit:    DOM-free logic in plain Node: test/client, test/protocol,
-//            test/config, test/architecture (the import rule), test/build
-//            (the Worker's size budget), and every
+//            test/config, test/architecture (the import rule), test/tools
+//            (the tools' own logic, such as the bench's registry), and every
 //            `*.unit.test.ts` beside the tests of its module (the engine's
 //            delivery rules over an in-memory log, pure rules of src/delivery,
 //            src/room and src/shared);
@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/architecture/**/*.test.ts", "test/build/**/*.test.ts", UNIT_TESTS],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/architecture/**/*.test.ts", "test/tools/**/*.test.ts", UNIT_TESTS],
         },
       },
       {

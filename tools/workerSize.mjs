@@ -1,7 +1,7 @@
 // The Worker's size budget: the script `wrangler deploy` uploads, gzipped, at
 // most WORKER_GZIP_BUDGET bytes, so growth is a decision, not a drift (like
 // the page script's budget in tools/build.mjs). A test runs it in `npm test`
-// (test/build/workerSize.test.ts); by hand:
+// (test/tools/workerSize.test.ts); by hand:
 //
 //   node tools/workerSize.mjs            # the size, and exit 1 over the budget
 //   node tools/workerSize.mjs --analyze  # and what each module adds, before gzip
