@@ -25,7 +25,7 @@ export type GuardEnv = {
 };
 
 /** Paths kept from the seed, whose clients read `{"result":"failure","error":…}`. */
-const SEED_WRITE_PATH = "/save";
+export const SEED_WRITE_PATH = "/save";
 
 /** A refusal in the route's error shape: the usual one, or the seed's with `result` beside it. */
 export function refuse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {

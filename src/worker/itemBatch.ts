@@ -5,7 +5,7 @@
  * its number, and forwards the lines to the room, which stores all or none.
  */
 import type { MiddlewareHandler } from "hono";
-import * as z from "zod/mini";
+import type * as v from "valibot";
 import { badLineBody, type SavedBatchBody } from "../protocol/batch";
 import { ErrorCode } from "../protocol/errors";
 import { isRecord } from "../protocol/guards";
@@ -14,19 +14,19 @@ import { clientGroup } from "./guard";
 import { errorResponse } from "./httpErrors";
 import { refusal } from "./roomRefusals";
 import { NewLinesSchema, type SaveHeadersSchema } from "./schemas";
-import { describeIssues, mediaType, readJson } from "./validation";
+import { mediaType, parseInput, readJson } from "./validation";
 
-/** The first line (counting from 1) an issue is about, and the issue said without the line's place; null for an issue about the whole batch. */
-function badLine(error: z.core.$ZodError): { line: number; problem: string } | null {
-  const lines = error.issues.flatMap((issue) => {
-    const [field, index, ...rest] = issue.path;
+/** The first line (counting from 1) that issues are about, and what is wrong with it; null when they are about the whole batch. */
+function badLine(issues: readonly v.GenericIssue[]): { line: number; problem: string } | null {
+  const found = issues.flatMap((issue) => {
+    const [field, index, ...rest] = (issue.path ?? []).map((item) => item.key);
     if (field !== "items" || typeof index !== "number") return [];
     return [{ line: index + 1, problem: rest.length > 0 ? `${rest.join(".")}: ${issue.message}` : issue.message }];
   });
-  return lines.sort((a, b) => a.line - b.line)[0] ?? null;
+  return found.sort((a, b) => a.line - b.line)[0] ?? null;
 }
 
-type SaveHeaders = { out: { header: z.output<typeof SaveHeadersSchema> } };
+type SaveHeaders = { out: { header: v.InferOutput<typeof SaveHeadersSchema> } };
 
 export const saveBatch: MiddlewareHandler<AppEnv, string, SaveHeaders> = async (c, next) => {
   const json = mediaType(c) === "application/json" ? await readJson(c) : null;
@@ -34,14 +34,13 @@ export const saveBatch: MiddlewareHandler<AppEnv, string, SaveHeaders> = async (
   if ("title" in json.value) {
     return errorResponse(c, 400, ErrorCode.InvalidInput, "send title for one item or items for several, not both");
   }
-  const parsed = z.safeParse(NewLinesSchema, json.value);
-  if (!parsed.success) {
-    const bad = badLine(parsed.error);
-    if (bad) return c.json(badLineBody(bad.line, bad.problem), 400);
-    return errorResponse(c, 400, ErrorCode.InvalidInput, describeIssues(parsed.error));
+  const parsed = parseInput(NewLinesSchema, json.value);
+  if (!parsed.ok) {
+    const bad = badLine(parsed.issues);
+    return bad ? c.json(badLineBody(bad.line, bad.problem), 400) : errorResponse(c, 400, ErrorCode.InvalidInput, parsed.message);
   }
   const headers = c.req.valid("header");
-  const result = await room(c).addItems(parsed.data.items, headers["idempotency-key"] ?? null, clientGroup(c), headers["listroom-writer"] ?? null);
+  const result = await room(c).addItems(parsed.value.items, headers["idempotency-key"] ?? null, clientGroup(c), headers["listroom-writer"] ?? null);
   if (!result.ok) return refusal(c, result.error);
   if (result.value.replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ items: result.value.items, editKeys: result.value.editKeys } satisfies SavedBatchBody, 201);

@@ -9,27 +9,28 @@
  * and counted against the address's tick limit when it is a tick (`done`
  * alone) or its save limit when it is anything else.
  */
-import * as z from "zod/mini";
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type * as v from "valibot";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { ErrorCode } from "../protocol/errors";
-import { touchesText, type ItemPatch } from "../protocol/item";
-import { REQUEST_BODY_MAX_BYTES } from "../protocol/limits";
-import { claimedPos } from "../shared/itemId";
-import type { ChangeRequest } from "../room";
-import { room, type AppEnv } from "./context";
+import { ErrorCode } from "../../protocol/errors";
+import { touchesText, type ItemPatch } from "../../protocol/item";
+import { REQUEST_BODY_MAX_BYTES } from "../../protocol/limits";
+import { claimedPos } from "../../shared/itemId";
+import type { ChangeRequest } from "../../room";
+import { room, type AppEnv } from "../context";
+import { Hono } from "../hono";
 import { LIST_PATH } from "./lists";
-import { clientGroup, limitPerAddress, overAddressLimit } from "./guard";
-import { optionalBearer, requireBearer, unauthorized } from "./bearer";
-import { errorResponse } from "./httpErrors";
-import { forgetNewestPage } from "./newestPage";
-import { refusal } from "./roomRefusals";
-import { ChangeHeadersSchema, ItemBearerSchema, ItemPatchSchema } from "./schemas";
-import { describeIssues, payloadTooLarge, readJson, validated, type BodyProblem } from "./validation";
+import { clientGroup, limitPerAddress, overAddressLimit } from "../guard";
+import { optionalBearer, requireBearer, unauthorized } from "../bearer";
+import { errorResponse } from "../httpErrors";
+import { forgetNewestPage } from "../newestPage";
+import { refusal } from "../roomRefusals";
+import { ChangeHeadersSchema, ItemBearerSchema, ItemPatchSchema } from "../schemas";
+import { parseInput, payloadTooLarge, readJson, validated, type BodyProblem } from "../validation";
 
 export const ITEM_PATHS = ["/api/items/:itemId", `${LIST_PATH}/items/:itemId`] as const;
 
-type ChangeHeaders = z.infer<typeof ChangeHeadersSchema>;
+type ChangeHeaders = v.InferOutput<typeof ChangeHeadersSchema>;
 
 /** Who asks, from the headers already checked: the key (null: none sent), `If-Match`, the writer and the client's address group. */
 function changeRequest<E extends AppEnv>(c: Context<E>, key: string | null, headers: ChangeHeaders): ChangeRequest {
@@ -58,9 +59,9 @@ type PatchEnv = { Variables: { patch: PatchRead } };
 async function readPatch<E extends AppEnv>(c: Context<E>): Promise<PatchRead> {
   const json = await readJson(c);
   if (!json.ok) return json;
-  const patch = z.safeParse(ItemPatchSchema, json.value);
-  if (!patch.success) return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: describeIssues(patch.error) };
-  return { ok: true, patch: patch.data };
+  const patch = parseInput(ItemPatchSchema, json.value);
+  if (!patch.ok) return { ok: false, status: 400, code: ErrorCode.InvalidInput, message: patch.message };
+  return { ok: true, patch: patch.value };
 }
 
 // A tick (`done` alone) counts against the address's tick limit; any other
