@@ -3,7 +3,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 // Four projects, by where the code under test runs:
 // - unit:    DOM-free logic in plain Node: test/client, test/protocol,
-//            test/config, test/architecture (the import rule), and every
+//            test/config, test/architecture (the import rule), test/tools
+//            (the tools' own logic, such as the bench's registry), and every
 //            `*.unit.test.ts` beside the tests of its module (the engine's
 //            delivery rules over an in-memory log, pure rules of src/delivery,
 //            src/room and src/shared);
@@ -21,7 +22,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/architecture/**/*.test.ts", UNIT_TESTS],
+          include: ["test/client/**/*.test.ts", "test/protocol/**/*.test.ts", "test/config/**/*.test.ts", "test/architecture/**/*.test.ts", "test/tools/**/*.test.ts", UNIT_TESTS],
         },
       },
       {
@@ -37,9 +38,12 @@ export default defineConfig({
                 OWNER_KEY: "test-owner-key-of-the-default-list",
                 LIST_ID_SECRET: "test-list-id-secret-of-the-pool",
               },
-              // A small per-address save limit, so the save-limit tests add
-              // few items to the list the other tests share.
-              ratelimits: { SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } } },
+              // Small per-address save and tick limits, so the limit tests add
+              // and tick few items on the list the other tests share.
+              ratelimits: {
+                SAVE_LIMITER: { namespace_id: "1403", simple: { limit: 5, period: 60 } },
+                TICK_LIMITER: { namespace_id: "1404", simple: { limit: 8, period: 60 } },
+              },
             },
           }),
         ],

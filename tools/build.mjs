@@ -28,8 +28,11 @@ const SHELL_PATHS = [
   "/icons/maskable.svg",
 ];
 
-/** Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift. */
-const BUDGETS = { "app.js": 18 * 1024, "sw.js": 4 * 1024 };
+/**
+ * Gzipped (level 9) bytes each script may take; a build over one fails, so growth is a decision, not a drift.
+ * app.js: 18 → 20 KiB for protocol 5's page (issue 30: edits by field, the collision dialog, offline and held-back status), ~1.6 KiB.
+ */
+const BUDGETS = { "app.js": 20 * 1024, "sw.js": 4 * 1024 };
 
 const common = { bundle: true, minify: true, target: "es2022", write: false, logLevel: "warning" };
 

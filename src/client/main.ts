@@ -8,7 +8,7 @@
  *
  * The client's classes keep their insides in `#private` members rather than
  * TypeScript's `private`: the minifier renames the former, not the latter,
- * and that is part of what keeps the page script within its 18 KiB
+ * and that is part of what keeps the page script within its 20 KiB
  * (gzipped) budget (tools/build.mjs).
  */
 import { DEFAULT_LIST_ID, listPaths } from "../protocol/lists";
@@ -16,12 +16,14 @@ import { BROWSER_PARAM } from "../protocol/limits";
 import { touchesText, type ItemPatch } from "../protocol/item";
 import { Announcer, arrivalsText, quoted } from "./view/announcer";
 import { changeProblem, saveProblem } from "./core/changeProblems";
+import { asPatch, changedFields } from "./core/changeRefusals";
+import { CollisionDesk } from "./view/collisionDesk";
 import { DeviceCopy } from "./view/deviceCopy";
 import { browserId } from "./core/browserId";
 import { EditKeys } from "./core/editKeys";
 import { HideDone } from "./core/hideDone";
 import { ItemDialog } from "./view/itemDialog";
-import { itemPath, readItemsPage, searchItemsPage, sendChange } from "./core/itemsApi";
+import { itemPath, postSave, readItemsPage, searchItemsPage, sendChange } from "./core/itemsApi";
 import { listIdFromPath, socketUrl } from "./core/listAddress";
 import { showNoSuchList, startLists } from "./view/startLists";
 import { ListView } from "./view/listView";
@@ -32,7 +34,7 @@ import { NeverOpenedNote } from "./view/neverOpenedNote";
 import { NewAbove } from "./view/newAbove";
 import { PageUpdates } from "./offline/pageUpdates";
 import { reloadedForNewerProtocol, shouldReloadFor } from "./offline/reloadOnce";
-import { changedItemId, Outbox, postSave, type ChangeOutcome } from "./core/outbox";
+import { changedItemId, Outbox, type ChangeOutcome } from "./core/outbox";
 import { byId, showNote } from "./view/pageElements";
 import { durableStore, sessionStore } from "./view/pageStores";
 import { Removals } from "./view/removals";
@@ -47,12 +49,21 @@ function start(): void {
   const paths = listPaths(listId);
   const store = durableStore();
   const fetchImpl = fetch.bind(globalThis);
+  // This browser, as the writer of its changes and in the head count ("N here").
+  const writer = browserId(store);
+  // A change that cannot reach the server is reason to doubt the socket too.
+  const sendImpl: typeof fetch = (...request) =>
+    fetchImpl(...request).catch((error: unknown) => {
+      connection.suspect();
+      throw error;
+    });
   // A list that does not exist (an old link, a typo): say so, and stop trying to reach it.
+  // An owner link checked: cards painted before its key was kept learn that they may be changed.
   const header = startLists(listId, store, fetchImpl, () => {
     connection.stop();
     outbox.hold();
     showNoSuchList();
-  });
+  }, () => view.render());
 
   // Edits and removals: with the item's edit key (saved here) or the owner key (read after an owner link kept it).
   const editKeys = new EditKeys(store, listId);
@@ -62,10 +73,12 @@ function start(): void {
   const undoWindow = new UndoWindow(browserScheduler);
   const changeNote = byId("changenote");
   const say = (text: string) => showNote(changeNote, text);
-  const queueChange = (itemId: string, edit: { patch: ItemPatch; ifMatch: number | null } | null) => {
+  /** Queues a change (a removal when `patch` is null) made on the version the person saw. */
+  const queueChange = (itemId: string, patch: ItemPatch | null, ifMatch: number) => {
     say("");
-    const base = { key: crypto.randomUUID(), target: { itemId }, madeAt: Date.now() };
-    outbox.change(edit ? { ...base, kind: "edit", ...edit } : { ...base, kind: "remove" });
+    const label = view.shown(itemId)?.title;
+    const base = { key: crypto.randomUUID(), target: { itemId }, madeAt: Date.now(), ifMatch, ...(label !== undefined && { label }) };
+    outbox.change(patch ? { ...base, kind: "edit", patch } : { ...base, kind: "remove" });
   };
 
   const announcer = new Announcer(byId("announcer"));
@@ -80,9 +93,13 @@ function start(): void {
     },
     {
       canChange: (itemId) => credential(itemId) !== null,
-      // Anyone may tick, and the last tick wins: no If-Match, so a tick never fails over an edit made meanwhile.
-      tick: (item, done) => queueChange(item.id, { patch: { done }, ifMatch: null }),
-      edit: (item) => dialog.open(item, undefined, { itemId: item.id, version: item.version }),
+      // Anyone may tick. It names only `done`, so it never collides with an edit of the text made meanwhile.
+      tick: (item, done) => queueChange(item.id, { done }, item.version),
+      // The dialog opens with what the card shows, this page's unsent edits included.
+      edit: (item) => {
+        const opened = view.shown(item.id) ?? item;
+        dialog.open(opened, undefined, { itemId: item.id, version: item.version, opened });
+      },
       remove: (item) => removals.remove(item),
       undoRemove: (itemId) => removals.undo(itemId),
     },
@@ -94,7 +111,7 @@ function start(): void {
       removedElsewhere: (titles) => announcer.say(titles.map((title) => `${quoted(title)} was removed.`).join(" ")),
     },
   );
-  const removals = new Removals(view, undoWindow, announcer, (itemId) => queueChange(itemId, null));
+  const removals = new Removals(view, undoWindow, announcer, (item) => queueChange(item.id, null, item.version));
   const status = new StatusLine({
     message: byId("statusmessage"),
     retryNow: byId<HTMLButtonElement>("retrynow"),
@@ -117,18 +134,20 @@ function start(): void {
   const outbox: Outbox = new Outbox({
     store,
     listId,
-    post: (save) => postSave(fetchImpl, paths.items, save),
+    post: (save) => postSave(sendImpl, paths.items, save, writer),
     send: (change, itemId): Promise<ChangeOutcome> => {
       const key = credential(itemId);
       const needsKey = change.kind === "remove" || touchesText(change.patch);
       if (key === null && needsKey) return Promise.resolve({ kind: "rejected", error: { code: "forbidden", message: "no key" } });
-      return sendChange(fetchImpl, itemPath(paths.items, itemId), change, key);
+      return sendChange(sendImpl, itemPath(paths.items, itemId), change, key, writer);
     },
     scheduler: browserScheduler,
     onChange: (pending, changes) => {
       view.showPending(pending);
       view.showChanges(changes);
+      status.showWaiting({ count: pending.length + changes.length });
     },
+    onHeld: (heldUntil) => status.showWaiting({ heldUntil }),
     onSaved: (save, item, editKey) => {
       if (editKey !== null) editKeys.keep(item.id, editKey);
       view.confirmPending(save.key, item);
@@ -143,13 +162,18 @@ function start(): void {
     },
     onChangeRejected: (change, error) => {
       const itemId = changedItemId(change);
-      say(changeProblem(change, error, itemId === null ? null : (view.model.find(itemId)?.title ?? null)));
+      say(changeProblem(change, error, change.label ?? (itemId === null ? null : (view.model.find(itemId)?.title ?? null))));
+    },
+    onChangeCollided: (change, { item }, mine) => {
+      connection.inbox.markShown([item]);
+      view.apply([{ kind: "edited", item }]);
+      collisions.collided(change, item, mine);
     },
   });
 
   const connection = new LiveConnection({
-    // A random id of this browser's, so that its tabs count once in "N here"; it is used for nothing else.
-    socketUrl: `${socketUrl(location, listId)}?${BROWSER_PARAM}=${browserId(store)}`,
+    // This browser's id, so that its tabs count once in "N here" (and the writer of its changes).
+    socketUrl: `${socketUrl(location, listId)}?${BROWSER_PARAM}=${writer}`,
     createSocket: (url) => new WebSocket(url),
     scheduler: browserScheduler,
     onApplied: (applied) => {
@@ -189,15 +213,18 @@ function start(): void {
       textCounter: byId("itemtextcounter"),
       error: byId("formerror"),
       cancel: byId<HTMLButtonElement>("cancelitem"),
+      save: byId<HTMLButtonElement>("saveitem"),
       heading: byId("itemformheading"),
+      theirs: byId("theirs"),
     },
     (input, editing) => {
       if (!editing) return void outbox.add(input, crypto.randomUUID());
-      const shown = view.model.find(editing.itemId);
-      if (shown?.title === input.title && shown.body === input.body) return;
-      queueChange(editing.itemId, { patch: input, ifMatch: editing.version });
+      // Only the fields the person changed: another writer's change to the others merges with it.
+      const patch = asPatch(changedFields(editing.opened, input));
+      if (patch) queueChange(editing.itemId, patch, editing.version);
     },
   );
+  const collisions = new CollisionDesk(view, dialog, say);
 
   const hideDone = new HideDone(store, listId);
   const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
@@ -255,6 +282,9 @@ function start(): void {
     void outbox.flush();
   };
   window.addEventListener("online", comeBack);
+  window.addEventListener("focus", comeBack);
+  // The network went: the socket may still look open for a long while (nothing closes it), so ask it now.
+  window.addEventListener("offline", () => connection.suspect());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") comeBack();
     else copy.saveNow();

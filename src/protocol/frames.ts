@@ -14,9 +14,11 @@ import { isItem, type Item } from "./item";
  * `edited` and `removed` frames, which a version 2 client would misread, so a
  * page that hears a newer version than its own reloads instead. Version 4
  * added `done` to items (a tick is an `edited` frame), the `renamed` frame
- * and the welcome's `title`, and presence counted by browser.
+ * and the welcome's `title`, and presence counted by browser. Version 5 reads
+ * `If-Match` by field (fieldMerge.ts), with the writer named in
+ * `Listroom-Writer`: a page of version 4 would misread its own refusals.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export interface WelcomeFrame {
   type: "welcome";

@@ -55,8 +55,24 @@ export function touchesText(patch: ItemPatch): boolean {
   return patch.title !== undefined || patch.body !== undefined;
 }
 
-/** The version an item must be at for a change to apply, from `If-Match: "N"`; null when not sent. */
+/**
+ * The version a change was made on, from `If-Match: "N"`; null when not sent
+ * (then the change applies whatever happened since). How it is read, field by
+ * field, is fieldMerge.ts.
+ */
 export type ExpectedVersion = number | null;
+
+/** The fields a change can name, each merged on its own (fieldMerge.ts); later fields join this list. */
+export const CHANGE_FIELDS = ["title", "body", "done"] as const;
+export type ChangeField = (typeof CHANGE_FIELDS)[number];
+
+/**
+ * The request header naming the writer of a save, edit, tick or removal: one
+ * browser, by its browser id (`BROWSER_ID_PATTERN`, the same id its socket
+ * sends as `browser`). It only decides what counts as another writer's
+ * change; it grants nothing. An API client may leave it out.
+ */
+export const WRITER_HEADER = "Listroom-Writer";
 
 /**
  * Whether `incoming` should replace what a client shows as `shown`: a newer

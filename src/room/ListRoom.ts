@@ -19,7 +19,7 @@ import type { Page } from "../shared/logEntry";
 import type { Outcome } from "../shared/outcome";
 import type { CatchUp, ListForRelays, RelayCounts, RelayReportAnswer, RelaySeed } from "../shared/relayRpc";
 import type { ChangeRequest, Saved } from "./itemCommands";
-import { listPage, searchPage, type ListQuery } from "./itemPages";
+import { listPage, oneItem, searchPage, type ListQuery } from "./itemPages";
 import type { OwnerCheck } from "./listMeta";
 import { buildRoomParts, type ListRoomEnv, type RoomParts } from "./roomParts";
 
@@ -61,9 +61,12 @@ export class ListRoom extends DurableObject<ListRoomEnv> implements ListForRelay
 
   // ---- Items ----------------------------------------------------------------
 
-  /** `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt. */
-  async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null): Promise<Outcome<Saved>> {
-    return this.list.life.exists() ? this.list.commands.save(input, idempotencyKey, group, Date.now()) : NO_SUCH_LIST;
+  /**
+   * `group` is the client's address group (src/worker/clientAddress.ts), for the list-wide ceiling; null if exempt.
+   * `writer` is who saves (`Listroom-Writer`), or null for none.
+   */
+  async addItem(input: NewItem, idempotencyKey: string | null, group: string | null = null, writer: string | null = null): Promise<Outcome<Saved>> {
+    return this.list.life.exists() ? this.list.commands.save(input, idempotencyKey, group, writer, Date.now()) : NO_SUCH_LIST;
   }
 
   async editItem(request: ChangeRequest, patch: ItemPatch): Promise<Outcome<Item>> {
@@ -81,6 +84,11 @@ export class ListRoom extends DurableObject<ListRoomEnv> implements ListForRelay
   /** Position of the newest log entry: what the Worker keys its cached newest page by; null for no such list. */
   newestPosition(): number | null {
     return this.list.life.exists() ? this.list.engine.delivery.lastPos : null;
+  }
+
+  /** One live item; `not_found` for none, or a removed one. */
+  getItem(itemId: string): Outcome<Item> {
+    return this.list.life.exists() ? oneItem(this.list.items, itemId) : NO_SUCH_LIST;
   }
 
   listItems(query: ListQuery): Outcome<Page> {

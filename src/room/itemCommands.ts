@@ -1,15 +1,16 @@
 /**
- * Saving, editing, ticking and removing items: who may (a tick needs no key), whether the item is at the
- * version the caller saw, and the one transaction that writes each change to
- * the log. The room delivers each entry as it is written (`record`), before
+ * Saving, editing, ticking and removing items: who may (a tick needs no key), whether the change
+ * collides with another writer's since the version the caller saw (src/protocol/fieldMerge.ts: by
+ * field), and the one transaction that writes each change to the log. The room delivers each entry as it is written (`record`), before
  * anything is awaited, so entries go out in log order.
  */
 import { ErrorCode } from "../protocol/errors";
-import { touchesText, type ExpectedVersion, type Item, type ItemPatch, type NewItem } from "../protocol/item";
+import { judgeChange, removalConflicts } from "../protocol/fieldMerge";
+import { touchesText, type ChangeField, type ExpectedVersion, type Item, type ItemPatch, type NewItem } from "../protocol/item";
 import type { LogEntry } from "../shared/logEntry";
 import type { Outcome, RoomError } from "../shared/outcome";
 import type { EditKeys } from "./editKeys";
-import { changedFields, type ItemStore, type StoredItem } from "./itemStore";
+import type { ItemStore, StoredItem } from "./itemStore";
 import type { ListCeilings } from "./listConfig";
 import type { ListMeta } from "./listMeta";
 import { overCeiling, textBytes, type ListTotals } from "./listTotals";
@@ -27,6 +28,8 @@ export interface ChangeRequest {
   /** The edit key or the list's owner key, from `Authorization: Bearer`; null when none was sent (enough for a tick). */
   key: string | null;
   expected: ExpectedVersion;
+  /** Who makes the change (`Listroom-Writer`: a browser id); absent or null for none, which matches no other writer. */
+  writer?: string | null;
   /** The client's address group, for the list-wide ceiling; null if exempt. */
   group: string | null;
 }
@@ -49,7 +52,7 @@ const notFound = (): RoomError => ({ code: ErrorCode.NotFound, message: "there i
 export class ItemCommands {
   constructor(private readonly room: CommandContext) {}
 
-  async save(input: NewItem, idempotencyKey: string | null, group: string | null, now: number): Promise<Outcome<Saved>> {
+  async save(input: NewItem, idempotencyKey: string | null, group: string | null, writer: string | null, now: number): Promise<Outcome<Saved>> {
     const ceiling = this.listCeiling(group, now);
     if (ceiling) return { ok: false, error: ceiling };
     const earlier = idempotencyKey === null ? null : this.room.items.findByIdempotencyKey(idempotencyKey, input);
@@ -67,7 +70,7 @@ export class ItemCommands {
     }
     const full = overCeiling(this.room.totals.read(), { items: 1, textBytes: textBytes(input) }, this.room.ceilings);
     if (full) return { ok: false, error: full };
-    const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now));
+    const added = this.room.record((pos) => this.room.items.append(pos, input, idempotencyKey, now, writer));
     const editKey = await this.room.editKeys.keyFor(added.itemId);
     return { ok: true, value: { item: added.item!, editKey, replayed: false } };
   }
@@ -80,18 +83,17 @@ export class ItemCommands {
     const target = this.room.items.at(found.value.pos);
     if (target?.item == null) return { ok: false, error: notFound() };
     const current = target.item;
+    const verdict = judgeChange(current, target.stamps, patch, request.expected, request.writer ?? null);
     // A change that is already in place is answered, not refused: repeating an edit or a tick is safe.
-    const changed = changedFields(current, patch);
-    if (!changed.text && !changed.done) return { ok: true, value: current };
-    const mismatch = versionMismatch(request.expected, current);
-    if (mismatch) return { ok: false, error: mismatch };
+    if (verdict.kind === "unchanged") return { ok: true, value: current };
+    if (verdict.kind === "conflict") return { ok: false, error: collision(request.expected, verdict.fields, current) };
     const edited = { title: patch.title ?? current.title, body: patch.body ?? current.body };
     const grown = textBytes(edited) - textBytes(current);
     const full = overCeiling(this.room.totals.read(), { items: 0, textBytes: grown }, this.room.ceilings);
     if (full) return { ok: false, error: full };
     const ceiling = this.listCeiling(request.group, now);
     if (ceiling) return { ok: false, error: ceiling };
-    const entry = this.room.record((pos) => this.room.items.edit({ ...target, item: current }, patch, pos, now));
+    const entry = this.room.record((pos) => this.room.items.edit({ ...target, item: current }, patch, verdict.fields, request.writer ?? null, pos, now));
     return { ok: true, value: entry.item! };
   }
 
@@ -101,8 +103,8 @@ export class ItemCommands {
     const target = this.room.items.at(found.value.pos);
     if (!target) return { ok: false, error: notFound() };
     if (target.item === null) return { ok: true, value: null };
-    const mismatch = versionMismatch(request.expected, target.item);
-    if (mismatch) return { ok: false, error: mismatch };
+    const conflicting = removalConflicts(target.stamps, request.expected, request.writer ?? null);
+    if (conflicting.length > 0) return { ok: false, error: collision(request.expected, conflicting, target.item) };
     const ceiling = this.listCeiling(request.group, now);
     if (ceiling) return { ok: false, error: ceiling };
     const live = { ...target, item: target.item };
@@ -142,7 +144,9 @@ export class ItemCommands {
   }
 }
 
-function versionMismatch(expected: ExpectedVersion, item: Item): RoomError | null {
-  if (expected === null || expected === item.version) return null;
-  return { code: ErrorCode.VersionMismatch, message: `the item is at version ${item.version}, not ${expected}` };
+/** A change refused because another writer changed `fields` after the version it was made on. */
+function collision(expected: ExpectedVersion, fields: ChangeField[], item: Item): RoomError {
+  const named = fields.join(" and ");
+  const message = `another writer changed the ${named} of this item after version ${expected ?? "?"}; it is at version ${item.version} now`;
+  return { code: ErrorCode.VersionMismatch, message, conflict: { fields, item } };
 }

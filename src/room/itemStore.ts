@@ -6,7 +6,8 @@
  * holds each item as it is now, so the log reads every entry with its item's
  * current state.
  */
-import type { Item, ItemPatch, NewItem } from "../protocol/item";
+import { stampsAfter, stampsAtCreation, stampsOfOlderItem, type FieldStamp, type FieldStamps } from "../protocol/fieldMerge";
+import type { ChangeField, Item, ItemPatch, NewItem } from "../protocol/item";
 import type { DeliveryLog } from "../delivery/log/deliveryLog";
 import { pageOf } from "../delivery/log/pages";
 import type { Sql } from "../delivery/platform/sql";
@@ -29,13 +30,21 @@ interface ItemRow extends Record<string, SqlStorageValue> {
   first_text_hash: string | null;
   done: number;
   done_at: number | null;
+  /** Each field's stamp (migration `012_field_stamps`); null versions for an item saved before it, or removed. */
+  title_version: number | null;
+  title_writer: string | null;
+  body_version: number | null;
+  body_writer: string | null;
+  done_version: number | null;
+  done_writer: string | null;
 }
 
-/** An item as stored now: null `item` once removed. */
+/** An item as stored now: null `item` once removed; `stamps` say when and by whom each field last changed. */
 export interface StoredItem {
   pos: number;
   itemId: string;
   item: Item | null;
+  stamps: FieldStamps;
 }
 
 function itemOf(row: ItemRow): Item | null {
@@ -56,8 +65,22 @@ function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
+function stampOf(version: number | null, writer: string | null): FieldStamp | null {
+  return version === null ? null : { version, writer };
+}
+
+/** The row's stamps; a field without one (an item saved before protocol 5) is at the item's version, by nobody. */
+function stampsOf(row: ItemRow): FieldStamps {
+  const older = stampsOfOlderItem(row.version);
+  return {
+    title: stampOf(row.title_version, row.title_writer) ?? older.title,
+    body: stampOf(row.body_version, row.body_writer) ?? older.body,
+    done: stampOf(row.done_version, row.done_writer) ?? older.done,
+  };
+}
+
 function storedOf(row: ItemRow): StoredItem {
-  return { pos: row.pos, itemId: row.id, item: itemOf(row) };
+  return { pos: row.pos, itemId: row.id, item: itemOf(row), stamps: stampsOf(row) };
 }
 
 function* liveItems(rows: Iterable<ItemRow>): Generator<{ item: Item; json: string }> {
@@ -65,14 +88,6 @@ function* liveItems(rows: Iterable<ItemRow>): Generator<{ item: Item; json: stri
     const item = itemOf(row)!;
     yield { item, json: JSON.stringify(item) };
   }
-}
-
-/** Which of an item's fields a change would change: nothing at all makes it a no-op. */
-export function changedFields(item: Item, patch: ItemPatch): { text: boolean; done: boolean } {
-  return {
-    text: (patch.title ?? item.title) !== item.title || (patch.body ?? item.body) !== item.body,
-    done: (patch.done ?? item.done) !== item.done,
-  };
 }
 
 /** The list's own log: what delivery reads (src/delivery/log/deliveryLog.ts), in SQLite. */
@@ -111,12 +126,15 @@ export class ItemStore implements DeliveryLog {
     return { stored: storedOf(row), sameText: row.first_text_hash === textHash(input) };
   }
 
-  /** Appends a save at `pos` (the next after the log's end); call inside a transaction. */
-  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number): LogEntry {
+  /** Appends a save by `writer` at `pos` (the next after the log's end); call inside a transaction. */
+  append(pos: number, input: NewItem, idempotencyKey: string | null, now: number, writer: string | null): LogEntry {
     const id = newItemId(pos);
     const firstTextHash = idempotencyKey === null ? null : textHash(input);
-    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash)
-      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash})`;
+    const { title, body, done } = stampsAtCreation(writer);
+    this.sql`INSERT INTO items (pos, id, title, body, created_at, idempotency_key, first_text_hash,
+        title_version, title_writer, body_version, body_writer, done_version, done_writer)
+      VALUES (${pos}, ${id}, ${input.title}, ${input.body}, ${now}, ${idempotencyKey}, ${firstTextHash},
+        ${title.version}, ${title.writer}, ${body.version}, ${body.writer}, ${done.version}, ${done.writer})`;
     this.totals.add({ items: 1, textBytes: textBytes(input) });
     const item: Item = {
       id,
@@ -132,36 +150,45 @@ export class ItemStore implements DeliveryLog {
   }
 
   /**
-   * Records a change of a live item (an edit, a tick, or both) at `pos` (the
-   * next after the log's end); call inside a transaction. `updatedAt` moves
-   * only when the text changes, `doneAt` only when `done` does.
+   * Records a change by `writer` of a live item's `fields` (an edit, a tick,
+   * or both; the fields `patch` changes, fieldMerge.ts) at `pos` (the next
+   * after the log's end); call inside a transaction. `updatedAt` moves only
+   * when the text changes, `doneAt` only when `done` does; the changed
+   * fields' stamps move to the new version, and an item saved before
+   * protocol 5 gets its other stamps written as they read.
    */
-  edit(target: StoredItem & { item: Item }, patch: ItemPatch, pos: number, now: number): LogEntry {
+  edit(target: StoredItem & { item: Item }, patch: ItemPatch, fields: readonly ChangeField[], writer: string | null, pos: number, now: number): LogEntry {
     const was = target.item;
-    const changed = changedFields(was, patch);
+    const textChanged = fields.includes("title") || fields.includes("body");
+    const doneChanged = fields.includes("done");
     const item: Item = {
       ...was,
       title: patch.title ?? was.title,
       body: patch.body ?? was.body,
       version: was.version + 1,
-      updatedAt: changed.text ? new Date(now).toISOString() : was.updatedAt,
+      updatedAt: textChanged ? new Date(now).toISOString() : was.updatedAt,
       done: patch.done ?? was.done,
-      doneAt: changed.done ? new Date(now).toISOString() : was.doneAt,
+      doneAt: doneChanged ? new Date(now).toISOString() : was.doneAt,
     };
-    const [textChanged, doneChanged] = [changed.text ? 1 : 0, changed.done ? 1 : 0];
+    const { title, body, done } = stampsAfter(target.stamps, fields, item.version, writer);
     this.sql`UPDATE items SET title = ${item.title}, body = ${item.body}, version = ${item.version},
-        updated_at = CASE WHEN ${textChanged} THEN ${now} ELSE updated_at END,
+        updated_at = CASE WHEN ${textChanged ? 1 : 0} THEN ${now} ELSE updated_at END,
         done = ${item.done ? 1 : 0},
-        done_at = CASE WHEN ${doneChanged} THEN ${now} ELSE done_at END
+        done_at = CASE WHEN ${doneChanged ? 1 : 0} THEN ${now} ELSE done_at END,
+        title_version = ${title.version}, title_writer = ${title.writer},
+        body_version = ${body.version}, body_writer = ${body.writer},
+        done_version = ${done.version}, done_writer = ${done.writer}
       WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'edited', ${now})`;
     this.totals.add({ items: 0, textBytes: textBytes(item) - textBytes(target.item) });
     return { pos, at: now, kind: "edited", itemId: target.itemId, item };
   }
 
-  /** Removes a live item, erasing its text, at `pos` (the next after the log's end); call inside a transaction. */
+  /** Removes a live item, erasing its text and its stamps, at `pos` (the next after the log's end); call inside a transaction. */
   remove(target: StoredItem & { item: Item }, pos: number, now: number): LogEntry {
-    this.sql`UPDATE items SET title = '', body = '', first_text_hash = NULL, removed_at = ${now} WHERE pos = ${target.pos}`;
+    this.sql`UPDATE items SET title = '', body = '', first_text_hash = NULL, removed_at = ${now},
+        title_version = NULL, title_writer = NULL, body_version = NULL, body_writer = NULL, done_version = NULL, done_writer = NULL
+      WHERE pos = ${target.pos}`;
     this.sql`INSERT INTO changes (pos, item_pos, kind, at) VALUES (${pos}, ${target.pos}, 'removed', ${now})`;
     this.totals.add({ items: -1, textBytes: -textBytes(target.item) });
     return { pos, at: now, kind: "removed", itemId: target.itemId, item: null };

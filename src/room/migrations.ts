@@ -154,6 +154,23 @@ export const MIGRATIONS: readonly Migration[] = [
     id: "011_relay_feed_connections",
     sql: `ALTER TABLE relay_feed ADD COLUMN connections INTEGER NOT NULL DEFAULT 0`,
   },
+  {
+    // Changes merge by field (protocol 5, src/protocol/fieldMerge.ts): for
+    // each field, the version at which it last changed and the writer of that
+    // change (a browser id; null for none). Columns of the item's own row, so
+    // a save and a change write no row more than before; a later field (an
+    // order, say) adds its pair. An item from before this migration has no
+    // stamps (a null version) and reads as every field at its current
+    // version, by nobody: its first change is judged as protocol 4 judged
+    // it, and writes every stamp. A removal clears them with the text.
+    id: "012_field_stamps",
+    sql: `ALTER TABLE items ADD COLUMN title_version INTEGER;
+    ALTER TABLE items ADD COLUMN title_writer TEXT;
+    ALTER TABLE items ADD COLUMN body_version INTEGER;
+    ALTER TABLE items ADD COLUMN body_writer TEXT;
+    ALTER TABLE items ADD COLUMN done_version INTEGER;
+    ALTER TABLE items ADD COLUMN done_writer TEXT`,
+  },
 ];
 
 /** Every table the list's object keeps: its sessions (the engine's) and the list's own. */

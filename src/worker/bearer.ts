@@ -3,13 +3,12 @@
  * holder may: its absence is a 401, told apart from a wrong key (the room
  * answers that with a 403). The key is read once and kept for the handler.
  */
-import * as z from "zod/mini";
 import type { Context, MiddlewareHandler } from "hono";
 import { ErrorCode } from "../protocol/errors";
 import type { AppEnv } from "./context";
 import { errorResponse } from "./httpErrors";
 import type { BearerSchema } from "./schemas";
-import { describeIssues } from "./validation";
+import { parseInput } from "./validation";
 
 /** What the routes behind {@link requireBearer} find in `c.var`. */
 export type BearerEnv = { Variables: { bearerKey: string } };
@@ -24,9 +23,9 @@ export function unauthorized(c: Context, message: string): Response {
 
 export function requireBearer(schema: typeof BearerSchema): MiddlewareHandler<AppEnv & BearerEnv> {
   return async (c, next) => {
-    const auth = z.safeParse(schema, { authorization: c.req.header("authorization") });
-    if (!auth.success) return unauthorized(c, describeIssues(auth.error));
-    c.set("bearerKey", auth.data.authorization);
+    const auth = parseInput(schema, { authorization: c.req.header("authorization") });
+    if (!auth.ok) return unauthorized(c, auth.message);
+    c.set("bearerKey", auth.value.authorization);
     await next();
   };
 }
@@ -39,9 +38,9 @@ export function optionalBearer(schema: typeof BearerSchema): MiddlewareHandler<A
       c.set("bearerKey", null);
       return next();
     }
-    const auth = z.safeParse(schema, { authorization: header });
-    if (!auth.success) return unauthorized(c, describeIssues(auth.error));
-    c.set("bearerKey", auth.data.authorization);
+    const auth = parseInput(schema, { authorization: header });
+    if (!auth.ok) return unauthorized(c, auth.message);
+    c.set("bearerKey", auth.value.authorization);
     await next();
   };
 }

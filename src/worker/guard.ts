@@ -25,7 +25,7 @@ export type GuardEnv = {
 };
 
 /** Paths kept from the seed, whose clients read `{"result":"failure","error":…}`. */
-const SEED_WRITE_PATH = "/save";
+export const SEED_WRITE_PATH = "/save";
 
 /** A refusal in the route's error shape: the usual one, or the seed's with `result` beside it. */
 export function refuse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {
@@ -80,19 +80,27 @@ export function clientGroup<E extends GuardEnv>(c: Context<E>): string | null {
   return client.kind === "limited" ? client.group : null;
 }
 
+/**
+ * Counts the request against the client's per-address limit of `kind`: null
+ * when it may go on, else the 429 with `Retry-After` to answer. For a route
+ * that learns which limit applies only from the body (a tick, itemChanges.ts).
+ */
+export async function overAddressLimit<E extends GuardEnv>(c: Context<E>, kind: AddressLimit): Promise<Response | null> {
+  const group = clientGroup(c);
+  if (group === null) return null;
+  const { binding, periodSeconds, what } = AddressLimit[kind];
+  const { success } = await c.env[binding].limit({ key: group });
+  if (success) return null;
+  // The binding's windows are fixed, so one period is always long enough.
+  c.header("Retry-After", String(periodSeconds));
+  return refuse(c, 429, ErrorCode.RateLimited, `too many ${what} from your address; try again in ${periodSeconds} s`);
+}
+
 /** Counts the request against the client's per-address limit; over it, 429 with `Retry-After`. */
 export function limitPerAddress(kind: AddressLimit): MiddlewareHandler<GuardEnv> {
-  const { binding, periodSeconds, what } = AddressLimit[kind];
   return async (c, next) => {
-    const group = clientGroup(c);
-    if (group !== null) {
-      const { success } = await c.env[binding].limit({ key: group });
-      if (!success) {
-        // The binding's windows are fixed, so one period is always long enough.
-        c.header("Retry-After", String(periodSeconds));
-        return refuse(c, 429, ErrorCode.RateLimited, `too many ${what} from your address; try again in ${periodSeconds} s`);
-      }
-    }
+    const refused = await overAddressLimit(c, kind);
+    if (refused) return refused;
     await next();
   };
 }

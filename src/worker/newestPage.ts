@@ -20,9 +20,9 @@
  * there, every read asks the room, as before, and is still correct.
  */
 import type { Context } from "hono";
-import type { Item } from "../protocol/item";
 import { PAGE_DEFAULT_LIMIT } from "../protocol/limits";
 import { listIdOf, room, type AppEnv } from "./context";
+import { itemsPageBody } from "./itemsPage";
 
 /** Bumped when the cached body changes shape, so a deploy never serves the old one. */
 const CACHE_FORMAT = 2;
@@ -32,11 +32,6 @@ const CACHE_SECONDS = 300;
 const CACHE_PATH = "/__listroom-cache/newest-page";
 /** The list's newest position when the page was read, on the cached copy. */
 const POSITION_HEADER = "x-listroom-position";
-
-export interface ItemsPageBody {
-  items: Item[];
-  nextBefore: string | null;
-}
 
 /** Where a location keeps `listId`'s newest page. */
 export function newestPageCacheKey(requestUrl: string, listId: string): string {
@@ -48,10 +43,7 @@ export function newestPageCacheKey(requestUrl: string, listId: string): string {
 async function readPage(c: Context<AppEnv>, limit: number): Promise<string> {
   const result = await room(c).listItems({ before: null, limit });
   if (!result.ok) throw new Error(`the newest page could not be read: ${result.error.message}`);
-  return JSON.stringify({
-    items: result.value.items,
-    nextBefore: result.value.hasOlder ? (result.value.items.at(-1)?.id ?? null) : null,
-  } satisfies ItemsPageBody);
+  return JSON.stringify(itemsPageBody(result.value));
 }
 
 /** The body of `GET /api/items?limit=<limit>` without `before`, as JSON text; null when there is no such list. */

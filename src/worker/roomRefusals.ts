@@ -1,11 +1,13 @@
 /**
  * A room's refusal as an HTTP answer: one status per error code the room
- * gives, and `Retry-After` whenever the room says how long to wait. Every
- * route that forwards a command to a room answers its refusals through here.
+ * gives, `Retry-After` whenever the room says how long to wait, and for a
+ * change that collided with another writer's, the fields and the item beside
+ * the error. Every route that forwards a command to a room answers its
+ * refusals through here.
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorCode } from "../protocol/errors";
+import { ErrorCode, versionMismatchBody } from "../protocol/errors";
 import type { RoomError } from "../shared/outcome";
 import { errorResponse } from "./httpErrors";
 
@@ -26,7 +28,9 @@ export function refusalStatus(c: Context, error: RoomError): ContentfulStatusCod
   return STATUS_OF[error.code] ?? 400;
 }
 
-/** A refusal in the usual error shape. */
+/** A refusal in the usual error shape; a collision also says which fields and what the item is now. */
 export function refusal(c: Context, error: RoomError): Response {
-  return errorResponse(c, refusalStatus(c, error), error.code, error.message);
+  const status = refusalStatus(c, error);
+  if (error.conflict) return c.json(versionMismatchBody(error.message, error.conflict.fields, error.conflict.item), status);
+  return errorResponse(c, status, error.code, error.message);
 }

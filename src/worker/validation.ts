@@ -1,42 +1,58 @@
-/** Input checks shared by the routes: zod/mini schemas through Hono's validator, answering in our error shape, and the body limit. */
+/** Input checks shared by the routes: valibot schemas through Hono's validator, answering in our error shape, and the body limit. */
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { validator } from "hono/validator";
-import * as z from "zod/mini";
-import { errorBody, ErrorCode } from "../protocol/errors";
+import * as v from "valibot";
+import { ErrorCode } from "../protocol/errors";
 import { REQUEST_BODY_MAX_BYTES } from "../protocol/limits";
 import { errorResponse } from "./httpErrors";
 
-export function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+/** What an issue says when its schema gives no message of its own. */
+const DEFAULT_MESSAGE = "Invalid input";
+
+export type Parsed<Output> = { ok: true; value: Output } | { ok: false; message: string };
+
+/**
+ * `input` read by `schema`, or every issue found, each after the field it is
+ * about, joined by "; ".
+ *
+ * @example
+ * parseInput(NewItemSchema, { title: 5 }) // { ok: false, message: "title: Title must be a string" }
+ */
+export function parseInput<Schema extends v.GenericSchema>(schema: Schema, input: unknown): Parsed<v.InferOutput<Schema>> {
+  const result = v.safeParse(schema, input, { message: DEFAULT_MESSAGE });
+  if (result.success) return { ok: true, value: result.output };
+  const message = result.issues
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      return path === null ? issue.message : `${path}: ${issue.message}`;
+    })
     .join("; ");
+  return { ok: false, message };
 }
 
 /**
- * Hono's validator with a `zod/mini` schema, answering failures in our error
+ * Hono's validator with a valibot schema, answering failures in our error
  * shape. (Header names arrive lowercased, as the header schemas spell them.)
  */
-export function validated<Target extends "query" | "header" | "json", Schema extends z.ZodMiniType>(
+export function validated<Target extends "query" | "header" | "json", Schema extends v.GenericSchema>(
   target: Target,
   schema: Schema,
 ) {
-  const check = validator(target, async (value, c) => {
-    const result = await z.safeParseAsync(schema, value);
-    if (!result.success) return c.json(errorBody(ErrorCode.InvalidInput, describeIssues(result.error)), 400);
-    return result.data;
+  const check = validator(target, (value, c) => {
+    const parsed = parseInput(schema, value);
+    return parsed.ok ? parsed.value : errorResponse(c, 400, ErrorCode.InvalidInput, parsed.message);
   });
   if (target !== "json") return check;
   // Hono's JSON validator throws on a body that does not parse (our 500) and
   // hands another media type's body to the schema as `{}` (a misleading 400):
   // the body is read first, so those are a 400 invalid_json and a 415.
-  const jsonFirst = async (...[c, next]: Parameters<typeof check>) => {
+  const jsonFirst: typeof check = async (c, next) => {
     const json = await readJson(c);
     if (!json.ok) return errorResponse(c, json.status, json.code, json.message);
     return check(c, next);
   };
-  // Only the answers' types widen (a 415 besides the schema's 400); what the handler reads is the schema's.
-  return jsonFirst as typeof check;
+  return jsonFirst;
 }
 
 export type BodyProblem = { status: 400 | 415; code: ErrorCode; message: string };
@@ -58,8 +74,8 @@ export async function readJson(c: Context): Promise<{ ok: true; value: unknown }
   }
 }
 
-export const limitBody = bodyLimit({
-  maxSize: REQUEST_BODY_MAX_BYTES,
-  onError: (c) =>
-    errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`),
-});
+export function payloadTooLarge(c: Context): Response {
+  return errorResponse(c, 413, ErrorCode.PayloadTooLarge, `request bodies are limited to ${REQUEST_BODY_MAX_BYTES} bytes`);
+}
+
+export const limitBody = bodyLimit({ maxSize: REQUEST_BODY_MAX_BYTES, onError: payloadTooLarge });

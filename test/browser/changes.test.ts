@@ -2,15 +2,16 @@
  * Edits and removals in real Chromium against the real app under `wrangler
  * dev`: made in one page and seen in another, updated in place under a
  * reader, Undo within the window, an edit made offline that arrives once,
- * a conflicting edit refused with its reason, and an owner removing someone
- * else's item. Each person is a browser context of their own (their own
- * localStorage, so their own edit keys); each test has a list of its own.
+ * an edit whose title an API client changed meanwhile coming back with both
+ * versions to choose from, and an owner removing someone else's item. Each
+ * person is a browser context of their own (their own localStorage, so their
+ * own edit keys); each test has a list of its own.
  */
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/protocol/item";
 import type { ListInfo } from "../../src/protocol/lists";
-import { addThroughDialog, browserAndApp, titles } from "./pageDriver";
+import { addThroughDialog, browserAndApp, editThroughDialog, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
 /** Longer than the page's Undo window (src/client/core/undoWindow.ts), with room for a busy machine. */
@@ -64,15 +65,6 @@ async function expectTitles(page: Page, expected: string[]): Promise<void> {
   await expect.poll(() => titles(page), { timeout: WAIT_MS }).toEqual(expected);
 }
 
-async function editThroughDialog(page: Page, title: string, newTitle: string): Promise<void> {
-  await entry(page, title).getByRole("button", { name: "Edit", exact: true }).click();
-  const field = page.locator("#itemformmain input[name=itemtitle]");
-  expect(await page.locator("#itemformheading").textContent()).toBe("Edit item");
-  expect(await field.inputValue()).toBe(title);
-  await field.fill(newTitle);
-  await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
-}
-
 /** Counts, in `page`, every time the text of the item now titled `title` is set (from now on). */
 async function countTitleChanges(page: Page, title: string): Promise<() => Promise<number>> {
   await entry(page, title).locator("h2").evaluate((heading) => {
@@ -113,7 +105,7 @@ describe("edits and removals in the browser", () => {
     const scrolledTo = await reader.evaluate(() => scrollY);
     expect(scrolledTo).toBeGreaterThan(0);
 
-    await editThroughDialog(writer, "Milk", "Oat milk");
+    await editThroughDialog(writer, "Milk", { title: "Oat milk" });
     await expect.poll(() => entry(reader, "Oat milk").count(), { timeout: WAIT_MS }).toBe(1);
     expect(await entry(reader, "Oat milk").getAttribute("data-reading")).toBe("yes");
     expect(await reader.evaluate(() => scrollY)).toBe(scrolledTo);
@@ -168,7 +160,7 @@ describe("edits and removals in the browser", () => {
     // worker controls (as it does after the reload) sends through to the
     // network, so the server is down too: nothing can reach it meanwhile.
     await app.server.stop();
-    await editThroughDialog(editor, "Train ticket", "Train ticket, seat 42");
+    await editThroughDialog(editor, "Train ticket", { title: "Train ticket, seat 42" });
     await expect.poll(() => entry(editor, "Train ticket, seat 42").locator(".meta").textContent()).toBe("saving edit…");
     await editor.reload();
     await expect.poll(() => entry(editor, "Train ticket, seat 42").locator(".meta").textContent(), { timeout: WAIT_MS }).toBe("saving edit…");
@@ -183,7 +175,7 @@ describe("edits and removals in the browser", () => {
     expect((await stored(list.items)).map((item) => [item.title, item.version])).toEqual([["Train ticket, seat 42", 2]]);
   });
 
-  it("an edit of a version someone else changed meanwhile is refused with the reason, and their version shows", async () => {
+  it("an edit of a title an API client changed meanwhile comes back with the person's text beside the other version; Keep mine saves it", async () => {
     const list = await createList("Conflict");
     const page = await open(await person(), list.page);
     await addThroughDialog(page, "Bread", "one loaf");
@@ -191,7 +183,7 @@ describe("edits and removals in the browser", () => {
     const [item] = await stored(list.items);
 
     await entry(page, "Bread").getByRole("button", { name: "Edit", exact: true }).click();
-    // While the dialog is open, the owner changes the item.
+    // While the dialog is open, the owner changes the title over the API.
     const patched = await fetch(`${app.server.baseUrl}${list.items}/${item!.id}`, {
       method: "PATCH",
       headers: { "content-type": "application/json", authorization: `Bearer ${list.ownerKey}` },
@@ -202,11 +194,17 @@ describe("edits and removals in the browser", () => {
     await page.locator("#itemformmain input[name=itemtitle]").fill("White bread");
     await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
 
-    await expect
-      .poll(() => page.locator("#changenote").textContent(), { timeout: WAIT_MS })
-      .toBe("“Rye bread”: someone else changed this item; your edit was not saved. Their version is shown.");
+    const dialog = page.locator("#itemform");
+    await expect.poll(() => page.locator("#theirs").textContent(), { timeout: WAIT_MS }).toBe("Title there: Rye bread");
+    expect(await page.locator("#itemformmain input[name=itemtitle]").inputValue()).toBe("White bread");
+    expect(await page.locator("#formerror").textContent()).toMatch(/^“Rye bread” was changed on another page or device/);
     expect(await titles(page)).toEqual(["Rye bread"]);
     expect((await stored(list.items)).map((stored) => [stored.title, stored.version])).toEqual([["Rye bread", 2]]);
+
+    await dialog.getByRole("button", { name: "Keep mine", exact: true }).click();
+    await expect.poll(async () => (await stored(list.items)).map((stored) => [stored.title, stored.body, stored.version]), { timeout: WAIT_MS }).toEqual([["White bread", "one loaf", 3]]);
+    await expectTitles(page, ["White bread"]);
+    expect(await page.locator("#changenote").isHidden()).toBe(true);
   });
 
   it("an owner can edit and remove someone else's item; other visitors cannot", async () => {
@@ -219,7 +217,7 @@ describe("edits and removals in the browser", () => {
     await expectTitles(bystander, ["Spam"]);
     expect(await bystander.getByRole("button", { name: /^(Edit|Remove)$/ }).count()).toBe(0);
 
-    await editThroughDialog(owner, "Spam", "Spam (flagged)");
+    await editThroughDialog(owner, "Spam", { title: "Spam (flagged)" });
     await expectTitles(visitor, ["Spam (flagged)"]);
     await entry(owner, "Spam (flagged)").getByRole("button", { name: "Remove", exact: true }).click();
     await expect.poll(() => titles(visitor), { timeout: WAIT_MS }).toEqual([]);

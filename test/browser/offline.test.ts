@@ -1,8 +1,9 @@
 /**
  * The page offline and installable, in real Chromium against `wrangler dev`:
- * it opens with no network and shows the last list, saves made offline are
- * stored once when the network is back, the manifest names the icons, and a
- * new version arrives whole after "Reload to update". The server runs from a
+ * it opens with no network and shows the last list, says within seconds when
+ * the network goes and what waits, saves made offline are stored once when
+ * the network is back, the manifest names the icons, and a new version
+ * arrives whole after "Reload to update". The server runs from a
  * copy of the app, so the update test can deploy a changed page to it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,7 +15,7 @@ import { startWranglerDev, type WranglerDev } from "../../tools/harness/wrangler
 import { PROTOCOL_VERSION } from "../../src/protocol/frames";
 import { ADD_WHILE_AWAY, neverOpenedText } from "../../src/client/view/neverOpenedNote";
 import { DEV_VARS } from "../e2e/devServer";
-import { addThroughDialog, launchChromium, statusText, storedTitles, titles } from "./pageDriver";
+import { addThroughDialog, createTestList, launchChromium, openLive, postItem, statusText, storedItems, storedTitles, titles } from "./pageDriver";
 
 const WAIT_MS = 30_000;
 /** Offline reloads whose first paint is measured (reported, not asserted). */
@@ -149,6 +150,30 @@ describe("the page offline", () => {
     await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toBe("");
     expect((await titles(page)).filter((title) => title === "Written on the train")).toHaveLength(1);
     expect((await storedTitles(server.baseUrl)).filter((title) => title === "Written on the train")).toHaveLength(1);
+    await context.close();
+  });
+
+  it("says no connection within 3 s of the network going, with how many changes wait, and sends them when it is back", async () => {
+    const list = await createTestList(server.baseUrl, "Network lost");
+    await postItem(server.baseUrl, list.items, "Eggs");
+    await postItem(server.baseUrl, list.items, "Flour");
+    const context = await newContext();
+    const page = await openLive(context, server.baseUrl, list.page);
+
+    // Nothing closes the socket: it just stops carrying anything, and the page must find that out itself.
+    await context.setOffline(true);
+    const lostAt = Date.now();
+    await expect.poll(() => statusText(page), { timeout: 3_000, interval: 100 }).toMatch(/^no connection\.\.\./);
+    console.info(`"no connection" shown ${Date.now() - lostAt} ms after the network went`);
+
+    for (const title of ["Eggs", "Flour"]) await page.getByRole("checkbox", { name: `Done: ${title}`, exact: true }).check();
+    await addThroughDialog(page, "Sugar", "");
+    await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toMatch(/ · 3 changes waiting$/);
+
+    await context.setOffline(false);
+    await expect.poll(() => statusText(page), { timeout: WAIT_MS }).toBe("");
+    const stored = async () => (await storedItems(server.baseUrl, list.items)).map((item) => [item.title, item.done]);
+    await expect.poll(stored, { timeout: WAIT_MS }).toEqual([["Sugar", false], ["Flour", true], ["Eggs", true]]);
     await context.close();
   });
 

@@ -6,6 +6,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import type { Item } from "../../src/protocol/item";
 import type { WranglerDev } from "../../tools/harness/wranglerDev";
 import { startDevServer } from "../e2e/devServer";
 
@@ -32,13 +33,16 @@ export interface BrowserAndApp {
   person(): Promise<BrowserContext>;
 }
 
-/** Chromium and the app under `wrangler dev` for one test file, both started before its tests and stopped after. */
-export function browserAndApp(personOptions: BrowserContextOptions = {}): BrowserAndApp {
+/**
+ * Chromium and the app under `wrangler dev` for one test file, both started
+ * before its tests and stopped after; `serverVars` go on top of the tests' own.
+ */
+export function browserAndApp(personOptions: BrowserContextOptions = {}, serverVars: Record<string, string | number> = {}): BrowserAndApp {
   let browser: Browser | undefined;
   let server: WranglerDev | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchChromium(), startDevServer()]);
+    [browser, server] = await Promise.all([launchChromium(), startDevServer({ vars: serverVars })]);
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
@@ -75,11 +79,32 @@ export async function addThroughDialog(page: Page, title: string, text: string):
   await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
 }
 
+/** The items the server holds on a list's newest page (`/api/items` by default). */
+export async function storedItems(baseUrl: string, itemsPath = "/api/items"): Promise<Item[]> {
+  const response = await fetch(`${baseUrl}${itemsPath}`);
+  return ((await response.json()) as { items: Item[] }).items;
+}
+
 /** The titles the server holds on a list's newest page (`/api/items` by default). */
 export async function storedTitles(baseUrl: string, itemsPath = "/api/items"): Promise<string[]> {
-  const response = await fetch(`${baseUrl}${itemsPath}`);
-  const { items } = (await response.json()) as { items: { title: string }[] };
-  return items.map((item) => item.title);
+  return (await storedItems(baseUrl, itemsPath)).map((item) => item.title);
+}
+
+/**
+ * Opens the Edit dialog of the card titled `title`, checks it opened with
+ * what the card shows (`title`, and `body` when given), changes the fields
+ * in `edit` and saves.
+ */
+export async function editThroughDialog(page: Page, title: string, edit: { title?: string; body?: string }, body?: string): Promise<void> {
+  await card(page, title).getByRole("button", { name: "Edit", exact: true }).click();
+  const titleField = page.locator("#itemformmain input[name=itemtitle]");
+  const bodyField = page.locator("#itemformmain textarea[name=itemtext]");
+  expect(await page.locator("#itemformheading").textContent()).toBe("Edit item");
+  expect(await titleField.inputValue()).toBe(title);
+  if (body !== undefined) expect(await bodyField.inputValue()).toBe(body);
+  if (edit.title !== undefined) await titleField.fill(edit.title);
+  if (edit.body !== undefined) await bodyField.fill(edit.body);
+  await page.locator("#itemform").getByRole("button", { name: "Save", exact: true }).click();
 }
 
 /** A page of `context` at `path`, live (its socket open and the snapshot shown). */

@@ -105,7 +105,7 @@ describe("Idempotency-Key (PROTOCOL.md: 16–200 URL-safe characters, A-Z a-z 0-
   });
 });
 
-describe("saves per address (PROTOCOL.md: SAVE_LIMITER, per 60 s; the test pool lowers 30 to 5)", () => {
+describe("saves per address (PROTOCOL.md: SAVE_LIMITER, per 60 s; the test pool lowers 90 to 5)", () => {
   it("takes the limit, refuses the next with 429 and Retry-After: 60", async () => {
     const address = { "cf-connecting-ip": "203.0.113.80" };
     for (let n = 0; n < 5; n++) expect((await postJson({ title: `save ${n}`, body: "b" }, address)).status).toBe(201);
@@ -117,6 +117,22 @@ describe("saves per address (PROTOCOL.md: SAVE_LIMITER, per 60 s; the test pool 
   });
 });
 
+describe("ticks per address (PROTOCOL.md: TICK_LIMITER, per 60 s; the test pool lowers 120 to 8)", () => {
+  it("takes the limit, refuses the next with 429 and Retry-After: 60, and the tick is not made", async () => {
+    const address = { "cf-connecting-ip": "203.0.113.81" };
+    const saved = await postJson({ title: "to tick", body: "b" });
+    const { item } = await saved.json<{ item: { id: string } }>();
+    const tick = (done: boolean) =>
+      request(`/api/items/${item.id}`, { method: "PATCH", headers: { "content-type": "application/json", ...address }, body: JSON.stringify({ done }) });
+    for (let n = 0; n < 8; n++) expect((await tick(n % 2 === 0)).status).toBe(200);
+    const refused = await tick(true);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    await expectRejected(refused, 429, "rate_limited");
+    const read = await request(`/api/items/${item.id}`);
+    expect(await read.json()).toMatchObject({ item: { done: false, version: 9 } });
+  });
+});
+
 describe("Cache-Control (PROTOCOL.md: API responses carry no-store)", () => {
   it.each<[string, () => Promise<Response>]>([
     ["GET /api/items", () => request("/api/items")],
@@ -125,6 +141,7 @@ describe("Cache-Control (PROTOCOL.md: API responses carry no-store)", () => {
     ["GET /api/items, refused", () => request("/api/items?limit=0")],
     ["POST /save", () => request("/save", { method: "POST", body: new URLSearchParams({ itemtitle: "t", itemtext: "b" }) })],
     ["GET /list", () => request("/list")],
+    ["GET /api/items/{itemId}, refused", () => request("/api/items/zz-0123456789abcdef")],
     ["an unknown /api path", () => request("/api/nothing")],
   ])("%s", async (_name, send) => {
     const response = await send();

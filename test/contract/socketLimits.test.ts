@@ -30,11 +30,11 @@ function pingOfBytes(bytes: number, filler: "x" | "é"): string {
 }
 
 describe("the welcome", () => {
-  it("says protocol 4, the default resend interval of 30000 ms, a window of 32 frames and 131072 bytes, and the list's title", async () => {
+  it("says protocol 5, the default resend interval of 30000 ms, a window of 32 frames and 131072 bytes, and the list's title", async () => {
     const { socket, welcome } = await open();
     expect(welcome).toMatchObject({
       type: "welcome",
-      protocol: 4,
+      protocol: 5,
       title: expect.any(String),
       resendIntervalMs: 30000,
       window: { frames: 32, bytes: 131072 },

@@ -21,7 +21,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Two fixed windows of the largest limit in wrangler.toml, so a flood straddling a window edge is still refused. */
+/** Two fixed windows of the largest limit flooded here (reads, 30), so a flood straddling a window edge is still refused. */
 const MAX_TRIES = 70;
 
 /** A WebSocket upgrade request; resolves with the status (101 when it upgraded) and closes the socket at once. */

@@ -107,3 +107,56 @@ export function documentedReply(sent: string, lastSeq: number): DocumentedReply[
   if (seq > Number.MAX_SAFE_INTEGER) return ["invalid_frame", "ack_out_of_range"];
   return seq > lastSeq ? ["ack_out_of_range"] : ["nothing"];
 }
+
+/**
+ * Whether a `Listroom-Writer` value names a writer (Editing and removing
+ * items): 8–64 characters of `A-Z a-z 0-9 _ -`. The value is read as HTTP
+ * delivers it, white space around it stripped.
+ */
+export function documentedWriter(value: string): boolean {
+  return /^[A-Za-z0-9_-]{8,64}$/.test(value.trim());
+}
+
+/** An `If-Match` value (Editing): the version in double quotes, `W/` before it allowed, or `*` (as none); null when malformed. */
+export function documentedIfMatch(value: string): { version: number | null } | null {
+  const text = value.trim();
+  if (text === "*") return { version: null };
+  const match = /^(W\/)?"([1-9]\d{0,14})"$/.exec(text);
+  return match ? { version: Number(match[2]) } : null;
+}
+
+type Field = "title" | "body" | "done";
+
+/**
+ * One item as the document says the server keeps it (Editing: "How changes
+ * merge"), for the property tests to judge each answer by: its fields, its
+ * version, and for each field the version at which it last changed and the
+ * writer of that change (null: none named, which matches nobody).
+ */
+export class DocumentedItem {
+  version = 1;
+  readonly values: Record<Field, string | boolean>;
+  private readonly changedAt: Record<Field, { version: number; writer: string | null }>;
+
+  constructor(title: string, body: string, writer: string | null) {
+    this.values = { title, body, done: false };
+    this.changedAt = { title: { version: 1, writer }, body: { version: 1, writer }, done: { version: 1, writer } };
+  }
+
+  /** What a `PATCH` of `patch` by `writer` on `expected` (null: no If-Match) gets: 200 (changed or not), or 412 with the fields. */
+  change(patch: Partial<Record<Field, string | boolean>>, expected: number | null, writer: string | null): { status: 200 } | { status: 412; fields: Field[] } {
+    const fields = (["title", "body", "done"] as const).filter((field) => patch[field] !== undefined && patch[field] !== this.values[field]);
+    if (fields.length === 0) return { status: 200 };
+    const collided = fields.filter((field) => {
+      const last = this.changedAt[field];
+      return expected !== null && last.version > expected && (writer === null || last.writer !== writer);
+    });
+    if (collided.length > 0) return { status: 412, fields: collided };
+    this.version += 1;
+    for (const field of fields) {
+      this.values[field] = patch[field]!;
+      this.changedAt[field] = { version: this.version, writer };
+    }
+    return { status: 200 };
+  }
+}

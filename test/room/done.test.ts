@@ -72,15 +72,16 @@ describe("tick", () => {
     expect(socket.unread()).toEqual([]);
   });
 
-  it("If-Match: a stale version is refused and nothing is sent; the current one applies", async () => {
+  it("If-Match: a tick made before another writer's tick or untick is refused and nothing is sent; one on the current version applies", async () => {
     const room = await freshRoom();
     const { item } = await saveOne(room);
+    await tick(room, item.id, true);
     const { socket } = await connectFresh(room);
-    const stale = await room.editItem(anyone(item.id, 2), { done: true });
-    expect(stale).toMatchObject({ ok: false, error: { code: ErrorCode.VersionMismatch } });
+    const stale = await room.editItem(anyone(item.id, 1), { done: false });
+    expect(stale).toMatchObject({ ok: false, error: { code: ErrorCode.VersionMismatch, conflict: { fields: ["done"] } } });
     await socket.settle();
     expect(socket.unread()).toEqual([]);
-    expect(await tick(room, item.id, true, 1)).toMatchObject({ done: true, version: 2 });
+    expect(await tick(room, item.id, false, 2)).toMatchObject({ done: false, version: 3 });
   });
 
   it("changing the title or body still needs a key, even alongside a tick; nothing changes", async () => {

@@ -23,8 +23,8 @@ deliveryLogContract("the list's item store", (test) =>
     const write = <T>(change: () => T) => state.storage.transactionSync(change);
     test({
       log: items,
-      save: (title, body, at) => write(() => items.append(items.lastPos() + 1, { title, body }, null, at)),
-      edit: (itemPos, title, at) => write(() => items.edit(live(itemPos), { title }, items.lastPos() + 1, at)),
+      save: (title, body, at) => write(() => items.append(items.lastPos() + 1, { title, body }, null, at, null)),
+      edit: (itemPos, title, at) => write(() => items.edit(live(itemPos), { title }, ["title"], null, items.lastPos() + 1, at)),
       remove: (itemPos, at) => write(() => items.remove(live(itemPos), items.lastPos() + 1, at)),
     });
   }),

@@ -58,10 +58,10 @@ describe("PATCH /api/items/{id}", () => {
     expect(await readBack(item.id)).toEqual(item);
   });
 
-  it("If-Match: a stale version is 412, the current one (quoted, or weak) applies", async () => {
+  it("If-Match: a change made before another writer changed the field is 412; one on the current version (quoted, or weak) applies", async () => {
     const { item, editKey } = await saveOne();
-    await expectRejected(await change("PATCH", itemPath(item), editKey, { title: "x" }, { "if-match": '"2"' }), 412, "version_mismatch");
     expect((await change("PATCH", itemPath(item), editKey, { title: "x" }, { "if-match": '"1"' })).status).toBe(200);
+    await expectRejected(await change("PATCH", itemPath(item), editKey, { title: "z" }, { "if-match": '"1"' }), 412, "version_mismatch");
     expect((await change("PATCH", itemPath(item), editKey, { title: "y" }, { "if-match": 'W/"2"' })).status).toBe(200);
     await expectRejected(await change("PATCH", itemPath(item), editKey, { title: "z" }, { "if-match": "3" }), 400, "invalid_input");
     expect(await readBack(item.id)).toMatchObject({ title: "y", version: 3 });
@@ -120,19 +120,23 @@ describe("DELETE /api/items/{id}", () => {
     await expectRejected(await postJson({ title: "doomed", body: "b" }, { "idempotency-key": key }), 410, "item_removed");
   });
 
-  it("needs a key (401), the right one (403), an existing item (404) and a matching If-Match (412)", async () => {
+  it("needs a key (401), the right one (403), an existing item (404), and nobody else's change since its If-Match (412)", async () => {
     const { item, editKey } = await saveOne();
     await expectRejected(await change("DELETE", itemPath(item), null), 401, "unauthorized");
     await expectRejected(await change("DELETE", itemPath(item), "A".repeat(43)), 403, "forbidden");
     await expectRejected(await change("DELETE", "/api/items/zz-0123456789abcdef", editKey), 404, "not_found");
-    await expectRejected(await change("DELETE", itemPath(item), editKey, undefined, { "if-match": '"5"' }), 412, "version_mismatch");
-    expect(await readBack(item.id)).toEqual(item);
+    const ticked = await change("PATCH", itemPath(item), null, { done: true });
+    const { item: now } = await ticked.json<{ item: Item }>();
+    await expectRejected(await change("DELETE", itemPath(item), editKey, undefined, { "if-match": '"1"' }), 412, "version_mismatch");
+    expect(await readBack(item.id)).toEqual(now);
   });
 
-  it("other methods on an item are 405", async () => {
+  it("other methods on an item are 405, naming the ones it takes", async () => {
     const { item } = await saveOne();
-    for (const method of ["GET", "POST", "PUT"]) {
-      await expectRejected(await request(itemPath(item), { method }), 405, "method_not_allowed");
+    for (const method of ["POST", "PUT"]) {
+      const response = await request(itemPath(item), { method });
+      expect(response.headers.get("allow")).toBe("GET, HEAD, PATCH, DELETE");
+      await expectRejected(response, 405, "method_not_allowed");
     }
   });
 });

@@ -12,8 +12,8 @@ const LIST = `/api/lists/${await mintListId(env)}`;
 const ITEM_ID = "zz-0123456789abcdef";
 
 const ROUTES: readonly { path: string; refused: string[]; allow: string }[] = [
-  { path: `/api/items/${ITEM_ID}`, refused: ["GET", "POST", "PUT"], allow: "PATCH, DELETE" },
-  { path: `${LIST}/items/${ITEM_ID}`, refused: ["GET", "POST", "PUT"], allow: "PATCH, DELETE" },
+  { path: `/api/items/${ITEM_ID}`, refused: ["POST", "PUT"], allow: "GET, HEAD, PATCH, DELETE" },
+  { path: `${LIST}/items/${ITEM_ID}`, refused: ["POST", "PUT"], allow: "GET, HEAD, PATCH, DELETE" },
   { path: "/save", refused: ["PUT", "PATCH", "DELETE"], allow: "POST" },
   { path: "/list", refused: ["PUT", "PATCH", "DELETE"], allow: "GET, HEAD" },
   { path: "/ws", refused: ["PUT", "PATCH", "DELETE"], allow: "GET, HEAD" },

@@ -2,12 +2,13 @@
  * Every route that reaches a Durable Object counts against a per-address
  * limit (src/worker/guard.ts): list reads and list pages as reads
  * (READ_LIMITER, 30 per 10 s in wrangler.toml), list creations and renames
- * as saves (SAVE_LIMITER, 5 per 60 s in the test pool), refused ones
- * included. The binding's windows are fixed, so a flood may straddle two:
+ * as saves (SAVE_LIMITER, 5 per 60 s in the test pool), ticks as ticks
+ * (TICK_LIMITER, 8 per 60 s in the test pool), refused ones included. The binding's windows are fixed, so a flood may straddle two:
  * each test expects the first `limit` requests through and a refusal within
  * two windows' worth, from an address no other test uses.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Item } from "../../src/protocol/item";
 import type { ListInfo } from "../../src/protocol/lists";
 import { ownerCheckPath } from "../../src/protocol/ownerCheck";
 import { overrideVar } from "../room/roomHarness";
@@ -15,9 +16,11 @@ import { expectRejected, randomIPv4, request } from "./request";
 
 const READ_LIMIT = 30;
 const SAVE_LIMIT = 5;
+const TICK_LIMIT = 8;
 
 let list: ListInfo;
 let ownerKey = "";
+let item: Item;
 
 /** A well-formed list id nobody created. */
 function unknownListId(): string {
@@ -71,6 +74,8 @@ beforeAll(async () => {
     body: JSON.stringify({ title: "limited" }),
   });
   ({ list, ownerKey } = await response.json<{ list: ListInfo; ownerKey: string }>());
+  const saved = await request(`/api/lists/${list.id}/items`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"title":"to tick"}' });
+  ({ item } = await saved.json<{ item: Item }>());
 });
 
 describe("reads that reach a room are limited per address (READ_LIMITER)", () => {
@@ -80,6 +85,8 @@ describe("reads that reach a room are limited per address (READ_LIMITER)", () =>
     ["GET /l/{id}", () => `/l/${list.id}`, 200],
     ["GET /l/{id} of a list nobody made", () => `/l/${unknownListId()}`, 404],
     ["GET /api/lists/{id}/items", () => `/api/lists/${list.id}/items?limit=1`, 200],
+    ["GET /api/lists/{id}/items/{itemId}", () => `/api/lists/${list.id}/items/${item.id}`, 200],
+    ["GET /api/items/{itemId} of no such item", () => "/api/items/zz-0123456789abcdef", 404],
   ])("%s: the first 30 are served, then 429 with Retry-After: 10", async (_name, path, status) => {
     await expectLimited(READ_LIMIT, "10", (address) => request(path(), from(address)), (answered) => answered === status);
   });
@@ -129,5 +136,36 @@ describe("list creations and renames count as saves (SAVE_LIMITER), refused ones
     expect(read.status).toBe(200);
     await read.arrayBuffer();
     expect((await rename(list.id, ownerKey, randomIPv4())).status).toBe(200);
+  });
+});
+
+describe("ticks count apart from saves (TICK_LIMITER), refused ones included", () => {
+  const patch = (address: string, body: string, key: string | null = null) =>
+    request(`/api/lists/${list.id}/items/${item.id}`, from(address, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+      body,
+    }));
+
+  it("PATCH {done} alone: ticks and unticks", async () => {
+    let done = false;
+    await expectLimited(TICK_LIMIT, "60", (address) => patch(address, JSON.stringify({ done: (done = !done) })), (s) => s === 200);
+  });
+
+  it("an address that used up its saves still ticks, and one that used up its ticks still saves", async () => {
+    const address = randomIPv4();
+    for (let n = 0; n < SAVE_LIMIT; n++) expect((await rename(list.id, ownerKey, address)).status).toBe(200);
+    expect((await rename(list.id, ownerKey, address)).status).toBe(429);
+    expect((await patch(address, '{"done":true}')).status).toBe(200);
+    const ticker = randomIPv4();
+    for (let n = 0; n < TICK_LIMIT; n++) expect((await patch(ticker, '{"done":false}')).status).toBe(200);
+    expect((await patch(ticker, '{"done":false}')).status).toBe(429);
+    expect((await rename(list.id, ownerKey, ticker)).status).toBe(200);
+  });
+
+  it("a change of the title, even with a tick, and a body that is not a change count as saves", async () => {
+    await expectLimited(SAVE_LIMIT, "60", (address) => patch(address, JSON.stringify({ title: `t ${crypto.randomUUID()}`, done: true }), ownerKey), (s) => s === 200);
+    await expectLimited(SAVE_LIMIT, "60", (address) => patch(address, "{bad"), (s) => s === 400);
+    await expectLimited(SAVE_LIMIT, "60", (address) => patch(address, JSON.stringify({ done: true, extra: "x".repeat(70_000) })), (s) => s === 413);
   });
 });

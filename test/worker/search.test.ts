@@ -140,9 +140,13 @@ describe("search", () => {
       const sql = state.storage.sql;
       for (const trigger of ["insert", "update", "delete"]) sql.exec(`DROP TRIGGER item_search_on_${trigger}`);
       sql.exec("DROP TABLE item_search");
-      // 009_search runs again, and so does every migration after it (010_relay_feed, whose table goes too), in order.
+      // 009_search runs again, and so does every migration after it (010_relay_feed, whose table goes too, and
+      // 012_field_stamps, whose columns go), in order.
       sql.exec("DELETE FROM _migrations WHERE id >= '009_search'");
       sql.exec("DROP TABLE IF EXISTS relay_feed");
+      for (const field of ["title", "body", "done"]) {
+        for (const part of ["version", "writer"]) sql.exec(`ALTER TABLE items DROP COLUMN ${field}_${part}`);
+      }
       const { runMigrations } = await import("../../src/delivery/platform/migrate");
       const { LIST_SCHEMAS } = await import("../../src/room/migrations");
       runMigrations(state.storage, LIST_SCHEMAS);

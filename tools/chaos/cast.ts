@@ -1,10 +1,12 @@
 /**
  * The simulated people: `clients` page-like clients, the first `writers` of
- * them also saving, editing and removing, every fourth one behind the fault proxy. Each gets its
+ * them also saving, editing and removing, every fourth one behind the fault proxy; and the field
+ * writers (fieldPlan.ts), browsers that change their own items field by field. Each gets its
  * own random stream, so its backoff jitter does not depend on the others.
  */
 import type { Scheduler } from "../../src/client/core/liveConnection";
 import type { RunConfig } from "./config";
+import { planFieldRun, type FieldRun } from "./fieldPlan";
 import type { History } from "./history";
 import type { Prng } from "./random";
 import { SimClient } from "./simClient";
@@ -13,6 +15,8 @@ import { Writer } from "./writer";
 export interface Cast {
   clients: SimClient[];
   writers: Writer[];
+  /** The field writers and their part of the fault phase. */
+  fields: FieldRun;
   /** A fresh page opened in the middle of the run (a crowd arriving): direct, not a writer. Started at once. */
   arrive(): SimClient;
 }
@@ -82,5 +86,6 @@ export function createCast(config: RunConfig, endpoints: Endpoints, history: His
     client.start();
     return client;
   };
-  return { clients, writers, arrive };
+  const fields = planFieldRun(config, endpoints.apiBase + endpoints.itemsPath, endpoints.ownerKey, history, prng.fork("fields"));
+  return { clients, writers, fields, arrive };
 }

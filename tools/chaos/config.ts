@@ -30,6 +30,12 @@ export interface RunConfig {
   removals: number;
   /** Ticks and unticks of anyone's item, with no key, as anyone who can open the list may. */
   ticks: number;
+  /** Field writers (fieldWriter.ts): browsers that change items field by field, naming themselves, some offline for a while. */
+  fieldWriters: number;
+  /** Items the field writers save and then change among themselves. */
+  fieldItems: number;
+  /** Edits and ticks the field writers make (0: none, and no field writers). */
+  fieldChanges: number;
   disconnects: number;
   restarts: number;
   /** Silences that end once the server drops the client. */
@@ -69,6 +75,8 @@ interface Size {
   edits: number | null;
   removals: number | null;
   ticks: number | null;
+  fieldChanges: number;
+  fieldItems: number;
   disconnects: number;
   restarts: number;
   crowd: number | null;
@@ -78,17 +86,43 @@ const EDITS_PER_SAVE = 0.3;
 const REMOVALS_PER_SAVE = 0.1;
 const TICKS_PER_SAVE = 0.3;
 
-const DEFAULT_SIZE: Size = { faultPhaseMs: 120_000, clients: 50, saves: 1000, edits: null, removals: null, ticks: null, disconnects: 200, restarts: 3, crowd: null };
-const QUICK_SIZE: Size = { faultPhaseMs: 40_000, clients: 16, saves: 200, edits: null, removals: null, ticks: null, disconnects: 40, restarts: 1, crowd: null };
+const DEFAULT_SIZE: Size = {
+  faultPhaseMs: 120_000,
+  clients: 50,
+  saves: 1000,
+  edits: null,
+  removals: null,
+  ticks: null,
+  fieldChanges: 400,
+  fieldItems: 30,
+  disconnects: 200,
+  restarts: 3,
+  crowd: null,
+};
+const QUICK_SIZE: Size = {
+  faultPhaseMs: 40_000,
+  clients: 16,
+  saves: 200,
+  edits: null,
+  removals: null,
+  ticks: null,
+  fieldChanges: 120,
+  fieldItems: 12,
+  disconnects: 40,
+  restarts: 1,
+  crowd: null,
+};
 
 export const USAGE = `usage: npm run chaos -- [--quick] [--seed N] [--duration SECONDS] [--clients N] [--saves N]
-                        [--edits N] [--removals N] [--ticks N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list] [--save DIR]
+                        [--edits N] [--removals N] [--ticks N] [--field-changes N] [--field-items N] [--disconnects N] [--restarts N] [--crowd N] [--long-absence] [--list] [--save DIR]
   --quick        about a minute: ${QUICK_SIZE.clients} clients, ${QUICK_SIZE.saves} saves, ${QUICK_SIZE.restarts} restart
   --seed N       replay the fault plan of an earlier run (its seed is printed)
   --duration S   seconds of fault injection (default ${DEFAULT_SIZE.faultPhaseMs / 1000})
   --edits N      edits by the writers (default ${EDITS_PER_SAVE * 100}% of --saves; 0 for none)
   --removals N   removals by the writers (default ${REMOVALS_PER_SAVE * 100}% of --saves; 0 for none)
   --ticks N      ticks and unticks by the writers, with no key (default ${TICKS_PER_SAVE * 100}% of --saves; 0 for none)
+  --field-changes N  edits and ticks by field writers, each naming itself, some offline a while (default ${DEFAULT_SIZE.fieldChanges}, quick ${QUICK_SIZE.fieldChanges}; 0 for none)
+  --field-items N    items the field writers save and change among themselves (default ${DEFAULT_SIZE.fieldItems}, quick ${QUICK_SIZE.fieldItems})
   --crowd N      fresh clients arriving within 1 s mid-run (default: half of --clients)
   --long-absence one client is dropped and away while more than 200 items are saved
   --list         run on a list created for the run (POST /api/lists), not the default list
@@ -102,13 +136,15 @@ const SIZE_FLAGS = {
   edits: (size: Size, value: number) => ({ ...size, edits: value }),
   removals: (size: Size, value: number) => ({ ...size, removals: value }),
   ticks: (size: Size, value: number) => ({ ...size, ticks: value }),
+  "field-changes": (size: Size, value: number) => ({ ...size, fieldChanges: value }),
+  "field-items": (size: Size, value: number) => ({ ...size, fieldItems: value }),
   disconnects: (size: Size, value: number) => ({ ...size, disconnects: value }),
   restarts: (size: Size, value: number) => ({ ...size, restarts: value }),
   crowd: (size: Size, value: number) => ({ ...size, crowd: value }),
 } as const;
 type SizeFlag = keyof typeof SIZE_FLAGS;
 
-const ZERO_ALLOWED = new Set<string>(["restarts", "crowd", "edits", "removals", "ticks"]);
+const ZERO_ALLOWED = new Set<string>(["restarts", "crowd", "edits", "removals", "ticks", "field-changes"]);
 
 const OPTIONS = {
   quick: { type: "boolean" },
@@ -154,6 +190,7 @@ export function parseArgs(argv: string[]): RunConfig {
     removals: size.removals ?? Math.round(size.saves * REMOVALS_PER_SAVE),
     ticks: size.ticks ?? Math.round(size.saves * TICKS_PER_SAVE),
     writers: Math.max(2, Math.round(size.clients / 5)),
+    fieldWriters: Math.max(3, Math.round(size.clients / 8)),
     proxied: Math.max(1, Math.round(size.clients / 4)),
     silences: Math.max(1, Math.round(size.clients / 4)),
     vanishing: Math.max(1, Math.round(size.clients / 25)),

@@ -1,6 +1,6 @@
 /**
  * The fault phase: for a fixed time, saves, edits, ticks and removals go out through
- * the writers' Outboxes while clients are disconnected, silenced, paused and restarted
+ * the writers' Outboxes, and field writers change their own items field by field (fieldPlan.ts), while clients are disconnected, silenced, paused and restarted
  * under, give up resume attempts while connecting, and a crowd arrives. What
  * happens and to whom comes from the seeded stream; when it happens is wall
  * time, so a replay repeats the plan, not the exact interleaving.
@@ -159,7 +159,8 @@ interface ChangeTarget {
 
 /** What `writer` changes now: its own item, a save of its still queued, anyone's item, or one already removed. */
 function pickTarget(ctx: FaultContext, writer: Writer, removalPlanned: ReadonlySet<string>, prng: Prng): ChangeTarget | null {
-  const saves = [...ctx.history.saves.values()];
+  // A field writer's items are the field writers' alone (fieldPlan.ts).
+  const saves = [...ctx.history.saves.values()].filter((save) => !save.fieldItem);
   const answered = saves.filter((save) => save.confirmedIds.length > 0);
   const live = answered.filter((save) => !removalPlanned.has(save.key));
   const own = live.filter((save) => writer.holdsEditKey(save.confirmedIds[0]!));
@@ -398,7 +399,7 @@ async function crowd(ctx: FaultContext, start: number, counts: FaultCounts): Pro
 async function progress(ctx: FaultContext, start: number, deadline: number, counts: FaultCounts): Promise<void> {
   while (Date.now() + PROGRESS_EVERY_MS < deadline) {
     await delay(PROGRESS_EVERY_MS);
-    const confirmed = [...ctx.history.saves.values()].filter((save) => save.confirmedIds.length > 0).length;
+    const confirmed = [...ctx.history.saves.values()].filter((save) => !save.fieldItem && save.confirmedIds.length > 0).length;
     const live = ctx.cast.clients.filter((client) => client.isLive).length;
     ctx.log(
       `t+${Math.round((Date.now() - start) / 1000)} s: ${confirmed}/${counts.savesPlanned} saves confirmed, ` +
@@ -421,6 +422,7 @@ export async function runFaultPhase(ctx: FaultContext): Promise<FaultCounts> {
     pauses(ctx, start, deadline, counts),
     abandons(ctx, start, deadline, counts),
     crowd(ctx, start, counts),
+    ctx.cast.fields.run(start, deadline),
     progress(ctx, start, deadline, counts),
   ]);
   return counts;

@@ -7,6 +7,7 @@
  * what was durable after each; the harness's own stalls.
  */
 import type { ErrorFrame } from "../../src/protocol/frames";
+import type { FieldChangeRecord } from "./fieldWriter";
 import { ATTEMPT_PARAM } from "../../src/protocol/limits";
 
 export type SaveFaults = {
@@ -87,7 +88,10 @@ export interface SaveRecord {
   key: string;
   title: string;
   body: string;
+  /** The writer client that saved it; -1 for a field writer's item (fieldWriter.ts). */
   writer: number;
+  /** Saved by a field writer, and changed only by field writers (so the regular writers leave it alone). */
+  fieldItem: boolean;
   faults: SaveFaults;
   addedAt: number;
   attempts: SaveAttempt[];
@@ -240,6 +244,8 @@ function attemptOf(url: string): number | null {
 export class History {
   readonly saves = new Map<string, SaveRecord>();
   readonly changes = new Map<string, ChangeRecord>();
+  /** The field writers' changes (fieldWriter.ts), in the order they were made. */
+  readonly fieldChanges: FieldChangeRecord[] = [];
   readonly clients: ClientRecord[] = [];
   readonly restarts: RestartRecord[] = [];
   readonly durability: DurabilityCheck[] = [];

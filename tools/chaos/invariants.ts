@@ -1,6 +1,6 @@
 /**
- * The five invariants of issue 4, the two of issue 8, the three of issue 10
- * (and the protocol's smaller promises), run over the History once the run
+ * The five invariants of issue 4, the two of issue 8, the three of issue 10,
+ * the two of issue 30 (and the protocol's smaller promises), run over the History once the run
  * has settled. Each check lives in its own module; this one only gathers
  * their tallies (one per invariant, in order) and timing notes.
  */
@@ -8,6 +8,7 @@ import { checkChanges } from "./checkChanges";
 import { checkCrowds } from "./checkCrowds";
 import { checkDelivery } from "./checkDelivery";
 import { checkDrops } from "./checkDrops";
+import { checkFields } from "./checkFields";
 import { checkSaves } from "./checkSaves";
 import type { CheckInput, CheckResult, CheckTally } from "./verdicts";
 
@@ -26,6 +27,6 @@ function merged(tallies: readonly CheckTally[]): CheckTally[] {
 }
 
 export function checkInvariants(input: CheckInput): CheckResult {
-  const results = [checkSaves(input), checkDelivery(input), checkDrops(input), checkCrowds(input), checkChanges(input)];
+  const results = [checkSaves(input), checkDelivery(input), checkDrops(input), checkCrowds(input), checkChanges(input), checkFields(input)];
   return { tallies: merged(results.flatMap((result) => result.tallies)), notes: results.flatMap((result) => result.notes) };
 }

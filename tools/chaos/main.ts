@@ -42,7 +42,8 @@ async function run(): Promise<number> {
   const prng = new Prng(config.seed);
   log(`seed ${config.seed} (replay with: ${replayCommand(config)})`);
   log(
-    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.edits} edits, ${config.ticks} ticks, ${config.removals} removals, ${config.disconnects} disconnects, ` +
+    `${config.mode} run: ${config.clients} clients, ${config.saves} saves, ${config.edits} edits, ${config.ticks} ticks, ${config.removals} removals, ` +
+      `${config.fieldChanges} field changes by ${config.fieldWriters} field writers, ${config.disconnects} disconnects, ` +
       `${config.restarts} restarts over ${config.faultPhaseMs / 1000} s`,
   );
   const startedAt = Date.now();
@@ -123,6 +124,7 @@ async function run(): Promise<number> {
   });
   const summary = {
     config,
+    fields: cast.fields.counts,
     startedAt,
     endedAt: Date.now(),
     counts,

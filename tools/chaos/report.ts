@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { givenCommand, replayCommand, type RunConfig } from "./config";
 import { disconnectsOf, type FaultCounts } from "./faults";
+import type { FieldCounts } from "./fieldPlan";
 import type { History } from "./history";
 import type { ProxyStats } from "./proxy";
 import type { SettleResult } from "./settle";
@@ -15,6 +16,7 @@ import type { CheckTally, Finding } from "./verdicts";
 
 export interface RunSummary {
   config: RunConfig;
+  fields: FieldCounts;
   startedAt: number;
   endedAt: number;
   counts: FaultCounts;
@@ -66,6 +68,21 @@ function changeFigures(counts: FaultCounts, history: History): string {
   );
 }
 
+function fieldFigures(counts: FieldCounts, history: History): string {
+  const attempts = history.fieldChanges.flatMap((change) => change.attempts);
+  const statuses = new Map<string, number>();
+  for (const change of history.fieldChanges) {
+    const status = String(change.outcome?.status ?? "unanswered");
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
+  return (
+    `${counts.fieldChangesPlanned} edits and ticks by ${counts.fieldWriters} field writers, each naming itself, on ${counts.fieldItems} items of their own ` +
+    `(${counts.fieldItemsAlone} with one writer alone); ${counts.offlineSpells} offline spells, ${counts.fieldChangesMadeOffline} changes made offline; ` +
+    `outcomes: ${[...statuses].map(([status, count]) => `${status} ${count}`).join(", ") || "none"}; ` +
+    `${attempts.length} requests, ${attempts.filter((attempt) => attempt.error !== null).length} failed on the network, ${attempts.filter((attempt) => attempt.answerLost).length} answers lost on purpose`
+  );
+}
+
 /** Close codes of connections that got as far as a welcome, and how many attempts never did. */
 function closeCodes(history: History): string {
   const counts = new Map<number, number>();
@@ -104,6 +121,7 @@ function rows(summary: RunSummary): [string, string][] {
     ["saves", `${counts.savesPlanned} planned + ${settle.probeSaves} probes at the end; ${summary.finalListSize} items stored`],
     ["save requests", saveFigures(history)],
     ["edits, ticks and removals", changeFigures(counts, history)],
+    ["field changes", fieldFigures(summary.fields, history)],
     [
       "forced disconnects",
       `${disconnectsOf(counts)}: ${counts.terminated} TCP terminated without a Close frame, ${counts.abandoned} abandoned by the client, ${counts.proxyCuts} cut at the proxy`,

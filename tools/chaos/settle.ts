@@ -32,6 +32,7 @@ export interface SettleResult {
 function allConfirmed(history: History): boolean {
   for (const save of history.saves.values()) if (save.confirmedIds.length === 0 && save.rejection === null) return false;
   for (const change of history.changes.values()) if (change.outcome === null) return false;
+  for (const change of history.fieldChanges) if (change.outcome === null) return false;
   return true;
 }
 
@@ -48,8 +49,9 @@ async function drainSaves(cast: Cast, history: History, timeoutMs: number): Prom
       if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
         lastFlush = Date.now();
         for (const writer of cast.writers) void writer.flush();
+        for (const writer of cast.fields.writers) writer.comeOnline();
       }
-      return allConfirmed(history) && cast.writers.every((writer) => writer.pendingCount === 0);
+      return allConfirmed(history) && [...cast.writers, ...cast.fields.writers].every((writer) => writer.pendingCount === 0);
     },
     { what: "every save, edit and removal to be answered", timeoutMs, pollMs: 100 },
   );

@@ -20,6 +20,8 @@ export type InvariantId =
   | "8 final versions"
   | "9 removals final"
   | "10 versions increase"
+  | "11 fields merge"
+  | "12 writers alone"
   | "protocol";
 
 export interface Finding {

@@ -113,6 +113,7 @@ export class Writer {
       title: `chaos save ${planned.number} [${key}]`,
       body: `written by writer ${this.index}\nkey ${key}`,
       writer: this.index,
+      fieldItem: false,
       faults: planned.faults,
       addedAt: Date.now(),
       attempts: [],

@@ -50,6 +50,12 @@ export interface ClientTiming {
   /** A connection silent this long after a ping is taken for dead. */
   pongTimeoutMs: number;
   /**
+   * The shorter wait for a pong when there is reason to suspect the link
+   * (the network went, the tab came back, a request failed): a dead socket
+   * is then found in about this long, not in a ping interval and a pong timeout.
+   */
+  checkTimeoutMs: number;
+  /**
    * A socket that has not said welcome this long after it was opened is given
    * up. Each failed try in a row doubles it (up to four times), so a room too
    * busy to answer in time is not also handed a retry storm.
@@ -61,6 +67,7 @@ export const DEFAULT_CLIENT_TIMING: ClientTiming = {
   ackDelayMs: 5_000,
   pingIntervalMs: 20_000,
   pongTimeoutMs: 8_000,
+  checkTimeoutMs: 2_000,
   connectTimeoutMs: 10_000,
 };
 

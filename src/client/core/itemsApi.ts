@@ -1,15 +1,41 @@
 /**
  * A list's items routes (`/api/items` for the default list,
  * `/api/lists/{id}/items` for others): reading pages, checked at the boundary
- * like every frame, and editing and removing one item.
+ * like every frame, and saving, editing and removing one item, each change
+ * sent as this browser's (`Listroom-Writer`, docs/PROTOCOL.md).
  */
 import { isErrorBody } from "../../protocol/errors";
-import { isItem } from "../../protocol/item";
+import { isItem, WRITER_HEADER } from "../../protocol/item";
 import { DEFAULT_LIST_ID, listPaths } from "../../protocol/lists";
 import { SEARCH_PARAM } from "../../protocol/search";
 import { readAnswer, SEND_TIMEOUT_MS } from "./answers";
 import type { ItemsPage } from "./listModel";
-import type { ChangeOutcome, PendingChange } from "./outbox";
+import type { ChangeOutcome, PendingChange, PendingSave, PostOutcome } from "./outbox";
+
+/** Who makes a change: this browser's id (browserId.ts), so the server never counts its own changes against each other. */
+function writerHeader(writer: string | undefined): Record<string, string> {
+  return writer === undefined ? {} : { [WRITER_HEADER]: writer };
+}
+
+/**
+ * Posts a save to the API and sorts the answer into saved, rejected or worth
+ * retrying (a save with no answer in time is sent again with the same key).
+ */
+export async function postSave(fetchImpl: typeof fetch, endpoint: string, save: PendingSave, writer?: string): Promise<PostOutcome> {
+  const response = await fetchImpl(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": save.key, ...writerHeader(writer) },
+    body: JSON.stringify({ title: save.title, body: save.body }),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  const answer = await readAnswer(response, "save");
+  if (answer.kind !== "ok") {
+    return answer.kind === "rejected" && answer.error.code === "item_removed" ? { kind: "removed" } : answer;
+  }
+  const { item, editKey } = answer;
+  // A success we cannot read is retried: the key makes the retry harmless.
+  return item ? { kind: "saved", item, ...(editKey ? { editKey } : {}) } : { kind: "retry" };
+}
 
 /**
  * The page of items older than `before`; throws with the server's message when refused.
@@ -69,11 +95,12 @@ export async function sendChange(
   url: string,
   change: PendingChange,
   credential: string | null,
+  writer?: string,
 ): Promise<ChangeOutcome> {
-  const headers: Record<string, string> = credential === null ? {} : { authorization: `Bearer ${credential}` };
+  const headers: Record<string, string> = { ...writerHeader(writer), ...(credential !== null && { authorization: `Bearer ${credential}` }) };
   const edit = change.kind === "edit" ? change : null;
   if (edit) headers["content-type"] = "application/json";
-  if (edit && edit.ifMatch !== null) headers["if-match"] = `"${edit.ifMatch}"`;
+  if (change.ifMatch != null) headers["if-match"] = `"${change.ifMatch}"`;
   const response = await fetchImpl(url, {
     method: edit ? "PATCH" : "DELETE",
     headers,
@@ -84,5 +111,6 @@ export async function sendChange(
   // A success we cannot read is retried: repeating an edit is harmless.
   if (answer.kind === "ok") return edit && !answer.item ? { kind: "retry" } : { kind: "done", item: answer.item };
   if (answer.kind !== "rejected") return answer;
+  if (answer.collision) return { kind: "collided", collision: answer.collision };
   return !edit && answer.status === 404 ? { kind: "done", item: null } : { kind: "rejected", error: answer.error };
 }

@@ -50,6 +50,8 @@ export class LiveConnection {
   #catchingUp = false;
   #status: ConnectionStatus = { state: "connecting" };
   readonly #timers = new Map<Timer, unknown>();
+  /** When the "dead" timer gives the socket up. */
+  #deadAt = 0;
 
   readonly #options: LiveConnectionOptions;
 
@@ -82,8 +84,17 @@ export class LiveConnection {
       this.#clearTimer("retry");
       this.#connect();
     } else {
-      this.#ping();
+      this.suspect();
     }
+  }
+
+  /**
+   * There is reason to doubt the link (the network went, a request failed):
+   * ping it, and give it up if no answer comes within the short
+   * `checkTimeoutMs`. A socket still opening keeps its own, longer, patience.
+   */
+  suspect(): void {
+    if (this.#socket !== null && this.#status.state !== "connecting") this.#ping(this.#timing.checkTimeoutMs);
   }
 
   /** Drops the socket as if the network had failed (used by the fault harness and the heartbeat). */
@@ -100,8 +111,7 @@ export class LiveConnection {
     const socket = this.#options.createSocket(this.#attempts.nextUrl(this.#options.socketUrl, this.inbox.lastApplied));
     this.#socket = socket;
     // A server that accepts the connection and never answers must not leave us "connecting" forever.
-    const patience = this.#timing.connectTimeoutMs * 2 ** Math.min(this.#attempts.failuresInARow, 2);
-    this.#setTimer("dead", patience, () => this.abandonSocket());
+    this.#expectAnswer(this.#timing.connectTimeoutMs * 2 ** Math.min(this.#attempts.failuresInARow, 2));
     const isCurrent = () => this.#socket === socket;
     socket.addEventListener("message", (event) => {
       if (isCurrent() && typeof event.data === "string") this.#onText(event.data);
@@ -228,10 +238,17 @@ export class LiveConnection {
     this.#sendText(JSON.stringify({ type: "ack", seq }));
   }
 
-  #ping(): void {
-    this.#sendText(PING_TEXT);
-    if (!this.#timers.has("dead")) this.#setTimer("dead", this.#timing.pongTimeoutMs, () => this.abandonSocket());
+  /** Pings, unless an answer is already awaited within `deadlineMs`; no answer by then and the socket is given up. */
+  #ping(deadlineMs = this.#timing.pongTimeoutMs): void {
     this.#schedulePing();
+    if (this.#timers.has("dead") && this.#deadAt <= this.#options.scheduler.now() + deadlineMs) return;
+    this.#sendText(PING_TEXT);
+    this.#expectAnswer(deadlineMs);
+  }
+
+  #expectAnswer(withinMs: number): void {
+    this.#deadAt = this.#options.scheduler.now() + withinMs;
+    this.#setTimer("dead", withinMs, () => this.abandonSocket());
   }
 
   #schedulePing(): void {

@@ -7,6 +7,8 @@
  * (`localStorage` in the page), so it survives a reload or a closed tab and
  * goes out when the network is back. An edit or removal of an item whose
  * save is still queued waits for that save's answer, which names the item.
+ * A refused change never holds up the ones after it (changeRefusals.ts says
+ * what it leaves of them).
  * Each list has its own queue (see {@link outboxStorageKey}), so nothing made
  * on one list ever goes to another.
  */
@@ -14,8 +16,12 @@ import type { ErrorBody } from "../../protocol/errors";
 import type { Item, ItemPatch, NewItem } from "../../protocol/item";
 import { DEFAULT_LIST_ID } from "../../protocol/lists";
 import { backoffDelay, type BackoffPolicy } from "./backoff";
-import { readAnswer, SEND_TIMEOUT_MS, type RetryOutcome } from "./answers";
+import type { Collision, RetryOutcome } from "./answers";
+import { afterCollision, afterRejection, type Fates, type Fields } from "./changeRefusals";
 import type { Scheduler } from "./liveConnection";
+
+// Importers have always found it here.
+export { postSave } from "./itemsApi";
 
 export interface PendingSave extends NewItem {
   /** Absent in queues written before there were edits. */
@@ -34,17 +40,21 @@ interface ChangeBase {
   key: string;
   target: ChangeTarget;
   madeAt: number;
+  /** The item's title as the person saw it, to name it if the change is refused (the item may be gone by then). */
+  label?: string;
 }
 
 export interface PendingEdit extends ChangeBase {
   kind: "edit";
   patch: ItemPatch;
-  /** The version the person edited (sent as `If-Match`), so a change they never saw is not overwritten. */
+  /** The version the person saw (sent as `If-Match`), so a change they never saw is not overwritten; null in queues of protocol 4's ticks. */
   ifMatch: number | null;
 }
 
 export interface PendingRemoval extends ChangeBase {
   kind: "remove";
+  /** The version the person saw (`If-Match`); absent in queues written before protocol 5. */
+  ifMatch?: number | null;
 }
 
 export type PendingChange = PendingEdit | PendingRemoval;
@@ -66,6 +76,8 @@ export type ChangeOutcome =
   /** The item as edited; null for a removal. */
   | { kind: "done"; item: Item | null }
   | { kind: "rejected"; error: ErrorBody["error"] }
+  /** `412`: another writer changed some of the fields meanwhile. */
+  | { kind: "collided"; collision: Collision }
   | RetryOutcome;
 
 export interface KeyValueStore {
@@ -89,6 +101,10 @@ export interface OutboxOptions {
   onSaveRemoved?(save: PendingSave): void;
   onChangeDone?(change: PendingChange, item: Item | null): void;
   onChangeRejected?(change: PendingChange, error: ErrorBody["error"]): void;
+  /** A `412`: `mine` holds the person's own values of the collided fields that differ from the item now (changeRefusals.ts). */
+  onChangeCollided?(change: PendingChange, collision: Collision, mine: Fields): void;
+  /** Held back by the server's rate limit until then (ms since epoch); null once sending goes on. */
+  onHeld?(until: number | null): void;
 }
 
 /** The default list's queue, under the key it had before there were other lists, so saves waiting there still go out. */
@@ -99,8 +115,6 @@ export function outboxStorageKey(listId: string): string {
   return listId === DEFAULT_LIST_ID ? OUTBOX_STORAGE_KEY : `${OUTBOX_STORAGE_KEY}:${listId}`;
 }
 
-/** A save with no answer by then is sent again (same key): a half-dead connection must not hold the queue. */
-export const SAVE_TIMEOUT_MS = SEND_TIMEOUT_MS;
 const RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -112,7 +126,7 @@ function isEntry(value: unknown): value is Entry {
   if (value.kind === undefined || value.kind === "save") return typeof value.title === "string" && typeof value.body === "string";
   const target = value.target;
   const targeted = isRecord(target) && (typeof target.itemId === "string" || typeof target.saveKey === "string");
-  if (value.kind === "remove") return targeted;
+  if (value.kind === "remove") return targeted && (value.ifMatch === undefined || value.ifMatch === null || typeof value.ifMatch === "number");
   return targeted && value.kind === "edit" && isRecord(value.patch) && (value.ifMatch === null || typeof value.ifMatch === "number");
 }
 
@@ -127,6 +141,7 @@ export class Outbox {
   #retryTimer: unknown = null;
   /** The server's `Retry-After`: not even a flush the page asks for goes out before then. */
   #notBefore = 0;
+  #heldUntil: number | null = null;
 
   readonly #storageKey: string;
   readonly #options: OutboxOptions;
@@ -176,14 +191,21 @@ export class Outbox {
       for (let entry = this.#entries()[0]; entry && !this.#held; entry = this.#entries()[0]) {
         const outcome = await this.#sendSafely(entry);
         if (outcome.kind === "retry") {
-          this.#scheduleRetry(outcome.afterMs ?? 0);
+          this.#scheduleRetry(outcome.afterMs ?? 0, outcome.limited === true);
           return;
         }
         this.#attempt = 0;
+        this.#holdUntil(null);
         // Tell the page first, so it can keep the edit key and the entry's
-        // place until the item's frame arrives, then drop it from the queue.
-        this.#report(entry, outcome);
-        this.#remove(entry.key);
+        // place until the item's frame arrives, then drop it from the queue
+        // (with what its refusal leaves of the item's later changes).
+        const fates = this.#report(entry, outcome);
+        this.#write(
+          this.#entries().flatMap((queued) => {
+            const fate = fates.has(queued.key) ? fates.get(queued.key) : queued.key === entry.key ? null : queued;
+            return fate ?? [];
+          }),
+        );
       }
     } finally {
       this.#sending = false;
@@ -217,7 +239,8 @@ export class Outbox {
     }
   }
 
-  #report(entry: Entry, outcome: Exclude<PostOutcome | ChangeOutcome, RetryOutcome>): void {
+  /** Tells the page how `entry` went; what becomes of the entries queued after it. */
+  #report(entry: Entry, outcome: Exclude<PostOutcome | ChangeOutcome, RetryOutcome>): Fates {
     const options = this.#options;
     if (isSave(entry)) {
       if (outcome.kind === "saved") {
@@ -225,8 +248,27 @@ export class Outbox {
         this.#retarget(entry.key, outcome.item.id);
       } else if (outcome.kind === "rejected") options.onRejected(entry, outcome.error);
       else if (outcome.kind === "removed") options.onSaveRemoved?.(entry);
-    } else if (outcome.kind === "done") options.onChangeDone?.(entry, outcome.item);
-    else if (outcome.kind === "rejected") options.onChangeRejected?.(entry, outcome.error);
+      return new Map();
+    }
+    // The same item's changes queued after this one (it is first in the queue).
+    const target = JSON.stringify(entry.target);
+    const later = this.changes().filter((change) => change.key !== entry.key && JSON.stringify(change.target) === target);
+    if (outcome.kind === "collided") {
+      const { fates, mine } = afterCollision(entry, later, outcome.collision.fields, outcome.collision.item);
+      options.onChangeCollided?.(entry, outcome.collision, mine);
+      return fates;
+    }
+    if (outcome.kind === "rejected") {
+      options.onChangeRejected?.(entry, outcome.error);
+      return afterRejection(outcome.error, later);
+    }
+    if (outcome.kind === "done") options.onChangeDone?.(entry, outcome.item);
+    return new Map();
+  }
+
+  #holdUntil(until: number | null): void {
+    if (until !== this.#heldUntil) this.#options.onHeld?.(until);
+    this.#heldUntil = until;
   }
 
   /** Changes waiting for the save `saveKey` learn the id of the item it made. */
@@ -237,9 +279,11 @@ export class Outbox {
     this.#write(entries);
   }
 
-  #scheduleRetry(retryAfterMs: number): void {
-    this.#notBefore = this.#options.scheduler.now() + retryAfterMs;
+  #scheduleRetry(retryAfterMs: number, limited: boolean): void {
+    const now = this.#options.scheduler.now();
+    this.#notBefore = now + retryAfterMs;
     const delay = Math.max(retryAfterMs, backoffDelay(this.#attempt++, () => this.#options.scheduler.random(), RETRY_BACKOFF));
+    this.#holdUntil(limited ? now + delay : null);
     this.#retryTimer = this.#options.scheduler.setTimeout(() => {
       this.#retryTimer = null;
       void this.flush();
@@ -251,33 +295,8 @@ export class Outbox {
     this.#retryTimer = null;
   }
 
-  #remove(key: string): void {
-    this.#write(this.#entries().filter((entry) => entry.key !== key));
-  }
-
   #write(entries: Entry[]): void {
     this.#options.store.setItem(this.#storageKey, JSON.stringify(entries));
     this.#options.onChange(entries.filter(isSave), entries.filter((entry) => !isSave(entry)));
   }
-}
-
-/** Posts a save to the API and sorts the answer into saved, rejected or worth retrying. */
-export async function postSave(
-  fetchImpl: typeof fetch,
-  endpoint: string,
-  save: PendingSave,
-): Promise<PostOutcome> {
-  const response = await fetchImpl(endpoint, {
-    method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": save.key },
-    body: JSON.stringify({ title: save.title, body: save.body }),
-    signal: AbortSignal.timeout(SAVE_TIMEOUT_MS),
-  });
-  const answer = await readAnswer(response, "save");
-  if (answer.kind !== "ok") {
-    return answer.kind === "rejected" && answer.error.code === "item_removed" ? { kind: "removed" } : answer;
-  }
-  const { item, editKey } = answer;
-  // A success we cannot read is retried: the key makes the retry harmless.
-  return item ? { kind: "saved", item, ...(editKey ? { editKey } : {}) } : { kind: "retry" };
 }

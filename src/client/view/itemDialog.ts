@@ -3,11 +3,14 @@
  * also used to edit an item (prefilled, titled "Edit item"). It checks the
  * same rules the server does (from the protocol module) before anything is
  * sent, and can reopen with the server's message and the text still in place
- * when a save or an edit is refused.
+ * when a save or an edit is refused. When an edit collided with another
+ * writer's, it reopens with the person's text and the other version beside
+ * it: "Keep mine" saves the person's text over theirs, "Take theirs" leaves theirs.
  */
 import type { NewItem } from "../../protocol/item";
 import { BODY_MAX_CHARS, TITLE_MAX_CHARS } from "../../protocol/limits";
-import { charCount, normalizeItemText, type ItemField } from "../../protocol/text";
+import { charCount, FIELD_LABELS, normalizeItemText, type ItemField } from "../../protocol/text";
+import type { Fields } from "../core/changeRefusals";
 import { checkNewItem } from "../core/itemCheck";
 import { sentence } from "../core/listsApi";
 import { openDialog } from "./pageDialog";
@@ -22,13 +25,17 @@ export interface DialogElements {
   textCounter: HTMLElement;
   error: HTMLElement;
   cancel: HTMLButtonElement;
+  save: HTMLButtonElement;
   heading: HTMLElement;
+  /** The other version, beside the person's own, after a collision. */
+  theirs: HTMLElement;
 }
 
-/** The item an edit is for, and the version the person saw (sent as `If-Match`). */
+/** The item an edit is for, the version the person saw (sent as `If-Match`), and the text the edit started from (only what differs is sent). */
 export interface EditTarget {
   itemId: string;
   version: number;
+  opened: NewItem;
 }
 
 const MAX: Record<ItemField, number> = { title: TITLE_MAX_CHARS, body: BODY_MAX_CHARS };
@@ -68,9 +75,27 @@ export class ItemDialog {
     this.#updateCounters();
   }
 
-  /** Opens the dialog, empty or filled (a refused save and the reason, or an item to edit). */
-  open(prefill?: NewItem, problem?: string, editing: EditTarget | null = null): void {
-    const { dialog, title, text, form, heading } = this.#elements;
+  get isOpen(): boolean {
+    return this.#elements.dialog.open;
+  }
+
+  /** Calls `listener` each time the dialog closes (saved, cancelled or escaped). */
+  onClosed(listener: () => void): void {
+    this.#elements.dialog.addEventListener("close", listener);
+  }
+
+  /**
+   * Opens the dialog, empty or filled (a refused save and the reason, or an
+   * item to edit); with `theirs`, the other writer's version of the fields
+   * that collided, shown beside the person's own.
+   */
+  open(prefill?: NewItem, problem?: string, editing: EditTarget | null = null, theirs: Fields = {}): void {
+    const { dialog, title, text, form, heading, cancel, save } = this.#elements;
+    const fields = (["title", "body"] as const).filter((field) => theirs[field] !== undefined);
+    this.#elements.theirs.replaceChildren(...fields.map((field) => theirLine(FIELD_LABELS[field], theirs[field]!)));
+    this.#elements.theirs.hidden = fields.length === 0;
+    cancel.textContent = fields.length ? "Take theirs" : "Cancel";
+    save.textContent = fields.length ? "Keep mine" : "Save";
     // A draft of a new item survives Cancel; an edit's text does not become one.
     if (editing !== null || this.#editing !== null) form.reset();
     this.#editing = editing;
@@ -127,4 +152,13 @@ export class ItemDialog {
       counter.classList.toggle("over", count > MAX[field]);
     }
   }
+}
+
+/** One field of the other version: its label, then its text as written (line breaks kept by the style). */
+function theirLine(label: string, value: string): HTMLElement {
+  const line = document.createElement("p");
+  const name = document.createElement("strong");
+  name.textContent = `${label} there: `;
+  line.append(name, value);
+  return line;
 }

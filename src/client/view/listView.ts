@@ -138,6 +138,12 @@ export class ListView {
     if (removedTitles.length > 0) this.#events?.removedElsewhere(removedTitles);
   }
 
+  /** The item as its card shows it: the version shown, this page's unsent edits on top (what an edit starts from). */
+  shown(itemId: string): Item | undefined {
+    const item = this.model.find(itemId);
+    return item && { ...item, ...this.#unsentEdits.get(itemId) };
+  }
+
   /** The card shown for an item, if it is shown. */
   card(itemId: string): ItemCard | undefined {
     return this.#cards.get(itemId);

@@ -14,9 +14,9 @@ export class Removals {
   readonly #view: ListView;
   readonly #undoWindow: UndoWindow;
   readonly #announcer: Announcer;
-  readonly #queueRemoval: (itemId: string) => void;
+  readonly #queueRemoval: (item: Item) => void;
 
-  constructor(view: ListView, undoWindow: UndoWindow, announcer: Announcer, queueRemoval: (itemId: string) => void) {
+  constructor(view: ListView, undoWindow: UndoWindow, announcer: Announcer, queueRemoval: (item: Item) => void) {
     this.#view = view;
     this.#undoWindow = undoWindow;
     this.#announcer = announcer;
@@ -29,7 +29,8 @@ export class Removals {
     this.#announcer.say(`Removed ${quoted(item.title)}. Undo is there for ${UNDO_WINDOW_MS / 1000} seconds.`);
     this.#undoWindow.start(item.id, () => {
       // Queued first: the card leaves the page with focus still in it, so the view moves focus on.
-      this.#queueRemoval(item.id);
+      // As the person saw it when they pressed Remove: its version goes as `If-Match`.
+      this.#queueRemoval(item);
       this.#view.showUndoable(item.id, false);
     });
   }

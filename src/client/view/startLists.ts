@@ -33,7 +33,7 @@ export function showNoSuchList(): void {
 }
 
 /** The list's header, with this browser's lists and the server behind it, and "New list". */
-export function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void): ListHeader {
+export function startLists(listId: string, store: KeyValueStore, fetchImpl: typeof fetch, onMissing: () => void, onOwnerLink?: () => void): ListHeader {
   const local = new LocalLists(store);
   const header = new ListHeader({
     listId,
@@ -47,6 +47,7 @@ export function startLists(listId: string, store: KeyValueStore, fetchImpl: type
   void takeOwnerLink(location.hash, listId, local, (key) => checkOwnerKey(fetchImpl, listId, key)).then((outcome) => {
     if (outcome.fragment !== location.hash) history.replaceState(history.state, "", location.pathname + location.search + outcome.fragment);
     header.setOwnerKey(local.ownerKey(listId));
+    onOwnerLink?.();
     if (outcome.message !== null) header.say(outcome.message);
   });
   header.showYourLists(local.remember({ id: listId, title: header.title, seenAt: Date.now() }));

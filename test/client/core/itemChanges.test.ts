@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { retryAfterMs } from "../../../src/client/core/answers";
-import { changeProblem, saveProblem } from "../../../src/client/core/changeProblems";
+import { changeProblem, collisionText, editCollisionText, saveProblem } from "../../../src/client/core/changeProblems";
 import { itemPath, sendChange } from "../../../src/client/core/itemsApi";
 import { postSave, type PendingChange } from "../../../src/client/core/outbox";
+import { WRITER_HEADER } from "../../../src/protocol/item";
 import { item } from "../frames";
 
 interface Sent {
@@ -35,18 +36,19 @@ const edit: PendingChange = {
   ifMatch: 3,
   madeAt: 0,
 };
-const removal: PendingChange = { kind: "remove", key: "r", target: { itemId: "item-1" }, madeAt: 0 };
+const removal: PendingChange = { kind: "remove", key: "r", target: { itemId: "item-1" }, ifMatch: 3, madeAt: 0 };
+const tick: PendingChange = { kind: "edit", key: "t", target: { itemId: "item-1" }, madeAt: 0, patch: { done: true }, ifMatch: 3 };
 const url = itemPath("/api/lists/Xq3v9V0kP2bT7rWm1sLd8A/items", "item-1");
 
 describe("sending an edit or removal", () => {
-  it("edits with PATCH, the key as a bearer token and If-Match of the version edited", async () => {
+  it("edits with PATCH, the writer, the key as a bearer token and If-Match of the version edited", async () => {
     const { fetchImpl, sent } = answering(200, { item: item(1, 4) });
-    expect(await sendChange(fetchImpl, url, edit, "edit-key")).toEqual({ kind: "done", item: item(1, 4) });
+    expect(await sendChange(fetchImpl, url, edit, "edit-key", "b".repeat(32))).toEqual({ kind: "done", item: item(1, 4) });
     expect(sent).toEqual([
       {
         url: "/api/lists/Xq3v9V0kP2bT7rWm1sLd8A/items/item-1",
         method: "PATCH",
-        headers: { authorization: "Bearer edit-key", "content-type": "application/json", "if-match": '"3"' },
+        headers: { [WRITER_HEADER]: "b".repeat(32), authorization: "Bearer edit-key", "content-type": "application/json", "if-match": '"3"' },
         body: JSON.stringify({ title: "Oat milk", body: "two litres" }),
       },
     ]);
@@ -55,12 +57,25 @@ describe("sending an edit or removal", () => {
   it("removes with DELETE and no body; a 204, and a 404 (nothing left to remove), are done", async () => {
     const gone = answering(204);
     expect(await sendChange(gone.fetchImpl, url, removal, "owner-key")).toEqual({ kind: "done", item: null });
-    expect(gone.sent[0]).toMatchObject({ method: "DELETE", headers: { authorization: "Bearer owner-key" }, body: null });
+    expect(gone.sent[0]).toMatchObject({ method: "DELETE", headers: { authorization: "Bearer owner-key", "if-match": '"3"' }, body: null });
     const unknown = answering(404, { error: { code: "not_found", message: "no such item" } });
     expect(await sendChange(unknown.fetchImpl, url, removal, "k")).toEqual({ kind: "done", item: null });
   });
 
-  it("a mismatched version, a missing item on edit and a wrong key are final refusals", async () => {
+  it("a tick goes with If-Match of the version seen and no key", async () => {
+    const { fetchImpl, sent } = answering(200, { item: item(1, 4) });
+    await sendChange(fetchImpl, url, tick, null);
+    expect(sent[0]).toMatchObject({ method: "PATCH", headers: { "if-match": '"3"' }, body: '{"done":true}' });
+    expect(sent[0]!.headers).not.toHaveProperty("authorization");
+  });
+
+  it("a 412 names the fields that collided and the item as it is now", async () => {
+    const now = { ...item(1, 5), title: "Milk (2 l)" };
+    const body = { error: { code: "version_mismatch", message: "m", fields: ["title"] }, item: now };
+    expect(await sendChange(answering(412, body).fetchImpl, url, edit, "k")).toEqual({ kind: "collided", collision: { fields: ["title"], item: now } });
+  });
+
+  it("a mismatched version with no readable item, a missing item on edit and a wrong key are final refusals", async () => {
     for (const [status, code] of [[412, "version_mismatch"], [404, "not_found"], [403, "forbidden"]] as const) {
       const { fetchImpl } = answering(status, { error: { code, message: "m" } });
       expect(await sendChange(fetchImpl, url, edit, "k")).toEqual({ kind: "rejected", error: { code, message: "m" } });
@@ -71,6 +86,7 @@ describe("sending an edit or removal", () => {
     expect(await sendChange(answering(429, null, { "retry-after": "60" }).fetchImpl, url, edit, "k")).toEqual({
       kind: "retry",
       afterMs: 60_000,
+      limited: true,
     });
     expect(await sendChange(answering(503).fetchImpl, url, removal, "k")).toEqual({ kind: "retry" });
     expect(retryAfterMs("soon")).toBeUndefined();
@@ -85,8 +101,9 @@ describe("the answer to a save", () => {
   const save = { key: "idem-1", title: "t", body: "b", madeAt: 0 };
 
   it("carries the edit key", async () => {
-    const { fetchImpl } = answering(201, { item: item(1), editKey: "K".repeat(43) });
-    expect(await postSave(fetchImpl, "/api/items", save)).toEqual({ kind: "saved", item: item(1), editKey: "K".repeat(43) });
+    const { fetchImpl, sent } = answering(201, { item: item(1), editKey: "K".repeat(43) });
+    expect(await postSave(fetchImpl, "/api/items", save, "b".repeat(32))).toEqual({ kind: "saved", item: item(1), editKey: "K".repeat(43) });
+    expect(sent[0]!.headers).toMatchObject({ "idempotency-key": "idem-1", [WRITER_HEADER]: "b".repeat(32) });
   });
 
   it("a replay for an item removed since (410 item_removed) is done, with nothing to show", async () => {
@@ -98,7 +115,7 @@ describe("the answer to a save", () => {
 describe("what the person is told when a change is refused", () => {
   it("says what happened to the change, naming the item", () => {
     expect(changeProblem(edit, { code: "version_mismatch", message: "" }, "Milk")).toBe(
-      "“Milk”: someone else changed this item; your edit was not saved. Their version is shown.",
+      "“Milk”: this item was changed on another page or device; your edit was not saved. That version is shown.",
     );
     expect(changeProblem(edit, { code: "not_found", message: "" }, null)).toMatch(/^this item is gone/);
     expect(changeProblem(removal, { code: "forbidden", message: "" }, null)).toMatch(/key for this item is no longer valid; your removal/);
@@ -112,8 +129,17 @@ describe("what the person is told when a change is refused", () => {
     expect(saveProblem({ code: "invalid_input", message: "title is required" })).toBe("title is required");
   });
 
+  it("says where a collision came from, never blaming someone else for this page's own change", () => {
+    const milk = { ...item(1, 5), title: "Milk" };
+    expect(collisionText(tick, milk)).toBe("“Milk” was unticked on another page or device, so your tick was not applied.");
+    expect(collisionText({ ...tick, patch: { done: false } }, { ...milk, done: true })).toBe(
+      "“Milk” was ticked on another page or device, so your untick was not applied.",
+    );
+    expect(collisionText(removal, milk)).toBe("“Milk” was changed on another page or device, so it was not removed. Remove it again if you still want to.");
+    for (const text of [collisionText(tick, milk), collisionText(removal, milk), editCollisionText(milk)]) expect(text).not.toMatch(/someone/);
+  });
+
   it("calls a change of done alone a tick", () => {
-    const tick: PendingChange = { kind: "edit", key: "t", target: { itemId: "item-1" }, madeAt: 0, patch: { done: true }, ifMatch: null };
     expect(changeProblem(tick, { code: "not_found", message: "" }, "Milk")).toBe("“Milk”: this item is gone (it was removed), so your tick was not saved.");
   });
 });

@@ -170,6 +170,39 @@ describe("LiveConnection", () => {
     connection.checkNow();
     expect(sockets).toHaveLength(2);
   });
+
+  it("a suspected link is pinged and given up within the short check deadline, not a heartbeat and a pong timeout", () => {
+    goLive();
+    const first = current();
+    scheduler.advance(5_000);
+    connection.suspect(); // the network went, say
+    expect(first.pings()).toBe(2);
+    scheduler.advance(1_999);
+    expect(first.closedByClient).toBeNull();
+    scheduler.advance(1);
+    expect(first.closedByClient).not.toBeNull();
+    expect(connection.currentStatus.state).toBe("down");
+  });
+
+  it("a suspected link that answers stays, and doubts in a row send one ping", () => {
+    goLive();
+    connection.suspect();
+    connection.suspect();
+    connection.checkNow();
+    expect(current().pings()).toBe(2);
+    scheduler.advance(1_000);
+    current().deliver({ type: "pong" });
+    scheduler.advance(10_000);
+    expect(sockets).toHaveLength(1);
+    expect(connection.currentStatus).toEqual({ state: "live" });
+  });
+
+  it("a socket still opening keeps its connect patience when the link is suspected", () => {
+    connection.suspect();
+    scheduler.advance(5_000);
+    expect(sockets).toHaveLength(1);
+    expect(current().closedByClient).toBeNull();
+  });
 });
 
 describe("ack batching against the server's resend interval", () => {

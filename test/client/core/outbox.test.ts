@@ -9,7 +9,7 @@ import {
   type PendingSave,
   type PostOutcome,
 } from "../../../src/client/core/outbox";
-import type { Item } from "../../../src/protocol/item";
+import type { Item, ItemPatch } from "../../../src/protocol/item";
 import { ManualScheduler } from "../manualScheduler";
 import { MemoryStore } from "../memoryStore";
 
@@ -210,6 +210,10 @@ describe("Outbox: edits and removals", () => {
   let changeAnswers: ChangeOutcome[];
   let done: string[];
   let refused: string[];
+  let collided: string[];
+  let held: (number | null)[];
+  /** What each edit sent named, and its If-Match, in order. */
+  let patches: string[];
 
   function changeBox(): Outbox {
     return new Outbox({
@@ -223,6 +227,7 @@ describe("Outbox: edits and removals", () => {
       },
       send: async (change, itemId) => {
         sent.push(`${change.kind} ${itemId}`);
+        if (change.kind === "edit") patches.push(`${JSON.stringify(change.patch)} @${change.ifMatch}`);
         const answer = changeAnswers.shift();
         if (!answer) throw new TypeError("Failed to fetch");
         return answer;
@@ -235,8 +240,11 @@ describe("Outbox: edits and removals", () => {
         refused.push(`${change.key}: ${error.code}`);
         reported();
       },
+      onChangeCollided: (change, collision, mine) => void collided.push(`${change.key} on ${collision.fields.join()}: ${JSON.stringify(mine)}`),
+      onHeld: (until) => void held.push(until),
     });
   }
+
 
   function edit(key: string, target: ChangeTarget, ifMatch: number | null = 1): PendingChange {
     return { kind: "edit", key, target, patch: { title: "new", body: "b" }, ifMatch, madeAt: 0 };
@@ -247,6 +255,9 @@ describe("Outbox: edits and removals", () => {
     changeAnswers = [];
     done = [];
     refused = [];
+    collided = [];
+    held = [];
+    patches = [];
   });
 
   it("an edit and a removal of a save still queued wait for the save, then go out for the item it made, in order", async () => {
@@ -311,6 +322,67 @@ describe("Outbox: edits and removals", () => {
     expect(done).toEqual(["remove-3"]);
     expect(sent).toEqual(["edit id-1", "edit id-2", "remove id-3"]);
     expect(scheduler.pendingTimers()).toBe(0);
+  });
+
+  it("one person's queued changes of one item go out in order, each with the version they saw, one at a time", async () => {
+    const box = changeBox();
+    box.hold();
+    const change = (key: string, patch: ItemPatch): PendingChange => ({ kind: "edit", key, target: { itemId: "id-1" }, patch, ifMatch: 1, madeAt: 0 });
+    box.change(change("tick", { done: true }));
+    box.change(change("body", { body: "cheddar, mature" }));
+    box.change(change("title", { title: "Rice 1 kg" }));
+    box.change(change("again", { title: "Rice 2 kg" }));
+    changeAnswers.push(...[2, 3, 4, 5].map((version) => ({ kind: "done" as const, item: stored(version) })));
+    await changeBox().flush();
+    expect(patches).toEqual(['{"done":true} @1', '{"body":"cheddar, mature"} @1', '{"title":"Rice 1 kg"} @1', '{"title":"Rice 2 kg"} @1']);
+    expect(done).toEqual(["tick", "body", "title", "again"]);
+    expect(collided).toEqual([]);
+  });
+
+  it("a collision is handed to the page once with the person's latest text; their other fields and changes go on, in order", async () => {
+    const theirs: Item = { ...stored(1), title: "Butter (salted)", version: 3 };
+    changeAnswers.push(
+      { kind: "collided", collision: { fields: ["title"], item: theirs } },
+      { kind: "done", item: { ...theirs, body: "250 g", version: 4 } },
+      { kind: "done", item: { ...theirs, done: true, version: 5 } },
+    );
+    const box = changeBox();
+    box.hold();
+    const change = (key: string, patch: ItemPatch): PendingChange => ({ kind: "edit", key, target: { itemId: "id-1" }, patch, ifMatch: 1, madeAt: 0 });
+    box.change(change("edit", { title: "Butter 250 g", body: "250 g" }));
+    box.change(change("tick", { done: true }));
+    box.change(change("again", { title: "Butter, 250 g" }));
+    await changeBox().flush();
+    expect(collided).toEqual(['edit on title: {"title":"Butter, 250 g"}']);
+    expect(patches).toEqual(['{"title":"Butter 250 g","body":"250 g"} @1', '{"body":"250 g"} @1', '{"done":true} @1']);
+    expect(done).toEqual(["edit", "tick"]);
+    expect(box.changes()).toEqual([]);
+  });
+
+  it("a change refused for good is reported once: the item's later changes that would fail alike leave unsent, and other items' go on", async () => {
+    changeAnswers.push({ kind: "rejected", error: { code: "not_found", message: "no such item" } }, { kind: "done", item: stored(2) });
+    const box = changeBox();
+    box.hold();
+    box.change(edit("gone-1", { itemId: "id-1" }));
+    box.change({ kind: "edit", key: "gone-2", target: { itemId: "id-1" }, patch: { done: true }, ifMatch: 1, madeAt: 0 });
+    box.change(edit("other", { itemId: "id-2" }));
+    await changeBox().flush();
+    expect(refused).toEqual(["gone-1: not_found"]);
+    expect(sent).toEqual(["edit id-1", "edit id-2"]);
+    expect(done).toEqual(["other"]);
+    expect(box.changes()).toEqual([]);
+  });
+
+  it("says until when the server's rate limit holds the queue, and that it is over once a change goes through", async () => {
+    changeAnswers.push({ kind: "retry", afterMs: 40_000, limited: true });
+    const box = changeBox();
+    box.change(edit("edit-1", { itemId: "id-1" }));
+    await scheduler.whenTimerPending();
+    expect(held).toEqual([scheduler.now() + 40_000]);
+    changeAnswers.push({ kind: "done", item: stored(1) });
+    scheduler.advance(40_000);
+    await vi.waitFor(() => expect(done).toEqual(["edit-1"]));
+    expect(held).toEqual([expect.any(Number), null]);
   });
 
   it("a change for a save the server refused is refused too, since there is no item", async () => {

@@ -13,12 +13,19 @@
  *
  * `POST /api/items?with=durable` writes the item first, as one INSERT into a
  * SQLite table under `transactionSync` like Listroom's save, then broadcasts:
- * the floor every save that persists must pay (savesAlone.ts's
+ * the floor every save that persists must pay (the saves-alone scenario's
  * `bare-durable`). `?with=no-room` answers in the Worker without calling the
  * room at all, to price the Worker's side alone (`bare-worker`). Without
  * either the bare room stays as it was, so earlier figures stay comparable.
+ *
+ * A frame from a client is read as Listroom reads one and kept if it is an
+ * acknowledgement: the floor for delivery, since Listroom's protocol has its
+ * clients acknowledge (the bench's `bare-acking-workerd`, whose clients ack
+ * `pos` as the page acks `seq`). Clients of the plain bare room send nothing.
  */
 import { DurableObject } from "cloudflare:workers";
+import { ErrorCode } from "../../../src/protocol/errors";
+import { PONG_TEXT, parseClientFrame, type ErrorFrame } from "../../../src/protocol/frames";
 import { ADDITIONS, PROBES, type Addition, type Probe } from "./additions";
 
 interface Env {
@@ -48,6 +55,8 @@ export class BareRoom extends DurableObject<Env> {
   private sessionTable = false;
   private arrivals = 0;
   private itemTable = false;
+  /** The highest `pos` each socket acknowledged: the least a room that honours acks keeps. */
+  private readonly acked = new WeakMap<WebSocket, number>();
 
   broadcast(title: string, body: string, durable = false): BareItem {
     const item = newItem(title, body);
@@ -119,8 +128,15 @@ export class BareRoom extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override webSocketMessage(): void {
-    // Clients of the bare room send nothing that needs an answer.
+  /** One parse at the boundary, as Listroom's intake does, then the ack checked against what was sent and kept. */
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    if (typeof message !== "string") return refuse(ws, ErrorCode.BinaryFrame, "frames must be JSON text, not binary");
+    const parsed = parseClientFrame(message);
+    if (!parsed.ok) return refuse(ws, parsed.code, parsed.message);
+    if (parsed.frame.type === "ping") return ws.send(PONG_TEXT);
+    const { seq } = parsed.frame;
+    if (seq > this.pos) return refuse(ws, ErrorCode.AckOutOfRange, `pos ${seq} was never sent (last is ${this.pos})`);
+    if (seq > (this.acked.get(ws) ?? 0)) this.acked.set(ws, seq);
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
@@ -132,6 +148,10 @@ export class BareRoom extends DurableObject<Env> {
       // Already closed.
     }
   }
+}
+
+function refuse(ws: WebSocket, code: ErrorCode, message: string): void {
+  ws.send(JSON.stringify({ type: "error", code, message } satisfies ErrorFrame));
 }
 
 function newItem(title: string, body: string): BareItem {

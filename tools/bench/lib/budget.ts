@@ -2,7 +2,7 @@
  * The run's deadline, so a run ends when promised: moved later by the time
  * spent waiting for a busy machine (bounded on its own). It only decides
  * whether a system still starts; no ladder is ever cut short by it (see
- * run/ladder.ts), so a quick run keeps under its 5 minutes by what the plan
+ * run/ladder.ts), so a quick run keeps to its few minutes by what the plan
  * measures, not by stopping early.
  */
 import { now } from "../../harness/wait";

@@ -22,7 +22,7 @@ export interface PoolCounters {
   repeats: number;
   /** Order counters that restarted from 1 (the bare object woke from hibernation). */
   orderRestarts: number;
-  /** Frames the clients sent: Listroom acks, Socket.IO acks and pongs. */
+  /** Frames the clients sent: Listroom's and bare-acking's acks, Socket.IO acks and pongs. */
   framesSent: number;
   unexpectedCloses: number;
   badFrames: number;

@@ -12,13 +12,16 @@
  * - socketio: Engine.IO v4 / Socket.IO v5 packets spoken directly over `ws`
  *   (so the load generator costs the same per frame for every system), with
  *   `43<id>[]` for each acknowledgement request, as socket.io-client does;
+ * - bare-acking: the bare room's frames, acknowledged as the page
+ *   acknowledges Listroom's (the same batching and the same window, with the
+ *   room's global `pos` in place of `seq`): the fair floor for delivery;
  * - bare and ws: nothing to answer.
  */
 import { ackDelayFor, DEFAULT_CLIENT_TIMING } from "../../../src/client/core/liveConnection";
 import { PING_TEXT, type SendWindow } from "../../../src/protocol/frames";
 import { SEND_WINDOW_BYTES, SEND_WINDOW_FRAMES } from "../../../src/protocol/limits";
 
-export type ProtocolName = "listroom" | "bare" | "socketio" | "ws";
+export type ProtocolName = "listroom" | "bare" | "bare-acking" | "socketio" | "ws";
 
 /** The window a Listroom client assumes until its welcome names one. */
 export const DEFAULT_SEND_WINDOW: SendWindow = { frames: SEND_WINDOW_FRAMES, bytes: SEND_WINDOW_BYTES };
@@ -39,7 +42,7 @@ export interface FrameOutcome {
   ready: boolean;
   /** Frames to send back at once. */
   replies: string[];
-  /** Listroom only: the highest sequenced frame received, so an ack is due. */
+  /** Listroom and bare-acking: the highest sequenced frame received, so an ack is due. */
   sequenced: number | null;
   /** Listroom only: from a welcome, how long the page would batch acks on this connection. */
   ackDelayMs: number | null;
@@ -55,7 +58,7 @@ export function socketPath(protocol: ProtocolName): string {
 
 /** Clients of these systems are ready as soon as the socket opens. */
 export function readyOnOpen(protocol: ProtocolName): boolean {
-  return protocol === "bare" || protocol === "ws";
+  return protocol === "bare" || protocol === "bare-acking" || protocol === "ws";
 }
 
 function titleOf(item: unknown): string | null {
@@ -148,6 +151,11 @@ export function readFrame(protocol: ProtocolName, text: string): FrameOutcome {
       return listroomFrame(text);
     case "socketio":
       return socketIoFrame(text);
+    case "bare-acking": {
+      // Every broadcast is owed an ack, as every sequenced frame is on Listroom.
+      const outcome = broadcastFrame(text);
+      return { ...outcome, sequenced: outcome.receipt?.order ?? null };
+    }
     case "bare":
     case "ws":
       return broadcastFrame(text);

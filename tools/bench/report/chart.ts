@@ -16,6 +16,7 @@ const MARGIN = { left: 70, right: 320, top: 50, bottom: 60 };
 const COLORS: Record<SystemName, string> = {
   "listroom-workerd": "#d9480f",
   "bare-workerd": "#1c7ed6",
+  "bare-acking-workerd": "#7048e8",
   listroom: "#f59f00",
   bare: "#74c0fc",
   socketio: "#2f9e44",

@@ -1,7 +1,7 @@
 /**
  * Turns a run into its three outputs in the run's results folder
  * (.results/bench/, or `--save DIR`): the day's results file, the chart, and
- * this mode's tables as Markdown. `--render FILE` runs only this,
+ * this mode's tables as Markdown. `npm run bench -- render FILE` runs only this,
  * re-deriving the comparisons from the measurements already in a results
  * file, so the report can be regenerated without measuring again.
  */
@@ -12,7 +12,8 @@ import type { Mode } from "../plan";
 import { renderChart } from "./chart";
 import { renderRun } from "./markdown";
 import { costTable, type MeasuredWork } from "./cost";
-import { billableWork, billedListroom, compare, cpuTargets, writeResults, type BenchResults } from "./results";
+import { compare, cpuTargets } from "./comparisons";
+import { billableWork, billedListroom, writeResults, type BenchResults } from "./results";
 
 /** The billable work the cost table prices: the production-like Listroom's, at the idle room's client count. */
 function measuredWork(results: BenchResults): MeasuredWork | null {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --cold-start [REV,…]`: the Worker's size and its cold
+ * `npm run bench -- cold-start [REV,…]`: the Worker's size and its cold
  * start on workerd for the working tree and for earlier revisions (by
  * default the tree just before the Worker was made small, 1b85094^), each
  * started fresh several times: the runtime's age when the first

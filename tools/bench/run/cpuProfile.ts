@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --cpu-profile`: where Listroom's server CPU goes, in its
+ * `npm run bench -- cpu-profile`: where Listroom's server CPU goes, in its
  * own functions. Listroom and the bare room run on workerd (unminified
  * bundles, inspector open, so figures here are not comparable with a
  * measured run's) and each is profiled twice: saves with nobody connected,

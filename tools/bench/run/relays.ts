@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --relay-viewers [--counts 1000,5000,10000] [--saves 15] [--relays AFTER:CAPACITY]`:
+ * `npm run bench -- relay-viewers [--counts 1000,5000,10000] [--saves 15] [--relays AFTER:CAPACITY]`:
  * one list, many viewers, with relays and without, side by side. Listroom
  * runs on workerd (Miniflare, the load generator connecting straight to it,
  * since `wrangler dev` stops near 4,000 sockets here) twice: relays off

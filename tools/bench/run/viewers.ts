@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --viewers`: one list, many viewers. One object holds
+ * `npm run bench -- viewers`: one list, many viewers. One object holds
  * 500, 1,000, 2,000 and 3,000 viewers (grown on the same server, each
  * acknowledging as the page does: batched, up to every 5 s) and takes one
  * save a second; for each count, the time from a save's due time to its

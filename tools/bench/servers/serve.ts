@@ -1,7 +1,9 @@
 /**
  * `node .build/bench.mjs --serve socketio|ws --port N [--db FILE]`: run one Node peer until killed;
  * `--serve workerd --host-config FILE`: one Worker on workerd through Miniflare (workerdHost.ts).
+ * The bench's own bundle is these servers' entry point (lib/paths.ts), so main.ts hands such a command line here.
  */
+import { parseArgs } from "node:util";
 import { serveSocketIo } from "./socketioServer";
 import { serveWorkerd } from "./workerdHost";
 import { serveWs } from "./wsServer";
@@ -17,4 +19,18 @@ export async function serve(kind: string, options: { port: number; databasePath?
     return serveWorkerd(options.hostConfig);
   }
   throw new Error(`unknown server ${kind}; expected socketio, ws or workerd`);
+}
+
+/** Whether this command line starts a server rather than a scenario. */
+export function isServeCommand(args: readonly string[]): boolean {
+  return args[0] === "--serve";
+}
+
+export function serveFromArgs(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { serve: { type: "string" }, port: { type: "string" }, db: { type: "string" }, "host-config": { type: "string" } },
+    strict: true,
+  });
+  return serve(values.serve ?? "", { port: Number(values.port), databasePath: values.db, hostConfig: values["host-config"] });
 }

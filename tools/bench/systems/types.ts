@@ -5,30 +5,41 @@ import type { ProtocolName } from "../load/protocols";
 /**
  * Listroom and the bare Durable Object each run twice: under `wrangler dev`
  * (the dev tooling around the runtime) and on workerd alone through
- * Miniflare's API (`-workerd`), the column closer to production.
+ * Miniflare's API (`-workerd`), the column closer to production. On workerd
+ * the bare room also runs with clients that acknowledge as pages do
+ * (`bare-acking-workerd`): the fair floor for delivery.
  */
-export type SystemName = "listroom" | "bare" | "listroom-workerd" | "bare-workerd" | "socketio" | "ws";
+export type SystemName = "listroom" | "bare" | "listroom-workerd" | "bare-workerd" | "bare-acking-workerd" | "socketio" | "ws";
 
 /** Where a system runs; ratios compare Listroom with peers that share its runtime (and with the Node peers). */
 export type Runtime = "wrangler dev" | "workerd" | "node";
 
 /** Which server code a system runs, whatever the runtime. */
-export type App = ProtocolName;
+export type App = "listroom" | "bare" | "socketio" | "ws";
 
 export interface SystemInfo {
   label: string;
   short: string;
   app: App;
+  /** How its clients speak to it. */
+  protocol: ProtocolName;
   runtime: Runtime;
 }
 
 export const SYSTEMS: Record<SystemName, SystemInfo> = {
-  listroom: { label: "Listroom (wrangler dev)", short: "Listroom (dev)", app: "listroom", runtime: "wrangler dev" },
-  bare: { label: "bare DO broadcast (wrangler dev)", short: "bare DO (dev)", app: "bare", runtime: "wrangler dev" },
-  "listroom-workerd": { label: "Listroom (workerd via Miniflare)", short: "Listroom (workerd)", app: "listroom", runtime: "workerd" },
-  "bare-workerd": { label: "bare DO broadcast (workerd via Miniflare)", short: "bare DO (workerd)", app: "bare", runtime: "workerd" },
-  socketio: { label: "Socket.IO 4 + SQLite (Node 22)", short: "Socket.IO", app: "socketio", runtime: "node" },
-  ws: { label: "plain ws (Node 22)", short: "ws", app: "ws", runtime: "node" },
+  listroom: { label: "Listroom (wrangler dev)", short: "Listroom (dev)", app: "listroom", protocol: "listroom", runtime: "wrangler dev" },
+  bare: { label: "bare DO broadcast (wrangler dev)", short: "bare DO (dev)", app: "bare", protocol: "bare", runtime: "wrangler dev" },
+  "listroom-workerd": { label: "Listroom (workerd via Miniflare)", short: "Listroom (workerd)", app: "listroom", protocol: "listroom", runtime: "workerd" },
+  "bare-workerd": { label: "bare DO broadcast (workerd via Miniflare)", short: "bare DO (workerd)", app: "bare", protocol: "bare", runtime: "workerd" },
+  "bare-acking-workerd": {
+    label: "bare DO broadcast, clients acking as pages do (workerd via Miniflare)",
+    short: "bare acking (workerd)",
+    app: "bare",
+    protocol: "bare-acking",
+    runtime: "workerd",
+  },
+  socketio: { label: "Socket.IO 4 + SQLite (Node 22)", short: "Socket.IO", app: "socketio", protocol: "socketio", runtime: "node" },
+  ws: { label: "plain ws (Node 22)", short: "ws", app: "ws", protocol: "ws", runtime: "node" },
 };
 
 export const SYSTEM_LABELS: Record<SystemName, string> = Object.fromEntries(
@@ -43,11 +54,14 @@ export function isDurableObject(name: SystemName): boolean {
   return SYSTEMS[name].runtime !== "node";
 }
 
-/** The bare room Listroom is compared with in the same runtime, if it has one. */
-export function bareTwinOf(name: SystemName): SystemName | null {
-  if (name === "listroom") return "bare";
-  if (name === "listroom-workerd") return "bare-workerd";
-  return null;
+/**
+ * The bare rooms Listroom is compared with in the same runtime: the plain
+ * broadcast first (its twin), then the fair floor whose clients acknowledge.
+ */
+export function bareFloorsOf(name: SystemName): SystemName[] {
+  if (name === "listroom") return ["bare"];
+  if (name === "listroom-workerd") return ["bare-workerd", "bare-acking-workerd"];
+  return [];
 }
 
 export interface ServerProcesses {

@@ -17,7 +17,7 @@ import { firstRequest } from "../lib/coldStart";
 import { BUNDLE_PATH } from "../lib/paths";
 import type { WorkerdHostConfig } from "../servers/workerdHost";
 import type { WorkerBundle } from "./workerBundle";
-import type { RunningSystem, SystemName, UsageCounters } from "./types";
+import { SYSTEMS, type RunningSystem, type SystemName, type UsageCounters } from "./types";
 
 const READY_TIMEOUT_MS = 60_000;
 const PORT_POLL_MS = 5;
@@ -26,7 +26,7 @@ const USAGE_TIMEOUT_MS = 5_000;
 const LOOPBACK_CLIENT = { [CLIENT_ADDRESS_HEADER]: "127.0.0.1" };
 
 export interface WorkerdTarget {
-  name: Extract<SystemName, "listroom-workerd" | "bare-workerd">;
+  name: Extract<SystemName, "listroom-workerd" | "bare-workerd" | "bare-acking-workerd">;
   bundle: WorkerBundle;
   vars: Record<string, string>;
   /** A GET that answers 200 once the Worker is up (the first request, timed as the cold start). */
@@ -102,7 +102,7 @@ export async function startWorkerdSystem(target: WorkerdTarget): Promise<Running
   if (usageUrl !== null && !usageAnswers) notes.push(`${target.usagePath} does not answer; billable work is estimated from the client side`);
   return {
     name: target.name,
-    protocol: target.name === "listroom-workerd" ? "listroom" : "bare",
+    protocol: SYSTEMS[target.name].protocol,
     origin,
     proxyOrigin: null,
     ...(target.inspectorPort === undefined ? {} : { inspectorOrigin: `http://${HOST}:${target.inspectorPort}` }),

@@ -1,5 +1,5 @@
 /**
- * What the benchmark's page-client scenarios (`--scenario steady|crowd|slow-readers`,
+ * What the benchmark's page-client scenarios (`steady`, `crowd`, `slow-readers`,
  * once `npm run soak`) share: a server run from a copy of the app (so edits to
  * src/ during a run cannot reload it), the runtime's memory sampled on a
  * timer, page clients over `ws` whose every socket is watched (attempts,
@@ -7,7 +7,9 @@
  * bounded CPU hog pinned beside the server. Everything targets 127.0.0.1.
  */
 import { listPaths } from "../../../src/protocol/lists";
+import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import WebSocket from "ws";
 import type { Applied } from "../../../src/client/core/inbox";
 import { LiveConnection, browserScheduler, type SocketLike } from "../../../src/client/core/liveConnection";
@@ -17,7 +19,9 @@ import { createList } from "../../harness/lists";
 import { CLOCK_TICKS_PER_SECOND, cpuTicksOf, peakRssOf, rssOf } from "../../harness/proc";
 import { startProcessGroup, type ProcessGroup } from "../../harness/processGroup";
 import { PROJECT_ROOT } from "../../harness/paths";
+import { shown } from "../../harness/results";
 import { startWranglerDev, type WranglerDev } from "../../harness/wranglerDev";
+import type { ScenarioContext } from "../scenario";
 
 export const MIB = 2 ** 20;
 
@@ -28,6 +32,14 @@ export const MIB = 2 ** 20;
 export interface ScenarioOutcome {
   complete: boolean;
   table: string;
+}
+
+/** Writes a page-client scenario's table to the results folder; the exit code says whether every client got everything. */
+export function publishOutcome(name: string, outcome: ScenarioOutcome, { outDir, command, log }: ScenarioContext): number {
+  const file = join(outDir, `${new Date().toISOString().replaceAll(":", "").slice(0, 17)}-${name}.md`);
+  writeFileSync(file, `# Scenario ${name}\n\nCommand: \`${command}\`\n\n${outcome.table}\n`);
+  log(`wrote ${shown(file)}`);
+  return outcome.complete ? 0 : 1;
 }
 
 /** The app under wrangler dev from a copy of the working tree; `cpu` pins it to one core. */
