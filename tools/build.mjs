@@ -20,6 +20,7 @@ const SHELL_PATHS = [
   "/",
   "/app.js",
   "/styles.css",
+  "/print.css",
   "/favicon.svg",
   "/manifest.webmanifest",
   "/icons/icon-192.png",

@@ -1,19 +1,21 @@
 /**
  * One item's card, built as DOM nodes: its Done checkbox ("Done: title"), its
- * title, its body (web addresses as links, long bodies folded behind "Show
- * more"), when it was saved, Edit and Remove, and in its Undo window
- * "Removed “title” · Undo". Text from people
- * is only ever set as text nodes, never parsed as HTML. The seed's markup is
- * kept: `.itementry > h2 + div`.
+ * title, its body (web addresses as links, folded to one line behind "Show
+ * more", or a tap on the line), when it was saved, Edit and Remove, and in its
+ * Undo window "Removed “title” · Undo". Text from people is only ever set as
+ * text nodes, never parsed as HTML. The seed's markup is kept:
+ * `.itementry > h2 + div`. How a card lies out as a compact row is styles.css's.
  */
 import type { Item } from "../../protocol/item";
 import { bodyPieces } from "../core/bodyLinks";
 import { exactTime } from "../core/relativeTime";
 
-/** Past about six lines a body folds. Shorter-looking bodies are never measured, which keeps big lists quick. */
-const FOLD_LINES = 6;
-/** More characters than six lines hold on the narrowest phone: a body that may need folding, so it is measured. */
-const FOLD_CANDIDATE_CHARS = 200;
+/**
+ * A body shows as one line until unfolded. Fewer characters than the
+ * narrowest phone's line holds, with no line break, never need it, so they
+ * are never measured, which keeps big lists quick.
+ */
+const FOLD_CANDIDATE_CHARS = 16;
 
 export interface ItemCard {
   root: HTMLElement;
@@ -84,9 +86,9 @@ function linkNode(text: string, href: string): HTMLAnchorElement {
   return link;
 }
 
-/** Whether a body may be taller than the fold, judged from its text alone. */
+/** Whether a body may be longer than its one folded line, judged from its text alone. */
 function mayNeedFolding(body: string): boolean {
-  return body.length > FOLD_CANDIDATE_CHARS || body.split(/\r\n|[\n\r\u2028\u2029\u0085]/u).length > FOLD_LINES;
+  return body.length > FOLD_CANDIDATE_CHARS || /[\n\r\u2028\u2029\u0085]/u.test(body);
 }
 
 export function setTitle(card: ItemCard, title: string): void {
@@ -121,6 +123,7 @@ export function setBody(card: ItemCard, body: string, measure: (card: ItemCard) 
   if (!foldable && card.expanded) toggleFold(card);
   card.body.classList.toggle("folded", foldable && !card.expanded);
   card.showMore.hidden = !foldable || !card.expanded;
+  unfoldOnTap(card);
   if (foldable) measure(card);
 }
 
@@ -134,8 +137,17 @@ export function showFold(card: ItemCard, overflowing: boolean): void {
   if (!card.expanded) card.showMore.hidden = !overflowing;
 }
 
+/** A tap on a folded body unfolds it, as "Show more" does; an unfolded one is left for selecting text and following links. */
+function unfoldOnTap(card: ItemCard): void {
+  if (card.expanded) delete card.body.dataset.action;
+  else card.body.dataset.action = "more";
+}
+
+/** Unfolds the body or folds it back; a tap on a body that hides nothing does nothing. */
 export function toggleFold(card: ItemCard): void {
+  if (card.showMore.hidden) return;
   card.expanded = !card.expanded;
+  unfoldOnTap(card);
   card.body.classList.toggle("folded", !card.expanded);
   card.showMore.textContent = card.expanded ? "Show less" : "Show more";
   card.showMore.setAttribute("aria-expanded", String(card.expanded));
