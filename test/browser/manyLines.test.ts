@@ -35,7 +35,10 @@ describe("adding several lines at once", () => {
     await expect.poll(() => titles(adder), { timeout: 15_000 }).toEqual(["Apples", "Pears", "Plums"]);
     expect(await storedTitles(app.server.baseUrl, list.items)).toEqual(["Apples", "Pears", "Plums"]);
 
-    await adder.locator("#addedbar").getByRole("button", { name: "Undo", exact: true }).click();
+    const undo = adder.locator("#addedbar").getByRole("button", { name: "Undo", exact: true });
+    const size = await undo.boundingBox();
+    expect(Math.min(size!.width, size!.height)).toBeGreaterThanOrEqual(24);
+    await undo.click();
     expect(await adder.locator("#addedbar").innerText()).toBe("Removed 3 items.");
     await expect.poll(() => titles(adder), { timeout: 15_000 }).toEqual([]);
     await expect.poll(() => titles(watcher), { timeout: 15_000 }).toEqual([]);
