@@ -22,7 +22,7 @@ import { DeviceCopy } from "./view/deviceCopy";
 import { browserId } from "./core/browserId";
 import { EditKeys } from "./core/editKeys";
 import { HideDone } from "./core/hideDone";
-import { ItemDialog } from "./view/itemDialog";
+import { dialogElements, ItemDialog } from "./view/itemDialog";
 import { itemPath, postBatch, postSave, readItemsPage, searchItemsPage, sendChange } from "./core/itemsApi";
 import { listIdFromPath, socketUrl } from "./core/listAddress";
 import { showNoSuchList, startLists } from "./view/startLists";
@@ -40,6 +40,8 @@ import { linesText } from "./core/titleLines";
 import { byId, showNote } from "./view/pageElements";
 import { durableStore, sessionStore } from "./view/pageStores";
 import { Removals } from "./view/removals";
+import { wireShowOlder } from "./view/showOlder";
+import { wireHideDone } from "./view/hideDoneSwitch";
 import { onKey } from "./view/shortcuts";
 import { StatusLine } from "./view/statusLine";
 import { UndoWindow } from "./core/undoWindow";
@@ -222,20 +224,7 @@ function start(): void {
   });
 
   const dialog = new ItemDialog(
-    {
-      dialog: byId<HTMLDialogElement>("itemform"),
-      form: byId<HTMLFormElement>("itemformmain"),
-      title: byId<HTMLTextAreaElement>("itemtitle"),
-      text: byId<HTMLTextAreaElement>("itemtext"),
-      titleCounter: byId("itemtitlecounter"),
-      titleLines: byId("itemtitlelines"),
-      textCounter: byId("itemtextcounter"),
-      error: byId("formerror"),
-      cancel: byId<HTMLButtonElement>("cancelitem"),
-      save: byId<HTMLButtonElement>("saveitem"),
-      heading: byId("itemformheading"),
-      theirs: byId("theirs"),
-    },
+    dialogElements(),
     (input, editing) => {
       if (!editing) return void outbox.add(input, crypto.randomUUID());
       // Only the fields the person changed: another writer's change to the others merges with it.
@@ -250,41 +239,16 @@ function start(): void {
   };
   const collisions = new CollisionDesk(view, dialog, say);
 
-  const hideDone = new HideDone(store, listId);
-  const hideDoneSwitch = byId<HTMLInputElement>("hidedone");
-  // The list and the older matches a search found hide their done items alike, and count only what they show.
-  const showHideDone = () => view.hideDone(hideDoneSwitch.checked);
-  hideDoneSwitch.checked = hideDone.on;
-  showHideDone();
-  hideDoneSwitch.addEventListener("change", () => {
-    hideDone.on = hideDoneSwitch.checked;
-    showHideDone();
-  });
+  wireHideDone(byId<HTMLInputElement>("hidedone"), new HideDone(store, listId), view);
 
   byId("additem").addEventListener("click", addNew);
   onKey("n", addNew);
   byId("retrynow").addEventListener("click", () => connection.checkNow());
   byId("reloadtoupdate").addEventListener("click", () => void updates.apply());
-  byId<HTMLButtonElement>("showolder").addEventListener("click", async (event) => {
-    const button = event.currentTarget as HTMLButtonElement;
-    const before = view.model.oldestId();
-    // Marked, not disabled, while it loads: a disabled button loses focus, and a Tab from where it was then searches the whole page.
-    if (before === null || button.ariaDisabled) return;
-    button.ariaDisabled = "true";
-    try {
-      const page = await readItemsPage(fetchImpl, "", before, paths.items);
-      connection.inbox.markShown(page.items);
-      await view.appendOlder(page);
-      copy.saveSoon();
-      // Gone with the last page, the button hands its focus on to the first card it brought instead of dropping it
-      // (Chromium may have dropped it to the body already, once the button was hidden).
-      const focused = document.activeElement;
-      if (button.hidden && (focused === button || focused === document.body)) view.card(page.items[0]?.id ?? "")?.root.focus();
-    } catch (error) {
-      console.warn("could not load older items", error);
-    } finally {
-      button.ariaDisabled = null;
-    }
+  wireShowOlder(byId<HTMLButtonElement>("showolder"), view, {
+    read: (before) => readItemsPage(fetchImpl, "", before, paths.items),
+    shown: (items) => connection.inbox.markShown(items),
+    appended: () => copy.saveSoon(),
   });
 
   const search = new SearchBar(

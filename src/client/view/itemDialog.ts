@@ -18,7 +18,7 @@ import { checkNewItem } from "../core/itemCheck";
 import { checkLines, LINE_BREAK, titleLines, type TitleLine } from "../core/titleLines";
 import { sentence } from "../core/listsApi";
 import { openDialog } from "./pageDialog";
-import { showNote } from "./pageElements";
+import { byId, showNote } from "./pageElements";
 
 export interface DialogElements {
   dialog: HTMLDialogElement;
@@ -35,6 +35,24 @@ export interface DialogElements {
   heading: HTMLElement;
   /** The other version, beside the person's own, after a collision. */
   theirs: HTMLElement;
+}
+
+/** The add and edit dialog's elements in the page (public/index.html). */
+export function dialogElements(): DialogElements {
+  return {
+    dialog: byId<HTMLDialogElement>("itemform"),
+    form: byId<HTMLFormElement>("itemformmain"),
+    title: byId<HTMLTextAreaElement>("itemtitle"),
+    text: byId<HTMLTextAreaElement>("itemtext"),
+    titleCounter: byId("itemtitlecounter"),
+    titleLines: byId("itemtitlelines"),
+    textCounter: byId("itemtextcounter"),
+    error: byId("formerror"),
+    cancel: byId<HTMLButtonElement>("cancelitem"),
+    save: byId<HTMLButtonElement>("saveitem"),
+    heading: byId("itemformheading"),
+    theirs: byId("theirs"),
+  };
 }
 
 /** The item an edit is for, the version the person saw (sent as `If-Match`), and the text the edit started from (only what differs is sent). */
