@@ -86,3 +86,25 @@ export function loggedIds(): Promise<string[]> {
       .map((row) => row.id),
   );
 }
+
+/**
+ * Sends until the per-address limiter refuses with 429, each answer before it as `served` says. Its
+ * windows are aligned to the clock (Miniflare's, as Cloudflare's), so a run that straddles a window's
+ * end may take up to twice the limit, never more; at least `limit` are served first.
+ */
+export async function sendUntilLimited(
+  limit: number,
+  send: (n: number) => Promise<Response>,
+  served: (status: number) => boolean,
+): Promise<{ taken: number; refused: Response }> {
+  for (let n = 0; n <= 2 * limit; n++) {
+    const response = await send(n);
+    if (response.status === 429) {
+      expect(n).toBeGreaterThanOrEqual(limit);
+      return { taken: n, refused: response };
+    }
+    expect(served(response.status), `request ${n + 1} answered ${response.status}`).toBe(true);
+    await response.arrayBuffer();
+  }
+  throw new Error(`${2 * limit + 1} requests were all served; the limit is ${limit}`);
+}
